@@ -1,0 +1,16 @@
+package org.mailprobe.probes;
+
+/**
+ * Receives what an {@link ArrivalWatcher} sees. Called on the watcher's own thread; must return
+ * quickly and must not throw (a throw is logged and the message is left in place).
+ */
+public interface ArrivalListener {
+    /**
+     * A verified probe of ours was seen. Return true when it has been measured and may be deleted;
+     * false to leave it (for example, another process's probe).
+     */
+    boolean onArrival(Arrival arrival);
+
+    /** The watcher's connection failed; it will reconnect with backoff. */
+    default void onWatchFailure(AccessPath path, String mailbox, Reason reason) {}
+}

@@ -1,0 +1,23 @@
+package org.mailprobe.probes;
+
+/**
+ * Watches one mailbox on one access path for probe messages, on a thread of its own, until
+ * closed. A watcher never throws for a network fault: it reports it to its listener and
+ * reconnects with backoff.
+ */
+public interface ArrivalWatcher extends AutoCloseable {
+    /** Starts the watcher's thread; returns at once. */
+    void start();
+
+    AccessPath path();
+
+    /** {@code user@host:port/folder}, no secret. */
+    String mailbox();
+
+    /** True while the watcher holds a working connection (IMAP) or its last poll succeeded (POP3). */
+    boolean healthy();
+
+    /** Stops the thread and closes the connection within a few seconds. Never throws. */
+    @Override
+    void close();
+}

@@ -1,0 +1,120 @@
+package org.mailprobe.probes;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import java.io.EOFException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.util.MailConnectException;
+import org.eclipse.angus.mail.util.SocketConnectException;
+
+/**
+ * The one place where exceptions become {@link Reason}s. Walks the cause chain, because Angus Mail
+ * wraps the interesting exception (a certificate failure, a refused connection) in a generic
+ * {@link MessagingException}.
+ */
+public final class FailureClassifier {
+    private FailureClassifier() {}
+
+    public static Reason classify(Throwable failure) {
+        if (failure == null) {
+            return Reason.INTERNAL;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Reason r = direct(t);
+            if (r != null) {
+                return r;
+            }
+        }
+        if (failure instanceof MessagingException) {
+            return Reason.PROTOCOL;
+        }
+        return Reason.INTERNAL;
+    }
+
+    private static Reason direct(Throwable t) {
+        if (t instanceof DeadlineExceededException || t instanceof SocketTimeoutException) {
+            return Reason.TIMEOUT;
+        }
+        if (t instanceof UnknownHostException) {
+            return Reason.DNS;
+        }
+        if (t instanceof AuthenticationFailedException) {
+            return Reason.AUTH;
+        }
+        if (t instanceof SMTPAddressFailedException || t instanceof SMTPSendFailedException
+                || t instanceof SendFailedException) {
+            return Reason.REJECTED;
+        }
+        if (isCertificateProblem(t)) {
+            return Reason.CERTIFICATE;
+        }
+        if (t instanceof SSLException) {
+            return Reason.TLS;
+        }
+        if (t instanceof ConnectException || t instanceof NoRouteToHostException
+                || t instanceof SocketConnectException || t instanceof MailConnectException) {
+            return Reason.CONNECT;
+        }
+        String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+        if (t instanceof MessagingException && message.contains("starttls")) {
+            return Reason.STARTTLS;
+        }
+        if (t instanceof InterruptedIOException) {
+            return Reason.TIMEOUT;
+        }
+        if (t instanceof EOFException || t instanceof SocketException) {
+            return Reason.PROTOCOL;
+        }
+        return null;
+    }
+
+    private static boolean isCertificateProblem(Throwable t) {
+        if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException) {
+            return true;
+        }
+        if (t instanceof SSLHandshakeException) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            return m.contains("certificat") || m.contains("pkix") || m.contains("subject alternative")
+                    || m.contains("no name matching");
+        }
+        if (t instanceof java.io.IOException) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            // Angus Mail's own host name check: "Unable to check server identity for: host"
+            return m.contains("server identity") || m.contains("server is not trusted");
+        }
+        return false;
+    }
+
+    /**
+     * A short, secret-free description for humans: the class of the innermost cause and its
+     * message with anything after "password" or "auth" removed. Never used as a label.
+     */
+    public static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = failure.getMessage() == null ? "" : failure.getMessage();
+        if (root != failure && root.getMessage() != null) {
+            message = message + ": " + root.getMessage();
+        }
+        message = message.replaceAll("(?i)(pass(word)?|auth\\w*|secret)\\s*[=:]\\s*\\S+", "$1=****");
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "...";
+        }
+        return root.getClass().getSimpleName() + ": " + message.replace('\n', ' ').replace('\r', ' ');
+    }
+}

@@ -1,0 +1,39 @@
+package org.mailprobe.probes;
+
+import java.util.Locale;
+
+/**
+ * Why a probe failed: a closed set, so a metric label or an alert rule can rely on it. The label
+ * is the lowercase name. Exceptions are mapped to reasons in one place, {@link FailureClassifier}.
+ */
+public enum Reason {
+    /** The probe succeeded. */
+    NONE,
+    /** The server's name did not resolve. */
+    DNS,
+    /** TCP connection refused, unreachable or reset before the protocol began. */
+    CONNECT,
+    /** The overall deadline or a read timeout passed. */
+    TIMEOUT,
+    /** The TLS handshake failed for a reason other than the certificate. */
+    TLS,
+    /** The server's certificate is not trusted or does not match its host name. */
+    CERTIFICATE,
+    /** STARTTLS was required but the server did not offer it or refused it. */
+    STARTTLS,
+    /** The server refused our credentials. */
+    AUTH,
+    /** The server refused the message or a recipient (a 4xx/5xx reply to MAIL, RCPT or DATA). */
+    REJECTED,
+    /** The server said something the protocol does not allow, or closed the connection mid-dialogue. */
+    PROTOCOL,
+    /** The message did not arrive before the route's timeout. */
+    LOST,
+    /** A fault of our own (a bug or a local resource problem); logged with its stack trace. */
+    INTERNAL;
+
+    /** The value used in metric labels, JSON and the nagios output. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,86 @@
+package org.mailprobe.probes.testing;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import java.time.Duration;
+import org.mailprobe.probes.Account;
+import org.mailprobe.probes.Secret;
+import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.TlsMode;
+import org.mailprobe.probes.TlsPolicy;
+import org.mailprobe.probes.Timeouts;
+
+/**
+ * A GreenMail mail provider on loopback with random ports: SMTP, SMTPS, IMAP, IMAPS, POP3, POP3S,
+ * its TLS certificate signed by {@link TestCa} for {@code localhost}. Close it after the test.
+ */
+public final class TestProvider implements AutoCloseable {
+    public static final String HOST = "localhost";
+    public static final String USER = "probe@example.test";
+    public static final String PASSWORD = "probe-secret-1";
+    public static final Timeouts FAST = new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5));
+
+    private final GreenMail greenMail;
+
+    public TestProvider() {
+        TestCa.get();
+        ServerSetup[] setups = {
+            setup("smtp"), setup("smtps"), setup("imap"), setup("imaps"), setup("pop3"), setup("pop3s")
+        };
+        greenMail = new GreenMail(setups);
+        greenMail.start();
+        greenMail.setUser(USER, USER, PASSWORD);
+    }
+
+    private static ServerSetup setup(String protocol) {
+        ServerSetup setup = new ServerSetup(0, "127.0.0.1", protocol);
+        setup.setServerStartupTimeout(10_000);
+        return setup;
+    }
+
+    public GreenMail greenMail() {
+        return greenMail;
+    }
+
+    public Account account() {
+        return new Account(USER, Secret.of(PASSWORD));
+    }
+
+    public Account accountWithPassword(String password) {
+        return new Account(USER, Secret.of(password));
+    }
+
+    /** TLS policy trusting the test CA: what a correctly configured agent uses. */
+    public static TlsPolicy trusted() {
+        return TlsPolicy.trusting(TestCa.get().caPem());
+    }
+
+    public ServerEndpoint smtp() {
+        return new ServerEndpoint(HOST, greenMail.getSmtp().getPort(), TlsMode.PLAIN);
+    }
+
+    public ServerEndpoint smtps() {
+        return new ServerEndpoint(HOST, greenMail.getSmtps().getPort(), TlsMode.IMPLICIT);
+    }
+
+    public ServerEndpoint imap() {
+        return new ServerEndpoint(HOST, greenMail.getImap().getPort(), TlsMode.PLAIN);
+    }
+
+    public ServerEndpoint imaps() {
+        return new ServerEndpoint(HOST, greenMail.getImaps().getPort(), TlsMode.IMPLICIT);
+    }
+
+    public ServerEndpoint pop3() {
+        return new ServerEndpoint(HOST, greenMail.getPop3().getPort(), TlsMode.PLAIN);
+    }
+
+    public ServerEndpoint pop3s() {
+        return new ServerEndpoint(HOST, greenMail.getPop3s().getPort(), TlsMode.IMPLICIT);
+    }
+
+    @Override
+    public void close() {
+        greenMail.stop();
+    }
+}
