@@ -54,8 +54,14 @@ public final class FailureClassifier {
         if (t instanceof AuthenticationFailedException) {
             return Reason.AUTH;
         }
-        if (t instanceof SMTPAddressFailedException || t instanceof SMTPSendFailedException
-                || t instanceof SendFailedException) {
+        if (t instanceof SMTPSendFailedException) {
+            return isReply(((SMTPSendFailedException) t).getReturnCode()) ? Reason.REJECTED : Reason.PROTOCOL;
+        }
+        if (t instanceof SMTPAddressFailedException) {
+            return isReply(((SMTPAddressFailedException) t).getReturnCode()) ? Reason.REJECTED : Reason.PROTOCOL;
+        }
+        if (t instanceof SendFailedException && t.getCause() == null
+                && ((SendFailedException) t).getNextException() == null) {
             return Reason.REJECTED;
         }
         if (isCertificateProblem(t)) {
@@ -79,6 +85,11 @@ public final class FailureClassifier {
             return Reason.PROTOCOL;
         }
         return null;
+    }
+
+    /** A 4xx or 5xx reply; Angus Mail reports a connection closed mid-reply as -1 ("[EOF]"). */
+    private static boolean isReply(int code) {
+        return code >= 400 && code < 600;
     }
 
     private static boolean isCertificateProblem(Throwable t) {

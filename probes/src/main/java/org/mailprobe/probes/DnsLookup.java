@@ -1,0 +1,45 @@
+package org.mailprobe.probes;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A host name lookup bounded by the probe's deadline. Angus Mail's connect timeout does not cover
+ * DNS, so each probe resolves first, here; the JVM's cache then serves Angus Mail's own lookup.
+ */
+final class DnsLookup {
+    private static final ExecutorService RESOLVERS =
+            Executors.newCachedThreadPool(MailSessions.daemonThreads("mailprobe-dns"));
+
+    private DnsLookup() {}
+
+    static InetAddress[] resolve(String host, Instant now, Instant deadline)
+            throws UnknownHostException, DeadlineExceededException {
+        Future<InetAddress[]> lookup = RESOLVERS.submit(() -> InetAddress.getAllByName(host));
+        long millis = Math.max(1, Duration.between(now, deadline).toMillis());
+        try {
+            return lookup.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            lookup.cancel(true);
+            throw new DeadlineExceededException("DNS lookup of " + host);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeadlineExceededException("DNS lookup of " + host + " (interrupted)");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownHostException) {
+                throw (UnknownHostException) e.getCause();
+            }
+            UnknownHostException unknown = new UnknownHostException(host);
+            unknown.initCause(e.getCause());
+            throw unknown;
+        }
+    }
+}

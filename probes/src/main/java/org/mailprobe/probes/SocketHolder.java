@@ -1,0 +1,37 @@
+package org.mailprobe.probes;
+
+import java.io.IOException;
+import java.net.Socket;
+
+/** The sockets of one dialogue, so that a watchdog on another thread can close them. */
+final class SocketHolder {
+    private Socket socket;
+    private boolean closed;
+
+    synchronized void set(Socket s) {
+        socket = s;
+        if (closed) {
+            closeQuietly(s);
+        }
+    }
+
+    /** Closes the socket now and any socket set later. */
+    synchronized void close() {
+        closed = true;
+        if (socket != null) {
+            closeQuietly(socket);
+        }
+    }
+
+    synchronized boolean closedByWatchdog() {
+        return closed;
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing to abort; nothing more to do
+        }
+    }
+}

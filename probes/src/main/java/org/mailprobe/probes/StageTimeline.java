@@ -1,0 +1,60 @@
+package org.mailprobe.probes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * When each stage of one dialogue began, on the agent clock. A stage lasts until the next stage
+ * that ran began, or until {@link #end}. Marks may come from another thread (a TLS handshake
+ * listener), hence the locking.
+ */
+final class StageTimeline {
+    private final ProbeClock clock;
+    private final EnumMap<Stage, Instant> starts = new EnumMap<>(Stage.class);
+    private Stage current;
+    private Instant end;
+
+    StageTimeline(ProbeClock clock) {
+        this.clock = clock;
+    }
+
+    /** Marks {@code stage} as begun now, unless it already began (the first mark wins). */
+    synchronized Instant begin(Stage stage) {
+        Instant now = clock.now();
+        if (!starts.containsKey(stage)) {
+            starts.put(stage, now);
+        }
+        if (current == null || stage.ordinal() > current.ordinal()) {
+            current = stage;
+        }
+        return now;
+    }
+
+    /** The latest stage begun: where a failure happened. */
+    synchronized Stage current() {
+        return current;
+    }
+
+    synchronized Instant end() {
+        if (end == null) {
+            end = clock.now();
+        }
+        return end;
+    }
+
+    /** Durations in stage order; a mark that arrived late (after the next stage began) counts zero. */
+    synchronized Map<Stage, Duration> durations() {
+        Instant finish = end == null ? clock.now() : end;
+        Map<Stage, Duration> result = new EnumMap<>(Stage.class);
+        Stage[] ran = starts.keySet().toArray(new Stage[0]);
+        for (int i = 0; i < ran.length; i++) {
+            Instant from = starts.get(ran[i]);
+            Instant to = i + 1 < ran.length ? starts.get(ran[i + 1]) : finish;
+            Duration d = Duration.between(from, to);
+            result.put(ran[i], d.isNegative() ? Duration.ZERO : d);
+        }
+        return result;
+    }
+}

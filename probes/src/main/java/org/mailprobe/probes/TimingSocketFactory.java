@@ -1,0 +1,60 @@
+package org.mailprobe.probes;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import javax.net.SocketFactory;
+
+/**
+ * Hands Angus Mail an unconnected socket that marks the end of the TCP connect on a
+ * {@link StageTimeline}, and remembers it so the deadline watchdog can close it from another
+ * thread (Angus Mail's transport methods are synchronized, so closing the transport would wait
+ * for the very call that hangs).
+ */
+final class TimingSocketFactory extends SocketFactory {
+    private final StageTimeline timeline;
+    private final Stage afterConnect;
+    private final SocketHolder holder;
+
+    TimingSocketFactory(StageTimeline timeline, Stage afterConnect, SocketHolder holder) {
+        this.timeline = timeline;
+        this.afterConnect = afterConnect;
+        this.holder = holder;
+    }
+
+    @Override
+    public Socket createSocket() {
+        Socket socket = new Socket() {
+            @Override
+            public void connect(SocketAddress endpoint, int timeout) throws IOException {
+                timeline.begin(Stage.CONNECT);
+                super.connect(endpoint, timeout);
+                timeline.begin(afterConnect);
+            }
+        };
+        holder.set(socket);
+        return socket;
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        throw new IOException("mailprobe creates unconnected sockets only");
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        throw new IOException("mailprobe creates unconnected sockets only");
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        throw new IOException("mailprobe creates unconnected sockets only");
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
+        throw new IOException("mailprobe creates unconnected sockets only");
+    }
+}

@@ -1,0 +1,75 @@
+package org.mailprobe.probes;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Wraps the policy's TLS socket factory. For implicit TLS it marks the TCP connect's end (Angus
+ * Mail hands us the connected plain socket to layer TLS on) and the handshake's end (reported by
+ * the JDK on a notification thread, a fraction of a millisecond late).
+ */
+final class TimingSslSocketFactory extends SSLSocketFactory {
+    private final SSLSocketFactory delegate;
+    private final StageTimeline timeline;
+    private final boolean implicit;
+    private final SocketHolder holder;
+
+    TimingSslSocketFactory(SSLSocketFactory delegate, StageTimeline timeline, boolean implicit, SocketHolder holder) {
+        this.delegate = delegate;
+        this.timeline = timeline;
+        this.implicit = implicit;
+        this.holder = holder;
+    }
+
+    @Override
+    public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
+        holder.set(plain);
+        if (implicit) {
+            timeline.begin(Stage.TLS);
+        }
+        Socket tls = delegate.createSocket(plain, host, port, autoClose);
+        if (implicit && tls instanceof SSLSocket) {
+            ((SSLSocket) tls).addHandshakeCompletedListener(event -> timeline.begin(Stage.GREETING));
+        }
+        return tls;
+    }
+
+    @Override
+    public String[] getDefaultCipherSuites() {
+        return delegate.getDefaultCipherSuites();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+        return delegate.getSupportedCipherSuites();
+    }
+
+    @Override
+    public Socket createSocket() throws IOException {
+        throw new IOException("mailprobe layers TLS on its own connected sockets only");
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        throw new IOException("mailprobe layers TLS on its own connected sockets only");
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        throw new IOException("mailprobe layers TLS on its own connected sockets only");
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        throw new IOException("mailprobe layers TLS on its own connected sockets only");
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
+        throw new IOException("mailprobe layers TLS on its own connected sockets only");
+    }
+}
