@@ -1,0 +1,205 @@
+package org.mailprobe.agent.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mailprobe.agent.config.AccountConfig;
+import org.mailprobe.agent.config.AgentConfig;
+import org.mailprobe.agent.config.AgentIdentity;
+import org.mailprobe.agent.config.Defaults;
+import org.mailprobe.agent.config.Durations;
+import org.mailprobe.agent.config.Protocol;
+import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.config.RouteKind;
+import org.mailprobe.agent.config.ServerConfig;
+import org.mailprobe.agent.config.WatchConfig;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.Account;
+import org.mailprobe.probes.Secret;
+import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.Timeouts;
+import org.mailprobe.probes.TlsMode;
+import org.mailprobe.probes.TlsPolicy;
+import org.mailprobe.probes.TokenSigner;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code probe} command's flags for a route without a config file. Defaults are the config
+ * format's ({@link Defaults}); secrets come only from a file or an environment variable.
+ */
+final class AdHocRoute {
+    static final String DEFAULT_TIMEOUT = "5m";
+    static final String ROUTE = "adhoc";
+
+    @Option(names = "--smtp-host", required = true, paramLabel = "HOST", description = "Submission server.")
+    String smtpHost;
+
+    @Option(names = "--smtp-port", paramLabel = "PORT",
+            description = "Submission port (default: 587 for starttls, 465 for implicit, 25 for plain).")
+    Integer smtpPort;
+
+    @Option(names = "--smtp-tls", paramLabel = "MODE", defaultValue = "starttls",
+            description = "plain, starttls (required, not opportunistic) or implicit (default: ${DEFAULT-VALUE}).")
+    String smtpTls;
+
+    @Option(names = "--user", required = true, paramLabel = "LOGIN", description = "Login for submission.")
+    String user;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password.")
+    String passwordEnv;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the password.")
+    Path passwordFile;
+
+    @Option(names = "--from", paramLabel = "ADDRESS", description = "Sender address (default: --user).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "ADDRESS", description = "Recipient: the watched mailbox (default: --from).")
+    String to;
+
+    @Option(names = "--watch-user", paramLabel = "LOGIN", description = "Login of the watched mailbox (default: --user).")
+    String watchUser;
+
+    @Option(names = "--watch-password-env", paramLabel = "VAR", description = "Its password's variable (default: --password-env).")
+    String watchPasswordEnv;
+
+    @Option(names = "--watch-password-file", paramLabel = "FILE", description = "Its password's file (default: --password-file).")
+    Path watchPasswordFile;
+
+    @Option(names = "--imap-host", paramLabel = "HOST", description = "Watch by IMAP on this server.")
+    String imapHost;
+
+    @Option(names = "--imap-port", paramLabel = "PORT", description = "IMAP port (default: 993 implicit, 143 starttls/plain).")
+    Integer imapPort;
+
+    @Option(names = "--imap-tls", paramLabel = "MODE", defaultValue = "implicit", description = "IMAP TLS mode (default: ${DEFAULT-VALUE}).")
+    String imapTls;
+
+    @Option(names = "--imap-idle", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+            description = "Use IMAP IDLE where offered (default: ${DEFAULT-VALUE}).")
+    boolean imapIdle;
+
+    @Option(names = "--pop3-host", paramLabel = "HOST", description = "Watch by POP3 on this server.")
+    String pop3Host;
+
+    @Option(names = "--pop3-port", paramLabel = "PORT", description = "POP3 port (default: 995 implicit, 110 starttls/plain).")
+    Integer pop3Port;
+
+    @Option(names = "--pop3-tls", paramLabel = "MODE", defaultValue = "implicit", description = "POP3 TLS mode (default: ${DEFAULT-VALUE}).")
+    String pop3Tls;
+
+    @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s",
+            description = "POP3 poll interval, and IMAP's without IDLE (default: ${DEFAULT-VALUE}).")
+    String pollInterval;
+
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust this CA too (a private CA).")
+    Path caFile;
+
+    @Option(names = "--insecure-skip-verify", description = "Accept any certificate. For a lab only; logged loudly.")
+    boolean insecure;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Per connect (default: ${DEFAULT-VALUE}).")
+    String connectTimeout;
+
+    @Option(names = "--read-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "Per read (default: ${DEFAULT-VALUE}).")
+    String readTimeout;
+
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "HMAC key for the probe's token (default: a random key for this run).")
+    Path keyFile;
+
+    @Option(names = "--agent-id", paramLabel = "ID", defaultValue = "probe", description = "Agent id in the token (default: ${DEFAULT-VALUE}).")
+    String agentId;
+
+    @Option(names = "--helo", paramLabel = "NAME", description = "Name given in EHLO (default: this host's name).")
+    String helo;
+
+    @Option(names = "--keep", description = "Leave the probe message in the mailbox (default: delete it once measured).")
+    boolean keep;
+
+    AgentConfig toConfig() throws IOException {
+        if (imapHost == null && pop3Host == null) {
+            throw new IllegalArgumentException("give --imap-host or --pop3-host (or both): where to watch the probe arrive");
+        }
+        Secret password = secret("--password-env", passwordEnv, "--password-file", passwordFile);
+        Secret watchPassword = watchPasswordEnv == null && watchPasswordFile == null ? password
+                : secret("--watch-password-env", watchPasswordEnv, "--watch-password-file", watchPasswordFile);
+        TlsPolicy tls = insecure ? TlsPolicy.insecure() : caFile != null ? TlsPolicy.trusting(caFile) : TlsPolicy.verified();
+        Timeouts timeouts = new Timeouts(Durations.parse(connectTimeout), Durations.parse(readTimeout));
+        String sender = from == null ? user : from;
+        AccountConfig submitter = new AccountConfig("sender", sender, new Account(user, password));
+        AccountConfig mailbox = new AccountConfig("mailbox", to == null ? sender : to,
+                new Account(watchUser == null ? user : watchUser, watchPassword));
+        Map<String, ServerConfig> servers = new LinkedHashMap<>();
+        ServerConfig smtp = server("smtp", Protocol.SMTP, smtpHost, smtpPort, smtpTls, tls, timeouts);
+        servers.put(smtp.name(), smtp);
+        Duration poll = Durations.parse(pollInterval);
+        List<WatchConfig> watches = new ArrayList<>();
+        if (imapHost != null) {
+            ServerConfig imap = server("imap", Protocol.IMAP, imapHost, imapPort, imapTls, tls, timeouts);
+            servers.put(imap.name(), imap);
+            watches.add(new WatchConfig(AccessPath.IMAP, imap, mailbox, Defaults.FOLDER, poll, imapIdle, !keep));
+        }
+        if (pop3Host != null) {
+            ServerConfig pop3 = server("pop3", Protocol.POP3, pop3Host, pop3Port, pop3Tls, tls, timeouts);
+            servers.put(pop3.name(), pop3);
+            watches.add(new WatchConfig(AccessPath.POP3, pop3, mailbox, Defaults.FOLDER, poll, false, !keep));
+        }
+        Duration interval = Duration.ofHours(1);
+        RouteConfig route = new RouteConfig(ROUTE, RouteKind.LOOP, submitter, smtp, mailbox, interval, Duration.ZERO,
+                Durations.parse(DEFAULT_TIMEOUT), watches);
+        AgentIdentity identity = new AgentIdentity(agentId, "adhoc", new TokenSigner(key()),
+                helo == null ? Defaults.hostname() : helo);
+        Map<String, AccountConfig> accounts = new LinkedHashMap<>();
+        accounts.put(submitter.name(), submitter);
+        accounts.put(mailbox.name(), mailbox);
+        return new AgentConfig(null, identity, servers, accounts, List.of(route));
+    }
+
+    private static ServerConfig server(String name, Protocol protocol, String host, Integer port, String tlsText,
+            TlsPolicy tls, Timeouts timeouts) {
+        TlsMode mode = TlsMode.parse(tlsText);
+        int p = port == null ? Defaults.port(protocol, mode) : port;
+        return new ServerConfig(name, protocol, new ServerEndpoint(host, p, mode), tls, timeouts);
+    }
+
+    private byte[] key() throws IOException {
+        if (keyFile == null) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            return random;
+        }
+        String text = Files.readString(keyFile, StandardCharsets.UTF_8);
+        return text.strip().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Secret secret(String envFlag, String env, String fileFlag, Path file) throws IOException {
+        if ((env == null) == (file == null)) {
+            throw new IllegalArgumentException("give exactly one of " + envFlag + " and " + fileFlag);
+        }
+        if (env != null) {
+            String value = System.getenv(env);
+            if (value == null || value.isEmpty()) {
+                throw new IllegalArgumentException(envFlag + ": environment variable " + env + " is not set or empty");
+            }
+            return Secret.of(value);
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(fileFlag + ": cannot read " + file);
+        }
+        String value = Files.readString(file, StandardCharsets.UTF_8);
+        value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
+                : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(fileFlag + ": " + file + " is empty");
+        }
+        return Secret.of(value);
+    }
+}

@@ -1,0 +1,93 @@
+package org.mailprobe.agent.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mailprobe.agent.config.AgentConfig;
+import org.mailprobe.agent.config.ConfigLoader;
+import org.mailprobe.agent.config.Durations;
+import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.runtime.OneShotProbe;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** One probe by hand, then exit: from a config's route, or from flags with no config at all. */
+@Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Send one probe, watch it arrive, print what happened and exit.",
+            "Either --config FILE --route NAME, or the server flags below (no config file needed).",
+            "Passwords come from --password-env or --password-file, never from the command line.",
+            "Exit codes: text/json 0 success, 1 failure, 2 usage; nagios 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."})
+final class ProbeCommand implements Callable<Integer> {
+    @ArgGroup(exclusive = false, heading = "%nFrom a config file:%n")
+    FromConfig fromConfig;
+
+    @ArgGroup(exclusive = false, heading = "%nWithout a config file:%n")
+    AdHocRoute adHoc;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Give up on arrival after this long (default: the route's timeout; 5m from flags).")
+    String timeout;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (a timeline), json, or nagios (status line, perfdata, plugin exit codes). Default: ${DEFAULT-VALUE}.")
+    String output;
+
+    @Option(names = "--warning", paramLabel = "DURATION", defaultValue = "60s",
+            description = "nagios: WARNING when a path's delay is over this (default: ${DEFAULT-VALUE}, the contract's average).")
+    String warning;
+
+    @Option(names = "--critical", paramLabel = "DURATION", defaultValue = "1h",
+            description = "nagios: CRITICAL when a path's delay is over this (default: ${DEFAULT-VALUE}, the contract's maximum).")
+    String critical;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    static final class FromConfig {
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The agent's YAML config.")
+        Path config;
+
+        @Option(names = "--route", required = true, paramLabel = "NAME", description = "The route to probe once.")
+        String route;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ProbeReportFormat format = ProbeReportFormat.parse(output);
+        Duration warn = Durations.parse(warning);
+        Duration crit = Durations.parse(critical);
+        if ((fromConfig == null) == (adHoc == null)) {
+            throw new IllegalArgumentException(
+                    "give either --config and --route, or the server flags (--smtp-host, --user, ...), not both");
+        }
+        AgentConfig config;
+        RouteConfig route;
+        if (fromConfig != null) {
+            config = ConfigLoader.load(fromConfig.config);
+            route = config.routes().stream().filter(r -> r.name().equals(fromConfig.route)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(fromConfig.config + ": no route named '"
+                            + fromConfig.route + "'; routes: "
+                            + String.join(", ", config.routes().stream().map(RouteConfig::name).toList())));
+        } else {
+            config = adHoc.toConfig();
+            route = config.routes().get(0);
+        }
+        if (timeout != null || fromConfig == null) {
+            route = withTimeout(route, Durations.parse(timeout == null ? AdHocRoute.DEFAULT_TIMEOUT : timeout));
+        }
+        OneShotProbe.Report report = OneShotProbe.run(config, route);
+        PrintWriter out = spec.commandLine().getOut();
+        int code = format.print(report, config, warn, crit, out);
+        out.flush();
+        return code;
+    }
+
+    private static RouteConfig withTimeout(RouteConfig r, Duration timeout) {
+        return new RouteConfig(r.name(), r.kind(), r.from(), r.submitVia(), r.to(), r.interval(), r.jitter(), timeout,
+                List.copyOf(r.watches()));
+    }
+}

@@ -1,0 +1,168 @@
+package org.mailprobe.agent.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.Reason;
+import org.mailprobe.probes.Stage;
+
+/**
+ * Every meter the agent exports, created here and nowhere else. Label values are pre-created for
+ * each configured route, so a series exists (at zero) before the first failure and a rate over it
+ * is defined. No label ever takes a token, a message id or an address.
+ */
+public final class AgentMetrics {
+    /**
+     * Delay histogram bounds, seconds: 50 ms to 1 h, with the contract's two limits (60 s average,
+     * 3600 s maximum) as exact bucket bounds.
+     */
+    public static final Duration[] DELAY_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90,
+            120, 300, 600, 1200, 1800, 2700, 3600);
+
+    /** SMTP stage bounds, seconds: 1 ms to 2 min. */
+    public static final Duration[] STAGE_BUCKETS = seconds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+            2.5, 5, 10, 30, 60, 120);
+
+    public static final String RESULT_SUCCESS = "success";
+    public static final String RESULT_FAILURE = "failure";
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> lastSuccessMillis = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> watcherUp = new ConcurrentHashMap<>();
+
+    public AgentMetrics(MeterRegistry registry, String version) {
+        this.registry = registry;
+        Gauge.builder("mailprobe.build.info", () -> 1)
+                .description("Always 1; labels say which mailprobe and Java run")
+                .tags("version", version, "java_version", System.getProperty("java.version"))
+                .register(registry);
+    }
+
+    /** Creates every series of one route at zero; call once per route at start. */
+    public void registerRoute(String route, String leg, Collection<AccessPath> paths) {
+        for (Reason reason : Reason.values()) {
+            probes(route, reason);
+        }
+        for (AccessPath path : paths) {
+            delay(route, path, leg);
+            lost(route, path);
+        }
+        for (Stage stage : new Stage[] {Stage.DNS, Stage.CONNECT, Stage.TLS, Stage.GREETING, Stage.EHLO, Stage.STARTTLS,
+                Stage.AUTH, Stage.ENVELOPE, Stage.DATA}) {
+            smtpStage(route, stage);
+        }
+        AtomicLong last = lastSuccessMillis.computeIfAbsent(route, r -> new AtomicLong());
+        Gauge.builder("mailprobe.last.success.timestamp", last, v -> v.get() / 1000.0)
+                .description("When the route last completed a probe on every path (Unix time); 0 if never")
+                .baseUnit("seconds").tag("route", route).register(registry);
+        AtomicInteger pending = inFlight.computeIfAbsent(route, r -> new AtomicInteger());
+        Gauge.builder("mailprobe.probes.in.flight", pending, AtomicInteger::get)
+                .description("Probes submitted and not yet seen on every path nor lost")
+                .tag("route", route).register(registry);
+    }
+
+    /** Creates the series of one watcher; call once per watcher at start. */
+    public void registerWatcher(AccessPath path, String mailbox) {
+        AtomicInteger up = watcherUp.computeIfAbsent(key(path, mailbox), k -> new AtomicInteger());
+        Gauge.builder("mailprobe.watcher.up", up, AtomicInteger::get)
+                .description("1 while the arrival watcher of a mailbox has a working connection")
+                .tags("path", path.label(), "mailbox", mailbox).register(registry);
+        for (Reason reason : Reason.values()) {
+            if (reason != Reason.NONE && reason != Reason.LOST) {
+                watcherFailure(path, mailbox, reason);
+            }
+        }
+    }
+
+    public void recordDelay(String route, AccessPath path, String leg, Duration delay) {
+        delay(route, path, leg).record(delay.isNegative() ? Duration.ZERO : delay);
+    }
+
+    public void recordSmtpStage(String route, Stage stage, Duration took) {
+        smtpStage(route, stage).record(took);
+    }
+
+    public void recordProbe(String route, Reason reason, Instant when) {
+        probes(route, reason).increment();
+        if (reason == Reason.NONE) {
+            lastSuccessMillis.computeIfAbsent(route, r -> new AtomicLong()).set(when.toEpochMilli());
+        }
+    }
+
+    public void recordLost(String route, AccessPath path) {
+        lost(route, path).increment();
+    }
+
+    public void setInFlight(String route, int count) {
+        inFlight.computeIfAbsent(route, r -> new AtomicInteger()).set(count);
+    }
+
+    public void setWatcherUp(AccessPath path, String mailbox, boolean up) {
+        watcherUp.computeIfAbsent(key(path, mailbox), k -> new AtomicInteger()).set(up ? 1 : 0);
+    }
+
+    public void recordWatcherFailure(AccessPath path, String mailbox, Reason reason) {
+        watcherFailure(path, mailbox, reason).increment();
+    }
+
+    private Timer delay(String route, AccessPath path, String leg) {
+        return Timer.builder("mailprobe.delivery.delay")
+                .description("Delay from the provider's 250 after DATA until the message was seen, agent clock")
+                .tags(Tags.of("route", route, "path", path.label(), "leg", leg))
+                .serviceLevelObjectives(DELAY_BUCKETS)
+                .register(registry);
+    }
+
+    private Timer smtpStage(String route, Stage stage) {
+        return Timer.builder("mailprobe.smtp.stage")
+                .description("Duration of each stage of the SMTP submission dialogue")
+                .tags("route", route, "stage", stage.label())
+                .serviceLevelObjectives(STAGE_BUCKETS)
+                .register(registry);
+    }
+
+    private Counter probes(String route, Reason reason) {
+        return Counter.builder("mailprobe.probes")
+                .description("Probes finished, by result and reason (reason none on success)")
+                .tags("route", route, "result", reason == Reason.NONE ? RESULT_SUCCESS : RESULT_FAILURE,
+                        "reason", reason.label())
+                .register(registry);
+    }
+
+    private Counter lost(String route, AccessPath path) {
+        return Counter.builder("mailprobe.lost.messages")
+                .description("Probe messages not seen on a path within the route's timeout")
+                .tags("route", route, "path", path.label())
+                .register(registry);
+    }
+
+    private Counter watcherFailure(AccessPath path, String mailbox, Reason reason) {
+        return Counter.builder("mailprobe.watcher.failures")
+                .description("Connection failures of arrival watchers, by reason")
+                .tags("path", path.label(), "mailbox", mailbox, "reason", reason.label())
+                .register(registry);
+    }
+
+    private static String key(AccessPath path, String mailbox) {
+        return path.label() + "|" + mailbox;
+    }
+
+    private static Duration[] seconds(double... values) {
+        Duration[] d = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) {
+            d[i] = Duration.ofNanos(Math.round(values[i] * 1e9));
+        }
+        return d;
+    }
+}

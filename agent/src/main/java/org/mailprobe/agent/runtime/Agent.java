@@ -1,0 +1,114 @@
+package org.mailprobe.agent.runtime;
+
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.mailprobe.agent.config.AgentConfig;
+import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.metrics.AgentMetrics;
+import org.mailprobe.agent.web.WebServer;
+import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
+import org.mailprobe.probes.TokenSigner;
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The long-running agent: metrics, watchers, in-flight bookkeeping, schedules and the HTTP
+ * endpoint, started in that order and stopped in reverse.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final AgentMetrics metrics;
+    private final InFlightProbes inFlight;
+    private final Watchers watchers;
+    private final ProbeScheduler scheduler;
+    private final ScheduledExecutorService sweeper;
+    private final WebServer web;
+    private volatile boolean ready;
+
+    public Agent(AgentConfig config, InetSocketAddress listen, Consumer<ProbeOutcome> onOutcome)
+            throws IOException, SchedulerException {
+        this.config = config;
+        String agentId = config.agent().id();
+        String localHost = config.agent().hostname();
+        TokenSigner signer = config.agent().signer();
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags(Tags.of("agent", agentId, "site", config.agent().site()));
+        metrics = new AgentMetrics(registry, Version.current());
+        inFlight = new InFlightProbes(agentId, metrics, outcome -> {
+            OutcomeLog.log(outcome);
+            onOutcome.accept(outcome);
+        });
+        watchers = new Watchers(config.routes(), agentId, localHost, signer, inFlight, metrics);
+        Map<String, LoopRouteRunner> runners = new LinkedHashMap<>();
+        for (RouteConfig route : config.routes()) {
+            metrics.registerRoute(route.name(), LoopRouteRunner.LEG,
+                    LoopRouteRunner.watchKeys(route).stream().map(WatchKey::path).distinct().toList());
+            runners.put(route.name(), new LoopRouteRunner(agentId, localHost, signer, route, inFlight, metrics));
+        }
+        scheduler = new ProbeScheduler(runners);
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mailprobe-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        web = new WebServer(listen, registry, () -> ready);
+    }
+
+    public void start() throws SchedulerException {
+        web.start();
+        watchers.start();
+        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        scheduler.start();
+        ready = true;
+        logger.info("mailprobe agent started. agent={} site={} routes={} watchers={}", config.agent().id(),
+                config.agent().site(), config.routes().size(), watchers.all().size());
+    }
+
+    private void sweep() {
+        try {
+            inFlight.sweep(ProbeClock.system().now());
+            for (ArrivalWatcher w : watchers.all()) {
+                metrics.setWatcherUp(w.path(), w.mailbox(), w.healthy());
+            }
+        } catch (RuntimeException e) {
+            logger.error("The in-flight sweep failed; it will run again in a second.", e);
+        }
+    }
+
+    public WebServer web() {
+        return web;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public InFlightProbes inFlight() {
+        return inFlight;
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        logger.info("mailprobe agent stopping. inFlight={}", inFlight.size());
+        scheduler.close();
+        sweeper.shutdownNow();
+        watchers.close();
+        web.close();
+        registry.close();
+    }
+}

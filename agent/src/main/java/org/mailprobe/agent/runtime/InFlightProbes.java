@@ -1,0 +1,199 @@
+package org.mailprobe.agent.runtime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.mailprobe.agent.metrics.AgentMetrics;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.Arrival;
+import org.mailprobe.probes.ArrivalListener;
+import org.mailprobe.probes.Reason;
+import org.mailprobe.probes.SubmissionResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes submitted and not yet seen on every watched path. Watchers report arrivals here; a
+ * sweeper calls {@link #sweep} to count as lost what has not arrived by its deadline. A probe is
+ * registered before it is submitted, because on a fast provider the message can be in the
+ * mailbox before our client has read the server's 250.
+ */
+public final class InFlightProbes implements ArrivalListener {
+    private static final Logger logger = LoggerFactory.getLogger(InFlightProbes.class);
+
+    private final String agentId;
+    private final AgentMetrics metrics;
+    private final Consumer<ProbeOutcome> onFinished;
+    private final Map<String, Pending> pending = new HashMap<>();
+
+    public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeOutcome> onFinished) {
+        this.agentId = agentId;
+        this.metrics = metrics;
+        this.onFinished = onFinished;
+    }
+
+    /** Expects the probe with {@code tokenKey} on every one of {@code watches}. */
+    public synchronized void expect(String tokenKey, String route, String leg, Set<WatchKey> watches, Duration timeout) {
+        pending.put(tokenKey, new Pending(route, leg, new LinkedHashSet<>(watches), timeout));
+        metrics.setInFlight(route, countFor(route));
+    }
+
+    /** The submission finished; on failure the probe is finished too. */
+    public void submitted(String tokenKey, SubmissionResult result) {
+        ProbeOutcome done = null;
+        synchronized (this) {
+            Pending p = pending.get(tokenKey);
+            if (p == null) {
+                return;
+            }
+            p.submission = result;
+            if (!result.succeeded()) {
+                pending.remove(tokenKey);
+                done = p.outcome(result.reason());
+            } else {
+                p.deadline = result.accepted().plus(p.timeout);
+                for (Arrival early : p.arrived.values()) {
+                    recordDelay(p, early);
+                }
+                if (p.waiting.isEmpty()) {
+                    pending.remove(tokenKey);
+                    done = p.outcome(Reason.NONE);
+                }
+            }
+            metrics.setInFlight(p.route, countFor(p.route));
+        }
+        finish(done);
+    }
+
+    @Override
+    public boolean onArrival(Arrival arrival) {
+        if (!agentId.equals(arrival.token().agentId())) {
+            return false; // another agent's probe under the same key: its owner measures and deletes it
+        }
+        String key = arrival.token().key();
+        WatchKey watch = new WatchKey(arrival.path(), arrival.mailbox());
+        ProbeOutcome done = null;
+        boolean delete;
+        synchronized (this) {
+            Pending p = pending.get(key);
+            if (p == null || !p.waiting.remove(watch)) {
+                // Ours, but not awaited here: measured already, lost, or sent before a restart.
+                logger.info("Seen a probe of ours that is not awaited on this path; cleaning it up. probe={} watch={}",
+                        key, watch);
+                return p == null;
+            }
+            p.arrived.put(watch, arrival);
+            if (p.submission != null) {
+                recordDelay(p, arrival);
+            }
+            // Delete only once every path has seen it: they all look into the same mailbox.
+            delete = p.waiting.isEmpty();
+            if (delete && p.submission != null) {
+                pending.remove(key);
+                done = p.outcome(Reason.NONE);
+                metrics.setInFlight(p.route, countFor(p.route));
+            }
+        }
+        finish(done);
+        return delete;
+    }
+
+    @Override
+    public void onWatchFailure(AccessPath path, String mailbox, Reason reason) {
+        metrics.recordWatcherFailure(path, mailbox, reason);
+    }
+
+    /** Counts as lost every path not seen by its probe's deadline. */
+    public void sweep(Instant now) {
+        List<ProbeOutcome> done = new ArrayList<>();
+        synchronized (this) {
+            for (Iterator<Map.Entry<String, Pending>> it = pending.entrySet().iterator(); it.hasNext();) {
+                Pending p = it.next().getValue();
+                if (p.deadline != null && !now.isBefore(p.deadline)) {
+                    it.remove();
+                    for (WatchKey w : p.waiting) {
+                        metrics.recordLost(p.route, w.path());
+                    }
+                    done.add(p.outcome(Reason.LOST));
+                    metrics.setInFlight(p.route, countFor(p.route));
+                }
+            }
+        }
+        done.forEach(this::finish);
+    }
+
+    /** Gives up on every pending probe without counting it (the agent is stopping). */
+    public synchronized List<String> abandon() {
+        List<String> keys = new ArrayList<>(pending.keySet());
+        pending.clear();
+        return keys;
+    }
+
+    public synchronized int size() {
+        return pending.size();
+    }
+
+    private void recordDelay(Pending p, Arrival arrival) {
+        Duration delay = Duration.between(p.submission.accepted(), arrival.seenAt());
+        metrics.recordDelay(p.route, arrival.path(), p.leg, delay);
+    }
+
+    private void finish(ProbeOutcome outcome) {
+        if (outcome == null) {
+            return;
+        }
+        Instant when = outcome.submission() != null && outcome.submission().accepted() != null
+                ? outcome.submission().accepted() : Instant.now();
+        metrics.recordProbe(outcome.route(), outcome.reason(), when);
+        try {
+            onFinished.accept(outcome);
+        } catch (RuntimeException e) {
+            logger.warn("A probe outcome consumer failed. route={}", outcome.route(), e);
+        }
+    }
+
+    private int countFor(String route) {
+        int n = 0;
+        for (Pending p : pending.values()) {
+            if (p.route.equals(route)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static final class Pending {
+        final String route;
+        final String leg;
+        final Set<WatchKey> waiting;
+        final Set<WatchKey> all;
+        final Duration timeout;
+        final Map<WatchKey, Arrival> arrived = new LinkedHashMap<>();
+        SubmissionResult submission;
+        Instant deadline;
+
+        Pending(String route, String leg, Set<WatchKey> waiting, Duration timeout) {
+            this.route = route;
+            this.leg = leg;
+            this.waiting = waiting;
+            this.all = new LinkedHashSet<>(waiting);
+            this.timeout = timeout;
+        }
+
+        ProbeOutcome outcome(Reason reason) {
+            Map<WatchKey, Arrival> byWatch = new LinkedHashMap<>();
+            for (WatchKey w : all) {
+                byWatch.put(w, arrived.get(w));
+            }
+            return new ProbeOutcome(route, leg, submission, byWatch, reason);
+        }
+    }
+}

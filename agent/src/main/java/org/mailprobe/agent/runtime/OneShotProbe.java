@@ -1,0 +1,96 @@
+package org.mailprobe.agent.runtime;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.mailprobe.agent.config.AgentConfig;
+import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.metrics.AgentMetrics;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
+import org.mailprobe.probes.Reason;
+import org.mailprobe.probes.SubmissionResult;
+
+/**
+ * One probe by hand: start the route's watchers, wait until they are connected (so the arrival
+ * time is not the time it took us to log in), submit once, and wait until it is seen on every
+ * path or lost.
+ */
+public final class OneShotProbe {
+    /** How long the watchers get to connect before the probe is given up as not measurable. */
+    static final Duration WATCHERS_READY = Duration.ofSeconds(30);
+
+    /** What happened, including watcher failures seen along the way. */
+    public record Report(RouteConfig route, ProbeOutcome outcome, List<String> watcherProblems) {}
+
+    private OneShotProbe() {}
+
+    public static Report run(AgentConfig config, RouteConfig route) throws InterruptedException {
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<ProbeOutcome> finished = new CompletableFuture<>();
+        AgentMetrics metrics = new AgentMetrics(new SimpleMeterRegistry(), Version.current());
+        InFlightProbes inFlight = new InFlightProbes(config.agent().id(), metrics, finished::complete);
+        org.mailprobe.probes.ArrivalListener listener = new org.mailprobe.probes.ArrivalListener() {
+            @Override
+            public boolean onArrival(org.mailprobe.probes.Arrival arrival) {
+                return inFlight.onArrival(arrival);
+            }
+
+            @Override
+            public void onWatchFailure(AccessPath path, String mailbox, Reason reason) {
+                problems.add(path.label() + " " + mailbox + ": " + reason.label());
+            }
+        };
+        try (Watchers watchers = new Watchers(List.of(route), config.agent().id(), config.agent().hostname(),
+                config.agent().signer(), listener, null)) {
+            watchers.start();
+            if (!awaitHealthy(watchers, min(WATCHERS_READY, route.timeout()))) {
+                return new Report(route, null, List.copyOf(problems));
+            }
+            LoopRouteRunner runner = new LoopRouteRunner(config.agent().id(), config.agent().hostname(),
+                    config.agent().signer(), route, inFlight, metrics);
+            SubmissionResult submitted = runner.probeOnce();
+            Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : Instant.now();
+            while (!finished.isDone()) {
+                inFlight.sweep(ProbeClock.system().now());
+                try {
+                    finished.get(100, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillWaiting) {
+                    if (ProbeClock.system().now().isAfter(giveUp.plusSeconds(5))) {
+                        break; // cannot happen unless the sweep is broken; never hang a by-hand probe
+                    }
+                }
+            }
+            return new Report(route, finished.getNow(null), List.copyOf(problems));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the probe's outcome could not be read", e);
+        }
+    }
+
+    private static boolean awaitHealthy(Watchers watchers, Duration within) throws InterruptedException {
+        Instant until = Instant.now().plus(within);
+        while (Instant.now().isBefore(until)) {
+            boolean all = true;
+            for (ArrivalWatcher w : watchers.all()) {
+                all &= w.healthy();
+            }
+            if (all) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,87 @@
+package org.mailprobe.agent.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.config.WatchConfig;
+import org.mailprobe.agent.metrics.AgentMetrics;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.ArrivalListener;
+import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ImapArrivalWatcher;
+import org.mailprobe.probes.Pop3ArrivalWatcher;
+import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.WatchSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One watcher per mailbox and path, shared by every route that ends there: a second IMAP
+ * connection to the same mailbox would only double the load on the provider.
+ */
+public final class Watchers implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(Watchers.class);
+    /** IDLE is restarted this often, well inside the 29 minutes RFC 2177 allows a server. */
+    static final java.time.Duration IDLE_REFRESH = java.time.Duration.ofMinutes(5);
+
+    private final Map<WatchKey, ArrivalWatcher> watchers = new LinkedHashMap<>();
+
+    public Watchers(List<RouteConfig> routes, String agentId, String localHost, TokenSigner signer,
+            ArrivalListener listener, AgentMetrics metrics) {
+        for (RouteConfig route : routes) {
+            for (WatchConfig w : route.watches()) {
+                WatchKey key = new WatchKey(w.path(), mailboxName(w));
+                if (!watchers.containsKey(key)) {
+                    WatchSettings settings = settings(w, agentId, localHost);
+                    watchers.put(key, create(w.path(), settings, signer, listener));
+                    if (metrics != null) {
+                        metrics.registerWatcher(w.path(), key.mailbox());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The name a watcher reports arrivals under; the same for config and watcher. */
+    public static String mailboxName(WatchConfig w) {
+        return settings(w, "x", "x").mailboxName();
+    }
+
+    static WatchSettings settings(WatchConfig w, String agentId, String localHost) {
+        return new WatchSettings(w.server().endpoint(), w.account().login(), w.server().tls(), w.server().timeouts(),
+                w.folder(), w.pollInterval(), IDLE_REFRESH, w.deleteProbes(), localHost, agentId, w.idle(),
+                WatchSettings.DEFAULT_IDLE_RECHECK);
+    }
+
+    private static ArrivalWatcher create(AccessPath path, WatchSettings settings, TokenSigner signer,
+            ArrivalListener listener) {
+        switch (path) {
+            case IMAP:
+                return new ImapArrivalWatcher(settings, signer, listener);
+            case POP3:
+                return new Pop3ArrivalWatcher(settings, signer, listener);
+            default:
+                throw new IllegalArgumentException("no watcher for path " + path);
+        }
+    }
+
+    public void start() {
+        for (Map.Entry<WatchKey, ArrivalWatcher> e : watchers.entrySet()) {
+            logger.info("Starting arrival watcher. watch=\"{}\"", e.getKey());
+            e.getValue().start();
+        }
+    }
+
+    public List<ArrivalWatcher> all() {
+        return new ArrayList<>(watchers.values());
+    }
+
+    @Override
+    public void close() {
+        for (ArrivalWatcher w : watchers.values()) {
+            w.close();
+        }
+    }
+}

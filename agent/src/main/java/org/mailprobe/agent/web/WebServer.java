@@ -1,0 +1,118 @@
+package org.mailprobe.agent.web;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's HTTP endpoint on the JDK's own server: {@code /metrics} for Prometheus,
+ * {@code /-/healthy} (the process is alive) and {@code /-/ready} (schedules and watchers have
+ * started), as Prometheus's own components do.
+ */
+public final class WebServer implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(WebServer.class);
+
+    private static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    public WebServer(InetSocketAddress address, PrometheusMeterRegistry registry, BooleanSupplier ready)
+            throws IOException {
+        server = HttpServer.create(address, 16);
+        AtomicInteger n = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "mailprobe-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/metrics", ex -> handle(ex, () -> {
+            String accept = ex.getRequestHeaders().getFirst("Accept");
+            String contentType = accept != null && accept.contains("application/openmetrics-text")
+                    ? OPENMETRICS : TEXT_004;
+            respond(ex, 200, contentType, registry.scrape(contentType));
+        }));
+        server.createContext("/-/healthy", ex -> handle(ex, () -> respond(ex, 200, "text/plain", "mailprobe is healthy.\n")));
+        server.createContext("/-/ready", ex -> handle(ex, () -> {
+            if (ready.getAsBoolean()) {
+                respond(ex, 200, "text/plain", "mailprobe is ready.\n");
+            } else {
+                respond(ex, 503, "text/plain", "mailprobe is not ready yet.\n");
+            }
+        }));
+        server.createContext("/", ex -> handle(ex, () -> {
+            if (!"/".equals(ex.getRequestURI().getPath())) {
+                respond(ex, 404, "text/plain", "Not found.\n");
+                return;
+            }
+            respond(ex, 200, "text/html; charset=utf-8", "<!doctype html><html><head><title>mailprobe</title></head>"
+                    + "<body><h1>mailprobe</h1><ul><li><a href=\"metrics\">metrics</a></li>"
+                    + "<li><a href=\"-/healthy\">healthy</a></li><li><a href=\"-/ready\">ready</a></li></ul></body></html>");
+        }));
+    }
+
+    public void start() {
+        server.start();
+        logger.info("Serving metrics. address=http://{}/metrics", hostPort());
+    }
+
+    /** The bound address, with the real port when 0 was asked for. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    public String hostPort() {
+        InetSocketAddress a = address();
+        String host = a.getAddress().isAnyLocalAddress() ? "localhost" : a.getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return host + ":" + a.getPort();
+    }
+
+    private interface Handler {
+        void run() throws IOException;
+    }
+
+    private static void handle(HttpExchange ex, Handler handler) {
+        try (ex) {
+            if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
+                respond(ex, 405, "text/plain", "Only GET is allowed.\n");
+                return;
+            }
+            handler.run();
+        } catch (IOException | RuntimeException e) {
+            logger.warn("HTTP request failed. path={} error={}", ex.getRequestURI().getPath(), e.toString());
+        }
+    }
+
+    private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        boolean head = "HEAD".equals(ex.getRequestMethod());
+        ex.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
