@@ -220,8 +220,8 @@ public final class ConfigLoader {
     }
 
     private Timeouts timeouts(Mapping m, Timeouts inherited) {
-        Duration connect = m.duration("connect_timeout", Duration.ofMillis(1));
-        Duration read = m.duration("read_timeout", Duration.ofMillis(1));
+        Duration connect = m.positiveDuration("connect_timeout");
+        Duration read = m.positiveDuration("read_timeout");
         return new Timeouts(connect != null ? connect : inherited.connect(), read != null ? read : inherited.read());
     }
 
@@ -334,7 +334,7 @@ public final class ConfigLoader {
             return false;
         }
         if (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':')) {
-            problems.add(where, "'" + host + "' holds a port; give the host alone and the port in port");
+            problems.add(where, "'" + host + "' holds a port; give the host alone, and the port under port");
             return false;
         }
         return true;
@@ -397,8 +397,9 @@ public final class ConfigLoader {
             }
         }
         if (given.isEmpty()) {
-            problems.add(a.path(), "needs a password: set one of password_file, password_env"
-                    + (allowPlaintext ? " or password" : ""));
+            problems.add(a.path(), allowPlaintext
+                    ? "needs a password: set one of password_file, password_env or password"
+                    : "needs a password: set password_file or password_env");
             return null;
         }
         if (given.size() > 1) {

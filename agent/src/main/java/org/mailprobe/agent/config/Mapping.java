@@ -163,6 +163,16 @@ final class Mapping {
         return value;
     }
 
+    /** A duration of more than zero. */
+    Duration positiveDuration(String key) {
+        Duration value = duration(key);
+        if (value != null && (value.isZero() || value.isNegative())) {
+            problems.add(pathOf(key), "must be more than 0");
+            return null;
+        }
+        return value;
+    }
+
     Integer port(String key) {
         JsonNode value = raw(key);
         if (value == null) {

@@ -80,10 +80,12 @@ final class RouteReader {
     private RouteConfig route(Mapping r) {
         int before = problems.count();
         String name = r.id("name", ProbeToken.ID, true);
+        boolean unique = name != null;
         if (name != null) {
             String earlier = routePaths.putIfAbsent(name, r.path());
             if (earlier != null) {
                 problems.add(r.pathOf("name"), "duplicate route name '" + name + "'; " + earlier + " has it too");
+                unique = false;
             }
         }
         RouteKind kind = kind(r);
@@ -92,24 +94,28 @@ final class RouteReader {
         AccountConfig to = account(r, "to", true);
 
         Duration interval = r.duration("interval", Defaults.MIN_INTERVAL);
-        if (interval == null) {
+        boolean defaultInterval = interval == null;
+        if (defaultInterval) {
             interval = Defaults.INTERVAL;
         }
         Duration jitter = r.duration("jitter", Duration.ZERO);
         if (jitter != null && jitter.compareTo(interval) >= 0) {
-            problems.add(r.pathOf("jitter"), Durations.format(jitter) + " must be less than the interval, "
+            problems.add(r.pathOf("jitter"), Durations.format(jitter) + " must be less than the "
+                    + (defaultInterval && !r.has("interval") ? "default interval, " : "interval, ")
                     + Durations.format(interval));
         }
         if (jitter == null) {
             jitter = Defaults.jitter(interval);
         }
-        Duration timeout = r.duration("timeout", Duration.ofMillis(1));
+        Duration timeout = r.positiveDuration("timeout");
         if (timeout == null) {
             timeout = Defaults.TIMEOUT;
         }
 
-        List<WatchConfig> watches = watches(r, name, to);
-        if (problems.count() > before) {
+        List<WatchConfig> watches = watches(r, unique ? name : null, to);
+        // A null without a new problem is a reference to a server or account that has its own.
+        if (problems.count() > before || name == null || kind == null || from == null || submitVia == null
+                || to == null || watches == null) {
             return null;
         }
         return new RouteConfig(name, kind, from, submitVia, to, interval, jitter, timeout, watches);
@@ -132,30 +138,34 @@ final class RouteReader {
         return null;
     }
 
+    /** The route's watches; null if any could not be made. */
     private List<WatchConfig> watches(Mapping r, String route, AccountConfig to) {
         List<WatchConfig> watches = new ArrayList<>();
         if (!r.requirePresent("watch")) {
-            return watches;
+            return null;
         }
         List<JsonNode> items = r.list("watch");
         if (items == null) {
-            return watches;
+            return null;
         }
         if (items.isEmpty()) {
             problems.add(r.pathOf("watch"), "needs at least one watch");
         }
+        boolean complete = true;
         for (int j = 0; j < items.size(); j++) {
             Mapping w = Mapping.of(problems, r.pathOf("watch") + "[" + j + "]", items.get(j), top.baseDir(),
                     WATCH_KEYS);
             WatchConfig watch = w == null ? null : watch(w, to);
-            if (watch != null) {
-                watches.add(watch);
-                if (route != null) {
-                    checkShared(route, w.path(), watch);
-                }
+            if (watch == null) {
+                complete = false;
+                continue;
+            }
+            watches.add(watch);
+            if (route != null) {
+                checkShared(route, w.path(), watch);
             }
         }
-        return watches;
+        return complete && !watches.isEmpty() ? watches : null;
     }
 
     private WatchConfig watch(Mapping w, AccountConfig to) {
@@ -163,7 +173,7 @@ final class RouteReader {
         AccessPath path = accessPath(w);
         ServerConfig server = path == null
                 ? server(w, "server", null, null)
-                : server(w, "server", Protocol.of(path), "an " + path.label() + " watch");
+                : server(w, "server", Protocol.of(path), "path " + path.label());
         AccountConfig account = w.has("account") ? account(w, "account", false) : to;
 
         String folder = w.string("folder");
@@ -171,7 +181,8 @@ final class RouteReader {
             // INBOX is case-insensitive (RFC 3501 section 5.1), so all spellings are one mailbox.
             folder = Defaults.FOLDER;
         } else if (path == AccessPath.POP3) {
-            problems.add(w.pathOf("folder"), "'" + folder + "': POP3 has only INBOX; remove folder or set it to INBOX");
+            problems.add(w.pathOf("folder"), "'" + folder + "' cannot be watched on POP3, which has only INBOX; "
+                    + "remove folder or set it to INBOX");
         }
         Duration poll = w.duration("poll_interval", Defaults.MIN_POLL_INTERVAL);
         Boolean idle = w.bool("idle");
@@ -219,18 +230,18 @@ final class RouteReader {
         }
         List<String> differences = new ArrayList<>();
         if (!first.watch.pollInterval().equals(watch.pollInterval())) {
-            differences.add("poll_interval " + Durations.format(watch.pollInterval()) + " vs "
-                    + Durations.format(first.watch.pollInterval()));
+            differences.add("poll_interval " + Durations.format(watch.pollInterval()) + " here, "
+                    + Durations.format(first.watch.pollInterval()) + " there");
         }
         if (first.watch.idle() != watch.idle()) {
-            differences.add("idle " + watch.idle() + " vs " + first.watch.idle());
+            differences.add("idle " + watch.idle() + " here, " + first.watch.idle() + " there");
         }
         if (first.watch.deleteProbes() != watch.deleteProbes()) {
-            differences.add("delete_probes " + watch.deleteProbes() + " vs " + first.watch.deleteProbes());
+            differences.add("delete_probes " + watch.deleteProbes() + " here, " + first.watch.deleteProbes() + " there");
         }
         if (!differences.isEmpty()) {
-            problems.add(path, "routes '" + route + "' and '" + first.route + "' (" + first.path
-                    + ") share the watcher of " + key + " but disagree: " + String.join(", ", differences)
+            problems.add(path, "route '" + route + "' watches " + key + " like route '" + first.route + "' ("
+                    + first.path + "), so they share one watcher, but they disagree: " + String.join(", ", differences)
                     + "; set them alike");
         }
     }
@@ -262,8 +273,8 @@ final class RouteReader {
                     .filter(s -> s.protocol() == protocol)
                     .map(ServerConfig::name)
                     .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
-            problems.add(m.pathOf(key), "server '" + name + "' speaks " + server.protocol().label() + "; " + use
-                    + " needs an " + protocol.label() + " server (" + known(protocol.label() + " servers", fitting) + ")");
+            problems.add(m.pathOf(key), "server '" + name + "' speaks " + server.protocol().label() + ", but " + use
+                    + " needs " + protocol.label() + " (" + known(protocol.label() + " servers", fitting) + ")");
             return null;
         }
         return server;
