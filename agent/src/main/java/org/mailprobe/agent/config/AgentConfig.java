@@ -1,0 +1,27 @@
+package org.mailprobe.agent.config;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A whole, validated agent configuration.
+ *
+ * @param source the file it was loaded from; null when built without one (the {@code probe} command)
+ * @param agent who this agent is
+ * @param servers by name, in the file's order
+ * @param accounts by name, in the file's order
+ * @param routes in the file's order
+ */
+public record AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
+        Map<String, AccountConfig> accounts, List<RouteConfig> routes) {
+    public AgentConfig {
+        Objects.requireNonNull(agent, "agent");
+        servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
+        accounts = Collections.unmodifiableMap(new LinkedHashMap<>(accounts));
+        routes = List.copyOf(routes);
+    }
+}

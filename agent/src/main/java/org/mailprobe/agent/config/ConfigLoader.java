@@ -1,0 +1,443 @@
+package org.mailprobe.agent.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.mailprobe.probes.Account;
+import org.mailprobe.probes.ProbeToken;
+import org.mailprobe.probes.Secret;
+import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.Timeouts;
+import org.mailprobe.probes.TlsMode;
+import org.mailprobe.probes.TlsPolicy;
+import org.mailprobe.probes.TokenSigner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Loads and validates an agent's YAML config (docs/CONFIG.md) into an {@link AgentConfig}. The
+ * YAML is read into a tree and walked here, so that every problem names its exact key path and
+ * unknown keys are rejected; all problems are collected and reported together. Relative file
+ * names resolve against the config file's directory. Warnings (a key file others can read, TLS
+ * verification off) are logged and do not stop the load.
+ */
+public final class ConfigLoader {
+    private static final Logger logger = LoggerFactory.getLogger(ConfigLoader.class);
+
+    static final String ID_RULE = "is not a valid name: use letters, digits, '_' and '-', starting with a "
+            + "letter or digit, at most 64 characters";
+
+    static final List<String> TOP_KEYS =
+            List.of("agent", "allow_plaintext_passwords", "defaults", "servers", "accounts", "routes");
+    static final List<String> AGENT_KEYS = List.of("id", "site", "key_file", "hostname");
+    static final List<String> DEFAULTS_KEYS =
+            List.of("connect_timeout", "read_timeout", "ca_file", "insecure_skip_verify");
+    static final List<String> SERVER_KEYS = List.of("protocol", "host", "port", "tls",
+            "connect_timeout", "read_timeout", "ca_file", "insecure_skip_verify");
+    static final List<String> ACCOUNT_KEYS = List.of("address", "user", "password_file", "password_env", "password");
+
+    private static final List<String> PASSWORD_KEYS = List.of("password_file", "password_env", "password");
+    // A host name (letters, digits, '.', '-', '_'), or an address literal as EHLO allows (RFC 5321 4.1.3).
+    private static final Pattern HOSTNAME =
+            Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}[A-Za-z0-9])?|\\[[0-9A-Za-z.:]+\\]");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private static final YAMLMapper MAPPER = YAMLMapper.builder()
+            // A key given twice is almost always a mistake that the last value would silently hide.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final Path file;
+    private final Path baseDir;
+    private final Problems problems;
+    private final SecretReader secrets;
+    private final Consumer<String> warnings;
+
+    private boolean allowPlaintext = Defaults.ALLOW_PLAINTEXT_PASSWORDS;
+    private TlsPolicy defaultTls;
+    private Timeouts defaultTimeouts = Timeouts.DEFAULT;
+    /** Every name under servers: and accounts:, including those with problems (no cascade of "unknown"). */
+    private final Set<String> serverNames = new LinkedHashSet<>();
+    private final Set<String> accountNames = new LinkedHashSet<>();
+    private final Map<String, ServerConfig> servers = new LinkedHashMap<>();
+    private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
+
+    private ConfigLoader(Path file, Function<String, String> env, Consumer<String> warnings) {
+        this.file = file;
+        this.baseDir = file.toAbsolutePath().getParent();
+        this.problems = new Problems(file.toString());
+        this.warnings = warnings;
+        this.secrets = new SecretReader(problems, env, warnings);
+    }
+
+    /**
+     * Loads {@code file}, reading passwords from the process environment where the config says so.
+     *
+     * @throws ConfigException listing every problem found, each naming the file and key path
+     */
+    public static AgentConfig load(Path file) throws ConfigException {
+        return load(file, System::getenv, warning -> logger.warn("{}", warning));
+    }
+
+    /** As {@link #load(Path)}, with the environment and the warnings' destination given. */
+    static AgentConfig load(Path file, Function<String, String> env, Consumer<String> warnings)
+            throws ConfigException {
+        return new ConfigLoader(file, env, warnings).load();
+    }
+
+    private AgentConfig load() throws ConfigException {
+        JsonNode root = parse();
+        problems.throwIfAny();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            problems.addFile("the file is empty");
+            problems.throwIfAny();
+        }
+        if (!root.isObject()) {
+            problems.addFile("the top level must be a mapping of keys to values, not " + Mapping.describe(root));
+            problems.throwIfAny();
+        }
+        Mapping top = Mapping.of(problems, "", root, baseDir, TOP_KEYS);
+
+        Identity identity = identity(top);
+        Boolean allow = top.bool("allow_plaintext_passwords");
+        allowPlaintext = allow != null ? allow : Defaults.ALLOW_PLAINTEXT_PASSWORDS;
+        defaults(top.mapping("defaults", DEFAULTS_KEYS));
+        servers(top);
+        accounts(top);
+        List<RouteConfig> routes = new RouteReader(top, serverNames, servers, accountNames, accounts).routes();
+
+        problems.throwIfAny();
+        String hostname = identity.hostname != null ? identity.hostname : Defaults.hostname();
+        AgentIdentity agent = new AgentIdentity(identity.id, identity.site, identity.signer, hostname);
+        return new AgentConfig(file, agent, servers, accounts, routes);
+    }
+
+    private JsonNode parse() {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            problems.addFile("the file does not exist");
+            return null;
+        } catch (AccessDeniedException e) {
+            problems.addFile("cannot read the file: permission denied");
+            return null;
+        } catch (IOException e) {
+            problems.addFile("cannot read the file: " + e.getClass().getSimpleName());
+            return null;
+        }
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (StreamReadException e) {
+            problems.add(position(e.getLocation()), "YAML syntax error: " + syntaxProblem(e));
+        } catch (IOException e) {
+            problems.addFile("cannot parse the file: " + e.getClass().getSimpleName());
+        }
+        return null;
+    }
+
+    private static String position(JsonLocation location) {
+        return location == null ? "somewhere" : "line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    /** The parser's sentence, without the quoted source line (which might hold a password). */
+    private static String syntaxProblem(StreamReadException e) {
+        if (e.getCause() instanceof MarkedYAMLException) {
+            MarkedYAMLException yaml = (MarkedYAMLException) e.getCause();
+            String context = yaml.getContext();
+            return context == null ? yaml.getProblem() : context + ": " + yaml.getProblem();
+        }
+        return e.getOriginalMessage();
+    }
+
+    /** What {@code agent:} says, before the host name default is resolved. */
+    private static final class Identity {
+        String id;
+        String site;
+        TokenSigner signer;
+        String hostname;
+    }
+
+    private Identity identity(Mapping top) {
+        Identity identity = new Identity();
+        if (!top.requirePresent("agent")) {
+            return identity;
+        }
+        Mapping agent = top.mapping("agent", AGENT_KEYS);
+        if (agent == null) {
+            return identity;
+        }
+        identity.id = agent.id("id", ProbeToken.ID, true);
+        identity.site = agent.id("site", ProbeToken.ID, true);
+        agent.requirePresent("key_file");
+        Path keyFile = agent.file("key_file");
+        if (keyFile != null) {
+            byte[] key = secrets.key(agent.pathOf("key_file"), keyFile);
+            if (key != null) {
+                identity.signer = new TokenSigner(key);
+                java.util.Arrays.fill(key, (byte) 0);
+            }
+        }
+        String hostname = agent.string("hostname");
+        if (hostname != null && !HOSTNAME.matcher(hostname).matches()) {
+            problems.add(agent.pathOf("hostname"), "'" + hostname
+                    + "' is not a host name (letters, digits, '.', '-', '_') nor an address literal like [192.0.2.1]");
+            hostname = null;
+        }
+        identity.hostname = hostname;
+        return identity;
+    }
+
+    private void defaults(Mapping defaults) {
+        if (defaults == null) {
+            defaultTls = TlsPolicy.verified();
+            return;
+        }
+        defaultTimeouts = timeouts(defaults, Timeouts.DEFAULT);
+        TlsPolicy tls = tlsPolicy(defaults, null);
+        defaultTls = tls != null ? tls : TlsPolicy.verified();
+    }
+
+    private Timeouts timeouts(Mapping m, Timeouts inherited) {
+        Duration connect = m.positiveDuration("connect_timeout");
+        Duration read = m.positiveDuration("read_timeout");
+        return new Timeouts(connect != null ? connect : inherited.connect(), read != null ? read : inherited.read());
+    }
+
+    /**
+     * The TLS policy set in {@code m}, or {@code inherited} if it sets neither key. A server's
+     * {@code ca_file} or {@code insecure_skip_verify: true} replaces the inherited policy; its
+     * {@code insecure_skip_verify: false} turns an inherited insecure policy back to verified.
+     */
+    private TlsPolicy tlsPolicy(Mapping m, TlsPolicy inherited) {
+        Path ca = m.file("ca_file");
+        Boolean insecure = m.bool("insecure_skip_verify");
+        if (Boolean.TRUE.equals(insecure) && ca != null) {
+            problems.add(m.pathOf("insecure_skip_verify"),
+                    "cannot be true together with ca_file; with verification off a CA is never consulted");
+            return null;
+        }
+        if (Boolean.TRUE.equals(insecure)) {
+            warnings.accept(problems.format(m.pathOf("insecure_skip_verify"),
+                    "TLS verification is OFF: any certificate is accepted, so a machine in the middle goes unnoticed"));
+            return TlsPolicy.insecure();
+        }
+        if (ca != null) {
+            return trusting(m.pathOf("ca_file"), ca);
+        }
+        if (inherited == null || (insecure != null && inherited.isInsecure())) {
+            return TlsPolicy.verified();
+        }
+        return inherited;
+    }
+
+    private TlsPolicy trusting(String where, Path ca) {
+        if (!Files.isRegularFile(ca)) {
+            problems.add(where, "file " + ca + " does not exist");
+            return null;
+        }
+        try {
+            return TlsPolicy.trusting(ca);
+        } catch (IllegalArgumentException e) {
+            String reason = e.getCause() != null && e.getCause().getMessage() != null
+                    ? e.getCause().getMessage() : e.getMessage();
+            problems.add(where, "cannot use " + ca + " as a CA file: " + reason);
+            return null;
+        }
+    }
+
+    private void servers(Mapping top) {
+        Mapping all = top.mapping("servers", null);
+        if (all == null) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> entry : all.entries()) {
+            String name = entry.getKey();
+            serverNames.add(name);
+            ServerConfig server = server(name, Mapping.of(problems, all.pathOf(name), entry.getValue(), baseDir,
+                    SERVER_KEYS));
+            if (server != null) {
+                servers.put(name, server);
+            }
+        }
+    }
+
+    private ServerConfig server(String name, Mapping s) {
+        int before = problems.count();
+        if (s == null) {
+            return null;
+        }
+        checkName(s.path(), name);
+        Protocol protocol = null;
+        String protocolText = s.requiredString("protocol");
+        if (protocolText != null) {
+            protocol = protocol(s.pathOf("protocol"), protocolText);
+        }
+        String host = s.requiredString("host");
+        if (host != null && !validHost(s.pathOf("host"), host)) {
+            host = null;
+        }
+        Integer port = s.port("port");
+        TlsMode tls = null;
+        String tlsText = s.string("tls");
+        if (tlsText != null) {
+            try {
+                tls = TlsMode.parse(tlsText);
+            } catch (IllegalArgumentException e) {
+                problems.add(s.pathOf("tls"), e.getMessage());
+            }
+        }
+        Timeouts timeouts = timeouts(s, defaultTimeouts);
+        TlsPolicy policy = tlsPolicy(s, defaultTls);
+        if (problems.count() > before) {
+            return null;
+        }
+        TlsMode mode = tls != null ? tls : Defaults.tls(port);
+        int resolvedPort = port != null ? port : Defaults.port(protocol, mode);
+        return new ServerConfig(name, protocol, new ServerEndpoint(host, resolvedPort, mode), policy, timeouts);
+    }
+
+    private Protocol protocol(String where, String text) {
+        for (Protocol p : Protocol.values()) {
+            if (p.label().equals(text.toLowerCase(Locale.ROOT))) {
+                return p;
+            }
+        }
+        problems.add(where, "'" + text + "' is not a protocol; use smtp, imap or pop3");
+        return null;
+    }
+
+    private boolean validHost(String where, String host) {
+        if (host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/')) {
+            problems.add(where, "'" + host + "' is not a host name or address");
+            return false;
+        }
+        if (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':')) {
+            problems.add(where, "'" + host + "' holds a port; give the host alone, and the port under port");
+            return false;
+        }
+        return true;
+    }
+
+    private void accounts(Mapping top) {
+        Mapping all = top.mapping("accounts", null);
+        if (all == null) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> entry : all.entries()) {
+            String name = entry.getKey();
+            accountNames.add(name);
+            AccountConfig account = account(name, Mapping.of(problems, all.pathOf(name), entry.getValue(), baseDir,
+                    ACCOUNT_KEYS));
+            if (account != null) {
+                accounts.put(name, account);
+            }
+        }
+    }
+
+    private AccountConfig account(String name, Mapping a) {
+        int before = problems.count();
+        if (a == null) {
+            return null;
+        }
+        checkName(a.path(), name);
+        String address = a.requiredString("address");
+        if (address != null) {
+            address = address(a.pathOf("address"), address);
+        }
+        String user = a.string("user");
+        Secret password = password(a);
+        if (problems.count() > before) {
+            return null;
+        }
+        return new AccountConfig(name, address, new Account(user != null ? user : address, password));
+    }
+
+    private String address(String where, String text) {
+        try {
+            InternetAddress parsed = new InternetAddress(text, true);
+            if (parsed.getPersonal() != null || !parsed.getAddress().equals(text)) {
+                problems.add(where, "'" + text + "' must be a bare address such as " + parsed.getAddress()
+                        + ", without a name or brackets");
+                return null;
+            }
+            return text;
+        } catch (AddressException e) {
+            problems.add(where, "'" + text + "' is not a valid mail address: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private Secret password(Mapping a) {
+        List<String> given = new ArrayList<>();
+        for (String key : PASSWORD_KEYS) {
+            if (a.has(key)) {
+                given.add(key);
+            }
+        }
+        if (given.isEmpty()) {
+            problems.add(a.path(), allowPlaintext
+                    ? "needs a password: set one of password_file, password_env or password"
+                    : "needs a password: set password_file or password_env");
+            return null;
+        }
+        if (given.size() > 1) {
+            String both = given.size() == 2
+                    ? given.get(0) + " and " + given.get(1) + " are both set"
+                    : "password_file, password_env and password are all set";
+            problems.add(a.path(), both + "; use exactly one of password_file, password_env, password");
+            return null;
+        }
+        switch (given.get(0)) {
+            case "password_file":
+                Path path = a.file("password_file");
+                return path == null ? null : secrets.passwordFile(a.pathOf("password_file"), path);
+            case "password_env":
+                String variable = a.string("password_env");
+                if (variable == null) {
+                    return null;
+                }
+                if (!ENV_NAME.matcher(variable).matches()) {
+                    problems.add(a.pathOf("password_env"), "'" + variable
+                            + "' is not an environment variable name (letters, digits and '_')");
+                    return null;
+                }
+                return secrets.passwordEnv(a.pathOf("password_env"), variable);
+            default:
+                if (!allowPlaintext) {
+                    problems.add(a.pathOf("password"), "a password in clear is refused unless "
+                            + "allow_plaintext_passwords is true; use password_file or password_env");
+                    return null;
+                }
+                String clear = a.string("password");
+                return clear == null ? null : Secret.of(clear);
+        }
+    }
+
+    private void checkName(String where, String name) {
+        if (!ProbeToken.ID.matcher(name).matches()) {
+            problems.add(where, "'" + name + "' " + ID_RULE);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.mailprobe.agent.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.TlsMode;
+import org.mailprobe.probes.Timeouts;
+
+/**
+ * Every default of the config format, and the limits that go with them, in one place.
+ * docs/CONFIG.md documents the same values; ConfigLoaderTest checks that they agree.
+ */
+public final class Defaults {
+    /** {@code allow_plaintext_passwords}: passwords in clear in the config are refused. */
+    public static final boolean ALLOW_PLAINTEXT_PASSWORDS = false;
+
+    /** {@code connect_timeout}: 10 s. */
+    public static final Duration CONNECT_TIMEOUT = Timeouts.DEFAULT.connect();
+    /** {@code read_timeout}: 30 s. */
+    public static final Duration READ_TIMEOUT = Timeouts.DEFAULT.read();
+    /** {@code insecure_skip_verify}: certificates and host names are verified. */
+    public static final boolean INSECURE_SKIP_VERIFY = false;
+
+    /** A route's {@code interval}: 60 s. */
+    public static final Duration INTERVAL = Duration.ofSeconds(60);
+    /** The shortest {@code interval} accepted. */
+    public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+    /** The default {@code jitter} is this fraction of the interval (in percent) ... */
+    public static final int JITTER_PERCENT = 10;
+    /** ... but no more than this. */
+    public static final Duration MAX_DEFAULT_JITTER = Duration.ofSeconds(30);
+    /** A route's {@code timeout}: one hour, the contract's maximum delay (DESIGN.md section 2). */
+    public static final Duration TIMEOUT = Duration.ofHours(1);
+
+    /** A watch's {@code folder}. */
+    public static final String FOLDER = "INBOX";
+    /** A watch's {@code poll_interval} on IMAP, used only when the server has no IDLE. */
+    public static final Duration IMAP_POLL_INTERVAL = Duration.ofSeconds(2);
+    /** A watch's {@code poll_interval} on POP3. */
+    public static final Duration POP3_POLL_INTERVAL = Duration.ofSeconds(5);
+    /** The shortest {@code poll_interval} accepted. */
+    public static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
+    /** A watch's {@code idle} (IMAP only): use IDLE where the server offers it. */
+    public static final boolean IDLE = true;
+    /** A watch's {@code delete_probes}: delete our verified probes once measured. */
+    public static final boolean DELETE_PROBES = true;
+
+    /** The least number of bytes in the agent's key (after a trailing newline is trimmed). */
+    public static final int MIN_KEY_BYTES = 16;
+
+    private static final String FALLBACK_HOSTNAME = "localhost";
+
+    private Defaults() {}
+
+    /** {@code tls}: implicit on the implicit-TLS ports 465, 993 and 995, else STARTTLS, never plain. */
+    public static TlsMode tls(Integer port) {
+        if (port != null && (port == 465 || port == 993 || port == 995)) {
+            return TlsMode.IMPLICIT;
+        }
+        return TlsMode.STARTTLS;
+    }
+
+    /** {@code port}: the IANA port for the protocol and TLS mode (RFC 8314 section 7.3). */
+    public static int port(Protocol protocol, TlsMode tls) {
+        boolean implicit = tls == TlsMode.IMPLICIT;
+        switch (protocol) {
+            case SMTP:
+                return implicit ? 465 : tls == TlsMode.STARTTLS ? 587 : 25;
+            case IMAP:
+                return implicit ? 993 : 143;
+            case POP3:
+                return implicit ? 995 : 110;
+            default:
+                throw new IllegalArgumentException("no default port for " + protocol);
+        }
+    }
+
+    /** {@code jitter}: {@value #JITTER_PERCENT}% of the interval, at most {@link #MAX_DEFAULT_JITTER}. */
+    public static Duration jitter(Duration interval) {
+        Duration tenth = interval.multipliedBy(JITTER_PERCENT).dividedBy(100);
+        return tenth.compareTo(MAX_DEFAULT_JITTER) > 0 ? MAX_DEFAULT_JITTER : tenth;
+    }
+
+    /** {@code poll_interval} for a watch on {@code path}. */
+    public static Duration pollInterval(AccessPath path) {
+        switch (path) {
+            case IMAP:
+                return IMAP_POLL_INTERVAL;
+            case POP3:
+                return POP3_POLL_INTERVAL;
+            default:
+                throw new IllegalArgumentException("no default poll interval for " + path);
+        }
+    }
+
+    /**
+     * {@code agent.hostname}: this host's canonical name, or {@code localhost} if it has none. Never
+     * fails: a probe agent on a host without working reverse DNS must still start.
+     */
+    public static String hostname() {
+        try {
+            String name = InetAddress.getLocalHost().getCanonicalHostName();
+            return name == null || name.isBlank() ? FALLBACK_HOSTNAME : name;
+        } catch (UnknownHostException | SecurityException e) {
+            return FALLBACK_HOSTNAME;
+        }
+    }
+}

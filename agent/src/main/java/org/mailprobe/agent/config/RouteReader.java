@@ -1,0 +1,292 @@
+package org.mailprobe.agent.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.ProbeToken;
+
+/** Reads {@code routes:}, resolving names against the servers and accounts already read. */
+final class RouteReader {
+    static final List<String> ROUTE_KEYS =
+            List.of("name", "kind", "from", "submit_via", "to", "interval", "jitter", "timeout", "watch");
+    static final List<String> WATCH_KEYS =
+            List.of("path", "server", "account", "folder", "poll_interval", "idle", "delete_probes");
+    /** Kinds in DESIGN.md that are planned but not built yet. */
+    private static final Set<String> PLANNED_KINDS = Set.of("send", "receive");
+    private static final Set<String> PLANNED_PATHS = Set.of("webmail");
+
+    private final Mapping top;
+    private final Problems problems;
+    private final Set<String> serverNames;
+    private final Map<String, ServerConfig> servers;
+    private final Set<String> accountNames;
+    private final Map<String, AccountConfig> accounts;
+
+    private final Map<String, String> routePaths = new HashMap<>();
+    private final Map<WatchConfig.MailboxKey, Seen> watchers = new HashMap<>();
+
+    /** The first watch of a mailbox, which every later one must agree with. */
+    private static final class Seen {
+        final String route;
+        final String path;
+        final WatchConfig watch;
+
+        Seen(String route, String path, WatchConfig watch) {
+            this.route = route;
+            this.path = path;
+            this.watch = watch;
+        }
+    }
+
+    RouteReader(Mapping top, Set<String> serverNames, Map<String, ServerConfig> servers, Set<String> accountNames,
+            Map<String, AccountConfig> accounts) {
+        this.top = top;
+        this.problems = top.problems();
+        this.serverNames = serverNames;
+        this.servers = servers;
+        this.accountNames = accountNames;
+        this.accounts = accounts;
+    }
+
+    List<RouteConfig> routes() {
+        List<RouteConfig> routes = new ArrayList<>();
+        if (!top.requirePresent("routes")) {
+            return routes;
+        }
+        List<JsonNode> items = top.list("routes");
+        if (items == null) {
+            return routes;
+        }
+        if (items.isEmpty()) {
+            problems.add("routes", "needs at least one route");
+        }
+        for (int i = 0; i < items.size(); i++) {
+            Mapping r = Mapping.of(problems, "routes[" + i + "]", items.get(i), top.baseDir(), ROUTE_KEYS);
+            RouteConfig route = r == null ? null : route(r);
+            if (route != null) {
+                routes.add(route);
+            }
+        }
+        return routes;
+    }
+
+    private RouteConfig route(Mapping r) {
+        int before = problems.count();
+        String name = r.id("name", ProbeToken.ID, true);
+        boolean unique = name != null;
+        if (name != null) {
+            String earlier = routePaths.putIfAbsent(name, r.path());
+            if (earlier != null) {
+                problems.add(r.pathOf("name"), "duplicate route name '" + name + "'; " + earlier + " has it too");
+                unique = false;
+            }
+        }
+        RouteKind kind = kind(r);
+        AccountConfig from = account(r, "from", true);
+        ServerConfig submitVia = server(r, "submit_via", Protocol.SMTP, "submit_via");
+        AccountConfig to = account(r, "to", true);
+
+        Duration interval = r.duration("interval", Defaults.MIN_INTERVAL);
+        boolean defaultInterval = interval == null;
+        if (defaultInterval) {
+            interval = Defaults.INTERVAL;
+        }
+        Duration jitter = r.duration("jitter", Duration.ZERO);
+        if (jitter != null && jitter.compareTo(interval) >= 0) {
+            problems.add(r.pathOf("jitter"), Durations.format(jitter) + " must be less than the "
+                    + (defaultInterval && !r.has("interval") ? "default interval, " : "interval, ")
+                    + Durations.format(interval));
+        }
+        if (jitter == null) {
+            jitter = Defaults.jitter(interval);
+        }
+        Duration timeout = r.positiveDuration("timeout");
+        if (timeout == null) {
+            timeout = Defaults.TIMEOUT;
+        }
+
+        List<WatchConfig> watches = watches(r, unique ? name : null, to);
+        // A null without a new problem is a reference to a server or account that has its own.
+        if (problems.count() > before || name == null || kind == null || from == null || submitVia == null
+                || to == null || watches == null) {
+            return null;
+        }
+        return new RouteConfig(name, kind, from, submitVia, to, interval, jitter, timeout, watches);
+    }
+
+    private RouteKind kind(Mapping r) {
+        String text = r.requiredString("kind");
+        if (text == null) {
+            return null;
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (RouteKind kind : RouteKind.values()) {
+            if (kind.label().equals(lower)) {
+                return kind;
+            }
+        }
+        problems.add(r.pathOf("kind"), PLANNED_KINDS.contains(lower)
+                ? "'" + text + "' routes are not supported yet; supported: " + labels(RouteKind.values())
+                : "unknown route kind '" + text + "'; supported: " + labels(RouteKind.values()));
+        return null;
+    }
+
+    /** The route's watches; null if any could not be made. */
+    private List<WatchConfig> watches(Mapping r, String route, AccountConfig to) {
+        List<WatchConfig> watches = new ArrayList<>();
+        if (!r.requirePresent("watch")) {
+            return null;
+        }
+        List<JsonNode> items = r.list("watch");
+        if (items == null) {
+            return null;
+        }
+        if (items.isEmpty()) {
+            problems.add(r.pathOf("watch"), "needs at least one watch");
+        }
+        boolean complete = true;
+        for (int j = 0; j < items.size(); j++) {
+            Mapping w = Mapping.of(problems, r.pathOf("watch") + "[" + j + "]", items.get(j), top.baseDir(),
+                    WATCH_KEYS);
+            WatchConfig watch = w == null ? null : watch(w, to);
+            if (watch == null) {
+                complete = false;
+                continue;
+            }
+            watches.add(watch);
+            if (route != null) {
+                checkShared(route, w.path(), watch);
+            }
+        }
+        return complete && !watches.isEmpty() ? watches : null;
+    }
+
+    private WatchConfig watch(Mapping w, AccountConfig to) {
+        int before = problems.count();
+        AccessPath path = accessPath(w);
+        ServerConfig server = path == null
+                ? server(w, "server", null, null)
+                : server(w, "server", Protocol.of(path), "path " + path.label());
+        AccountConfig account = w.has("account") ? account(w, "account", false) : to;
+
+        String folder = w.string("folder");
+        if (folder == null || folder.equalsIgnoreCase(Defaults.FOLDER)) {
+            // INBOX is case-insensitive (RFC 3501 section 5.1), so all spellings are one mailbox.
+            folder = Defaults.FOLDER;
+        } else if (path == AccessPath.POP3) {
+            problems.add(w.pathOf("folder"), "'" + folder + "' cannot be watched on POP3, which has only INBOX; "
+                    + "remove folder or set it to INBOX");
+        }
+        Duration poll = w.duration("poll_interval", Defaults.MIN_POLL_INTERVAL);
+        Boolean idle = w.bool("idle");
+        if (Boolean.TRUE.equals(idle) && path == AccessPath.POP3) {
+            problems.add(w.pathOf("idle"), "IDLE is an IMAP command; a pop3 watch always polls");
+        }
+        Boolean delete = w.bool("delete_probes");
+        if (problems.count() > before || path == null || server == null || account == null) {
+            return null;
+        }
+        return new WatchConfig(path, server, account, folder,
+                poll != null ? poll : Defaults.pollInterval(path),
+                path == AccessPath.IMAP && (idle != null ? idle : Defaults.IDLE),
+                delete != null ? delete : Defaults.DELETE_PROBES);
+    }
+
+    private AccessPath accessPath(Mapping w) {
+        String text = w.requiredString("path");
+        if (text == null) {
+            return null;
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (AccessPath path : AccessPath.values()) {
+            if (path.label().equals(lower)) {
+                return path;
+            }
+        }
+        String supported = labels(AccessPath.values());
+        problems.add(w.pathOf("path"), PLANNED_PATHS.contains(lower)
+                ? "'" + text + "' is not supported yet; supported: " + supported
+                : "'" + text + "' is not an access path; supported: " + supported);
+        return null;
+    }
+
+    /** Routes that watch one mailbox share one watcher, so they must want the same from it. */
+    private void checkShared(String route, String path, WatchConfig watch) {
+        WatchConfig.MailboxKey key = watch.mailboxKey();
+        Seen first = watchers.putIfAbsent(key, new Seen(route, path, watch));
+        if (first == null) {
+            return;
+        }
+        if (first.route.equals(route)) {
+            problems.add(path, "watches " + key + " again; " + first.path + " already does");
+            return;
+        }
+        List<String> differences = new ArrayList<>();
+        if (!first.watch.pollInterval().equals(watch.pollInterval())) {
+            differences.add("poll_interval " + Durations.format(watch.pollInterval()) + " here, "
+                    + Durations.format(first.watch.pollInterval()) + " there");
+        }
+        if (first.watch.idle() != watch.idle()) {
+            differences.add("idle " + watch.idle() + " here, " + first.watch.idle() + " there");
+        }
+        if (first.watch.deleteProbes() != watch.deleteProbes()) {
+            differences.add("delete_probes " + watch.deleteProbes() + " here, " + first.watch.deleteProbes() + " there");
+        }
+        if (!differences.isEmpty()) {
+            problems.add(path, "route '" + route + "' watches " + key + " like route '" + first.route + "' ("
+                    + first.path + "), so they share one watcher, but they disagree: " + String.join(", ", differences)
+                    + "; set them alike");
+        }
+    }
+
+    private AccountConfig account(Mapping m, String key, boolean required) {
+        String name = required ? m.requiredString(key) : m.string(key);
+        if (name == null) {
+            return null;
+        }
+        if (!accountNames.contains(name)) {
+            problems.add(m.pathOf(key), "unknown account '" + name + "'; " + known("accounts", accountNames));
+        }
+        return accounts.get(name);
+    }
+
+    /** The server named at {@code key}; reported if unknown or not speaking {@code protocol} (if given). */
+    private ServerConfig server(Mapping m, String key, Protocol protocol, String use) {
+        String name = m.requiredString(key);
+        if (name == null) {
+            return null;
+        }
+        if (!serverNames.contains(name)) {
+            problems.add(m.pathOf(key), "unknown server '" + name + "'; " + known("servers", serverNames));
+            return null;
+        }
+        ServerConfig server = servers.get(name);
+        if (server != null && protocol != null && server.protocol() != protocol) {
+            Set<String> fitting = servers.values().stream()
+                    .filter(s -> s.protocol() == protocol)
+                    .map(ServerConfig::name)
+                    .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+            problems.add(m.pathOf(key), "server '" + name + "' speaks " + server.protocol().label() + ", but " + use
+                    + " needs " + protocol.label() + " (" + known(protocol.label() + " servers", fitting) + ")");
+            return null;
+        }
+        return server;
+    }
+
+    private static String known(String what, Set<String> names) {
+        return names.isEmpty() ? "no " + what + " are defined" : "known " + what + ": " + String.join(", ", names);
+    }
+
+    private static String labels(Enum<?>[] values) {
+        return java.util.Arrays.stream(values)
+                .map(v -> v.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,124 @@
+package org.mailprobe.agent.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.mailprobe.probes.Secret;
+
+/**
+ * Reads the agent's key and account passwords from files and the environment. Problems name the
+ * file or the variable, never the value.
+ */
+final class SecretReader {
+    private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+
+    private final Problems problems;
+    private final Function<String, String> env;
+    private final Consumer<String> warnings;
+
+    SecretReader(Problems problems, Function<String, String> env, Consumer<String> warnings) {
+        this.problems = problems;
+        this.env = env;
+        this.warnings = warnings;
+    }
+
+    /** The key bytes in {@code file}, one trailing newline trimmed; null (reported) if unusable. */
+    byte[] key(String where, Path file) {
+        byte[] bytes = read(where, file);
+        if (bytes == null) {
+            return null;
+        }
+        byte[] key = trimNewline(bytes);
+        if (key.length < Defaults.MIN_KEY_BYTES) {
+            problems.add(where, "the key in " + file + " has " + key.length + " bytes; at least "
+                    + Defaults.MIN_KEY_BYTES + " are needed (make one with: openssl rand -hex 32 > "
+                    + file.getFileName() + ")");
+            Arrays.fill(key, (byte) 0);
+            return null;
+        }
+        return key;
+    }
+
+    /** The password in {@code file}, one trailing newline trimmed; null (reported) if unusable. */
+    Secret passwordFile(String where, Path file) {
+        byte[] bytes = read(where, file);
+        if (bytes == null) {
+            return null;
+        }
+        String value = new String(trimNewline(bytes), StandardCharsets.UTF_8);
+        if (value.isEmpty()) {
+            problems.add(where, "the password file " + file + " is empty");
+            return null;
+        }
+        return Secret.of(value);
+    }
+
+    /** The value of environment variable {@code name}; null (reported) if unset or empty. */
+    Secret passwordEnv(String where, String name) {
+        String value = env.apply(name);
+        if (value == null) {
+            problems.add(where, "environment variable " + name + " is not set");
+            return null;
+        }
+        if (value.isEmpty()) {
+            problems.add(where, "environment variable " + name + " is empty");
+            return null;
+        }
+        return Secret.of(value);
+    }
+
+    private byte[] read(String where, Path file) {
+        try {
+            if (Files.isDirectory(file)) {
+                problems.add(where, file + " is a directory, not a file");
+                return null;
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            warnIfShared(where, file);
+            return bytes;
+        } catch (NoSuchFileException e) {
+            problems.add(where, "file " + file + " does not exist");
+        } catch (AccessDeniedException e) {
+            problems.add(where, "cannot read " + file + ": permission denied");
+        } catch (IOException e) {
+            problems.add(where, "cannot read " + file + ": " + e.getClass().getSimpleName());
+        }
+        return null;
+    }
+
+    private void warnIfShared(String where, Path file) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (!java.util.Collections.disjoint(perms, GROUP_OR_OTHER)) {
+                warnings.accept(problems.format(where, file + " can be read or written by group or others ("
+                        + PosixFilePermissions.toString(perms) + "); chmod 600 it"));
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // Not a POSIX file system (or the attributes are unreadable): nothing to say.
+        }
+    }
+
+    /** Drops one trailing "\n" or "\r\n", as left by {@code echo} or an editor. */
+    private static byte[] trimNewline(byte[] bytes) {
+        int end = bytes.length;
+        if (end > 0 && bytes[end - 1] == '\n') {
+            end--;
+            if (end > 0 && bytes[end - 1] == '\r') {
+                end--;
+            }
+        }
+        return end == bytes.length ? bytes : Arrays.copyOf(bytes, end);
+    }
+}

@@ -1,0 +1,50 @@
+package org.mailprobe.agent.config;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.mailprobe.probes.AccessPath;
+
+/**
+ * Where and how a route looks for its probes: one access path to one mailbox.
+ *
+ * @param path how the mailbox is read, each path its own delay figure
+ * @param server the IMAP or POP3 server; its protocol matches {@code path}
+ * @param account the mailbox's owner
+ * @param folder the folder watched; always INBOX on POP3
+ * @param pollInterval how often to look (IMAP: only when the server has no IDLE)
+ * @param idle use IMAP IDLE where the server offers it; always false on POP3
+ * @param deleteProbes delete our verified probes once they are measured
+ */
+public record WatchConfig(AccessPath path, ServerConfig server, AccountConfig account, String folder,
+        Duration pollInterval, boolean idle, boolean deleteProbes) {
+    public WatchConfig {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(folder, "folder");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        if (server.protocol() != Protocol.of(path)) {
+            throw new IllegalArgumentException("server " + server.name() + " speaks " + server.protocol().label()
+                    + ", not " + path.label());
+        }
+        if (path == AccessPath.POP3 && (!folder.equals(Defaults.FOLDER) || idle)) {
+            throw new IllegalArgumentException("a POP3 watch has only INBOX and no IDLE");
+        }
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("pollInterval must be positive");
+        }
+    }
+
+    /** The mailbox this watches; routes with equal keys share one watcher at runtime. */
+    public MailboxKey mailboxKey() {
+        return new MailboxKey(path, server.name(), account.name(), folder);
+    }
+
+    /** One mailbox as seen on one access path. toString: {@code imap:server/account/folder}. */
+    public record MailboxKey(AccessPath path, String server, String account, String folder) {
+        @Override
+        public String toString() {
+            return path.label() + ":" + server + "/" + account + "/" + folder;
+        }
+    }
+}

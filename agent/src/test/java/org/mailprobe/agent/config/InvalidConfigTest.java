@@ -1,0 +1,159 @@
+package org.mailprobe.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each src/test/resources/config/invalid-NAME.yml beside the exact message it must produce, in
+ * the manner of blackbox_exporter's config tests. Each expected line is what follows
+ * {@code <file>: }; {@code {dir}} stands for the directory the file was copied to.
+ */
+class InvalidConfigTest {
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                arguments("unknown-top-level-key", "metrics: unknown key; expected one of: agent, "
+                        + "allow_plaintext_passwords, defaults, servers, accounts, routes"),
+                arguments("unknown-nested-key-near-miss",
+                        "routes[0].watch[0].pol_interval: unknown key; did you mean 'poll_interval'?"),
+                arguments("unknown-agent-key", "agent.hostnme: unknown key; did you mean 'hostname'?"),
+                arguments("missing-agent", "agent: is required"),
+                arguments("agent-not-a-mapping", "agent: must be a mapping of keys to values, not a string"),
+                arguments("missing-agent-id", "agent.id: is required"),
+                arguments("bad-agent-id", "agent.id: 'hq probe/1' is not a valid name: use letters, digits, '_' "
+                        + "and '-', starting with a letter or digit, at most 64 characters"),
+                arguments("site-not-a-string", "agent.site: must be a string, not a number (quote it)"),
+                arguments("bad-hostname", "agent.hostname: 'probe example com' is not a host name "
+                        + "(letters, digits, '.', '-', '_') nor an address literal like [192.0.2.1]"),
+                arguments("missing-key-file", "agent.key_file: file {dir}/missing.secret does not exist"),
+                arguments("short-key", "agent.key_file: the key in {dir}/short.key has 5 bytes; at least 16 are "
+                        + "needed (make one with: openssl rand -hex 32 > short.key)"),
+                arguments("bad-server-name", "servers.provider.pop3: 'provider.pop3' is not a valid name: use "
+                        + "letters, digits, '_' and '-', starting with a letter or digit, at most 64 characters"),
+                arguments("missing-protocol", "servers.provider-pop3.protocol: is required"),
+                arguments("bad-protocol",
+                        "servers.provider-pop3.protocol: 'pop' is not a protocol; use smtp, imap or pop3"),
+                arguments("host-with-port", "servers.provider-smtp.host: 'smtp.example.com:587' holds a port; "
+                        + "give the host alone, and the port under port"),
+                arguments("bad-port", "servers.provider-smtp.port: '70000' is not a port number; use 1 to 65535"),
+                arguments("bad-tls", "servers.provider-smtp.tls: 'startls' is not a TLS mode; "
+                        + "use plain, starttls or implicit"),
+                arguments("zero-timeout", "servers.provider-smtp.read_timeout: must be more than 0"),
+                arguments("ca-file-and-insecure", "servers.provider-imap.insecure_skip_verify: cannot be true "
+                        + "together with ca_file; with verification off a CA is never consulted"),
+                arguments("missing-ca-file", "defaults.ca_file: file {dir}/missing-ca.pem does not exist"),
+                arguments("bad-address", "accounts.alice.address: 'alice' is not a valid mail address: "
+                        + "Missing final '@domain'"),
+                arguments("address-with-name", "accounts.alice.address: 'Alice <alice@example.com>' must be a "
+                        + "bare address such as alice@example.com, without a name or brackets"),
+                arguments("no-password-source",
+                        "accounts.alice: needs a password: set password_file or password_env"),
+                arguments("two-password-sources", "accounts.alice: password_file and password_env are both set; "
+                        + "use exactly one of password_file, password_env, password"),
+                arguments("plaintext-password-not-allowed", "accounts.alice.password: a password in clear is "
+                        + "refused unless allow_plaintext_passwords is true; use password_file or password_env"),
+                arguments("unset-env-var",
+                        "accounts.bob.password_env: environment variable MAILPROBE_NOBODY_PASSWORD is not set"),
+                arguments("empty-env-var",
+                        "accounts.bob.password_env: environment variable MAILPROBE_EMPTY_PASSWORD is empty"),
+                arguments("empty-password-file",
+                        "accounts.alice.password_file: the password file {dir}/empty.pw is empty"),
+                arguments("missing-password-file",
+                        "accounts.alice.password_file: file {dir}/nobody.pw does not exist"),
+                arguments("missing-routes", "routes: is required"),
+                arguments("duplicate-route-names",
+                        "routes[1].name: duplicate route name 'loop-alice-bob'; routes[0] has it too"),
+                arguments("unsupported-route-kind",
+                        "routes[0].kind: 'send' routes are not supported yet; supported: loop"),
+                arguments("unknown-route-kind", "routes[0].kind: unknown route kind 'bounce'; supported: loop"),
+                arguments("unknown-account", "routes[0].from: unknown account 'alicia'; known accounts: alice, bob"),
+                arguments("bad-duration", "routes[0].interval: '10 seconds' is not a duration; use a number and "
+                        + "a unit (ms, s, m, h, d), e.g. 500ms, 10s, 5m, 1h, 1d or 1m30s"),
+                arguments("duration-without-unit",
+                        "routes[0].interval: '60' has no unit; write e.g. 60s (units: ms, s, m, h, d)"),
+                arguments("interval-too-short", "routes[0].interval: 500ms is too short; the least is 1s"),
+                arguments("jitter-not-below-interval",
+                        "routes[0].jitter: 30s must be less than the interval, 30s"),
+                arguments("default-interval-with-large-jitter",
+                        "routes[0].jitter: 1m30s must be less than the default interval, 1m"),
+                arguments("unknown-server", "routes[0].watch[0].server: unknown server 'imap2'; "
+                        + "known servers: provider-smtp, provider-imap, provider-pop3"),
+                arguments("submit-via-imap-server", "routes[0].submit_via: server 'provider-imap' speaks imap, "
+                        + "but submit_via needs smtp (known smtp servers: provider-smtp)"),
+                arguments("watch-protocol-mismatch", "routes[0].watch[0].server: server 'provider-imap' speaks "
+                        + "imap, but path pop3 needs pop3 (known pop3 servers: provider-pop3)"),
+                arguments("unsupported-path",
+                        "routes[0].watch[0].path: 'webmail' is not supported yet; supported: imap, pop3"),
+                arguments("no-watch", "routes[0].watch: needs at least one watch"),
+                arguments("pop3-folder-not-inbox", "routes[0].watch[0].folder: 'Probes' cannot be watched on "
+                        + "POP3, which has only INBOX; remove folder or set it to INBOX"),
+                arguments("idle-on-pop3",
+                        "routes[0].watch[0].idle: IDLE is an IMAP command; a pop3 watch always polls"),
+                arguments("poll-interval-too-short",
+                        "routes[0].watch[0].poll_interval: 50ms is too short; the least is 100ms"),
+                arguments("same-mailbox-twice-in-route", "routes[0].watch[1]: watches "
+                        + "imap:provider-imap/bob/INBOX again; routes[0].watch[0] already does"),
+                arguments("conflicting-shared-watcher", "routes[1].watch[0]: route 'loop-carol-bob' watches "
+                        + "imap:provider-imap/bob/INBOX like route 'loop-alice-bob' (routes[0].watch[0]), so they "
+                        + "share one watcher, but they disagree: poll_interval 5s here, 2s there, "
+                        + "delete_probes false here, true there; set them alike"),
+                arguments("yaml-syntax-error",
+                        "line 12, column 10: YAML syntax error: mapping values are not allowed here"),
+                arguments("empty-file", "the file is empty"),
+                arguments("duplicate-yaml-key", "line 12, column 9: YAML syntax error: Duplicate field 'host'"),
+                arguments("several-problems", String.join("\n",
+                        "agent.id: 'hq probe' is not a valid name: use letters, digits, '_' and '-', starting "
+                                + "with a letter or digit, at most 64 characters",
+                        "routes[0].intervall: unknown key; did you mean 'interval'?",
+                        "routes[0].watch[0].server: server 'provider-smtp' speaks smtp, but path imap needs imap "
+                                + "(known imap servers: provider-imap)")));
+    }
+
+    @ParameterizedTest(name = "invalid-{0}.yml")
+    @MethodSource("cases")
+    void invalidConfigIsRejectedWithItsExactMessage(String name, String expected, @TempDir Path dir) {
+        ConfigFixture fixture = new ConfigFixture(dir);
+        Path file = fixture.copyResource("invalid-" + name + ".yml");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> fixture.load(file));
+
+        String prefixed = Arrays.stream(expected.split("\n"))
+                .map(line -> file + ": " + line.replace("{dir}", dir.toString()))
+                .collect(Collectors.joining("\n"));
+        assertEquals(prefixed, e.getMessage());
+        assertEquals(expected.split("\n").length, e.problems().size());
+    }
+
+    @Test
+    void everyInvalidFileHasACase() throws IOException {
+        Set<String> tested = cases().map(a -> "invalid-" + a.get()[0] + ".yml").collect(Collectors.toSet());
+        try (Stream<Path> files = Files.list(Path.of("src/test/resources/config"))) {
+            Set<String> present = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("invalid-"))
+                    .collect(Collectors.toSet());
+            assertEquals(present, tested);
+        }
+    }
+
+    @Test
+    void missingConfigFileIsRejected(@TempDir Path dir) {
+        Path file = dir.resolve("nowhere.yml");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigFixture(dir).load(file));
+
+        assertEquals(file + ": the file does not exist", e.getMessage());
+    }
+}
