@@ -79,6 +79,16 @@ public final class TestProvider implements AutoCloseable {
         return new ServerEndpoint(HOST, greenMail.getPop3s().getPort(), TlsMode.IMPLICIT);
     }
 
+    /** The test user's INBOX as the server stores it, flags included. */
+    public java.util.List<com.icegreen.greenmail.store.StoredMessage> inbox() {
+        try {
+            com.icegreen.greenmail.user.GreenMailUser user = greenMail.getUserManager().getUser(USER);
+            return greenMail.getManagers().getImapHostManager().getInbox(user).getMessages();
+        } catch (com.icegreen.greenmail.store.FolderException e) {
+            throw new IllegalStateException("cannot read the test INBOX", e);
+        }
+    }
+
     @Override
     public void close() {
         greenMail.stop();

@@ -1,0 +1,155 @@
+package org.mailprobe.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailprobe.probes.testing.TestCa;
+import org.mailprobe.probes.testing.TestProvider;
+import picocli.CommandLine;
+
+@Timeout(120)
+class ProbeCommandTest {
+    @TempDir
+    Path dir;
+
+    TestProvider provider;
+    Path passwordFile;
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void start() throws IOException {
+        provider = new TestProvider();
+        passwordFile = Files.writeString(dir.resolve("pw"), TestProvider.PASSWORD + "\n");
+    }
+
+    @AfterEach
+    void stop() {
+        provider.close();
+    }
+
+    int run(String... args) {
+        CommandLine cl = MailprobeCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    List<String> flags(String... extra) {
+        List<String> args = new ArrayList<>(List.of("probe", "--smtp-host", "localhost",
+                "--smtp-port", Integer.toString(provider.smtp().port()), "--smtp-tls", "plain",
+                "--user", TestProvider.USER, "--password-file", passwordFile.toString(),
+                "--imap-host", "localhost", "--imap-port", Integer.toString(provider.imaps().port()),
+                "--pop3-host", "localhost", "--pop3-port", Integer.toString(provider.pop3s().port()),
+                "--ca-file", TestCa.get().caPem().toString(), "--timeout", "30s"));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    @Test
+    void textOutputIsATimelineOfEveryStageAndPath() {
+        int code = run(flags().toArray(new String[0]));
+
+        String text = out.toString();
+        assertEquals(ExitCodes.OK, code, text + err);
+        for (String expected : new String[] {"dns", "connect", "greeting", "ehlo", "auth", "envelope", "data",
+            "accepted: \"250", "seen by imap", "seen by pop3", "result: SUCCESS"}) {
+            assertTrue(text.contains(expected), "missing '" + expected + "' in:\n" + text);
+        }
+        assertFalse(text.contains(TestProvider.PASSWORD), "the password leaked into the output");
+    }
+
+    @Test
+    void jsonOutputHasTheSubmissionAndADelayPerPath() throws IOException {
+        int code = run(flags("--output", "json").toArray(new String[0]));
+
+        assertEquals(ExitCodes.OK, code, out + "" + err);
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertEquals("success", json.get("result").asText());
+        assertTrue(json.get("submission").get("stages_seconds").has("data"));
+        assertEquals(2, json.get("paths").size());
+        for (JsonNode path : json.get("paths")) {
+            assertEquals("seen", path.get("result").asText());
+            assertTrue(path.get("delay_seconds").asDouble() >= 0);
+        }
+    }
+
+    @Test
+    void nagiosOutputIsOkWithPerfdataWithinTheThresholds() {
+        int code = run(flags("--output", "nagios").toArray(new String[0]));
+
+        String line = out.toString().trim();
+        assertEquals(ExitCodes.NAGIOS_OK, code, line + err);
+        assertTrue(line.matches("MAILPROBE OK - route adhoc delivered: imap [0-9.]+s, pop3 [0-9.]+s \\| "
+                + "submit=[0-9.]+s;;;0 imap=[0-9.]+s;60;3600;0 pop3=[0-9.]+s;60;3600;0"), line);
+    }
+
+    @Test
+    void nagiosIsCriticalWhenTheDelayIsOverTheCriticalThreshold() {
+        int code = run(flags("--output", "nagios", "--warning", "0s", "--critical", "0s").toArray(new String[0]));
+
+        assertEquals(ExitCodes.NAGIOS_CRITICAL, code, out + "" + err);
+        assertTrue(out.toString().startsWith("MAILPROBE CRITICAL"), out.toString());
+    }
+
+    @Test
+    void nagiosIsCriticalWithTheReasonWhenTheSubmissionFails() throws IOException {
+        Files.writeString(passwordFile, "wrong\n");
+        List<String> args = flags("--output", "nagios");
+        args.addAll(List.of("--watch-password-file", Files.writeString(dir.resolve("pw2"), TestProvider.PASSWORD).toString()));
+
+        int code = run(args.toArray(new String[0]));
+
+        assertEquals(ExitCodes.NAGIOS_CRITICAL, code, out + "" + err);
+        assertTrue(out.toString().contains("submission failed at auth (auth)"), out.toString());
+    }
+
+    @Test
+    void untrustedCertificateMeansTheWatchersCannotConnectAndNothingIsSent() {
+        List<String> args = flags("--output", "nagios");
+        int ca = args.indexOf("--ca-file");
+        args.remove(ca + 1);
+        args.remove(ca);
+
+        int code = run(args.toArray(new String[0]));
+
+        assertEquals(ExitCodes.NAGIOS_UNKNOWN, code, out + "" + err);
+        assertTrue(out.toString().contains("certificate"), out.toString());
+        assertEquals(0, provider.greenMail().getReceivedMessages().length);
+    }
+
+    @Test
+    void bothConfigAndFlagsIsAUsageError() {
+        List<String> args = flags();
+        args.addAll(List.of("--config", "x.yml", "--route", "r"));
+
+        assertEquals(ExitCodes.USAGE, run(args.toArray(new String[0])));
+        assertTrue(err.toString().contains("either --config and --route"), err.toString());
+    }
+
+    @Test
+    void helpDocumentsEveryFlag() {
+        assertEquals(0, run("probe", "--help"));
+        String help = out.toString();
+        for (String flag : new String[] {"--config", "--route", "--smtp-host", "--smtp-tls", "--password-env",
+            "--password-file", "--imap-host", "--pop3-host", "--ca-file", "--insecure-skip-verify", "--timeout",
+            "--output", "--warning", "--critical"}) {
+            assertTrue(help.contains(flag), flag + " missing from:\n" + help);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.mailprobe.agent.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.mailprobe.agent.metrics.AgentMetrics;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.Arrival;
+import org.mailprobe.probes.ProbeToken;
+import org.mailprobe.probes.Reason;
+import org.mailprobe.probes.Stage;
+import org.mailprobe.probes.SubmissionResult;
+
+class InFlightProbesTest {
+    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    static final WatchKey IMAP = new WatchKey(AccessPath.IMAP, "u@h:143/INBOX");
+    static final WatchKey POP3 = new WatchKey(AccessPath.POP3, "u@h:110/INBOX");
+
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final List<ProbeOutcome> finished = new ArrayList<>();
+    final InFlightProbes inFlight = new InFlightProbes("me", new AgentMetrics(registry, "test"), finished::add);
+    final ProbeToken token = new ProbeToken("me", "r1", 1, T0);
+
+    static SubmissionResult accepted(ProbeToken token, Instant at) {
+        return new SubmissionResult(token, Reason.NONE, null, at.minusMillis(20), at, Map.of(Stage.DATA, Duration.ofMillis(20)),
+                "250 ok", "");
+    }
+
+    Arrival arrival(ProbeToken t, WatchKey w, Instant seen) {
+        return new Arrival(t, w.path(), w.mailbox(), seen, null, List.of());
+    }
+
+    double delayCount(String path) {
+        return registry.get("mailprobe.delivery.delay").tag("path", path).timer().count();
+    }
+
+    @Test
+    void probeSeenOnEveryPathSucceedsWithADelayPerPath() {
+        inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP, POP3), Duration.ofMinutes(1));
+        inFlight.submitted(token.key(), accepted(token, T0));
+
+        assertFalse(inFlight.onArrival(arrival(token, IMAP, T0.plusMillis(300))), "kept for the other path");
+        assertTrue(inFlight.onArrival(arrival(token, POP3, T0.plusMillis(900))), "deleted once every path saw it");
+
+        assertEquals(1, finished.size());
+        assertEquals(Reason.NONE, finished.get(0).reason());
+        assertEquals(Duration.ofMillis(300), finished.get(0).delay(IMAP));
+        assertEquals(Duration.ofMillis(900), finished.get(0).delay(POP3));
+        assertEquals(1, delayCount("imap"));
+        assertEquals(1, delayCount("pop3"));
+        assertEquals(0, inFlight.size());
+    }
+
+    @Test
+    void arrivalBeforeTheServersReplyIsMeasuredOnceTheReplyIsKnown() {
+        inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP), Duration.ofMinutes(1));
+
+        assertTrue(inFlight.onArrival(arrival(token, IMAP, T0.plusMillis(5))));
+        assertTrue(finished.isEmpty());
+        inFlight.submitted(token.key(), accepted(token, T0));
+
+        assertEquals(1, finished.size());
+        assertEquals(Duration.ofMillis(5), finished.get(0).delay(IMAP));
+    }
+
+    @Test
+    void pathNotSeenByTheDeadlineIsLostAndCounted() {
+        inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP, POP3), Duration.ofSeconds(10));
+        inFlight.submitted(token.key(), accepted(token, T0));
+        inFlight.onArrival(arrival(token, IMAP, T0.plusSeconds(1)));
+
+        inFlight.sweep(T0.plusSeconds(9));
+        assertTrue(finished.isEmpty());
+        inFlight.sweep(T0.plusSeconds(10));
+
+        assertEquals(Reason.LOST, finished.get(0).reason());
+        assertNull(finished.get(0).delay(POP3));
+        assertEquals(1, registry.get("mailprobe.lost.messages").tag("path", "pop3").counter().count());
+        assertEquals(0, registry.get("mailprobe.lost.messages").tag("path", "imap").counter().count());
+        assertEquals(1, registry.get("mailprobe.probes").tag("reason", "lost").counter().count());
+    }
+
+    @Test
+    void failedSubmissionFinishesTheProbeWithItsReason() {
+        inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP), Duration.ofMinutes(1));
+        inFlight.submitted(token.key(), new SubmissionResult(token, Reason.AUTH, Stage.AUTH, T0, null, Map.of(), "535", "x"));
+
+        assertEquals(Reason.AUTH, finished.get(0).reason());
+        assertEquals(1, registry.get("mailprobe.probes").tag("reason", "auth").counter().count());
+        assertEquals(0, inFlight.size());
+    }
+
+    @Test
+    void anotherAgentsProbeIsNeitherCountedNorDeleted() {
+        ProbeToken theirs = new ProbeToken("someone-else", "r1", 1, T0);
+        inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP), Duration.ofMinutes(1));
+
+        assertFalse(inFlight.onArrival(arrival(theirs, IMAP, T0)));
+        assertTrue(finished.isEmpty());
+        assertEquals(1, inFlight.size());
+    }
+
+    @Test
+    void ourProbeThatIsNoLongerAwaitedIsCleanedUpButNotCounted() {
+        ProbeToken stale = new ProbeToken("me", "r1", 99, T0);
+
+        assertTrue(inFlight.onArrival(arrival(stale, IMAP, T0)));
+        assertTrue(finished.isEmpty());
+        assertTrue(registry.find("mailprobe.delivery.delay").timers().isEmpty());
+    }
+}
