@@ -419,8 +419,9 @@ public final class ConfigLoader {
                     return null;
                 }
                 if (!ENV_NAME.matcher(variable).matches()) {
-                    problems.add(a.pathOf("password_env"), "'" + variable
-                            + "' is not an environment variable name (letters, digits and '_')");
+                    // Not echoed: a value that is no variable name may be the password itself.
+                    problems.add(a.pathOf("password_env"), "is not an environment variable name (letters, digits "
+                            + "and '_', not starting with a digit); give the variable's name, not its value");
                     return null;
                 }
                 return secrets.passwordEnv(a.pathOf("password_env"), variable);
