@@ -100,8 +100,11 @@ public final class ConfigLoader {
         return load(file, System::getenv, warning -> logger.warn("{}", warning));
     }
 
-    /** As {@link #load(Path)}, with the environment and the warnings' destination given. */
-    static AgentConfig load(Path file, Function<String, String> env, Consumer<String> warnings)
+    /**
+     * As {@link #load(Path)}, with the environment and the warnings' destination given (each
+     * warning a sentence like a problem's, e.g. for {@code check-config} to print).
+     */
+    public static AgentConfig load(Path file, Function<String, String> env, Consumer<String> warnings)
             throws ConfigException {
         return new ConfigLoader(file, env, warnings).load();
     }
