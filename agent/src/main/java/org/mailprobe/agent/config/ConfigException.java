@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A config file that cannot be used. Each problem is one line, {@code <file>: <key.path>: <what is
- * wrong>} (a YAML syntax error names the line and column instead of a key path); the loader reports
- * every problem it finds, not only the first. No message ever holds a secret's value.
+ * wrong>} (a YAML syntax error names the line and column instead of a key path). The loader reports
+ * every problem it finds, not only the first, section by section. No message holds a secret's value.
  */
 public final class ConfigException extends Exception {
     private final List<String> problems;
@@ -18,7 +18,7 @@ public final class ConfigException extends Exception {
         this.problems = List.copyOf(problems);
     }
 
-    /** One sentence per problem, in the order of the file. */
+    /** One sentence per problem. */
     public List<String> problems() {
         return problems;
     }

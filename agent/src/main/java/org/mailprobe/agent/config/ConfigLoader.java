@@ -100,8 +100,11 @@ public final class ConfigLoader {
         return load(file, System::getenv, warning -> logger.warn("{}", warning));
     }
 
-    /** As {@link #load(Path)}, with the environment and the warnings' destination given. */
-    static AgentConfig load(Path file, Function<String, String> env, Consumer<String> warnings)
+    /**
+     * As {@link #load(Path)}, with the environment and the warnings' destination given (each
+     * warning a sentence like a problem's, e.g. for {@code check-config} to print).
+     */
+    public static AgentConfig load(Path file, Function<String, String> env, Consumer<String> warnings)
             throws ConfigException {
         return new ConfigLoader(file, env, warnings).load();
     }
@@ -419,8 +422,9 @@ public final class ConfigLoader {
                     return null;
                 }
                 if (!ENV_NAME.matcher(variable).matches()) {
-                    problems.add(a.pathOf("password_env"), "'" + variable
-                            + "' is not an environment variable name (letters, digits and '_')");
+                    // Not echoed: a value that is no variable name may be the password itself.
+                    problems.add(a.pathOf("password_env"), "is not an environment variable name (letters, digits "
+                            + "and '_', not starting with a digit); give the variable's name, not its value");
                     return null;
                 }
                 return secrets.passwordEnv(a.pathOf("password_env"), variable);

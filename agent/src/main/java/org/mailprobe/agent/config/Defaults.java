@@ -9,7 +9,7 @@ import org.mailprobe.probes.Timeouts;
 
 /**
  * Every default of the config format, and the limits that go with them, in one place.
- * docs/CONFIG.md documents the same values; ConfigLoaderTest checks that they agree.
+ * docs/CONFIG.md documents the same values; change both together.
  */
 public final class Defaults {
     /** {@code allow_plaintext_passwords}: passwords in clear in the config are refused. */
