@@ -3,6 +3,7 @@ package org.mailprobe.probes.testing;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import java.time.Duration;
+import java.util.List;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
@@ -20,7 +21,9 @@ public final class TestProvider implements AutoCloseable {
     public static final String PASSWORD = "probe-secret-1";
     public static final Timeouts FAST = new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5));
 
-    private final GreenMail greenMail;
+    private GreenMail greenMail;
+    /** While stopped: the endpoints as they were, in the order smtp, smtps, imap, imaps, pop3, pop3s. */
+    private List<ServerEndpoint> endpoints;
 
     public TestProvider() {
         TestCa.get();
@@ -32,8 +35,34 @@ public final class TestProvider implements AutoCloseable {
         greenMail.setUser(USER, USER, PASSWORD);
     }
 
+    /**
+     * Stops every server, dropping connected clients, as a provider outage would. Stored mail and
+     * users are lost; {@link #startOnSamePorts()} starts an empty provider on the same ports.
+     */
+    public void stopServers() {
+        endpoints = List.of(smtp(), smtps(), imap(), imaps(), pop3(), pop3s());
+        greenMail.stop();
+    }
+
+    /** After {@link #stopServers()}: a fresh provider on the same ports, with the same user. */
+    public void startOnSamePorts() {
+        ServerSetup[] setups = {
+            setup("smtp", smtp().port()), setup("smtps", smtps().port()),
+            setup("imap", imap().port()), setup("imaps", imaps().port()),
+            setup("pop3", pop3().port()), setup("pop3s", pop3s().port())
+        };
+        greenMail = new GreenMail(setups);
+        greenMail.start();
+        greenMail.setUser(USER, USER, PASSWORD);
+        endpoints = null;
+    }
+
     private static ServerSetup setup(String protocol) {
-        ServerSetup setup = new ServerSetup(0, "127.0.0.1", protocol);
+        return setup(protocol, 0);
+    }
+
+    private static ServerSetup setup(String protocol, int port) {
+        ServerSetup setup = new ServerSetup(port, "127.0.0.1", protocol);
         setup.setServerStartupTimeout(10_000);
         return setup;
     }
@@ -56,26 +85,44 @@ public final class TestProvider implements AutoCloseable {
     }
 
     public ServerEndpoint smtp() {
+        if (endpoints != null) {
+            return endpoints.get(0);
+        }
         return new ServerEndpoint(HOST, greenMail.getSmtp().getPort(), TlsMode.PLAIN);
     }
 
     public ServerEndpoint smtps() {
+        if (endpoints != null) {
+            return endpoints.get(1);
+        }
         return new ServerEndpoint(HOST, greenMail.getSmtps().getPort(), TlsMode.IMPLICIT);
     }
 
     public ServerEndpoint imap() {
+        if (endpoints != null) {
+            return endpoints.get(2);
+        }
         return new ServerEndpoint(HOST, greenMail.getImap().getPort(), TlsMode.PLAIN);
     }
 
     public ServerEndpoint imaps() {
+        if (endpoints != null) {
+            return endpoints.get(3);
+        }
         return new ServerEndpoint(HOST, greenMail.getImaps().getPort(), TlsMode.IMPLICIT);
     }
 
     public ServerEndpoint pop3() {
+        if (endpoints != null) {
+            return endpoints.get(4);
+        }
         return new ServerEndpoint(HOST, greenMail.getPop3().getPort(), TlsMode.PLAIN);
     }
 
     public ServerEndpoint pop3s() {
+        if (endpoints != null) {
+            return endpoints.get(5);
+        }
         return new ServerEndpoint(HOST, greenMail.getPop3s().getPort(), TlsMode.IMPLICIT);
     }
 

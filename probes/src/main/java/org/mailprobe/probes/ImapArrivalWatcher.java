@@ -1,0 +1,259 @@
+package org.mailprobe.probes;
+
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.FolderClosedException;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.StoreClosedException;
+import jakarta.mail.UIDFolder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches an IMAP folder for probes. One connection, the folder open read-write; UIDVALIDITY and
+ * the highest UID looked at are kept across reconnects, so probes delivered while we were away are
+ * still measured. New mail is awaited with IDLE (RFC 2177) where offered, else by polling.
+ *
+ * <p>Only headers are fetched (BODY.PEEK, so nothing becomes \Seen). A message without a verifying
+ * token is never touched; our own measured probes are deleted by UID, and expunged only by UID
+ * EXPUNGE (RFC 4315).
+ */
+public final class ImapArrivalWatcher extends WatcherLoop {
+    private static final Logger logger = LoggerFactory.getLogger(ImapArrivalWatcher.class);
+    /** Header fetches per FETCH command, so a first look at a full mailbox stays bounded. */
+    private static final int FETCH_BATCH = 100;
+    /** The waker's tick when no recheck is configured: how late an IDLE refresh may be. */
+    private static final Duration REFRESH_TICK = Duration.ofSeconds(1);
+
+    private final ScheduledExecutorService waker;
+    // Kept across connections; touched only by the watcher thread.
+    private long uidValidity = -1;
+    private long lastUid;
+    private boolean toldNoUidplus;
+    // Shared with the waker.
+    private volatile IMAPFolder idlingFolder;
+    private volatile long idleSinceNanos;
+
+    public ImapArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener) {
+        super(settings, signer, listener, logger);
+        this.waker = Executors.newSingleThreadScheduledExecutor(MailSessions.daemonThreads(threadName() + "-waker"));
+    }
+
+    @Override
+    public AccessPath path() {
+        return AccessPath.IMAP;
+    }
+
+    @Override
+    void starting() {
+        Duration recheck = settings.idleRecheck();
+        Duration tick = recheck.isZero() ? min(REFRESH_TICK, settings.idleRefresh()) : recheck;
+        waker.scheduleWithFixedDelay(this::wake, tick.toNanos(), tick.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    void stopping() {
+        waker.shutdownNow();
+    }
+
+    @Override
+    void watch() throws MessagingException {
+        IMAPStore store = (IMAPStore) connect("imap");
+        IMAPFolder folder = (IMAPFolder) store.getFolder(settings.folder());
+        folder.open(Folder.READ_WRITE);
+        resync(folder);
+        boolean idle = settings.useIdle() && store.hasCapability("IDLE");
+        boolean uidplus = store.hasCapability("UIDPLUS");
+        connectedWell();
+        logger.info("IMAP watcher connected. mailbox={} uidvalidity={} lastUid={} waitBy={} uidplus={}",
+                mailbox(), uidValidity, lastUid, idle ? "idle" : "poll", uidplus);
+        scanUntilQuiet(folder, uidplus);
+        while (!isClosing()) {
+            if (idle) {
+                idle(folder);
+            } else if (!pause(settings.pollInterval())) {
+                break;
+            }
+            scanUntilQuiet(folder, uidplus);
+        }
+        // The base class closes the store; Angus closes the folder with close(false) (UNSELECT, or
+        // EXAMINE then CLOSE), which never expunges. close(true) would expunge the user's mail too.
+    }
+
+    /** Starts over when the server renumbered the folder's UIDs. */
+    private void resync(IMAPFolder folder) throws MessagingException {
+        long validity = folder.getUIDValidity();
+        long next = folder.getUIDNext();
+        // UIDNEXT at or below a UID we saw means renumbering without a new UIDVALIDITY: a server
+        // bug (GreenMail derives UIDVALIDITY from the second the folder was made), but cheap to catch.
+        if (validity != uidValidity || (next > 0 && next <= lastUid)) {
+            if (uidValidity != -1) {
+                logger.warn("The folder's UIDs were renumbered; every message is looked at again. "
+                        + "mailbox={} uidvalidity={} was={} uidnext={} lastUid={}",
+                        mailbox(), validity, uidValidity, next, lastUid);
+            }
+            uidValidity = validity;
+            lastUid = 0;
+        }
+    }
+
+    private void scanUntilQuiet(IMAPFolder folder, boolean uidplus) throws MessagingException {
+        do {
+            scan(folder, uidplus);
+        } while (!isClosing() && newMailPending(folder));
+    }
+
+    /**
+     * Whether the server told us of a message we have not looked at. Its EXISTS can come with the
+     * response to our own UID FETCH, after the data; the IDLE that follows would not repeat it.
+     * Costs a round trip only when there is such a message.
+     */
+    private boolean newMailPending(IMAPFolder folder) throws MessagingException {
+        int total = folder.getMessageCount();
+        return total > 0 && folder.getUID(folder.getMessage(total)) > lastUid;
+    }
+
+    private void scan(IMAPFolder folder, boolean uidplus) throws MessagingException {
+        // "n:*" always includes the highest UID, even below n (RFC 3501 6.4.8): hence the filter.
+        List<Message> fresh = new ArrayList<>();
+        for (Message m : folder.getMessagesByUID(lastUid + 1, UIDFolder.LASTUID)) {
+            if (m != null && folder.getUID(m) > lastUid) {
+                fresh.add(m);
+            }
+        }
+        FetchProfile profile = new FetchProfile();
+        profile.add(UIDFolder.FetchProfileItem.UID);
+        profile.add(FetchProfile.Item.FLAGS);
+        profile.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
+        profile.add(TokenSigner.HEADER);
+        profile.add(ProbeHeaders.RECEIVED);
+        for (int from = 0; from < fresh.size(); from += FETCH_BATCH) {
+            Message[] batch = fresh.subList(from, Math.min(fresh.size(), from + FETCH_BATCH)).toArray(new Message[0]);
+            folder.fetch(batch, profile); // BODY.PEEK[HEADER.FIELDS (...)]: nothing becomes \Seen
+            Instant seenAt = ProbeClock.system().now();
+            for (Message m : batch) {
+                examine(folder, (IMAPMessage) m, seenAt, uidplus);
+            }
+        }
+    }
+
+    private void examine(IMAPFolder folder, IMAPMessage m, Instant seenAt, boolean uidplus)
+            throws MessagingException {
+        long uid = folder.getUID(m);
+        // Advanced before the listener runs: a probe is reported once, whatever happens next.
+        lastUid = Math.max(lastUid, uid);
+        if (m.isExpunged()) {
+            return;
+        }
+        Optional<ProbeToken> token = ProbeHeaders.token(signer, m.getHeader(TokenSigner.HEADER));
+        if (token.isEmpty()) {
+            return; // not ours: never reported, never touched
+        }
+        if (m.isSet(Flags.Flag.DELETED)) {
+            // Measured before (a server without UIDPLUS keeps it, see delete()) or deleted by the
+            // user; either way not a new arrival.
+            logger.debug("A probe already flagged deleted is skipped. mailbox={} uid={} probe={}",
+                    mailbox(), uid, token.get().key());
+            return;
+        }
+        Date internalDate = m.getReceivedDate();
+        Arrival arrival = new Arrival(token.get(), AccessPath.IMAP, mailbox(), seenAt,
+                internalDate == null ? null : internalDate.toInstant(),
+                ProbeHeaders.received(m.getHeader(ProbeHeaders.RECEIVED)));
+        if (report(arrival)) {
+            delete(folder, m, uid, uidplus, token.get());
+        }
+    }
+
+    /**
+     * Flags one probe \Deleted by UID and expunges it by UID EXPUNGE. Without UIDPLUS the probe
+     * keeps its \Deleted flag and stays: a plain EXPUNGE (or CLOSE, or close(true)) would also
+     * remove every message the user flagged \Deleted but has not expunged, and "never touch what is
+     * not ours" outranks a tidy mailbox. Most clients hide such a message, and the user's next
+     * expunge removes it; we skip it on a later look (see examine()).
+     */
+    private void delete(IMAPFolder folder, IMAPMessage m, long uid, boolean uidplus, ProbeToken token)
+            throws MessagingException {
+        try {
+            // UID STORE, not Angus's setFlag (STORE by sequence number): the UID names the very
+            // message whose token we verified.
+            folder.doCommand(p -> {
+                Response[] r = p.command("UID STORE " + uid + " +FLAGS.SILENT (\\Deleted)", null);
+                p.notifyResponseHandlers(r);
+                p.handleResult(r[r.length - 1]);
+                return null;
+            });
+            if (uidplus) {
+                folder.expunge(new Message[] {m}); // UID EXPUNGE <uid>
+                logger.debug("A measured probe was deleted. mailbox={} uid={} probe={}", mailbox(), uid, token.key());
+            } else if (!toldNoUidplus) {
+                toldNoUidplus = true;
+                logger.info("The server has no UIDPLUS, so measured probes are flagged deleted but not "
+                        + "expunged (a plain EXPUNGE would remove the user's deleted mail too). mailbox={}",
+                        mailbox());
+            }
+        } catch (FolderClosedException | StoreClosedException e) {
+            throw e;
+        } catch (MessagingException e) {
+            logger.warn("A measured probe could not be deleted; it stays. mailbox={} uid={} probe={} error={}",
+                    mailbox(), uid, token.key(), FailureClassifier.describe(e));
+        }
+    }
+
+    private void idle(IMAPFolder folder) throws MessagingException {
+        idleSinceNanos = System.nanoTime();
+        idlingFolder = folder;
+        try {
+            if (!isClosing()) {
+                folder.idle(true); // returns after the first notification, or when the waker ends it
+            }
+        } finally {
+            idlingFolder = null;
+        }
+    }
+
+    /**
+     * Runs on the waker thread: ends the IDLE when a recheck or a refresh is due. The read timeout
+     * does not bound IDLE, so this is also how a dead connection is noticed: the DONE gets no
+     * answer, the read times out, and the watcher reconnects.
+     */
+    private void wake() {
+        IMAPFolder folder = idlingFolder;
+        if (folder == null) {
+            return;
+        }
+        boolean due = !settings.idleRecheck().isZero()
+                || System.nanoTime() - idleSinceNanos >= settings.idleRefresh().toNanos();
+        if (!due) {
+            return;
+        }
+        try {
+            // Any command from another thread first ends the IDLE (DONE) and waits for its end;
+            // this one then does nothing more. (getMessageCount() would not: it skips its NOOP, and
+            // so the DONE, within a second of the last command.)
+            folder.doCommand(p -> null);
+        } catch (Exception e) {
+            logger.debug("Ending an IDLE failed; the watcher thread sees why. mailbox={} error={}", mailbox(),
+                    FailureClassifier.describe(e));
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

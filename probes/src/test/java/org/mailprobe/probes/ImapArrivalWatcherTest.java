@@ -1,0 +1,278 @@
+package org.mailprobe.probes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mailprobe.probes.Watching.AGENT;
+import static org.mailprobe.probes.Watching.OTHER_AGENT;
+import static org.mailprobe.probes.Watching.await;
+import static org.mailprobe.probes.Watching.present;
+import static org.mailprobe.probes.Watching.sendProbe;
+import static org.mailprobe.probes.Watching.settings;
+
+import jakarta.mail.Flags;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mailprobe.probes.Watching.Delivery;
+import org.mailprobe.probes.Watching.Recorder;
+import org.mailprobe.probes.testing.TestProvider;
+
+class ImapArrivalWatcherTest {
+    private final TestProvider provider = new TestProvider();
+    private final Recorder recorder = new Recorder();
+    private ImapArrivalWatcher watcher;
+
+    @AfterEach
+    void stop() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        provider.close();
+    }
+
+    private ImapArrivalWatcher start(WatchSettings settings) throws Exception {
+        watcher = new ImapArrivalWatcher(settings, Watching.SIGNER, recorder);
+        watcher.start();
+        await("the watcher to connect", watcher::healthy);
+        return watcher;
+    }
+
+    /** Waits until a fresh probe is reported: everything delivered before it has been looked at. */
+    private void drain() throws Exception {
+        recorder.awaitArrival(sendProbe(provider, AGENT).token());
+    }
+
+    @Test
+    @Timeout(20)
+    void probeIsReportedOnceThroughIdle() throws Exception {
+        // No recheck and a long refresh: only the server's IDLE push can find the probe in time.
+        start(settings(provider, provider.imap(), provider.account(), TestProvider.trusted(), true, true,
+                Duration.ZERO));
+        Delivery delivery = sendProbe(provider, AGENT);
+
+        Arrival arrival = recorder.awaitArrival(delivery.token());
+        drain();
+
+        assertEquals(1, recorder.of(delivery.token()).size());
+        assertEquals(AccessPath.IMAP, arrival.path());
+        assertEquals(watcher.mailbox(), arrival.mailbox());
+        assertFalse(arrival.seenAt().isBefore(delivery.before()));
+        assertTrue(Duration.between(delivery.before(), arrival.seenAt()).compareTo(Duration.ofSeconds(2)) < 0,
+                "seen " + Duration.between(delivery.before(), arrival.seenAt()) + " after sending");
+        assertTrue(arrival.serverTime() != null, "INTERNALDATE is kept as evidence");
+        assertFalse(arrival.received().isEmpty(), "Received headers are kept as evidence");
+    }
+
+    @Test
+    @Timeout(20)
+    void probeIsReportedOnceByForcedPolling() throws Exception {
+        start(settings(provider, provider.imap(), provider.account(), TestProvider.trusted(), true, false,
+                Duration.ZERO));
+        Delivery delivery = sendProbe(provider, AGENT);
+
+        Arrival arrival = recorder.awaitArrival(delivery.token());
+        drain();
+
+        assertEquals(1, recorder.of(delivery.token()).size());
+        assertFalse(arrival.seenAt().isBefore(delivery.before()));
+        assertTrue(Duration.between(delivery.before(), arrival.seenAt()).compareTo(Duration.ofSeconds(2)) < 0);
+    }
+
+    @Test
+    @Timeout(20)
+    void measuredProbeIsDeletedWhenDeletionIsOn() throws Exception {
+        start(settings(provider, provider.imap(), true));
+        Delivery delivery = sendProbe(provider, AGENT);
+
+        recorder.awaitArrival(delivery.token());
+
+        await("the probe to be deleted", Duration.ofSeconds(5), () -> !present(provider, delivery.token()));
+    }
+
+    @Test
+    @Timeout(20)
+    void measuredProbeIsKeptWhenDeletionIsOff() throws Exception {
+        start(settings(provider, provider.imap(), false));
+        Delivery delivery = sendProbe(provider, AGENT);
+
+        recorder.awaitArrival(delivery.token());
+        drain();
+
+        assertTrue(present(provider, delivery.token()));
+        assertEquals("", Watching.flags(provider, ProbeMessage.subject(delivery.token())), "not even \\Seen");
+    }
+
+    @Test
+    @Timeout(20)
+    void probeTheListenerDidNotMeasureIsKept() throws Exception {
+        recorder.measured = false;
+        start(settings(provider, provider.imap(), true));
+        Delivery delivery = sendProbe(provider, AGENT);
+
+        recorder.awaitArrival(delivery.token());
+        recorder.measured = true;
+        drain();
+
+        assertTrue(present(provider, delivery.token()));
+    }
+
+    @Test
+    @Timeout(20)
+    void probeOfAnotherAgentIsReportedButNeverDeleted() throws Exception {
+        start(settings(provider, provider.imap(), true));
+        Delivery other = sendProbe(provider, OTHER_AGENT);
+
+        recorder.awaitArrival(other.token());
+        drain();
+
+        assertTrue(present(provider, other.token()));
+    }
+
+    @Test
+    @Timeout(20)
+    void forgedTokensAndForeignMailAreNeverReportedNorTouched() throws Exception {
+        start(settings(provider, provider.imap(), true));
+        ProbeToken token = Watching.token(AGENT);
+        String genuine = Watching.SIGNER.sign(token);
+        Watching.sendWithHeader(provider, "wrong key", Watching.WRONG_SIGNER.sign(token));
+        Watching.sendWithHeader(provider, "edited sequence",
+                genuine.replace("n=" + token.sequence() + ";", "n=" + (token.sequence() + 1000) + ";"));
+        Watching.sendWithHeader(provider, "edited agent", genuine.replace("a=" + AGENT, "a=" + OTHER_AGENT));
+        Watching.sendWithHeader(provider, "garbage", "v=1; a=x; s=" + "A".repeat(500));
+        Watching.sendWithHeader(provider, "plain foreign mail", null);
+
+        drain();
+
+        assertEquals(1, recorder.arrivals.size(), "only the genuine probe sent last: " + recorder.arrivals);
+        for (String subject : new String[] {"wrong key", "edited sequence", "edited agent", "garbage",
+                "plain foreign mail"}) {
+            assertEquals("", Watching.flags(provider, subject), subject + " is still there, flags untouched");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void foreignMailKeepsEveryFlagAfterManyProbes() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            Flags flags = new Flags();
+            if (i % 3 == 0) {
+                flags.add(Flags.Flag.SEEN);
+            }
+            if (i % 4 == 1) {
+                flags.add(Flags.Flag.DELETED); // flagged by the user, not expunged
+            }
+            if (i % 5 == 2) {
+                flags.add(Flags.Flag.FLAGGED);
+            }
+            Watching.appendForeign(provider, "user mail " + i, flags);
+        }
+        Map<String, String> before = Watching.snapshot(provider);
+        start(settings(provider, provider.imap(), true));
+
+        for (int i = 0; i < 10; i++) {
+            Delivery delivery = sendProbe(provider, AGENT);
+            recorder.awaitArrival(delivery.token());
+            await("probe deletion", Duration.ofSeconds(5), () -> !present(provider, delivery.token()));
+        }
+
+        assertEquals(before, Watching.snapshot(provider));
+    }
+
+    @Test
+    @Timeout(20)
+    void probeAlreadyInTheMailboxIsReported() throws Exception {
+        Delivery early = sendProbe(provider, AGENT);
+
+        start(settings(provider, provider.imap(), true));
+
+        recorder.awaitArrival(early.token());
+        drain();
+        assertEquals(1, recorder.of(early.token()).size());
+    }
+
+    @Test
+    @Timeout(30)
+    void watcherReconnectsAfterTheServerRestarts() throws Exception {
+        start(settings(provider, provider.imap(), true));
+        drain();
+
+        provider.stopServers();
+        await("a watch failure", () -> !recorder.failures.isEmpty());
+        assertFalse(watcher.healthy());
+        provider.startOnSamePorts();
+        await("the watcher to reconnect", Duration.ofSeconds(15), watcher::healthy);
+
+        drain();
+    }
+
+    @Test
+    @Timeout(20)
+    void wrongPasswordIsReportedAsAuthAndTheWatcherKeepsTrying() throws Exception {
+        watcher = new ImapArrivalWatcher(settings(provider, provider.imap(), provider.accountWithPassword("wrong"),
+                TestProvider.trusted(), true, true, WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder);
+        watcher.start();
+
+        await("two failures", () -> recorder.failures.size() >= 2);
+
+        assertEquals(Reason.AUTH, recorder.failures.get(0));
+        assertEquals(Reason.AUTH, recorder.failures.get(1));
+        assertFalse(watcher.healthy());
+    }
+
+    @Test
+    @Timeout(20)
+    void implicitTlsWorksWithTheTrustedCa() throws Exception {
+        start(settings(provider, provider.imaps(), true));
+
+        drain();
+
+        assertTrue(recorder.failures.isEmpty());
+    }
+
+    @Test
+    @Timeout(20)
+    void untrustedCertificateIsReportedAsCertificate() throws Exception {
+        watcher = new ImapArrivalWatcher(settings(provider, provider.imaps(), provider.account(), TlsPolicy.verified(),
+                true, true, WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder);
+        watcher.start();
+
+        await("a failure", () -> !recorder.failures.isEmpty());
+
+        assertEquals(Reason.CERTIFICATE, recorder.failures.get(0));
+        assertFalse(watcher.healthy());
+    }
+
+    @Test
+    @Timeout(20)
+    void listenerThatThrowsLeavesTheProbeAndTheWatcherRunning() throws Exception {
+        start(settings(provider, provider.imap(), true));
+        recorder.throwing = true;
+        Delivery delivery = sendProbe(provider, AGENT);
+        recorder.awaitArrival(delivery.token());
+        recorder.throwing = false;
+
+        drain();
+
+        assertTrue(present(provider, delivery.token()));
+        assertTrue(recorder.failures.isEmpty());
+    }
+
+    @Test
+    @Timeout(20)
+    void closeReturnsPromptlyWhileIdling() throws Exception {
+        start(settings(provider, provider.imap(), provider.account(), TestProvider.trusted(), true, true,
+                Duration.ZERO));
+        drain(); // then it waits in IDLE, with no recheck to wake it
+
+        long started = System.nanoTime();
+        watcher.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "close took " + took);
+        assertFalse(watcher.healthy());
+        assertTrue(recorder.failures.isEmpty(), "a close is not a failure: " + recorder.failures);
+    }
+}
