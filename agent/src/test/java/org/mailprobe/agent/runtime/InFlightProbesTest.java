@@ -28,7 +28,8 @@ class InFlightProbesTest {
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final List<ProbeOutcome> finished = new ArrayList<>();
-    final InFlightProbes inFlight = new InFlightProbes("me", new AgentMetrics(registry, "test"), finished::add);
+    final AgentMetrics metrics = new AgentMetrics(registry, "test");
+    final InFlightProbes inFlight = new InFlightProbes("me", metrics, finished::add);
     final ProbeToken token = new ProbeToken("me", "r1", 1, T0);
 
     static SubmissionResult accepted(ProbeToken token, Instant at) {
@@ -75,6 +76,7 @@ class InFlightProbesTest {
 
     @Test
     void pathNotSeenByTheDeadlineIsLostAndCounted() {
+        metrics.registerRoute("r1", "loop", List.of(AccessPath.IMAP, AccessPath.POP3));
         inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP, POP3), Duration.ofSeconds(10));
         inFlight.submitted(token.key(), accepted(token, T0));
         inFlight.onArrival(arrival(token, IMAP, T0.plusSeconds(1)));
