@@ -1,0 +1,143 @@
+package org.mailprobe.probes.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.Arrival;
+import org.mailprobe.probes.ArrivalListener;
+import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ImapArrivalWatcher;
+import org.mailprobe.probes.Pop3ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
+import org.mailprobe.probes.ProbeToken;
+import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.SubmissionProbe;
+import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.SubmissionSettings;
+import org.mailprobe.probes.TlsMode;
+import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.WatchSettings;
+import org.mailprobe.probes.testing.TestProvider;
+
+/**
+ * Measurement accuracy: probes go through an SMTP front that holds each one a known time before
+ * it lands in the mailbox; the figure is measured delay minus injected delay, per path. Prints,
+ * asserts nothing. Arguments: probes per injected delay (default 10), POP3 poll interval in ms
+ * (default 1000), IMAP IDLE recheck in ms (default 250).
+ */
+public final class AccuracyBenchmark {
+    static final Duration[] INJECTED = {Duration.ZERO, Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofSeconds(2), Duration.ofSeconds(5)};
+    static final String AGENT = "bench";
+
+    private AccuracyBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int perDelay = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        Duration pop3Poll = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 1000);
+        Duration recheck = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 250);
+        TokenSigner signer = new TokenSigner("benchmark-key-benchmark-key-0123".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Map<String, Duration> injected = new ConcurrentHashMap<>();
+        Map<String, Instant> accepted = new ConcurrentHashMap<>();
+        Map<AccessPath, Map<String, Instant>> seen = new EnumMap<>(AccessPath.class);
+        Map<String, String> headerOfKey = new ConcurrentHashMap<>();
+        for (AccessPath p : new AccessPath[] {AccessPath.IMAP, AccessPath.POP3}) {
+            seen.put(p, new ConcurrentHashMap<>());
+        }
+        Map<String, ArrivalWatcher> watchers = new LinkedHashMap<>();
+        try (TestProvider provider = new TestProvider();
+                HoldingSmtpFront front = new HoldingSmtpFront(
+                        provider.greenMail().getUserManager().getUser(TestProvider.USER),
+                        header -> injected.getOrDefault(header, Duration.ZERO))) {
+            ArrivalListener listener = new ArrivalListener() {
+                @Override
+                public boolean onArrival(Arrival a) {
+                    seen.get(a.path()).putIfAbsent(a.token().key(), a.seenAt());
+                    return seen.get(AccessPath.IMAP).containsKey(a.token().key())
+                            && seen.get(AccessPath.POP3).containsKey(a.token().key());
+                }
+            };
+            WatchSettings imap = new WatchSettings(provider.imap(), provider.account(), TestProvider.trusted(),
+                    TestProvider.FAST, "INBOX", Duration.ofSeconds(1), Duration.ofMinutes(5), true, "bench.test", AGENT,
+                    true, recheck);
+            WatchSettings pop3 = new WatchSettings(provider.pop3(), provider.account(), TestProvider.trusted(),
+                    TestProvider.FAST, "INBOX", pop3Poll, Duration.ofMinutes(5), true, "bench.test", AGENT);
+            watchers.put("imap", new ImapArrivalWatcher(imap, signer, listener));
+            watchers.put("pop3", new Pop3ArrivalWatcher(pop3, signer, listener));
+            watchers.values().forEach(ArrivalWatcher::start);
+            waitUntil(() -> watchers.values().stream().allMatch(ArrivalWatcher::healthy), Duration.ofSeconds(30));
+
+            SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(
+                    new ServerEndpoint("localhost", front.port(), TlsMode.PLAIN), null, TestProvider.trusted(),
+                    TestProvider.FAST, "bench.test"), signer);
+            List<Duration> plan = new ArrayList<>();
+            for (Duration d : INJECTED) {
+                for (int i = 0; i < perDelay; i++) {
+                    plan.add(d);
+                }
+            }
+            Collections.shuffle(plan);
+            System.out.printf("mailprobe accuracy benchmark: %d probes, injected delays %s, POP3 poll %d ms, "
+                    + "IMAP IDLE recheck %d ms, GreenMail %s%n", plan.size(), List.of(INJECTED), pop3Poll.toMillis(),
+                    recheck.toMillis(), "2.1.13");
+            long seq = 0;
+            for (Duration d : plan) {
+                ProbeToken token = new ProbeToken(AGENT, "bench", ++seq, ProbeClock.system().now());
+                String header = signer.sign(token);
+                injected.put(header, d);
+                headerOfKey.put(token.key(), header);
+                SubmissionResult r = submission.submit(TestProvider.USER, TestProvider.USER, token, Instant.now().plusSeconds(10));
+                if (!r.succeeded()) {
+                    throw new IllegalStateException("submission failed: " + r);
+                }
+                accepted.put(token.key(), r.accepted());
+                Thread.sleep(200 + ThreadLocalRandom.current().nextInt(300));
+            }
+            waitUntil(() -> seen.values().stream().allMatch(m -> m.size() == plan.size()), Duration.ofMinutes(2));
+            for (AccessPath path : seen.keySet()) {
+                List<Double> error = new ArrayList<>();
+                List<Double> detection = new ArrayList<>();
+                for (Map.Entry<String, Instant> e : seen.get(path).entrySet()) {
+                    String header = headerOfKey.get(e.getKey());
+                    double measured = Duration.between(accepted.get(e.getKey()), e.getValue()).toNanos() / 1e6;
+                    error.add(measured - injected.get(header).toNanos() / 1e6);
+                    detection.add(Duration.between(front.deliveredAt.get(header), e.getValue()).toNanos() / 1e6);
+                }
+                System.out.printf("%-5s n=%3d  measured-injected ms: median %7.1f  p99 %7.1f  max %7.1f  min %6.1f"
+                        + "  | seen-delivered ms: median %7.1f  p99 %7.1f  max %7.1f%n", path.label(), error.size(),
+                        pct(error, 50), pct(error, 99), pct(error, 100), pct(error, 0), pct(detection, 50),
+                        pct(detection, 99), pct(detection, 100));
+            }
+            int missing = plan.size() * 2 - seen.values().stream().mapToInt(Map::size).sum();
+            System.out.printf("not seen: %d%n", missing);
+        } finally {
+            watchers.values().forEach(ArrivalWatcher::close);
+        }
+        System.exit(0);
+    }
+
+    static double pct(List<Double> values, int p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition, Duration within) throws InterruptedException {
+        Instant until = Instant.now().plus(within);
+        while (!condition.getAsBoolean() && Instant.now().isBefore(until)) {
+            Thread.sleep(20);
+        }
+    }
+}
