@@ -33,6 +33,18 @@ public final class InFlightProbes implements ArrivalListener {
     private final AgentMetrics metrics;
     private final Consumer<ProbeOutcome> onFinished;
     private final Map<String, Pending> pending = new HashMap<>();
+    /**
+     * Probes this process sent and finished (measured, lost or failed), most recent last, bounded.
+     * A late copy of one of these is ours to clean up; a verified token we never sent (from before
+     * a restart, or a genuine token copied into another message) is left alone.
+     */
+    private final Map<String, Boolean> finished = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENTLY_FINISHED;
+        }
+    };
+    static final int RECENTLY_FINISHED = 100_000;
 
     public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeOutcome> onFinished) {
         this.agentId = agentId;
@@ -84,11 +96,18 @@ public final class InFlightProbes implements ArrivalListener {
         boolean delete;
         synchronized (this) {
             Pending p = pending.get(key);
-            if (p == null || !p.waiting.remove(watch)) {
-                // Ours, but not awaited here: measured already, lost, or sent before a restart.
-                logger.info("Seen a probe of ours that is not awaited on this path; cleaning it up. probe={} watch={}",
-                        key, watch);
-                return p == null;
+            if (p == null) {
+                if (finished.containsKey(key)) {
+                    logger.info("Seen a probe of ours after it was finished (late or lost); deleting it. probe={} "
+                            + "watch=\"{}\"", key, watch);
+                    return true;
+                }
+                logger.info("Seen a verified probe of this agent that this process did not send (sent before a "
+                        + "restart?); leaving it in place. probe={} watch=\"{}\"", key, watch);
+                return false;
+            }
+            if (!p.waiting.remove(watch)) {
+                return false; // seen again on a path that has already reported it
             }
             p.arrived.put(watch, arrival);
             if (p.submission != null) {
@@ -150,8 +169,10 @@ public final class InFlightProbes implements ArrivalListener {
         if (outcome == null) {
             return;
         }
-        Instant when = outcome.submission() != null && outcome.submission().accepted() != null
-                ? outcome.submission().accepted() : Instant.now();
+        synchronized (this) {
+            finished.put(outcome.submission().token().key(), Boolean.TRUE);
+        }
+        Instant when = outcome.submission().accepted() != null ? outcome.submission().accepted() : Instant.now();
         metrics.recordProbe(outcome.route(), outcome.reason(), when);
         try {
             onFinished.accept(outcome);

@@ -113,10 +113,21 @@ class InFlightProbesTest {
     }
 
     @Test
-    void ourProbeThatIsNoLongerAwaitedIsCleanedUpButNotCounted() {
-        ProbeToken stale = new ProbeToken("me", "r1", 99, T0);
+    void lateArrivalOfALostProbeIsCleanedUpButNotCountedAgain() {
+        inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP), Duration.ofSeconds(10));
+        inFlight.submitted(token.key(), accepted(token, T0));
+        inFlight.sweep(T0.plusSeconds(10));
 
-        assertTrue(inFlight.onArrival(arrival(stale, IMAP, T0)));
+        assertTrue(inFlight.onArrival(arrival(token, IMAP, T0.plusSeconds(30))));
+        assertEquals(1, finished.size());
+        assertTrue(registry.find("mailprobe.delivery.delay").timers().isEmpty());
+    }
+
+    @Test
+    void verifiedTokenThisProcessNeverSentIsLeftInPlace() {
+        ProbeToken notSentByUs = new ProbeToken("me", "r1", 99, T0);
+
+        assertFalse(inFlight.onArrival(arrival(notSentByUs, IMAP, T0)));
         assertTrue(finished.isEmpty());
         assertTrue(registry.find("mailprobe.delivery.delay").timers().isEmpty());
     }
