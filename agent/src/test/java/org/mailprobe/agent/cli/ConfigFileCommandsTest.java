@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailprobe.agent.runtime.ConfigFiles;
 import org.mailprobe.probes.testing.TestProvider;
-import picocli.CommandLine;
 
 @Timeout(120)
 class ConfigFileCommandsTest {
@@ -23,8 +21,9 @@ class ConfigFileCommandsTest {
     Path dir;
 
     TestProvider provider;
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
+    final Cli cli = new Cli();
+    final StringWriter out = cli.out;
+    final StringWriter err = cli.err;
 
     @BeforeEach
     void start() {
@@ -37,10 +36,7 @@ class ConfigFileCommandsTest {
     }
 
     int run(String... args) {
-        CommandLine cl = MailprobeCommand.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return cli.run(args);
     }
 
     @Test

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailprobe.probes.testing.TestCa;
 import org.mailprobe.probes.testing.TestProvider;
-import picocli.CommandLine;
 
 @Timeout(120)
 class ProbeCommandTest {
@@ -29,8 +27,9 @@ class ProbeCommandTest {
 
     TestProvider provider;
     Path passwordFile;
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
+    final Cli cli = new Cli();
+    final StringWriter out = cli.out;
+    final StringWriter err = cli.err;
 
     @BeforeEach
     void start() throws IOException {
@@ -44,10 +43,7 @@ class ProbeCommandTest {
     }
 
     int run(String... args) {
-        CommandLine cl = MailprobeCommand.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return cli.run(args);
     }
 
     List<String> flags(String... extra) {
