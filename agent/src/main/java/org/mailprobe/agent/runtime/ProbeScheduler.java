@@ -15,8 +15,8 @@ import org.quartz.spi.JobFactory;
 
 /**
  * Schedules every route with Quartz, in memory. Each route repeats at its interval from a random
- * start within its first interval (so routes do not all fire at once), plus a random jitter per
- * run. Misfires (a run that could not start on time, because the previous one of the same route
+ * start within its first interval (at most 5 s, so routes do not all fire at once and the first
+ * figures come quickly), plus a random jitter per run. Misfires (a run that could not start on time, because the previous one of the same route
  * was still submitting or the machine was suspended) are skipped, not replayed: replaying would
  * send a burst of probes that measures our backlog, not the provider.
  */
@@ -68,11 +68,14 @@ public final class ProbeScheduler implements AutoCloseable {
         }
     }
 
-    /** Stops scheduling and interrupts runs waiting for their jitter; waits for submissions in progress. */
+    /**
+     * Stops scheduling without waiting: a run still in its jitter or mid-submission is abandoned
+     * (its threads are daemons), so that stopping never takes up to a submission deadline.
+     */
     @Override
     public void close() {
         try {
-            scheduler.shutdown(true);
+            scheduler.shutdown(false);
         } catch (SchedulerException e) {
             org.slf4j.LoggerFactory.getLogger(ProbeScheduler.class).warn("Stopping the scheduler failed.", e);
         }
