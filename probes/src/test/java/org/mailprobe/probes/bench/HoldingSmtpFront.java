@@ -80,8 +80,9 @@ final class HoldingSmtpFront implements AutoCloseable {
                 String token = message.getHeader("X-Mailprobe-Token", null);
                 send(out, "250 2.0.0 held");
                 deliveries.schedule(() -> {
-                    mailbox.deliver(message);
+                    // Stamped as delivery starts: GreenMail tells IDLE clients within deliver().
                     deliveredAt.put(token, ProbeClock.system().now());
+                    mailbox.deliver(message);
                 }, holdFor.apply(token).toNanos(), TimeUnit.NANOSECONDS);
             } else if (upper.startsWith("QUIT")) {
                 send(out, "221 bye");
