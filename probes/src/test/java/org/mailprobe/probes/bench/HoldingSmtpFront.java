@@ -33,7 +33,12 @@ final class HoldingSmtpFront implements AutoCloseable {
     private final ServerSocket server;
     private final GreenMailUser mailbox;
     private final Function<String, Duration> holdFor;
-    private final ScheduledExecutorService deliveries = Executors.newScheduledThreadPool(2);
+    /**
+     * One thread: GreenMail takes a message's UID before it locks the folder to append it, so two
+     * deliveries at once can make UID n+1 visible before UID n, and a watcher that has looked past
+     * n+1 never looks at n (RFC 3501 2.3.1.1 forbids this; real servers serialize it).
+     */
+    private final ScheduledExecutorService deliveries = Executors.newSingleThreadScheduledExecutor();
     /** Token header value to the moment it was put into the mailbox. */
     final Map<String, Instant> deliveredAt = new ConcurrentHashMap<>();
 
