@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +50,9 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     // Shared with the waker.
     private volatile IMAPFolder idlingFolder;
     private volatile long idleSinceNanos;
+    private volatile long idleGeneration;
+    // Per connection.
+    private Announcements announcements;
 
     public ImapArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener) {
         super(settings, signer, listener, logger);
@@ -76,6 +81,12 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         IMAPStore store = (IMAPStore) connect("imap");
         IMAPFolder folder = (IMAPFolder) store.getFolder(settings.folder());
         folder.open(Folder.READ_WRITE);
+        Announcements news = new Announcements(ProbeClock.system(), folder.getMessageCount(), this::announced);
+        folder.doCommand(p -> {
+            p.addResponseHandler(news); // after the folder's own handler: it sees Angus's numbering
+            return null;
+        });
+        announcements = news;
         resync(folder);
         boolean idle = settings.useIdle() && store.hasCapability("IDLE");
         boolean uidplus = store.hasCapability("UIDPLUS");
@@ -112,30 +123,40 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         }
     }
 
+    /**
+     * Scans again while the server announced a message the last scan did not cover: its EXISTS
+     * can come with the response to our own UID FETCH, after the data, and the IDLE that follows
+     * would not repeat it.
+     */
     private void scanUntilQuiet(IMAPFolder folder, boolean uidplus) throws MessagingException {
         do {
             scan(folder, uidplus);
-        } while (!isClosing() && newMailPending(folder));
-    }
-
-    /**
-     * Whether the server told us of a message we have not looked at. Its EXISTS can come with the
-     * response to our own UID FETCH, after the data; the IDLE that follows would not repeat it.
-     * Costs a round trip only when there is such a message.
-     */
-    private boolean newMailPending(IMAPFolder folder) throws MessagingException {
-        int total = folder.getMessageCount();
-        return total > 0 && folder.getUID(folder.getMessage(total)) > lastUid;
+        } while (!isClosing() && announcements.pending());
     }
 
     private void scan(IMAPFolder folder, boolean uidplus) throws MessagingException {
+        Instant scanStart = ProbeClock.system().now();
+        Message[] listed = folder.getMessagesByUID(lastUid + 1, UIDFolder.LASTUID);
+        Instant listedAt = ProbeClock.system().now();
         // "n:*" always includes the highest UID, even below n (RFC 3501 6.4.8): hence the filter.
         List<Message> fresh = new ArrayList<>();
-        for (Message m : folder.getMessagesByUID(lastUid + 1, UIDFolder.LASTUID)) {
-            if (m != null && folder.getUID(m) > lastUid) {
+        Map<Message, Instant> seenAt = new HashMap<>();
+        int through = 0;
+        for (Message m : listed) {
+            if (m == null) {
+                continue;
+            }
+            through = Math.max(through, m.getMessageNumber());
+            if (folder.getUID(m) > lastUid) {
                 fresh.add(m);
+                // Seen when announced; a message that was there before we selected the folder,
+                // when this listing named it. Never later than the listing, never earlier than
+                // the announcement: the token is verified afterwards, the time is not moved.
+                Instant announced = announcements.firstSeen(m.getMessageNumber()).orElse(listedAt);
+                seenAt.put(m, announced.isAfter(listedAt) ? listedAt : announced);
             }
         }
+        announcements.scanned(through, scanStart);
         FetchProfile profile = new FetchProfile();
         profile.add(UIDFolder.FetchProfileItem.UID);
         profile.add(FetchProfile.Item.FLAGS);
@@ -145,9 +166,8 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         for (int from = 0; from < fresh.size(); from += FETCH_BATCH) {
             Message[] batch = fresh.subList(from, Math.min(fresh.size(), from + FETCH_BATCH)).toArray(new Message[0]);
             folder.fetch(batch, profile); // BODY.PEEK[HEADER.FIELDS (...)]: nothing becomes \Seen
-            Instant seenAt = ProbeClock.system().now();
             for (Message m : batch) {
-                examine(folder, (IMAPMessage) m, seenAt, uidplus);
+                examine(folder, (IMAPMessage) m, seenAt.get(m), uidplus);
             }
         }
     }
@@ -217,6 +237,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
 
     private void idle(IMAPFolder folder) throws MessagingException {
         idleSinceNanos = System.nanoTime();
+        idleGeneration++;
         idlingFolder = folder;
         try {
             if (!isClosing()) {
@@ -224,6 +245,29 @@ public final class ImapArrivalWatcher extends WatcherLoop {
             }
         } finally {
             idlingFolder = null;
+        }
+    }
+
+    /**
+     * Called as an EXISTS is read. During IDLE, Angus's {@code idle(true)} returns on the first
+     * notification by itself, except when the EXISTS comes with the IDLE command's own response,
+     * before its continuation (the server tells of mail that arrived since our last command): that
+     * one is taken in, and the IDLE waits for the next notification. So the waker ends the IDLE now;
+     * if Angus already ended it, the waker finds it over and does nothing.
+     */
+    private void announced() {
+        if (idlingFolder == null) {
+            return; // the watcher thread is in a command; it scans again after (announcements.pending())
+        }
+        long generation = idleGeneration;
+        try {
+            waker.execute(() -> {
+                if (idleGeneration == generation) {
+                    endIdle();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closed meanwhile
         }
     }
 
@@ -239,7 +283,14 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         }
         boolean due = !settings.idleRecheck().isZero()
                 || System.nanoTime() - idleSinceNanos >= settings.idleRefresh().toNanos();
-        if (!due) {
+        if (due) {
+            endIdle();
+        }
+    }
+
+    private void endIdle() {
+        IMAPFolder folder = idlingFolder;
+        if (folder == null) {
             return;
         }
         try {

@@ -11,6 +11,7 @@ import jakarta.mail.internet.InternetHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -60,6 +61,9 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
             FetchProfile uidl = new FetchProfile();
             uidl.add(UIDFolder.FetchProfileItem.UID);
             folder.fetch(messages, uidl); // one UIDL for all
+            // A new UIDL in the listing is a message the user can now download: its arrival time.
+            // Its token is verified afterwards by TOP, which does not move the time.
+            Instant listedAt = ProbeClock.system().now();
             Set<String> present = new HashSet<>();
             boolean deleting = false;
             for (Message m : messages) {
@@ -74,7 +78,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
                     m.setFlag(Flags.Flag.DELETED, true);
                     deleting = true;
                 } else if (!seen.contains(id)) {
-                    boolean delete = examine((POP3Message) m, id);
+                    boolean delete = examine((POP3Message) m, id, listedAt);
                     seen.add(id);
                     if (delete) {
                         toDelete.add(id);
@@ -90,7 +94,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
         }
     }
 
-    private boolean examine(POP3Message m, String id) throws MessagingException, IOException {
+    private boolean examine(POP3Message m, String id, Instant seenAt) throws MessagingException, IOException {
         InputStream top = m.top(0);
         if (top == null) {
             throw new MessagingException("the POP3 server refused TOP; mailprobe does not fall back to RETR, "
@@ -100,7 +104,6 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
         try (top) {
             headers = new InternetHeaders(top);
         }
-        java.time.Instant seenAt = ProbeClock.system().now();
         Optional<ProbeToken> token = ProbeHeaders.token(signer, headers.getHeader(TokenSigner.HEADER));
         if (token.isEmpty()) {
             return false; // not ours: never reported, never touched

@@ -33,7 +33,12 @@ final class HoldingSmtpFront implements AutoCloseable {
     private final ServerSocket server;
     private final GreenMailUser mailbox;
     private final Function<String, Duration> holdFor;
-    private final ScheduledExecutorService deliveries = Executors.newScheduledThreadPool(2);
+    /**
+     * One thread: GreenMail takes a message's UID before it locks the folder to append it, so two
+     * deliveries at once can make UID n+1 visible before UID n, and a watcher that has looked past
+     * n+1 never looks at n (RFC 3501 2.3.1.1 forbids this; real servers serialize it).
+     */
+    private final ScheduledExecutorService deliveries = Executors.newSingleThreadScheduledExecutor();
     /** Token header value to the moment it was put into the mailbox. */
     final Map<String, Instant> deliveredAt = new ConcurrentHashMap<>();
 
@@ -80,8 +85,9 @@ final class HoldingSmtpFront implements AutoCloseable {
                 String token = message.getHeader("X-Mailprobe-Token", null);
                 send(out, "250 2.0.0 held");
                 deliveries.schedule(() -> {
-                    mailbox.deliver(message);
+                    // Stamped as delivery starts: GreenMail tells IDLE clients within deliver().
                     deliveredAt.put(token, ProbeClock.system().now());
+                    mailbox.deliver(message);
                 }, holdFor.apply(token).toNanos(), TimeUnit.NANOSECONDS);
             } else if (upper.startsWith("QUIT")) {
                 send(out, "221 bye");
