@@ -132,6 +132,19 @@ class AgentLoopTest {
     }
 
     @Test
+    void submissionServerWithoutStartTlsIsCountedAsStartTlsAndTheAgentKeepsProbing() throws Exception {
+        ServerEndpoint starttls = new ServerEndpoint("localhost", provider.smtp().port(), TlsMode.STARTTLS);
+        Agent agent = agent(TestConfigs.loop(provider, provider.account(), starttls, Duration.ofSeconds(1),
+                AccessPath.IMAP));
+
+        String page = Scrapes.until(metricsUrl(agent), Duration.ofSeconds(30), p ->
+                Scrapes.value(p, "mailprobe_probes_total", "reason=\"starttls\"") >= 2);
+
+        assertTrue(Scrapes.value(page, "mailprobe_probes_total", "reason=\"starttls\"") >= 2, page);
+        assertEquals(0, provider.greenMail().getReceivedMessages().length, "nothing may be sent in clear");
+    }
+
+    @Test
     void untrustedCertificateIsItsOwnReason() throws Exception {
         org.mailprobe.agent.config.AgentConfig config = TestConfigs.loop(provider, provider.account(), provider.smtps(),
                 Duration.ofSeconds(1), AccessPath.IMAP);
