@@ -40,7 +40,7 @@ class HangupReloadIT {
                     "defaults: {ca_file: ca.pem}",
                     "reachability: {state_dir: state, maintenance_file: maintenance.yml}",
                     "endpoints:",
-                    "  imaps: {kind: imap, host: localhost, port: " + provider.imaps().port() + ", interval: 1s}",
+                    "  imaps: {kind: imap, host: localhost, port: " + provider.imaps().port() + ", tls: implicit, interval: 1s}",
                     ""));
             Path jar = Path.of(System.getProperty("mailprobe.jar", "target/mailprobe.jar"));
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
