@@ -30,7 +30,14 @@ public enum Reason {
     /** The message did not arrive before the route's timeout. */
     LOST,
     /** A fault of our own (a bug or a local resource problem); logged with its stack trace. */
-    INTERNAL;
+    INTERNAL,
+    /**
+     * A reachability check: the server's greeting was not its protocol's ready reply (SMTP 220,
+     * IMAP {@code * OK}, POP3 {@code +OK}), e.g. SMTP 554 "no service here".
+     */
+    GREETING,
+    /** A reachability check of a web endpoint: the HTTP status was not one of those configured. */
+    HTTP_STATUS;
 
     /** The value used in metric labels, JSON and the nagios output. */
     public String label() {

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.runtime.Agent;
+import org.mailprobe.agent.runtime.HangupSignal;
 import org.mailprobe.agent.web.ListenAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,6 +36,13 @@ final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }, "mailprobe-shutdown"));
         agent.start();
+        HangupSignal.install(() -> {
+            try {
+                agent.reload();
+            } catch (Exception e) {
+                // Already logged with every problem; the running config stays in force.
+            }
+        });
         stopped.await();
         return ExitCodes.OK;
     }

@@ -15,13 +15,21 @@ import java.util.Objects;
  * @param servers by name, in the file's order
  * @param accounts by name, in the file's order
  * @param routes in the file's order
+ * @param reachability endpoints, services, control targets and maintenance (clause 2)
  */
 public record AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
-        Map<String, AccountConfig> accounts, List<RouteConfig> routes) {
+        Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability) {
     public AgentConfig {
         Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(reachability, "reachability");
         servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
         accounts = Collections.unmodifiableMap(new LinkedHashMap<>(accounts));
         routes = List.copyOf(routes);
+    }
+
+    /** A config without reachability checks. */
+    public AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
+            Map<String, AccountConfig> accounts, List<RouteConfig> routes) {
+        this(source, agent, servers, accounts, routes, ReachabilityConfig.NONE);
     }
 }

@@ -48,8 +48,8 @@ public final class ConfigLoader {
     static final String ID_RULE = "is not a valid name: use letters, digits, '_' and '-', starting with a "
             + "letter or digit, at most 64 characters";
 
-    static final List<String> TOP_KEYS =
-            List.of("agent", "allow_plaintext_passwords", "defaults", "servers", "accounts", "routes");
+    static final List<String> TOP_KEYS = List.of("agent", "allow_plaintext_passwords", "defaults", "servers",
+            "accounts", "routes", "reachability", "endpoints", "services", "controls", "maintenance");
     static final List<String> AGENT_KEYS = List.of("id", "site", "key_file", "hostname");
     static final List<String> DEFAULTS_KEYS =
             List.of("connect_timeout", "read_timeout", "ca_file", "insecure_skip_verify");
@@ -128,15 +128,23 @@ public final class ConfigLoader {
         defaults(top.mapping("defaults", DEFAULTS_KEYS));
         servers(top);
         accounts(top);
-        List<RouteConfig> routes = new RouteReader(top, serverNames, servers, accountNames, accounts).routes();
+        // An agent that only checks reachability (clause 2) needs no route.
+        List<RouteConfig> routes = top.has("endpoints") && !top.has("routes") ? List.of()
+                : new RouteReader(top, serverNames, servers, accountNames, accounts).routes();
+        String hostname = identity.hostname != null ? identity.hostname : Defaults.hostname();
+        ReachabilityConfig reachability = new ReachabilityReader(this, top, hostname).read();
 
         problems.throwIfAny();
-        String hostname = identity.hostname != null ? identity.hostname : Defaults.hostname();
         AgentIdentity agent = new AgentIdentity(identity.id, identity.site, identity.signer, hostname);
-        return new AgentConfig(file, agent, servers, accounts, routes);
+        return new AgentConfig(file, agent, servers, accounts, routes, reachability);
     }
 
     private JsonNode parse() {
+        return parse(file, problems);
+    }
+
+    /** Reads a YAML file into a tree; null (reported) if it cannot be read or parsed. */
+    static JsonNode parse(Path file, Problems problems) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -212,6 +220,31 @@ public final class ConfigLoader {
         return identity;
     }
 
+    Problems problems() {
+        return problems;
+    }
+
+    TlsPolicy defaultTls() {
+        return defaultTls;
+    }
+
+    Timeouts defaultTimeouts() {
+        return defaultTimeouts;
+    }
+
+    Path baseDir() {
+        return baseDir;
+    }
+
+    /** Accounts by name, and every name under accounts: (with problems or not). */
+    Map<String, AccountConfig> accounts() {
+        return accounts;
+    }
+
+    Set<String> accountNames() {
+        return accountNames;
+    }
+
     private void defaults(Mapping defaults) {
         if (defaults == null) {
             defaultTls = TlsPolicy.verified();
@@ -222,7 +255,7 @@ public final class ConfigLoader {
         defaultTls = tls != null ? tls : TlsPolicy.verified();
     }
 
-    private Timeouts timeouts(Mapping m, Timeouts inherited) {
+    Timeouts timeouts(Mapping m, Timeouts inherited) {
         Duration connect = m.positiveDuration("connect_timeout");
         Duration read = m.positiveDuration("read_timeout");
         return new Timeouts(connect != null ? connect : inherited.connect(), read != null ? read : inherited.read());
@@ -233,7 +266,7 @@ public final class ConfigLoader {
      * {@code ca_file} or {@code insecure_skip_verify: true} replaces the inherited policy; its
      * {@code insecure_skip_verify: false} turns an inherited insecure policy back to verified.
      */
-    private TlsPolicy tlsPolicy(Mapping m, TlsPolicy inherited) {
+    TlsPolicy tlsPolicy(Mapping m, TlsPolicy inherited) {
         Path ca = m.file("ca_file");
         Boolean insecure = m.bool("insecure_skip_verify");
         if (Boolean.TRUE.equals(insecure) && ca != null) {
@@ -331,7 +364,7 @@ public final class ConfigLoader {
         return null;
     }
 
-    private boolean validHost(String where, String host) {
+    boolean validHost(String where, String host) {
         if (host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/')) {
             problems.add(where, "'" + host + "' is not a host name or address");
             return false;
@@ -439,7 +472,7 @@ public final class ConfigLoader {
         }
     }
 
-    private void checkName(String where, String name) {
+    void checkName(String where, String name) {
         if (!ProbeToken.ID.matcher(name).matches()) {
             problems.add(where, "'" + name + "' " + ID_RULE);
         }

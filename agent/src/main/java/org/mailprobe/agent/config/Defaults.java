@@ -49,6 +49,27 @@ public final class Defaults {
     /** The least number of bytes in the agent's key (after a trailing newline is trimmed). */
     public static final int MIN_KEY_BYTES = 16;
 
+    /** An endpoint's {@code interval}: 15 s. */
+    public static final Duration ENDPOINT_INTERVAL = Duration.ofSeconds(15);
+    /** An endpoint's {@code timeout}: 10 s, but never more than its interval. */
+    public static final Duration ENDPOINT_TIMEOUT = Duration.ofSeconds(10);
+    /** An endpoint's {@code retries}: a check counts as failed only after 2 immediate retries fail too. */
+    public static final int RETRIES = 2;
+    /** The most {@code retries} accepted. */
+    public static final int MAX_RETRIES = 10;
+    /** An endpoint's {@code required}: its being down makes its services down. */
+    public static final boolean REQUIRED = true;
+    /** An http endpoint's {@code path}. */
+    public static final String HTTP_PATH = "/";
+    /** An http endpoint's {@code status}. */
+    public static final java.util.List<Integer> HTTP_STATUS = java.util.List.of(200);
+    /** A service's {@code down_when}. */
+    public static final ServiceConfig.DownWhen DOWN_WHEN = ServiceConfig.DownWhen.ANY;
+    /** {@code reachability.threads}: checks that may run at once. */
+    public static final int REACHABILITY_THREADS = 32;
+    /** A weekly maintenance window's {@code zone}. */
+    public static final java.time.ZoneId MAINTENANCE_ZONE = java.time.ZoneOffset.UTC;
+
     private static final String FALLBACK_HOSTNAME = "localhost";
 
     private Defaults() {}
@@ -73,6 +94,45 @@ public final class Defaults {
                 return implicit ? 995 : 110;
             default:
                 throw new IllegalArgumentException("no default port for " + protocol);
+        }
+    }
+
+    /** An endpoint's {@code timeout}: {@link #ENDPOINT_TIMEOUT}, or its interval if that is shorter. */
+    public static Duration endpointTimeout(Duration interval) {
+        return interval.compareTo(ENDPOINT_TIMEOUT) < 0 ? interval : ENDPOINT_TIMEOUT;
+    }
+
+    /**
+     * An endpoint's {@code tls}: implicit on 465, 993, 995 and 443; for http plain on any other
+     * port, for tcp plain; for the mail protocols STARTTLS, never plain unless asked.
+     */
+    public static TlsMode endpointTls(org.mailprobe.probes.EndpointKind kind, Integer port) {
+        if (port != null && (port == 465 || port == 993 || port == 995 || port == 443)) {
+            return TlsMode.IMPLICIT;
+        }
+        switch (kind) {
+            case HTTP:
+                return port == null ? TlsMode.IMPLICIT : TlsMode.PLAIN;
+            case TCP:
+                return TlsMode.PLAIN;
+            default:
+                return TlsMode.STARTTLS;
+        }
+    }
+
+    /** An endpoint's {@code port}; null for tcp, which has none. */
+    public static Integer endpointPort(org.mailprobe.probes.EndpointKind kind, TlsMode tls) {
+        switch (kind) {
+            case SMTP:
+                return port(Protocol.SMTP, tls);
+            case IMAP:
+                return port(Protocol.IMAP, tls);
+            case POP3:
+                return port(Protocol.POP3, tls);
+            case HTTP:
+                return tls == TlsMode.IMPLICIT ? 443 : 80;
+            default:
+                return null;
         }
     }
 

@@ -186,6 +186,20 @@ final class Mapping {
         return value.intValue();
     }
 
+    /** A whole number from {@code min} to {@code max}. */
+    Integer integer(String key, int min, int max) {
+        JsonNode value = raw(key);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
+            String shown = value.isValueNode() ? "'" + value.asText() + "'" : describe(value);
+            problems.add(pathOf(key), shown + " is not a whole number from " + min + " to " + max);
+            return null;
+        }
+        return value.intValue();
+    }
+
     /** A file name resolved against the config file's directory; whether it exists is the caller's business. */
     Path file(String key) {
         String name = string(key);

@@ -27,6 +27,11 @@ final class Problems {
         return file + ": " + where + ": " + what;
     }
 
+    /** Adds the problems found in another file (a file this one refers to). */
+    void addAll(Problems other) {
+        found.addAll(other.found);
+    }
+
     int count() {
         return found.size();
     }

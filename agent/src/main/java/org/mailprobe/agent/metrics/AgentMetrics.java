@@ -1,6 +1,7 @@
 package org.mailprobe.agent.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -40,9 +41,15 @@ public final class AgentMetrics {
     private final Map<String, AtomicLong> lastSuccessMillis = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> watcherUp = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> certificateNotAfterMillis = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> controlUp = new ConcurrentHashMap<>();
+    private final AtomicInteger lastReloadOk = new AtomicInteger(1);
+    private final AtomicLong lastReloadMillis = new AtomicLong();
+    private final java.util.function.LongSupplier wallMillis;
 
     public AgentMetrics(MeterRegistry registry, String version) {
         this.registry = registry;
+        this.wallMillis = System::currentTimeMillis;
         Gauge.builder("mailprobe.build.info", () -> 1)
                 .description("Always 1; labels say which mailprobe and Java run")
                 .tags("version", version, "java_version", System.getProperty("java.version"))
@@ -83,6 +90,138 @@ public final class AgentMetrics {
                 watcherFailure(path, mailbox, reason);
             }
         }
+    }
+
+    /**
+     * Creates every series of one checked endpoint (clause 2): seconds per state, current state,
+     * the stage histograms of the stages it runs, checks by reason, retries, certificate expiry.
+     */
+    public void registerEndpoint(String endpoint, String kind, Collection<Stage> stages, StateTime time) {
+        for (String state : StateTime.STATES) {
+            FunctionCounter.builder("mailprobe.endpoint.state.seconds", time, t -> t.seconds(state))
+                    .description("Time accounted in each clause-2 state since the agent started (see README)")
+                    .tags("endpoint", endpoint, "kind", kind, "state", state).register(registry);
+            Gauge.builder("mailprobe.endpoint.state", time, t -> state.equals(t.current()) ? 1 : 0)
+                    .description("1 for the endpoint's current clause-2 state, 0 for the others")
+                    .tags("endpoint", endpoint, "kind", kind, "state", state).register(registry);
+        }
+        for (Stage stage : stages) {
+            reachabilityStage(endpoint, stage);
+        }
+        for (Reason reason : Reason.values()) {
+            if (reason != Reason.LOST && reason != Reason.REJECTED) {
+                checks(endpoint, reason);
+            }
+        }
+        retries(endpoint);
+        skipped(endpoint);
+        AtomicLong notAfter = certificateNotAfterMillis.computeIfAbsent(endpoint, e -> new AtomicLong(Long.MIN_VALUE));
+        Gauge.builder("mailprobe.tls.certificate.expiry.days", notAfter,
+                v -> v.get() == Long.MIN_VALUE ? Double.NaN : (v.get() - wallMillis.getAsLong()) / 86_400_000.0)
+                .description("Days until the endpoint's TLS certificate expires, from the last handshake; NaN before one")
+                .tags("endpoint", endpoint).register(registry);
+    }
+
+    /** Creates the series of one service: seconds per state and current state. */
+    public void registerService(String service, StateTime time) {
+        for (String state : StateTime.STATES) {
+            FunctionCounter.builder("mailprobe.service.state.seconds", time, t -> t.seconds(state))
+                    .description("Time accounted in each clause-2 state since the agent started (see README)")
+                    .tags("service", service, "state", state).register(registry);
+            Gauge.builder("mailprobe.service.state", time, t -> state.equals(t.current()) ? 1 : 0)
+                    .description("1 for the service's current clause-2 state, 0 for the others")
+                    .tags("service", service, "state", state).register(registry);
+        }
+    }
+
+    /** Creates the series of one control target. */
+    public void registerControl(String control) {
+        AtomicInteger up = controlUp.computeIfAbsent(control, c -> new AtomicInteger());
+        Gauge.builder("mailprobe.control.up", up, AtomicInteger::get)
+                .description("1 while the control target's last check passed; when all are 0, failures are unknown")
+                .tags("control", control).register(registry);
+    }
+
+    /** Creates the agent-wide reachability series; call once if any endpoint is checked. */
+    public void registerReachability() {
+        latenessTimer();
+        Gauge.builder("mailprobe.config.last.reload.successful", lastReloadOk, AtomicInteger::get)
+                .description("1 if the last config reload succeeded (or none was asked for), else 0")
+                .register(registry);
+        Gauge.builder("mailprobe.config.last.reload.success.timestamp", lastReloadMillis, v -> v.get() / 1000.0)
+                .description("When the config was last loaded successfully (Unix time)").baseUnit("seconds")
+                .register(registry);
+        lastReloadMillis.set(wallMillis.getAsLong());
+    }
+
+    public void recordCheck(String endpoint, Reason reason, Instant certificateNotAfter) {
+        checks(endpoint, reason).increment();
+        if (certificateNotAfter != null) {
+            certificateNotAfterMillis.computeIfAbsent(endpoint, e -> new AtomicLong())
+                    .set(certificateNotAfter.toEpochMilli());
+        }
+    }
+
+    public void recordReachabilityStage(String endpoint, Stage stage, Duration took) {
+        reachabilityStage(endpoint, stage).record(took);
+    }
+
+    public void recordRetry(String endpoint) {
+        retries(endpoint).increment();
+    }
+
+    public void recordSkippedCheck(String endpoint) {
+        skipped(endpoint).increment();
+    }
+
+    public void recordScheduleLateness(Duration late) {
+        latenessTimer().record(late.isNegative() ? Duration.ZERO : late);
+    }
+
+    public void setControlUp(String control, boolean up) {
+        controlUp.computeIfAbsent(control, c -> new AtomicInteger()).set(up ? 1 : 0);
+    }
+
+    public void recordReload(boolean ok) {
+        lastReloadOk.set(ok ? 1 : 0);
+        if (ok) {
+            lastReloadMillis.set(wallMillis.getAsLong());
+        }
+    }
+
+    private Timer reachabilityStage(String endpoint, Stage stage) {
+        return Timer.builder("mailprobe.reachability.stage")
+                .description("Duration of each stage of a reachability check attempt")
+                .tags("endpoint", endpoint, "stage", stage.label())
+                .serviceLevelObjectives(STAGE_BUCKETS)
+                .register(registry);
+    }
+
+    private Counter checks(String endpoint, Reason reason) {
+        return Counter.builder("mailprobe.reachability.checks")
+                .description("Reachability checks finished (after retries), by result and reason")
+                .tags("endpoint", endpoint, "result", reason == Reason.NONE ? RESULT_SUCCESS : RESULT_FAILURE,
+                        "reason", reason.label())
+                .register(registry);
+    }
+
+    private Counter retries(String endpoint) {
+        return Counter.builder("mailprobe.reachability.retries")
+                .description("Attempts that failed and were retried at once, within a check")
+                .tag("endpoint", endpoint).register(registry);
+    }
+
+    private Counter skipped(String endpoint) {
+        return Counter.builder("mailprobe.reachability.skipped.checks")
+                .description("Checks not started because the endpoint's previous check was still running")
+                .tag("endpoint", endpoint).register(registry);
+    }
+
+    private Timer latenessTimer() {
+        return Timer.builder("mailprobe.reachability.schedule.lateness")
+                .description("How late checks started against their schedule")
+                .serviceLevelObjectives(seconds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1))
+                .register(registry);
     }
 
     public void recordDelay(String route, AccessPath path, String leg, Duration delay) {

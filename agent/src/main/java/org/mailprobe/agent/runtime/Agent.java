@@ -12,8 +12,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.mailprobe.agent.config.AgentConfig;
+import org.mailprobe.agent.config.ConfigException;
+import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
+import org.mailprobe.agent.reachability.Reachability;
 import org.mailprobe.agent.web.WebServer;
 import org.mailprobe.probes.ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
@@ -30,6 +33,8 @@ public final class Agent implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Agent.class);
 
     private final AgentConfig config;
+    private final Reachability reachability;
+    private final Object reloading = new Object();
     private final PrometheusMeterRegistry registry;
     private final AgentMetrics metrics;
     private final InFlightProbes inFlight;
@@ -65,7 +70,56 @@ public final class Agent implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        reachability = config.reachability().isEmpty() ? null
+                : new Reachability(config.reachability(), metrics, ProbeClock.system()::now);
         web = new WebServer(listen, registry, () -> ready);
+        web.enableReload(this::reload);
+    }
+
+    /**
+     * Re-reads the config file (SIGHUP, {@code POST /-/reload}) and applies its maintenance windows
+     * without a restart; the time accounted so far is kept. Other changes (endpoints, services,
+     * routes) need a restart and are only reported. A config with problems changes nothing.
+     *
+     * @return what was applied, a sentence
+     * @throws ConfigException the new config's problems; the old config stays in force
+     */
+    public String reload() throws ConfigException {
+        synchronized (reloading) {
+            if (config.source() == null) {
+                throw new IllegalStateException("this agent was not started from a config file, so there is nothing "
+                        + "to reload");
+            }
+            AgentConfig fresh;
+            try {
+                fresh = ConfigLoader.load(config.source());
+            } catch (ConfigException e) {
+                metrics.recordReload(false);
+                logger.error("Config reload failed; the running config stays in force. file={} problems={}",
+                        config.source(), e.getMessage().replace('\n', ' '));
+                throw e;
+            }
+            metrics.recordReload(true);
+            String applied = "maintenance windows: " + fresh.reachability().maintenance().size();
+            if (reachability != null) {
+                reachability.replaceWindows(fresh.reachability().maintenance());
+            }
+            if (!fresh.reachability().endpoints().keySet().equals(config.reachability().endpoints().keySet())
+                    || !fresh.reachability().services().keySet().equals(config.reachability().services().keySet())
+                    || !fresh.reachability().controls().keySet().equals(config.reachability().controls().keySet())
+                    || fresh.routes().size() != config.routes().size()) {
+                applied += "; endpoints, services, controls or routes changed: restart the agent to apply them";
+                logger.warn("Config reloaded, but only maintenance windows apply without a restart. file={}",
+                        config.source());
+            }
+            logger.info("Config reloaded. file={} {}", config.source(), applied);
+            return "Config reloaded: " + applied + ".";
+        }
+    }
+
+    /** The clause-2 checks, or null if the config has no endpoints. */
+    public Reachability reachability() {
+        return reachability;
     }
 
     public void start() throws SchedulerException {
@@ -73,6 +127,9 @@ public final class Agent implements AutoCloseable {
         watchers.start();
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         scheduler.start();
+        if (reachability != null) {
+            reachability.start();
+        }
         ready = true;
         logger.info("mailprobe agent started. agent={} site={} routes={} watchers={}", config.agent().id(),
                 config.agent().site(), config.routes().size(), watchers.all().size());
@@ -106,6 +163,9 @@ public final class Agent implements AutoCloseable {
         ready = false;
         logger.info("mailprobe agent stopping. inFlight={}", inFlight.size());
         scheduler.close();
+        if (reachability != null) {
+            reachability.close();
+        }
         sweeper.shutdownNow();
         watchers.close();
         web.close();

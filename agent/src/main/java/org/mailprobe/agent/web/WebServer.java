@@ -63,6 +63,39 @@ public final class WebServer implements AutoCloseable {
         }));
     }
 
+    /** What {@code POST /-/reload} does: returns a sentence, or throws with the reason it did not reload. */
+    @FunctionalInterface
+    public interface Reloader {
+        String reload() throws Exception;
+    }
+
+    /**
+     * Serves {@code POST /-/reload} (also PUT), as Prometheus does: 200 and what was applied, or
+     * 500 and every problem of the new config (the old one stays in force).
+     */
+    public void enableReload(Reloader reloader) {
+        server.createContext("/-/reload", ex -> {
+            try (ex) {
+                if (!"POST".equals(ex.getRequestMethod()) && !"PUT".equals(ex.getRequestMethod())) {
+                    respond(ex, 405, "text/plain", "Only POST or PUT is allowed.\n");
+                    return;
+                }
+                String body;
+                int status;
+                try {
+                    body = reloader.reload();
+                    status = 200;
+                } catch (Exception e) {
+                    body = "Reload failed; the running config stays in force:\n" + e.getMessage();
+                    status = 500;
+                }
+                respond(ex, status, "text/plain; charset=utf-8", body + "\n");
+            } catch (IOException | RuntimeException e) {
+                logger.warn("HTTP request failed. path={} error={}", ex.getRequestURI().getPath(), e.toString());
+            }
+        });
+    }
+
     public void start() {
         server.start();
         logger.info("Serving metrics. address=http://{}/metrics", hostPort());

@@ -26,7 +26,34 @@ class InvalidConfigTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 arguments("unknown-top-level-key", "metrics: unknown key; expected one of: agent, "
-                        + "allow_plaintext_passwords, defaults, servers, accounts, routes"),
+                        + "allow_plaintext_passwords, defaults, servers, accounts, routes, reachability, endpoints, "
+                        + "services, controls, maintenance"),
+                arguments("endpoint-unknown-key", "endpoints.submission.intervall: unknown key; did you mean "
+                        + "'interval'?"),
+                arguments("endpoint-bad-kind", "endpoints.submission.kind: 'ftp' is not an endpoint kind; use smtp, "
+                        + "imap, pop3, http or tcp"),
+                arguments("endpoint-interval-too-short",
+                        "endpoints.submission.interval: 500ms is too short; the least is 1s"),
+                arguments("endpoint-timeout-over-interval",
+                        "endpoints.submission.timeout: 10s is longer than the interval, 5s"),
+                arguments("endpoint-starttls-on-http",
+                        "endpoints.webmail.tls: http has no STARTTLS; use plain or implicit"),
+                arguments("endpoint-status-not-http", "endpoints.imap.status: applies to kind http only, not imap"),
+                arguments("endpoint-login-in-clear", "endpoints.mx.login: would send the password in clear: tls is "
+                        + "plain; use starttls or implicit"),
+                arguments("service-unknown-endpoint", "services.mail.endpoints[1]: unknown endpoint 'imap'; known "
+                        + "endpoints: submission"),
+                arguments("service-without-required-endpoint", "services.mail.endpoints: none is required, so the "
+                        + "service could never be down; mark at least one endpoint required: true"),
+                arguments("maintenance-both-kinds", "maintenance[0]: give either start and end (one-off) or weekday, "
+                        + "time and duration (weekly), not both"),
+                arguments("maintenance-end-before-start", "maintenance[0].end: must be after start"),
+                arguments("maintenance-bad-time", "maintenance[0].time: '25:00' is not a time of day such as "
+                        + "\"03:30\" (quote it)"),
+                arguments("maintenance-bad-zone", "maintenance[0].zone: 'Mars/Olympus' is not a time zone such as "
+                        + "Asia/Shanghai or +08:00"),
+                arguments("missing-state-dir", "reachability.state_dir: is required when endpoints are checked: "
+                        + "state changes are written there"),
                 arguments("unknown-nested-key-near-miss",
                         "routes[0].watch[0].pol_interval: unknown key; did you mean 'poll_interval'?"),
                 arguments("unknown-agent-key", "agent.hostnme: unknown key; did you mean 'hostname'?"),

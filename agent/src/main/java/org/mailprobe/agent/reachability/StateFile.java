@@ -1,0 +1,83 @@
+package org.mailprobe.agent.reachability;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The append-only record of state changes, {@code reachability-states.jsonl} in the state
+ * directory: one JSON object per line, never rewritten, so a month's outage periods can be listed
+ * from it. (Tamper evidence comes with the journal issue.) A write that fails is logged and does
+ * not stop the accounting.
+ */
+public final class StateFile implements AutoCloseable {
+    public static final String NAME = "reachability-states.jsonl";
+    private static final Logger logger = LoggerFactory.getLogger(StateFile.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+    private final OutputStream out;
+
+    public StateFile(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        file = dir.resolve(NAME);
+        out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+    }
+
+    public Path path() {
+        return file;
+    }
+
+    public void write(StateChange c) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", c.time().toString());
+        line.put("scope", c.scope());
+        line.put("name", c.name());
+        line.put("previous", c.previous() == null ? null : c.previous().label());
+        line.put("state", c.state().label());
+        line.put("stage", c.stage());
+        line.put("reason", c.reason());
+        line.put("detail", c.detail());
+        append(line);
+    }
+
+    /** An event of the agent's own (started, stopped, reloaded): it explains gaps and window changes. */
+    public void event(Instant time, String event, String detail) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", time.toString());
+        line.put("event", event);
+        line.put("detail", detail);
+        append(line);
+    }
+
+    private synchronized void append(Map<String, Object> line) {
+        try {
+            out.write((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            logger.error("Cannot write a state change as JSON. line={}", line, e);
+        } catch (IOException e) {
+            logger.error("Cannot append to the state file. file={} error={}", file, e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            logger.warn("Closing the state file failed. file={} error={}", file, e.toString());
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package org.mailprobe.probes;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Instant;
+import org.mailprobe.probes.LineConnection.ReplyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reachability check of one endpoint: DNS, TCP connect, TLS (implicit, or STARTTLS after the
+ * greeting), the protocol's greeting, optionally a login; each stage timed. One attempt, no
+ * retries (the caller decides how many). Never throws for a network fault: every failure is a
+ * {@link ReachabilityResult} with a {@link Reason} and the stage it happened in. A watchdog closes
+ * the socket at the deadline, so a server that says nothing, or trickles a byte a second, costs
+ * this check its deadline and no more.
+ *
+ * <p>The dialogue is written by hand rather than through Angus Mail or the JDK's HttpClient so
+ * that every kind has the same stages, timed the same way, on one socket the watchdog can close,
+ * and so the certificate of the very handshake that was timed is the one whose expiry is reported.
+ */
+public final class ReachabilityCheck {
+    private static final Logger logger = LoggerFactory.getLogger(ReachabilityCheck.class);
+
+    private final ReachabilitySettings settings;
+    private final ProbeClock clock;
+
+    public ReachabilityCheck(ReachabilitySettings settings) {
+        this.settings = settings;
+        this.clock = ProbeClock.system();
+    }
+
+    public ReachabilitySettings settings() {
+        return settings;
+    }
+
+    public ReachabilityResult check(Instant deadline) {
+        StageTimeline timeline = new StageTimeline(clock);
+        Instant started = timeline.begin(Stage.DNS);
+        SocketHolder sockets = new SocketHolder();
+        LineConnection connection = null;
+        ServerEndpoint endpoint = settings.endpoint();
+        try (Watchdog.Armed armed = Watchdog.arm(started, deadline, sockets::close)) {
+            InetAddress[] addresses = DnsLookup.resolve(endpoint.host(), started, deadline);
+            Socket socket = connect(addresses, timeline, sockets, deadline);
+            connection = new LineConnection(socket, endpoint.host(), endpoint.port(), sockets);
+            if (endpoint.tlsMode() == TlsMode.IMPLICIT) {
+                timeline.begin(Stage.TLS);
+                connection.startTls(settings.tls());
+            }
+            if (settings.kind() != EndpointKind.TCP) {
+                timeline.begin(Stage.GREETING);
+            }
+            switch (settings.kind()) {
+                case SMTP:
+                    ReachabilityDialogues.smtp(connection, settings, timeline);
+                    break;
+                case IMAP:
+                    ReachabilityDialogues.imap(connection, settings, timeline);
+                    break;
+                case POP3:
+                    ReachabilityDialogues.pop3(connection, settings, timeline);
+                    break;
+                case HTTP:
+                    ReachabilityDialogues.http(connection, settings);
+                    break;
+                case TCP:
+                default:
+                    break;
+            }
+            Instant finished = timeline.end();
+            sockets.close();
+            return new ReachabilityResult(Reason.NONE, null, started, finished, timeline.durations(),
+                    connection.certificateNotAfter(), connection.lastLine(), "");
+        } catch (Exception | LinkageError e) {
+            Instant failedAt = timeline.end();
+            Stage stage = timeline.current();
+            Reason reason;
+            if (sockets.closedByWatchdog() || !failedAt.isBefore(deadline)) {
+                reason = Reason.TIMEOUT;
+            } else if (e instanceof ReplyException) {
+                reason = ((ReplyException) e).reason();
+            } else {
+                reason = refine(FailureClassifier.classify(e), stage);
+            }
+            if (reason == Reason.INTERNAL) {
+                logger.warn("A reachability check failed with an internal error. endpoint={} stage={}", endpoint,
+                        stage.label(), e);
+            }
+            sockets.close();
+            return new ReachabilityResult(reason, stage, started, failedAt, timeline.durations(),
+                    connection == null ? null : connection.certificateNotAfter(),
+                    connection == null ? "" : connection.lastLine(),
+                    e instanceof ReplyException ? e.getMessage() : FailureClassifier.describe(e));
+        }
+    }
+
+    /** Tries each address in turn, as a client does; the connect timeout is capped by the deadline. */
+    private Socket connect(InetAddress[] addresses, StageTimeline timeline, SocketHolder sockets, Instant deadline)
+            throws IOException {
+        timeline.begin(Stage.CONNECT);
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            Socket socket = new Socket();
+            sockets.set(socket);
+            try {
+                Instant now = clock.now();
+                socket.connect(new InetSocketAddress(address, settings.endpoint().port()),
+                        Timeouts.millisWithin(settings.timeouts().connect(), now, deadline));
+                socket.setSoTimeout(Timeouts.millisWithin(settings.timeouts().read(), clock.now(), deadline));
+                return socket;
+            } catch (IOException e) {
+                socket.close();
+                last = e;
+                if (sockets.closedByWatchdog()) {
+                    break;
+                }
+            }
+        }
+        throw last != null ? last : new IOException("no address to connect to");
+    }
+
+    /** A TLS or certificate failure during STARTTLS is its own; anything else there is STARTTLS's. */
+    private static Reason refine(Reason reason, Stage stage) {
+        if (stage == Stage.STARTTLS && reason == Reason.PROTOCOL) {
+            return Reason.STARTTLS;
+        }
+        return reason;
+    }
+}
