@@ -39,6 +39,7 @@ public final class AgentMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> lastSuccessMillis = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastFailureMillis = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> watcherUp = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> certificateNotAfterMillis = new ConcurrentHashMap<>();
@@ -72,6 +73,12 @@ public final class AgentMetrics {
         AtomicLong last = lastSuccessMillis.computeIfAbsent(route, r -> new AtomicLong());
         Gauge.builder("mailprobe.last.success.timestamp", last, v -> v.get() / 1000.0)
                 .description("When the route last completed a probe on every path (Unix time); 0 if never")
+                .baseUnit("seconds").tag("route", route).register(registry);
+        // With the success time, tells whether the route's last probe failed: clause 1 counts the
+        // share of probed accounts failing at each moment (deploy/prometheus).
+        AtomicLong lastFailure = lastFailureMillis.computeIfAbsent(route, r -> new AtomicLong());
+        Gauge.builder("mailprobe.last.failure.timestamp", lastFailure, v -> v.get() / 1000.0)
+                .description("When a probe of the route last failed (Unix time); 0 if never")
                 .baseUnit("seconds").tag("route", route).register(registry);
         AtomicInteger pending = inFlight.computeIfAbsent(route, r -> new AtomicInteger());
         Gauge.builder("mailprobe.probes.in.flight", pending, AtomicInteger::get)
@@ -236,6 +243,8 @@ public final class AgentMetrics {
         probes(route, reason).increment();
         if (reason == Reason.NONE) {
             lastSuccessMillis.computeIfAbsent(route, r -> new AtomicLong()).set(when.toEpochMilli());
+        } else {
+            lastFailureMillis.computeIfAbsent(route, r -> new AtomicLong()).set(when.toEpochMilli());
         }
     }
 

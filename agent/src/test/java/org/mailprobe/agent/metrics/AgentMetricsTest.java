@@ -53,6 +53,18 @@ class AgentMetricsTest {
     }
 
     @Test
+    void failureSetsTheLastFailureTimestampAndLeavesTheSuccessOne() {
+        metrics.registerRoute("r1", "loop", List.of(AccessPath.IMAP));
+        assertTrue(registry.scrape().contains("mailprobe_last_failure_timestamp_seconds{route=\"r1\"} 0.0"));
+        metrics.recordProbe("r1", Reason.NONE, Instant.ofEpochSecond(1_764_000_000L));
+        metrics.recordProbe("r1", Reason.CONNECT, Instant.ofEpochSecond(1_764_000_060L));
+
+        String text = registry.scrape();
+        assertTrue(text.contains("mailprobe_last_failure_timestamp_seconds{route=\"r1\"} 1.76400006E9"), text);
+        assertTrue(text.contains("mailprobe_last_success_timestamp_seconds{route=\"r1\"} 1.764E9"), text);
+    }
+
+    @Test
     void buildInfoCarriesTheVersion() {
         String text = registry.scrape();
         assertTrue(text.contains("mailprobe_build_info{") && text.contains("version=\"1.2.3\""), text);
