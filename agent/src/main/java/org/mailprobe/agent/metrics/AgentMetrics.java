@@ -123,10 +123,12 @@ public final class AgentMetrics {
         retries(endpoint);
         skipped(endpoint);
         AtomicLong notAfter = certificateNotAfterMillis.computeIfAbsent(endpoint, e -> new AtomicLong(Long.MIN_VALUE));
-        Gauge.builder("mailprobe.tls.certificate.expiry.days", notAfter,
-                v -> v.get() == Long.MIN_VALUE ? Double.NaN : (v.get() - wallMillis.getAsLong()) / 86_400_000.0)
-                .description("Days until the endpoint's TLS certificate expires, from the last handshake; NaN before one")
-                .tags("endpoint", endpoint).register(registry);
+        // A Unix time rather than "days left", as Prometheus's conventions ask (base unit seconds;
+        // promtool check metrics rejects a days unit): alerts compute days left with time().
+        Gauge.builder("mailprobe.tls.certificate.expiry.timestamp", notAfter,
+                v -> v.get() == Long.MIN_VALUE ? Double.NaN : v.get() / 1000.0)
+                .description("When the endpoint's TLS certificate expires (Unix time), from the last handshake; NaN before one")
+                .baseUnit("seconds").tags("endpoint", endpoint).register(registry);
     }
 
     /** Creates the series of one service: seconds per state and current state. */
