@@ -43,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
         DemoProvider provider = new DemoProvider();
         Agent agent;
         try {
-            agent = new Agent(provider.config(every, poll), ListenAddress.parse(web.listenAddress), outcome -> { });
+            agent = new Agent(provider.config(every, poll), ListenAddress.parse(web.listenAddress), web.webConfig(),
+                    outcome -> { });
         } catch (Exception e) {
             provider.close();
             throw e;

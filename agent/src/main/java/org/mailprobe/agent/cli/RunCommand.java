@@ -25,7 +25,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AgentConfig loaded = ConfigLoader.load(config);
-        return runUntilStopped(new Agent(loaded, ListenAddress.parse(web.listenAddress), outcome -> { }));
+        return runUntilStopped(new Agent(loaded, ListenAddress.parse(web.listenAddress), web.webConfig(), outcome -> { }));
     }
 
     /** Starts the agent, stops it on SIGTERM/SIGINT, and waits. */

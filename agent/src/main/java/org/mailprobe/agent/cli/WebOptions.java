@@ -1,6 +1,9 @@
 package org.mailprobe.agent.cli;
 
+import java.nio.file.Path;
+import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.web.ListenAddress;
+import org.mailprobe.agent.web.WebConfig;
 import picocli.CommandLine.Option;
 
 /** The HTTP endpoint's flags, shared by {@code run} and {@code demo}. */
@@ -8,4 +11,13 @@ final class WebOptions {
     @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ListenAddress.DEFAULT,
             description = "Address for /metrics, /-/healthy and /-/ready (default: ${DEFAULT-VALUE}; port 0 picks a free one).")
     String listenAddress;
+
+    @Option(names = "--web.config.file", paramLabel = "FILE",
+            description = "TLS and basic authentication for the endpoint, in Prometheus exporter-toolkit format "
+                    + "(tls_server_config, basic_auth_users with bcrypt hashes). Default: plain HTTP, no authentication.")
+    Path webConfigFile;
+
+    WebConfig webConfig() throws ConfigException {
+        return webConfigFile == null ? WebConfig.NONE : WebConfig.load(webConfigFile);
+    }
 }

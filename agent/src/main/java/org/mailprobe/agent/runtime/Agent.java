@@ -17,6 +17,7 @@ import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.agent.reachability.Reachability;
+import org.mailprobe.agent.web.WebConfig;
 import org.mailprobe.agent.web.WebServer;
 import org.mailprobe.probes.ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
@@ -46,6 +47,12 @@ public final class Agent implements AutoCloseable {
 
     public Agent(AgentConfig config, InetSocketAddress listen, Consumer<ProbeOutcome> onOutcome)
             throws IOException, SchedulerException {
+        this(config, listen, WebConfig.NONE, onOutcome);
+    }
+
+    /** With the HTTP endpoint protected as {@code webConfig} says (TLS, basic authentication). */
+    public Agent(AgentConfig config, InetSocketAddress listen, WebConfig webConfig, Consumer<ProbeOutcome> onOutcome)
+            throws IOException, SchedulerException {
         this.config = config;
         String agentId = config.agent().id();
         String localHost = config.agent().hostname();
@@ -72,7 +79,7 @@ public final class Agent implements AutoCloseable {
         });
         reachability = config.reachability().isEmpty() ? null
                 : new Reachability(config.reachability(), metrics, ProbeClock.system()::now);
-        web = new WebServer(listen, registry, () -> ready);
+        web = new WebServer(listen, webConfig, registry, () -> ready);
         web.enableReload(this::reload);
     }
 

@@ -27,10 +27,18 @@ public final class WebServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final WebConfig webConfig;
 
     public WebServer(InetSocketAddress address, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
-        server = HttpServer.create(address, 16);
+        this(address, WebConfig.NONE, registry, ready);
+    }
+
+    /** With TLS and basic authentication as {@code webConfig} says (every path is protected). */
+    public WebServer(InetSocketAddress address, WebConfig webConfig, PrometheusMeterRegistry registry,
+            BooleanSupplier ready) throws IOException {
+        this.webConfig = webConfig;
+        server = webConfig.createServer(address);
         AtomicInteger n = new AtomicInteger();
         executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "mailprobe-http-" + n.incrementAndGet());
@@ -38,21 +46,22 @@ public final class WebServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/metrics", ex -> handle(ex, () -> {
+        webConfig.protect(server.createContext("/metrics", ex -> handle(ex, () -> {
             String accept = ex.getRequestHeaders().getFirst("Accept");
             String contentType = accept != null && accept.contains("application/openmetrics-text")
                     ? OPENMETRICS : TEXT_004;
             respond(ex, 200, contentType, registry.scrape(contentType));
-        }));
-        server.createContext("/-/healthy", ex -> handle(ex, () -> respond(ex, 200, "text/plain", "mailprobe is healthy.\n")));
-        server.createContext("/-/ready", ex -> handle(ex, () -> {
+        })));
+        webConfig.protect(server.createContext("/-/healthy",
+                ex -> handle(ex, () -> respond(ex, 200, "text/plain", "mailprobe is healthy.\n"))));
+        webConfig.protect(server.createContext("/-/ready", ex -> handle(ex, () -> {
             if (ready.getAsBoolean()) {
                 respond(ex, 200, "text/plain", "mailprobe is ready.\n");
             } else {
                 respond(ex, 503, "text/plain", "mailprobe is not ready yet.\n");
             }
-        }));
-        server.createContext("/", ex -> handle(ex, () -> {
+        })));
+        webConfig.protect(server.createContext("/", ex -> handle(ex, () -> {
             if (!"/".equals(ex.getRequestURI().getPath())) {
                 respond(ex, 404, "text/plain", "Not found.\n");
                 return;
@@ -60,7 +69,7 @@ public final class WebServer implements AutoCloseable {
             respond(ex, 200, "text/html; charset=utf-8", "<!doctype html><html><head><title>mailprobe</title></head>"
                     + "<body><h1>mailprobe</h1><ul><li><a href=\"metrics\">metrics</a></li>"
                     + "<li><a href=\"-/healthy\">healthy</a></li><li><a href=\"-/ready\">ready</a></li></ul></body></html>");
-        }));
+        })));
     }
 
     /** What {@code POST /-/reload} does: returns a sentence, or throws with the reason it did not reload. */
@@ -74,7 +83,7 @@ public final class WebServer implements AutoCloseable {
      * 500 and every problem of the new config (the old one stays in force).
      */
     public void enableReload(Reloader reloader) {
-        server.createContext("/-/reload", ex -> {
+        webConfig.protect(server.createContext("/-/reload", ex -> {
             try (ex) {
                 if (!"POST".equals(ex.getRequestMethod()) && !"PUT".equals(ex.getRequestMethod())) {
                     respond(ex, 405, "text/plain", "Only POST or PUT is allowed.\n");
@@ -93,12 +102,13 @@ public final class WebServer implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 logger.warn("HTTP request failed. path={} error={}", ex.getRequestURI().getPath(), e.toString());
             }
-        });
+        }));
     }
 
     public void start() {
         server.start();
-        logger.info("Serving metrics. address=http://{}/metrics", hostPort());
+        logger.info("Serving metrics. address={}://{}/metrics tls={} basic_auth={}", webConfig.tls() ? "https" : "http",
+                hostPort(), webConfig.tls(), webConfig.basicAuth());
     }
 
     /** The bound address, with the real port when 0 was asked for. */
