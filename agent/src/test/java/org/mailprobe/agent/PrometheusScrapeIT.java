@@ -163,6 +163,13 @@ class PrometheusScrapeIT {
             assertEquals(44 - recorded, budgetLeft, 1.0 / 60, figures);
             assertEquals(0.0, query(api, "agent_service:mailprobe_clause2_unknown_minutes:30d{service=\"mail\"}"), figures);
             assertEquals(0.0, query(api, "agent_service:mailprobe_clause2_excluded_minutes:30d{service=\"mail\"}"), figures);
+
+            // Every query of the shipped dashboard runs on this Prometheus.
+            for (String expr : PrometheusTools.dashboardQueries()) {
+                String promql = expr.replace("$site", ".*").replace("$service", ".*");
+                var response = Scrapes.get(api + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+                assertEquals(200, response.statusCode(), promql + "\n" + response.body());
+            }
         } finally {
             prometheus.destroy();
             prometheus.waitFor(30, TimeUnit.SECONDS);

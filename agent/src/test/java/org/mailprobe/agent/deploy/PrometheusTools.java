@@ -3,6 +3,8 @@ package org.mailprobe.agent.deploy;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +44,19 @@ public final class PrometheusTools {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
         }
+    }
+
+    /** Every PromQL query of the shipped Grafana dashboard. */
+    public static List<String> dashboardQueries() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(deployDir().resolve("grafana").resolve("mailprobe-dashboard.json")
+                .toFile());
+        List<String> queries = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                queries.add(target.path("expr").asText());
+            }
+        }
+        return queries;
     }
 
     /** What a finished command printed (stdout and stderr together) and its exit code. */
