@@ -39,6 +39,12 @@ public final class MonthlyReport {
     public static final double CLAUSE1_LIMIT_MINUTES = 43.2;
     public static final double AVERAGE_LIMIT_SECONDS = 60;
     public static final long ONE_HOUR_MS = 3_600_000;
+    /**
+     * How long an account's last probe result holds for clause 1 when no newer probe comes: routes
+     * probe every minute by default, so five minutes without a result means the account is not
+     * being probed (the agent was stopped, the route removed), not that it still fails.
+     */
+    static final int RESULT_HOLDS_MINUTES = 5;
     /** The most references listed behind one figure; the count is always complete. */
     static final int MAX_REFS = 200;
 
@@ -309,6 +315,7 @@ public final class MonthlyReport {
         }
         int n = (int) ((end - from) / 60_000);
         byte[] last = new byte[names.size()];
+        int[] age = new int[names.size()];
         List<Report.Period> faults = new ArrayList<>();
         long faultMinutes = 0;
         int runStart = -1;
@@ -321,6 +328,9 @@ public final class MonthlyReport {
                     byte b = accounts.get(names.get(i))[m];
                     if (b != 0) {
                         last[i] = b;
+                        age[i] = 0;
+                    } else if (++age[i] >= RESULT_HOLDS_MINUTES) {
+                        last[i] = 0;
                     }
                     known += last[i] != 0 ? 1 : 0;
                     failing += last[i] == 2 ? 1 : 0;
@@ -338,7 +348,8 @@ public final class MonthlyReport {
         }
         return new Report.Clause1(true, names, faultMinutes, CLAUSE1_LIMIT_MINUTES,
                 1 - faultMinutes / (double) CONTRACT_MINUTES, faultMinutes <= CLAUSE1_LIMIT_MINUTES, faults,
-                "each account's last probe result holds until its next probe; counted by whole minutes");
+                "each account's last probe result holds until its next probe, at most " + RESULT_HOLDS_MINUTES
+                        + " minutes; counted by whole minutes");
     }
 
     private Report.Clause8 clause8(Report.Clause1 c1, Report.Clause2 c2) {
