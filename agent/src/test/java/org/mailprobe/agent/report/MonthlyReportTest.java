@@ -17,7 +17,7 @@ import org.mailprobe.agent.journal.JournalFixture;
 
 /** A June with known outages, maintenance, an agent gap, delays and a lost message: the exact figures. */
 @Timeout(60)
-class MonthlyReportTest {
+public class MonthlyReportTest {
     static final YearMonth JUNE = YearMonth.of(2025, 6);
 
     @TempDir
