@@ -61,6 +61,8 @@ public final class Journal implements AutoCloseable {
     private String lastHash = Segments.GENESIS;
     private boolean dirty;
     private boolean closed;
+    /** Segments handed to the compressor, so that none is queued twice. */
+    private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Journal(JournalConfig config, String agent, String site, Supplier<Instant> clock) {
         this.config = config;
@@ -309,7 +311,7 @@ public final class Journal implements AutoCloseable {
     /** Compresses, in the background, every plain segment but the current one. */
     private void compressFinished() throws IOException {
         for (Segment s : Segments.list(config.dir())) {
-            if (!s.compressed() && !s.name().equals(segment)) {
+            if (!s.compressed() && !s.name().equals(segment) && queued.add(s.name())) {
                 compressor.execute(() -> compress(s));
             }
         }
