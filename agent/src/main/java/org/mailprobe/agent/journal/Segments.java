@@ -100,6 +100,9 @@ public final class Segments {
         private final InputStream in;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
         private boolean terminated;
+        private final byte[] buffer = new byte[1 << 16];
+        private int pos;
+        private int limit;
 
         LineReader(InputStream in) {
             this.in = in;
@@ -108,16 +111,27 @@ public final class Segments {
         /** The next line without its newline; null at the end. */
         byte[] next() throws IOException {
             line.reset();
-            int b;
-            while ((b = in.read()) >= 0) {
-                if (b == '\n') {
-                    terminated = true;
-                    return line.toByteArray();
+            while (true) {
+                if (pos == limit) {
+                    limit = in.read(buffer);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        terminated = false;
+                        return line.size() == 0 ? null : line.toByteArray();
+                    }
                 }
-                line.write(b);
+                for (int i = pos; i < limit; i++) {
+                    if (buffer[i] == '\n') {
+                        line.write(buffer, pos, i - pos);
+                        pos = i + 1;
+                        terminated = true;
+                        return line.toByteArray();
+                    }
+                }
+                line.write(buffer, pos, limit - pos);
+                pos = limit;
             }
-            terminated = false;
-            return line.size() == 0 ? null : line.toByteArray();
         }
 
         /** Whether the line {@link #next} returned last ended with a newline (a torn last line does not). */

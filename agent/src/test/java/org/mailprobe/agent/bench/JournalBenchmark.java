@@ -62,13 +62,6 @@ public final class JournalBenchmark {
         for (Path p : JournalFixture.files(month)) {
             plainBytes += p.toString().endsWith(".gz") ? 0 : Files.size(p);
         }
-        t0 = System.nanoTime();
-        JournalVerifier.Result v = JournalVerifier.verify(month);
-        double verifySeconds = (System.nanoTime() - t0) / 1e9;
-        t0 = System.nanoTime();
-        String html = ReportFormats.html(MonthlyReport.compute(month, YearMonth.of(2025, 6)));
-        double reportSeconds = (System.nanoTime() - t0) / 1e9;
-
         System.out.printf("Journal benchmark: %d routes every minute for %d days = %,d probe records%n", routes, days,
                 records);
         System.out.printf("  write, fsync always:   %,.0f records/s (%d-record sample)%n", alwaysRate, sample);
@@ -76,8 +69,16 @@ public final class JournalBenchmark {
                 records / writeSeconds, writeSeconds);
         System.out.printf("  on disk:               %,d bytes (%.0f bytes per probe; the current segment, %,d bytes, "
                 + "uncompressed)%n", bytes, bytes / (double) records, plainBytes);
+        System.out.flush();
+        t0 = System.nanoTime();
+        JournalVerifier.Result v = JournalVerifier.verify(month);
+        double verifySeconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("  verify:                %,.0f records/s (%.1f s), chain %s%n", v.records() / verifySeconds,
                 verifySeconds, v.ok() ? "whole" : "BROKEN: " + v.problem());
+        System.out.flush();
+        t0 = System.nanoTime();
+        String html = ReportFormats.html(MonthlyReport.compute(month, YearMonth.of(2025, 6)));
+        double reportSeconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("  report (html):         %.1f s (%,d bytes)%n", reportSeconds, html.length());
     }
 }
