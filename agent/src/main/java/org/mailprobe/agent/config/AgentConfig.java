@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param accounts by name, in the file's order
  * @param routes in the file's order
  * @param reachability endpoints, services, control targets and maintenance (clause 2)
+ * @param journal the evidence journal; null if none is configured
  */
 public record AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
-        Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability) {
+        Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability, JournalConfig journal) {
     public AgentConfig {
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(reachability, "reachability");
@@ -27,9 +28,15 @@ public record AgentConfig(Path source, AgentIdentity agent, Map<String, ServerCo
         routes = List.copyOf(routes);
     }
 
+    /** A config without a journal. */
+    public AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
+            Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability) {
+        this(source, agent, servers, accounts, routes, reachability, null);
+    }
+
     /** A config without reachability checks. */
     public AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
             Map<String, AccountConfig> accounts, List<RouteConfig> routes) {
-        this(source, agent, servers, accounts, routes, ReachabilityConfig.NONE);
+        this(source, agent, servers, accounts, routes, ReachabilityConfig.NONE, null);
     }
 }

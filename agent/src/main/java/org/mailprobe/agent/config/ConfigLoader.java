@@ -49,7 +49,8 @@ public final class ConfigLoader {
             + "letter or digit, at most 64 characters";
 
     static final List<String> TOP_KEYS = List.of("agent", "allow_plaintext_passwords", "defaults", "servers",
-            "accounts", "routes", "reachability", "endpoints", "services", "controls", "maintenance");
+            "accounts", "routes", "reachability", "endpoints", "services", "controls", "maintenance", "journal");
+    static final List<String> JOURNAL_KEYS = List.of("dir", "rotation", "retention", "fsync");
     static final List<String> AGENT_KEYS = List.of("id", "site", "key_file", "hostname");
     static final List<String> DEFAULTS_KEYS =
             List.of("connect_timeout", "read_timeout", "ca_file", "insecure_skip_verify");
@@ -133,10 +134,11 @@ public final class ConfigLoader {
                 : new RouteReader(top, serverNames, servers, accountNames, accounts).routes();
         String hostname = identity.hostname != null ? identity.hostname : Defaults.hostname();
         ReachabilityConfig reachability = new ReachabilityReader(this, top, hostname).read();
+        JournalConfig journal = journal(top.mapping("journal", JOURNAL_KEYS));
 
         problems.throwIfAny();
         AgentIdentity agent = new AgentIdentity(identity.id, identity.site, identity.signer, hostname);
-        return new AgentConfig(file, agent, servers, accounts, routes, reachability);
+        return new AgentConfig(file, agent, servers, accounts, routes, reachability, journal);
     }
 
     private JsonNode parse() {
@@ -222,6 +224,47 @@ public final class ConfigLoader {
 
     Problems problems() {
         return problems;
+    }
+
+    /** {@code journal:}; null if absent (or wrong: then a problem is reported). */
+    private JournalConfig journal(Mapping j) {
+        if (j == null) {
+            return null;
+        }
+        int before = problems.count();
+        j.requirePresent("dir");
+        Path dir = j.file("dir");
+        JournalConfig.Rotation rotation = Defaults.JOURNAL_ROTATION;
+        String rotationText = j.string("rotation");
+        if (rotationText != null) {
+            try {
+                rotation = JournalConfig.Rotation.valueOf(rotationText.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.add(j.pathOf("rotation"), "'" + rotationText + "' is not a rotation; use daily or hourly");
+            }
+        }
+        Duration retention = j.duration("retention");
+        if (retention != null && retention.compareTo(Defaults.MIN_JOURNAL_RETENTION) < 0) {
+            problems.add(j.pathOf("retention"), Durations.format(retention) + " is too short: the least is "
+                    + Durations.format(Defaults.MIN_JOURNAL_RETENTION) + " (one contract month of 30 days plus the "
+                    + "report's 10 days of grace), or a month's evidence is gone before its report can be disputed");
+        }
+        Duration fsync = Defaults.JOURNAL_FSYNC_INTERVAL;
+        JsonNode fsyncNode = j.raw("fsync");
+        if (fsyncNode != null && fsyncNode.isTextual() && fsyncNode.asText().equals("always")) {
+            fsync = Duration.ZERO;
+        } else if (fsyncNode != null) {
+            Duration d = j.duration("fsync");
+            if (d != null && (d.isZero() || d.compareTo(Duration.ofSeconds(10)) > 0)) {
+                problems.add(j.pathOf("fsync"), "must be 'always' or a duration from 1ms to 10s");
+            } else if (d != null) {
+                fsync = d;
+            }
+        }
+        if (problems.count() > before) {
+            return null;
+        }
+        return new JournalConfig(dir, rotation, retention != null ? retention : Defaults.JOURNAL_RETENTION, fsync);
     }
 
     TlsPolicy defaultTls() {

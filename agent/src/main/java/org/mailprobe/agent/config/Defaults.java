@@ -70,6 +70,18 @@ public final class Defaults {
     /** A weekly maintenance window's {@code zone}. */
     public static final java.time.ZoneId MAINTENANCE_ZONE = java.time.ZoneOffset.UTC;
 
+    /** {@code journal.rotation}: a new segment every UTC day. */
+    public static final JournalConfig.Rotation JOURNAL_ROTATION = JournalConfig.Rotation.DAILY;
+    /**
+     * The shortest {@code journal.retention}: one contract month (30 days) plus the report's grace
+     * of 10 days, so the evidence of a month is still there when its report is disputed.
+     */
+    public static final Duration MIN_JOURNAL_RETENTION = Duration.ofDays(40);
+    /** {@code journal.retention}: 90 days, a quarter's worth of monthly reports. */
+    public static final Duration JOURNAL_RETENTION = Duration.ofDays(90);
+    /** {@code journal.fsync}: {@code always}, every record forced to disk before it counts. */
+    public static final Duration JOURNAL_FSYNC_INTERVAL = Duration.ZERO;
+
     private static final String FALLBACK_HOSTNAME = "localhost";
 
     private Defaults() {}

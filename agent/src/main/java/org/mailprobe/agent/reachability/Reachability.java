@@ -39,9 +39,15 @@ public final class Reachability implements AutoCloseable {
     private final Supplier<Instant> clock;
 
     public Reachability(ReachabilityConfig config, AgentMetrics metrics, Supplier<Instant> clock) throws IOException {
+        this(config, metrics, clock, null);
+    }
+
+    /** As above, with every state change and event also recorded in {@code journal} (null: none). */
+    public Reachability(ReachabilityConfig config, AgentMetrics metrics, Supplier<Instant> clock,
+            org.mailprobe.agent.journal.Journal journal) throws IOException {
         this.config = config;
         this.clock = clock;
-        stateFile = new StateFile(config.stateDir());
+        stateFile = new StateFile(config.stateDir(), journal);
         stateFile.event(clock.get(), "start", config.endpoints().size() + " endpoints, " + config.services().size()
                 + " services, " + config.controls().size() + " controls, " + config.maintenance().size()
                 + " maintenance windows");

@@ -11,14 +11,16 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mailprobe.agent.journal.Journal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The append-only record of state changes, {@code reachability-states.jsonl} in the state
  * directory: one JSON object per line, never rewritten, so a month's outage periods can be listed
- * from it. (Tamper evidence comes with the journal issue.) A write that fails is logged and does
- * not stop the accounting.
+ * from it. Where the agent keeps a journal, every line goes into it too, as a {@code state} or
+ * {@code event} record, hash-chained with the probes (issue 7). A write that fails is logged and
+ * does not stop the accounting.
  */
 public final class StateFile implements AutoCloseable {
     public static final String NAME = "reachability-states.jsonl";
@@ -27,8 +29,15 @@ public final class StateFile implements AutoCloseable {
 
     private final Path file;
     private final OutputStream out;
+    private final Journal journal;
 
     public StateFile(Path dir) throws IOException {
+        this(dir, null);
+    }
+
+    /** As {@link #StateFile(Path)}, writing every line to {@code journal} too, unless it is null. */
+    public StateFile(Path dir, Journal journal) throws IOException {
+        this.journal = journal;
         Files.createDirectories(dir);
         file = dir.resolve(NAME);
         out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
@@ -50,6 +59,18 @@ public final class StateFile implements AutoCloseable {
         line.put("reason", c.reason());
         line.put("detail", c.detail());
         append(line);
+        if (journal != null) {
+            var r = Journal.fields();
+            r.put("at", c.time().toString());
+            r.put("scope", c.scope());
+            r.put("name", c.name());
+            r.put("previous", c.previous() == null ? null : c.previous().label());
+            r.put("state", c.state().label());
+            r.put("stage", c.stage());
+            r.put("reason", c.reason());
+            r.put("detail", c.detail());
+            journal.appendOrLog("state", r);
+        }
     }
 
     /** An event of the agent's own (started, stopped, reloaded): it explains gaps and window changes. */
@@ -59,6 +80,13 @@ public final class StateFile implements AutoCloseable {
         line.put("event", event);
         line.put("detail", detail);
         append(line);
+        if (journal != null) {
+            var r = Journal.fields();
+            r.put("at", time.toString());
+            r.put("event", "reachability_" + event);
+            r.put("detail", detail);
+            journal.appendOrLog("event", r);
+        }
     }
 
     private synchronized void append(Map<String, Object> line) {

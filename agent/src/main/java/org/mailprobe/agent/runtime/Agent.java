@@ -1,10 +1,13 @@
 package org.mailprobe.agent.runtime;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -14,7 +17,9 @@ import java.util.function.Consumer;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
+import org.mailprobe.agent.config.JournalConfig;
 import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.agent.reachability.Reachability;
 import org.mailprobe.agent.web.WebConfig;
@@ -32,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Agent.class);
+    /** How often the journal gets a heartbeat record. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(60);
 
     private final AgentConfig config;
     private final Reachability reachability;
@@ -43,6 +50,7 @@ public final class Agent implements AutoCloseable {
     private final ProbeScheduler scheduler;
     private final ScheduledExecutorService sweeper;
     private final WebServer web;
+    private final Journal journal;
     private volatile boolean ready;
 
     public Agent(AgentConfig config, InetSocketAddress listen, Consumer<ProbeOutcome> onOutcome)
@@ -64,6 +72,7 @@ public final class Agent implements AutoCloseable {
             OutcomeLog.log(outcome);
             onOutcome.accept(outcome);
         });
+        journal = openJournal(config, inFlight);
         watchers = new Watchers(config.routes(), agentId, localHost, signer, inFlight, metrics);
         Map<String, LoopRouteRunner> runners = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {
@@ -78,9 +87,41 @@ public final class Agent implements AutoCloseable {
             return t;
         });
         reachability = config.reachability().isEmpty() ? null
-                : new Reachability(config.reachability(), metrics, ProbeClock.system()::now);
+                : new Reachability(config.reachability(), metrics, ProbeClock.system()::now, journal);
         web = new WebServer(listen, webConfig, registry, () -> ready);
         web.enableReload(this::reload);
+    }
+
+    /**
+     * Opens the evidence journal (issue 7), if configured: recovers it, records this start, and
+     * expects again the probes accepted before a restart and not finished then.
+     */
+    private static Journal openJournal(AgentConfig config, InFlightProbes inFlight) throws IOException {
+        JournalConfig jc = config.journal();
+        if (jc == null) {
+            logger.warn("No journal configured: probes and outages are measured but no evidence is kept. Add "
+                    + "a journal: section with a dir to the config (docs/CONFIG.md).");
+            return null;
+        }
+        Journal j = Journal.open(jc, config.agent().id(), config.agent().site(), ProbeClock.system()::now);
+        Duration lookBack = Duration.ZERO;
+        for (RouteConfig r : config.routes()) {
+            lookBack = r.timeout().compareTo(lookBack) > 0 ? r.timeout() : lookBack;
+        }
+        List<ProbeJournal.Unfinished> unfinished = ProbeJournal.unfinished(j, config.agent().id(), lookBack);
+        ObjectNode start = Journal.fields();
+        start.put("event", "start");
+        start.put("version", Version.current());
+        start.put("routes", config.routes().size());
+        start.put("endpoints", config.reachability().endpoints().size());
+        start.put("services", config.reachability().services().size());
+        start.put("resumed_probes", unfinished.size());
+        start.put("fsync", jc.fsyncEveryRecord() ? "always" : jc.fsyncInterval().toMillis() + "ms");
+        j.append("event", start);
+        inFlight.journalTo(new ProbeJournal(j, config.routes()));
+        inFlight.restore(unfinished);
+        logger.info("Journal open. dir={} lastSeq={} resumedProbes={}", jc.dir(), j.lastSeq(), unfinished.size());
+        return j;
     }
 
     /**
@@ -107,6 +148,12 @@ public final class Agent implements AutoCloseable {
                 throw e;
             }
             metrics.recordReload(true);
+            if (journal != null) {
+                ObjectNode r = Journal.fields();
+                r.put("event", "reload");
+                r.put("maintenance_windows", fresh.reachability().maintenance().size());
+                journal.appendOrLog("event", r);
+            }
             String applied = "maintenance windows: " + fresh.reachability().maintenance().size();
             if (reachability != null) {
                 reachability.replaceWindows(fresh.reachability().maintenance());
@@ -133,6 +180,14 @@ public final class Agent implements AutoCloseable {
         web.start();
         watchers.start();
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        if (journal != null) {
+            // Bounds the evidence of a run that ends without a stop record (kill -9, power cut) to the minute.
+            sweeper.scheduleWithFixedDelay(() -> {
+                ObjectNode r = Journal.fields();
+                r.put("in_flight", inFlight.size());
+                journal.appendOrLog("heartbeat", r);
+            }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        }
         scheduler.start();
         if (reachability != null) {
             reachability.start();
@@ -176,6 +231,14 @@ public final class Agent implements AutoCloseable {
         sweeper.shutdownNow();
         watchers.close();
         web.close();
+        if (journal != null) {
+            ObjectNode stop = Journal.fields();
+            stop.put("event", "stop");
+            stop.put("in_flight", inFlight.size());
+            stop.put("detail", "probes in flight are expected again at the next start");
+            journal.appendOrLog("event", stop);
+            journal.close();
+        }
         registry.close();
     }
 }

@@ -45,11 +45,40 @@ public final class InFlightProbes implements ArrivalListener {
         }
     };
     static final int RECENTLY_FINISHED = 100_000;
+    /** Probes restored from the journal after a restart, until they finish. */
+    private final Set<String> resumed = new java.util.HashSet<>();
+    private volatile ProbeJournal journal;
 
     public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeOutcome> onFinished) {
         this.agentId = agentId;
         this.metrics = metrics;
         this.onFinished = onFinished;
+    }
+
+    /** Records every accepted and every finished probe in the journal from now on. */
+    public void journalTo(ProbeJournal journal) {
+        this.journal = journal;
+    }
+
+    /**
+     * Expects again the probes accepted before a restart and not finished then, with their
+     * original accepted time and deadline, so a message that arrives after the restart is
+     * measured, and one that never arrives is lost at its original deadline.
+     */
+    public synchronized void restore(List<ProbeJournal.Unfinished> probes) {
+        for (ProbeJournal.Unfinished u : probes) {
+            Pending p = new Pending(u.route(), u.leg(), new LinkedHashSet<>(u.watches()), Duration.between(
+                    u.submission().accepted(), u.deadline()));
+            p.submission = u.submission();
+            p.deadline = u.deadline();
+            pending.put(u.key(), p);
+            resumed.add(u.key());
+            logger.info("Expecting a probe sent before the restart. probe={} accepted={} deadline={}", u.key(),
+                    u.submission().accepted(), u.deadline());
+        }
+        for (ProbeJournal.Unfinished u : probes) {
+            metrics.setInFlight(u.route(), countFor(u.route()));
+        }
     }
 
     /** Expects the probe with {@code tokenKey} on every one of {@code watches}. */
@@ -61,6 +90,7 @@ public final class InFlightProbes implements ArrivalListener {
     /** The submission finished; on failure the probe is finished too. */
     public void submitted(String tokenKey, SubmissionResult result) {
         ProbeOutcome done = null;
+        Pending accepted = null;
         synchronized (this) {
             Pending p = pending.get(tokenKey);
             if (p == null) {
@@ -72,6 +102,7 @@ public final class InFlightProbes implements ArrivalListener {
                 done = p.outcome(result.reason());
             } else {
                 p.deadline = result.accepted().plus(p.timeout);
+                accepted = p;
                 for (Arrival early : p.arrived.values()) {
                     recordDelay(p, early);
                 }
@@ -81,6 +112,11 @@ public final class InFlightProbes implements ArrivalListener {
                 }
             }
             metrics.setInFlight(p.route, countFor(p.route));
+        }
+        ProbeJournal j = journal;
+        if (accepted != null && j != null) {
+            // Before the outcome, so that the journal never holds an outcome of a probe it did not see accepted.
+            j.submitted(tokenKey, accepted.leg, result, accepted.deadline, accepted.all);
         }
         finish(done);
     }
@@ -169,8 +205,15 @@ public final class InFlightProbes implements ArrivalListener {
         if (outcome == null) {
             return;
         }
+        boolean wasResumed;
         synchronized (this) {
             finished.put(outcome.submission().token().key(), Boolean.TRUE);
+            wasResumed = resumed.remove(outcome.submission().token().key());
+        }
+        ProbeJournal j = journal;
+        if (j != null) {
+            // On disk before it is counted: the journal is the evidence, the metrics only a view of it.
+            j.finished(outcome, wasResumed);
         }
         Instant when = outcome.submission().accepted() != null ? outcome.submission().accepted() : Instant.now();
         metrics.recordProbe(outcome.route(), outcome.reason(), when);

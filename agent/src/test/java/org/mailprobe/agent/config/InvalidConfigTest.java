@@ -27,7 +27,10 @@ class InvalidConfigTest {
         return Stream.of(
                 arguments("unknown-top-level-key", "metrics: unknown key; expected one of: agent, "
                         + "allow_plaintext_passwords, defaults, servers, accounts, routes, reachability, endpoints, "
-                        + "services, controls, maintenance"),
+                        + "services, controls, maintenance, journal"),
+                arguments("journal-retention-too-short", "journal.retention: 30d is too short: the least is 40d "
+                        + "(one contract month of 30 days plus the report's 10 days of grace), or a month's evidence "
+                        + "is gone before its report can be disputed"),
                 arguments("endpoint-unknown-key", "endpoints.submission.intervall: unknown key; did you mean "
                         + "'interval'?"),
                 arguments("endpoint-bad-kind", "endpoints.submission.kind: 'ftp' is not an endpoint kind; use smtp, "

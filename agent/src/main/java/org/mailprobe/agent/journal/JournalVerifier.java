@@ -1,0 +1,150 @@
+package org.mailprobe.agent.journal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.mailprobe.agent.journal.Segments.Segment;
+
+/**
+ * Checks a journal's chain end to end and finds the first break: a line that is not a record, a
+ * seq out of order (a record removed, inserted or moved), a {@code prev} that is not the hash of the
+ * line before (a record edited), a segment whose header names another predecessor than the one on
+ * disk (a segment removed), or a start that is neither the genesis nor a segment removed by
+ * retention. A torn last line (the agent stopped mid-write) is reported but is not a break: the
+ * agent cuts it, with a note, when it next starts.
+ *
+ * <p>What a chain cannot show by itself: the last records, or the last segments, removed
+ * together, or the whole journal rewritten with fresh hashes. Against those, keep the head hash
+ * the report prints (e.g. send it to the provider with each monthly report).
+ */
+public final class JournalVerifier {
+    private JournalVerifier() {}
+
+    /**
+     * @param ok true if the chain is whole
+     * @param segments how many segments were read
+     * @param records how many records were checked
+     * @param headSeq the last record's seq
+     * @param headHash the last record's hash: publish it to anchor the chain
+     * @param problem the first break, a sentence naming segment and line; null if ok
+     * @param breakSegment the segment of the first break; null if ok
+     * @param breakLine the line of the first break (1-based); 0 if ok
+     * @param notes what is not a break but worth saying (a torn tail, segments removed by retention)
+     */
+    public record Result(boolean ok, int segments, long records, long headSeq, String headHash, String problem,
+            String breakSegment, long breakLine, List<String> notes) {}
+
+    public static Result verify(Path dir) throws IOException {
+        List<Segment> all = Segments.list(dir);
+        List<String> notes = new ArrayList<>();
+        if (all.isEmpty()) {
+            return broken(0, 0, 0, null, "no journal segments (journal-*.jsonl[.gz]) in " + dir, null, 0, notes);
+        }
+        Map<String, Long> anchors = new HashMap<>();
+        String firstPrev = null;
+        long firstSeq = 0;
+        String expectedPrev = null;
+        long expectedSeq = -1;
+        long records = 0;
+        String previousName = null;
+        String previousWhere = null;
+        for (int i = 0; i < all.size(); i++) {
+            Segment s = all.get(i);
+            try (Segments.LineReader r = new Segments.LineReader(Segments.open(s))) {
+                byte[] line;
+                long n = 0;
+                while ((line = r.next()) != null) {
+                    n++;
+                    String where = "segment " + s.name() + ", line " + n;
+                    if (!r.terminated()) {
+                        if (i == all.size() - 1) {
+                            notes.add(where + ": torn last record (" + line.length + " bytes without a newline: the "
+                                    + "agent stopped mid-write); not tampering, the agent cuts it with a note when it "
+                                    + "next starts");
+                            break;
+                        }
+                        return broken(i + 1, records, expectedSeq - 1, expectedPrev, where
+                                + ": incomplete line inside the journal (only the very last line may be torn)",
+                                s.name(), n, notes);
+                    }
+                    JsonNode rec;
+                    try {
+                        rec = Journal.JSON.readTree(line);
+                    } catch (IOException e) {
+                        rec = null;
+                    }
+                    if (rec == null || !rec.isObject() || !rec.path("seq").canConvertToLong()
+                            || !rec.path("prev").isTextual()) {
+                        return broken(i + 1, records, expectedSeq - 1, expectedPrev, where
+                                + ": not a journal record (not JSON with seq and prev)", s.name(), n, notes);
+                    }
+                    long seq = rec.path("seq").asLong();
+                    String prev = rec.path("prev").asText();
+                    if (n == 1) {
+                        String header = rec.path("type").asText();
+                        String named = rec.path("previous_segment").isNull() ? null
+                                : rec.path("previous_segment").asText(null);
+                        if (!"segment".equals(header) || !s.name().equals(rec.path("segment").asText())) {
+                            return broken(i + 1, records, expectedSeq - 1, expectedPrev, where + ": the segment "
+                                    + "does not begin with its own header record: records at its start were removed "
+                                    + "or it was renamed", s.name(), n, notes);
+                        }
+                        if (previousName != null && !previousName.equals(named)) {
+                            return broken(i + 1, records, expectedSeq - 1, expectedPrev, where + ": the header "
+                                    + "names " + named + " as the segment before, but the one on disk is "
+                                    + previousName + ": segment " + named + " is missing", s.name(), n, notes);
+                        }
+                    }
+                    if (expectedSeq < 0) {
+                        firstSeq = seq;
+                        firstPrev = prev;
+                    } else if (seq != expectedSeq) {
+                        String what = seq > expectedSeq
+                                ? "seq " + seq + " where " + expectedSeq + " was expected: record" + (seq - expectedSeq
+                                        > 1 ? "s " + expectedSeq + " to " + (seq - 1) + " are" : " " + expectedSeq
+                                        + " is") + " missing (removed) or records were moved"
+                                : "seq " + seq + " where " + expectedSeq + " was expected: a record was inserted, or "
+                                        + "records were moved (seq " + seq + " came before)";
+                        return broken(i + 1, records, expectedSeq - 1, expectedPrev, where + ": " + what, s.name(), n,
+                                notes);
+                    } else if (!prev.equals(expectedPrev)) {
+                        return broken(i + 1, records, expectedSeq - 1, expectedPrev, where + ": its prev " + prev
+                                + " is not the hash of the record before it (" + previousWhere + ", hash "
+                                + expectedPrev + "): that record was edited", s.name(), n, notes);
+                    }
+                    if ("retention".equals(rec.path("type").asText())) {
+                        anchors.put(rec.path("last_hash").asText(), rec.path("last_seq").asLong());
+                        notes.add(where + ": segment " + rec.path("removed_segment").asText()
+                                + " was removed by retention (" + rec.path("retention").asText() + ")");
+                    }
+                    expectedSeq = seq + 1;
+                    expectedPrev = Segments.sha256(line, line.length);
+                    previousWhere = where;
+                    records++;
+                }
+            }
+            previousName = s.name();
+        }
+        if (records == 0) {
+            return broken(all.size(), 0, 0, null, "the journal holds no record", all.get(0).name(), 1, notes);
+        }
+        boolean genesis = firstSeq == 1 && Segments.GENESIS.equals(firstPrev);
+        Long anchoredSeq = anchors.get(firstPrev);
+        if (!genesis && (anchoredSeq == null || anchoredSeq + 1 != firstSeq)) {
+            return broken(all.size(), records, expectedSeq - 1, expectedPrev, "segment " + all.get(0).name()
+                    + ", line 1: the journal begins at seq " + firstSeq + " with prev " + firstPrev + ", neither the "
+                    + "first record (seq 1, genesis) nor a segment removed by retention: earlier segments were removed",
+                    all.get(0).name(), 1, notes);
+        }
+        return new Result(true, all.size(), records, expectedSeq - 1, expectedPrev, null, null, 0, notes);
+    }
+
+    private static Result broken(int segments, long records, long headSeq, String headHash, String problem,
+            String segment, long line, List<String> notes) {
+        return new Result(false, segments, records, headSeq, headHash, problem, segment, line, notes);
+    }
+}

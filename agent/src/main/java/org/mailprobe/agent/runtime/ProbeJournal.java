@@ -1,0 +1,153 @@
+package org.mailprobe.agent.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.journal.Journal;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.Arrival;
+import org.mailprobe.probes.ProbeToken;
+import org.mailprobe.probes.Reason;
+import org.mailprobe.probes.Stage;
+import org.mailprobe.probes.SubmissionResult;
+
+/**
+ * Probes in the journal: a {@code submitted} record when the provider accepted a probe (so that
+ * after a restart it is expected again), and a {@code probe} record when it is finished, with
+ * every timestamp, the outcome and its reason, and per path the arrival and its Received chain.
+ */
+public final class ProbeJournal {
+    private final Journal journal;
+    private final Map<String, RouteConfig> routes = new LinkedHashMap<>();
+
+    public ProbeJournal(Journal journal, List<RouteConfig> routes) {
+        this.journal = journal;
+        routes.forEach(r -> this.routes.put(r.name(), r));
+    }
+
+    void submitted(String key, String leg, SubmissionResult s, Instant deadline, Set<WatchKey> watches) {
+        ObjectNode r = Journal.fields();
+        r.put("probe", key);
+        r.put("route", s.token().route());
+        r.put("leg", leg);
+        r.put("sent_at", s.token().sentAt().toString());
+        r.put("started", s.started().toString());
+        r.put("accepted", s.accepted().toString());
+        r.put("deadline", deadline.toString());
+        ArrayNode w = r.putArray("watch");
+        for (WatchKey k : watches) {
+            w.addObject().put("path", k.path().label()).put("mailbox", k.mailbox());
+        }
+        journal.appendOrLog("submitted", r);
+    }
+
+    void finished(ProbeOutcome o, boolean resumed) {
+        SubmissionResult s = o.submission();
+        RouteConfig route = routes.get(o.route());
+        ObjectNode r = Journal.fields();
+        r.put("probe", s.token().key());
+        r.put("route", o.route());
+        r.put("leg", o.leg());
+        if (route != null) {
+            r.put("account", route.to().name());
+            r.put("to", route.to().address());
+        }
+        r.put("outcome", o.reason() == Reason.NONE ? "success" : "failure");
+        r.put("reason", o.reason().label());
+        r.put("sent_at", s.token().sentAt().toString());
+        r.put("started", s.started() == null ? null : s.started().toString());
+        r.put("accepted", s.accepted() == null ? null : s.accepted().toString());
+        r.put("failed_stage", s.failedStage() == null ? null : s.failedStage().label());
+        ObjectNode stages = r.putObject("stages_ms");
+        for (Map.Entry<Stage, Duration> e : s.stages().entrySet()) {
+            stages.put(e.getKey().label(), e.getValue().toMillis());
+        }
+        r.put("last_reply", s.lastReply());
+        r.put("detail", s.detail());
+        if (resumed) {
+            r.put("resumed_after_restart", true);
+        }
+        ArrayNode paths = r.putArray("paths");
+        for (Map.Entry<WatchKey, Arrival> e : o.arrivals().entrySet()) {
+            ObjectNode p = paths.addObject();
+            p.put("path", e.getKey().path().label());
+            p.put("mailbox", e.getKey().mailbox());
+            Arrival a = e.getValue();
+            if (a == null) {
+                p.put("lost", s.accepted() != null);
+                continue;
+            }
+            p.put("seen_at", a.seenAt().toString());
+            Duration d = o.delay(e.getKey());
+            if (d != null) {
+                p.put("delay_ms", d.toMillis());
+            }
+            p.put("server_time", a.serverTime() == null ? null : a.serverTime().toString());
+            ArrayNode received = p.putArray("received");
+            a.received().forEach(received::add);
+        }
+        journal.appendOrLog("probe", r);
+    }
+
+    /** A probe accepted before a restart and not finished then. */
+    public record Unfinished(String key, String route, String leg, SubmissionResult submission, Instant deadline,
+            Set<WatchKey> watches) {}
+
+    /**
+     * The probes the journal saw accepted and not finished, looking back {@code lookBack} (the
+     * longest route timeout): they are expected again after a restart.
+     */
+    public static List<Unfinished> unfinished(Journal journal, String agentId, Duration lookBack) throws IOException {
+        Map<String, JsonNode> submitted = new LinkedHashMap<>();
+        Set<String> finished = new HashSet<>();
+        Instant since = Instant.now().minus(lookBack).minus(Duration.ofDays(1));
+        for (var s : org.mailprobe.agent.journal.Segments.list(journal.dir())) {
+            if (s.start().isBefore(since.minus(Duration.ofDays(1)))) {
+                continue;
+            }
+            Journal.read(s, located -> {
+                JsonNode rec = located.record();
+                String type = rec.path("type").asText();
+                if (type.equals("submitted")) {
+                    submitted.put(rec.path("probe").asText(), rec);
+                } else if (type.equals("probe")) {
+                    finished.add(rec.path("probe").asText());
+                }
+            });
+        }
+        List<Unfinished> result = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : submitted.entrySet()) {
+            if (finished.contains(e.getKey())) {
+                continue;
+            }
+            JsonNode rec = e.getValue();
+            String[] parts = e.getKey().split("/");
+            if (parts.length != 3 || !parts[0].equals(agentId)) {
+                continue;
+            }
+            ProbeToken token = new ProbeToken(parts[0], parts[1], Long.parseLong(parts[2]),
+                    Instant.parse(rec.path("sent_at").asText()));
+            SubmissionResult s = new SubmissionResult(token, Reason.NONE, null, Instant.parse(rec.path("started")
+                    .asText()), Instant.parse(rec.path("accepted").asText()), Map.of(), "", "");
+            Set<WatchKey> watches = new LinkedHashSet<>();
+            for (JsonNode w : rec.path("watch")) {
+                watches.add(new WatchKey(AccessPath.valueOf(w.path("path").asText().toUpperCase(java.util.Locale.ROOT)),
+                        w.path("mailbox").asText()));
+            }
+            result.add(new Unfinished(e.getKey(), rec.path("route").asText(), rec.path("leg").asText(), s,
+                    Instant.parse(rec.path("deadline").asText()), watches));
+        }
+        return result;
+    }
+}
