@@ -112,7 +112,7 @@ final class Watching {
     /** Subject to the message's persistent system flags (\Recent left out: a session changes it). */
     static Map<String, String> snapshot(TestProvider provider) throws MessagingException {
         Map<String, String> state = new TreeMap<>();
-        for (StoredMessage m : inbox(provider).getMessages()) {
+        for (StoredMessage m : provider.inbox()) {
             Flags flags = new Flags(m.getFlags());
             flags.remove(Flags.Flag.RECENT);
             List<String> names = new ArrayList<>();

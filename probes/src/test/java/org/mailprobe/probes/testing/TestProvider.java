@@ -126,13 +126,26 @@ public final class TestProvider implements AutoCloseable {
         return new ServerEndpoint(HOST, greenMail.getPop3s().getPort(), TlsMode.IMPLICIT);
     }
 
-    /** The test user's INBOX as the server stores it, flags included. */
+    /**
+     * A copy of the test user's INBOX as the server stores it, flags included. GreenMail hands out
+     * a view of its live list, which the server may change while a test reads it; the copy is
+     * retried until it was taken without a change in between.
+     */
     public java.util.List<com.icegreen.greenmail.store.StoredMessage> inbox() {
-        try {
-            com.icegreen.greenmail.user.GreenMailUser user = greenMail.getUserManager().getUser(USER);
-            return greenMail.getManagers().getImapHostManager().getInbox(user).getMessages();
-        } catch (com.icegreen.greenmail.store.FolderException e) {
-            throw new IllegalStateException("cannot read the test INBOX", e);
+        while (true) {
+            try {
+                com.icegreen.greenmail.user.GreenMailUser user = greenMail.getUserManager().getUser(USER);
+                java.util.List<com.icegreen.greenmail.store.StoredMessage> copy = new java.util.ArrayList<>();
+                for (com.icegreen.greenmail.store.StoredMessage m
+                        : greenMail.getManagers().getImapHostManager().getInbox(user).getMessages()) {
+                    copy.add(m);
+                }
+                return copy;
+            } catch (java.util.ConcurrentModificationException changedWhileCopying) {
+                Thread.onSpinWait();
+            } catch (com.icegreen.greenmail.store.FolderException e) {
+                throw new IllegalStateException("cannot read the test INBOX", e);
+            }
         }
     }
 
