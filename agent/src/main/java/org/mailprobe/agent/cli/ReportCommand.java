@@ -1,10 +1,12 @@
 package org.mailprobe.agent.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.mailprobe.agent.report.MonthlyReport;
+import org.mailprobe.agent.report.PrometheusMonth;
 import org.mailprobe.agent.report.Report;
 import org.mailprobe.agent.report.ReportFormats;
 import picocli.CommandLine.Command;
@@ -26,6 +28,15 @@ final class ReportCommand implements Callable<Integer> {
             description = "html (one self-contained file), md (Markdown) or json. Default: ${DEFAULT-VALUE}.")
     String format;
 
+    @Option(names = "--prometheus", paramLabel = "URL", description = "Also compute the month from this Prometheus "
+            + "(e.g. http://prometheus:9090) and compare every figure with the journal's; if it cannot be asked, the "
+            + "report is still written, with the comparison marked unavailable and the error on stderr.")
+    String prometheus;
+
+    @Option(names = "--prometheus-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Time allowed for each Prometheus query. Default: ${DEFAULT-VALUE}.")
+    int prometheusTimeout;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -40,7 +51,18 @@ final class ReportCommand implements Callable<Integer> {
         if (!format.equals("html") && !format.equals("md") && !format.equals("json")) {
             throw new IllegalArgumentException("--format '" + format + "': use html, md or json");
         }
+        if (prometheusTimeout < 1) {
+            throw new IllegalArgumentException("--prometheus-timeout must be at least 1 second");
+        }
         Report r = MonthlyReport.compute(journal, ym);
+        if (prometheus != null) {
+            r = r.withPrometheus(new PrometheusMonth(prometheus, Duration.ofSeconds(prometheusTimeout)).compare(r));
+            if (!r.prometheus().available()) {
+                spec.commandLine().getErr().println("mailprobe report: the Prometheus comparison is unavailable: "
+                        + r.prometheus().error() + "; the journal's report is written without it");
+                spec.commandLine().getErr().flush();
+            }
+        }
         String text = format.equals("html") ? ReportFormats.html(r) : format.equals("json") ? ReportFormats.json(r)
                 : ReportFormats.markdown(r);
         spec.commandLine().getOut().print(text);

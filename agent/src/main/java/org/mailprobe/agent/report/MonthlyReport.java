@@ -205,7 +205,7 @@ public final class MonthlyReport {
                 check.headHash(), check.records(), check.notes());
         return new Report(month.toString(), agent, site, Instant.ofEpochMilli(from).toString(),
                 Instant.ofEpochMilli(end).toString(), CONTRACT_MINUTES, (end - from) / 60_000.0,
-                Instant.now().toString(), jc, promises, c1, c2, c4, c8, evidence(journal, c1, c2, c4));
+                Instant.now().toString(), jc, promises, c1, c2, c4, c8, evidence(journal, c1, c2, c4), null);
     }
 
     private Report.Clause2 clause2(long end) {

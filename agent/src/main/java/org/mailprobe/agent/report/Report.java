@@ -9,7 +9,14 @@ import java.util.List;
  */
 public record Report(String month, String agent, String site, String periodStart, String periodEnd,
         int contractMinutes, double calendarMinutes, String generatedAt, JournalCheck journal, List<Promise> promises,
-        Clause1 clause1, Clause2 clause2, Clause4 clause4, Clause8 clause8, List<Evidence> evidence) {
+        Clause1 clause1, Clause2 clause2, Clause4 clause4, Clause8 clause8, List<Evidence> evidence,
+        Comparison prometheus) {
+
+    /** The same report with the Prometheus comparison beside the journal's figures. */
+    public Report withPrometheus(Comparison c) {
+        return new Report(month, agent, site, periodStart, periodEnd, contractMinutes, calendarMinutes, generatedAt,
+                journal, promises, clause1, clause2, clause4, clause8, evidence, c);
+    }
 
     /** Where a record is: segment, line (1-based) and seq. */
     public record Ref(String segment, long line, long seq) {}
@@ -49,5 +56,22 @@ public record Report(String month, String agent, String site, String periodStart
 
     /** Clause 8: a month that misses clause 1, 2 or 3 earns twice the outage time. */
     public record Clause8(List<String> missedClauses, double outageMinutes, double compensationMinutes,
+            String note) {}
+
+    /**
+     * One figure from the journal and from Prometheus ({@code null} where Prometheus has no series),
+     * their difference (Prometheus minus journal), whether they agree within Prometheus's resolution,
+     * why they differ, and the query behind the Prometheus value.
+     */
+    public record Figure(String clause, String subject, String figure, double journal, Double prometheus,
+            Double difference, String unit, boolean agrees, String explanation, String query) {}
+
+    /**
+     * The month from Prometheus ({@code --prometheus}): unavailable (with the error) when it could not
+     * be asked; else the window queried, the scrape interval seen, the scrapes, failed scrapes and
+     * counter resets in it, the gaps with no sample of the agent, and the figures compared.
+     */
+    public record Comparison(boolean available, String url, String error, String window, double scrapeIntervalSeconds,
+            long scrapes, long failedScrapes, long counterResets, List<Period> gaps, List<Figure> figures,
             String note) {}
 }

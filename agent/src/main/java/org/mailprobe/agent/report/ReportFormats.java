@@ -73,11 +73,45 @@ public final class ReportFormats {
                 .append(" minutes (outage ").append(f(r.clause8().outageMinutes())).append(" min; missed clauses: ")
                 .append(r.clause8().missedClauses().isEmpty() ? "none" : String.join(", ", r.clause8().missedClauses()))
                 .append("). ").append(r.clause8().note()).append(".\n\n");
+        markdownComparison(b, r.prometheus());
         b.append("## Evidence\n\n");
         for (Report.Evidence e : r.evidence()) {
             b.append("- ").append(ref(e.ref())).append(": `").append(e.record().replace("`", "'")).append("`\n");
         }
         return b.toString();
+    }
+
+    private static void markdownComparison(StringBuilder b, Report.Comparison c) {
+        if (c == null) {
+            return;
+        }
+        b.append("## The same month from Prometheus\n\n");
+        if (!c.available()) {
+            b.append("**Comparison unavailable**: ").append(c.error()).append(". ").append(c.note()).append(".\n\n");
+            return;
+        }
+        b.append(c.url()).append(", window `").append(c.window()).append("`: ").append(c.scrapes())
+                .append(" scrapes of this agent, scrape interval ").append(f(c.scrapeIntervalSeconds()))
+                .append(" s, ").append(c.failedScrapes()).append(" failed, ").append(c.counterResets())
+                .append(" counter resets (agent restarts). ").append(c.note()).append(".\n\n");
+        b.append("| clause | subject | figure | journal | Prometheus | difference | agrees | why |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
+        for (Report.Figure x : c.figures()) {
+            b.append("| ").append(x.clause()).append(" | ").append(x.subject()).append(" | ").append(x.figure())
+                    .append(" | ").append(f(x.journal())).append(" | ").append(opt(x.prometheus())).append(" | ")
+                    .append(signed(x.difference())).append(" | ").append(x.agrees() ? "yes" : "NO").append(" | ")
+                    .append(x.explanation().replace("|", "/")).append(" |\n");
+        }
+        b.append('\n');
+        periods(b, "Prometheus scrape gaps (no successful scrape of this agent)", c.gaps());
+    }
+
+    private static String opt(Double v) {
+        return v == null ? "no series" : f(v);
+    }
+
+    private static String signed(Double v) {
+        return v == null ? "" : (v > 0 ? "+" : "") + f(v);
     }
 
     private static void periods(StringBuilder b, String title, List<Period> periods) {
@@ -145,13 +179,42 @@ public final class ReportFormats {
         htmlPeriods(b, "Fault periods", r.clause1().faults());
         b.append("<h2>Clause 8: compensation</h2>\n<p><b>").append(f(r.clause8().compensationMinutes()))
                 .append(" minutes</b> (outage ").append(f(r.clause8().outageMinutes())).append(" min). ")
-                .append(e(r.clause8().note())).append("</p>\n<h2>Evidence</h2>\n<table><tr><th>where</th>"
-                        + "<th>record</th></tr>\n");
+                .append(e(r.clause8().note())).append("</p>\n");
+        htmlComparison(b, r.prometheus());
+        b.append("<h2>Evidence</h2>\n<table><tr><th>where</th><th>record</th></tr>\n");
         for (Report.Evidence ev : r.evidence()) {
             b.append("<tr><td>").append(e(ref(ev.ref()))).append("</td><td><code>").append(e(ev.record()))
                     .append("</code></td></tr>\n");
         }
         return b.append("</table>\n</body></html>\n").toString();
+    }
+
+    private static void htmlComparison(StringBuilder b, Report.Comparison c) {
+        if (c == null) {
+            return;
+        }
+        b.append("<h2 id=\"prometheus\">The same month from Prometheus</h2>\n");
+        if (!c.available()) {
+            b.append("<p class=\"unavailable\"><b>Comparison unavailable</b>: ").append(e(c.error())).append(". ")
+                    .append(e(c.note())).append(".</p>\n");
+            return;
+        }
+        b.append("<p>").append(e(c.url())).append(", window <code>").append(e(c.window())).append("</code>: ")
+                .append(c.scrapes()).append(" scrapes of this agent, scrape interval ")
+                .append(f(c.scrapeIntervalSeconds())).append(" s, ").append(c.failedScrapes()).append(" failed, ")
+                .append(c.counterResets()).append(" counter resets (agent restarts). ").append(e(c.note()))
+                .append(".</p>\n<table class=\"comparison\"><tr><th>clause</th><th>subject</th><th>figure</th>"
+                        + "<th>journal</th><th>Prometheus</th><th>difference</th><th>agrees</th><th>why</th></tr>\n");
+        for (Report.Figure x : c.figures()) {
+            b.append("<tr class=\"").append(x.agrees() ? "kept" : "missed").append("\"><td>").append(e(x.clause()))
+                    .append("</td><td>").append(e(x.subject())).append("</td><td>").append(e(x.figure()))
+                    .append("</td><td>").append(f(x.journal())).append("</td><td>").append(opt(x.prometheus()))
+                    .append("</td><td>").append(signed(x.difference())).append("</td><td class=\"verdict\">")
+                    .append(x.agrees() ? "yes" : "NO").append("</td><td>").append(e(x.explanation()))
+                    .append("</td></tr>\n");
+        }
+        b.append("</table>\n");
+        htmlPeriods(b, "Prometheus scrape gaps (no successful scrape of this agent)", c.gaps());
     }
 
     private static void htmlPeriods(StringBuilder b, String title, List<Period> periods) {
