@@ -9,14 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,7 +36,8 @@ import org.mailprobe.probes.testing.TestProvider;
 /**
  * A real Prometheus (Debian's package) on loopback scrapes the packaged jar's {@code run} every
  * second, with the shipped rules evaluated every second; a GreenMail provider is stopped for a
- * known time, and the clause-2 recording rule must return that outage.
+ * known time, and the clause-2 recording rule must return that outage, as must the jar's
+ * {@code report --prometheus} for the current month, beside the same figure from the agent's journal.
  */
 @Timeout(180)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -67,9 +68,9 @@ class PrometheusScrapeIT {
                 "services:",
                 "  mail: {endpoints: [imaps, smtps]}",
                 ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-        Path jar = Path.of(System.getProperty("mailprobe.jar", "target/mailprobe.jar"));
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        agent = new ProcessBuilder(List.of(java.toString(), "-jar", jar.toString(), "run", "--config",
+        Files.writeString(config, "journal: {dir: journal}\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+        agent = new ProcessBuilder(List.of(java().toString(), "-jar", jar().toString(), "run", "--config",
                 config.toString(), "--web.listen-address", "127.0.0.1:0")).start();
         CompletableFuture<String> url = new CompletableFuture<>();
         Thread reader = new Thread(() -> readLog(agent, agentLog, url), "agent-log");
@@ -104,29 +105,14 @@ class PrometheusScrapeIT {
     }
 
     @Test
-    void theClause2RecordingRuleReturnsAnOutageOfKnownLength() throws Exception {
-        Path prometheusYml = writePrometheusConfig();
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        String api = "http://127.0.0.1:" + port;
-        Path prometheusLog = dir.resolve("prometheus.log");
-        Process prometheus = new ProcessBuilder(List.of(PrometheusTools.prometheus().toString(),
-                "--config.file=" + prometheusYml, "--storage.tsdb.path=" + dir.resolve("tsdb"),
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"))
-                .redirectErrorStream(true).redirectOutput(prometheusLog.toFile()).start();
-        try {
+    void theClause2RecordingRuleAndTheReportFromPrometheusReturnAnOutageOfKnownLength() throws Exception {
+        try (LocalPrometheus prometheus = LocalPrometheus.start(dir, metricsUrl)) {
             // Prometheus scrapes for a while first, so that increase()'s extrapolation at the end of
             // the window is a small share of the figure.
             String downMinutes = "agent_service:mailprobe_clause2_down_minutes:30d{service=\"mail\",agent=\"it-agent\"}";
-            Instant until = Instant.now().plusSeconds(60);
-            while (Instant.now().isBefore(until) && !answers(api, downMinutes)) {
-                assertTrue(prometheus.isAlive(), () -> "Prometheus exited:\n" + read(prometheusLog));
-                Thread.sleep(500);
-            }
-            assertEquals(0.0, query(api, downMinutes), () -> "no rule result; Prometheus log:\n" + read(prometheusLog));
-            assertEquals(1.0, query(api, "up{job=\"mailprobe\",site=\"it-site\",agent=\"it-agent\"}"));
+            prometheus.awaitAnswer(downMinutes, 60);
+            assertEquals(0.0, prometheus.query(downMinutes), () -> "no rule result; Prometheus log:\n" + prometheus.log());
+            assertEquals(1.0, prometheus.query("up{job=\"mailprobe\",site=\"it-site\",agent=\"it-agent\"}"));
             Thread.sleep(15_000);
 
             Instant stopCalled = Instant.now();
@@ -144,8 +130,8 @@ class PrometheusScrapeIT {
             double agentDown = Scrapes.value(page, "mailprobe_service_state_seconds_total", "service=\"mail\"",
                     "state=\"down\"");
             Thread.sleep(3_000); // a scrape and an evaluation after the agent's last change
-            Double recorded = query(api, downMinutes);
-            assertNotNull(recorded, () -> read(prometheusLog));
+            Double recorded = prometheus.query(downMinutes);
+            assertNotNull(recorded, prometheus::log);
             double recordedSeconds = recorded * 60;
             String figures = String.format("outage %.3f..%.3f s; agent accounted %.3f s; recording rule %.3f s",
                     shortest, longest, agentDown, recordedSeconds);
@@ -158,67 +144,52 @@ class PrometheusScrapeIT {
             assertTrue(recordedSeconds > shortest - INTERVAL_SECONDS
                     && recordedSeconds < longest + INTERVAL_SECONDS, figures);
 
-            Double budgetLeft = query(api, "site_service:mailprobe_clause2_budget_left_minutes:30d{site=\"it-site\",service=\"mail\"}");
+            Double budgetLeft = prometheus.query("site_service:mailprobe_clause2_budget_left_minutes:30d{site=\"it-site\",service=\"mail\"}");
             assertNotNull(budgetLeft);
             assertEquals(44 - recorded, budgetLeft, 1.0 / 60, figures);
-            assertEquals(0.0, query(api, "agent_service:mailprobe_clause2_unknown_minutes:30d{service=\"mail\"}"), figures);
-            assertEquals(0.0, query(api, "agent_service:mailprobe_clause2_excluded_minutes:30d{service=\"mail\"}"), figures);
+            assertEquals(0.0, prometheus.query("agent_service:mailprobe_clause2_unknown_minutes:30d{service=\"mail\"}"), figures);
+            assertEquals(0.0, prometheus.query("agent_service:mailprobe_clause2_excluded_minutes:30d{service=\"mail\"}"), figures);
 
             // Every query of the shipped dashboard runs on this Prometheus.
             for (String expr : PrometheusTools.dashboardQueries()) {
                 String promql = expr.replace("$site", ".*").replace("$service", ".*");
-                var response = Scrapes.get(api + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+                var response = Scrapes.get(prometheus.api() + "/api/v1/query?query="
+                        + URLEncoder.encode(promql, StandardCharsets.UTF_8));
                 assertEquals(200, response.statusCode(), promql + "\n" + response.body());
             }
-        } finally {
-            prometheus.destroy();
-            prometheus.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
 
-    private Path writePrometheusConfig() throws IOException {
-        Path rules = PrometheusTools.deployDir().resolve("prometheus").resolve("rules");
-        List<String> lines = new ArrayList<>(List.of(
-                "global:",
-                "  scrape_interval: 1s",
-                "  scrape_timeout: 900ms",
-                "  evaluation_interval: 1s",
-                "rule_files:"));
-        for (Path r : PrometheusTools.files(rules, ".yml")) {
-            lines.add("  - " + r);
-        }
-        String target = metricsUrl.replaceFirst("^http://", "").replaceFirst("/metrics$", "");
-        lines.addAll(List.of(
-                "scrape_configs:",
-                "  - job_name: mailprobe",
-                "    honor_labels: true",
-                "    static_configs:",
-                "      - targets: ['" + target + "']",
-                "        labels: {site: it-site, agent: it-agent}",
-                ""));
-        return Files.write(dir.resolve("prometheus.yml"), lines, StandardCharsets.UTF_8);
-    }
-
-    /** The value of a query that returns at most one sample; null if it returns none. */
-    private static Double query(String api, String promql) throws IOException, InterruptedException {
-        var response = Scrapes.get(api + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        if (response.statusCode() != 200) {
-            return null;
-        }
-        JsonNode result = JSON.readTree(response.body()).path("data").path("result");
-        if (result.size() == 0) {
-            return null;
-        }
-        assertEquals(1, result.size(), promql + " returned " + result);
-        return Double.valueOf(result.get(0).path("value").get(1).asText());
-    }
-
-    /** Whether Prometheus is up and returns a sample for the query. */
-    private static boolean answers(String api, String promql) throws InterruptedException {
-        try {
-            return query(api, promql) != null;
-        } catch (IOException e) {
-            return false; // not listening yet
+            // The packaged jar's report for the current month, from the agent's journal and from
+            // this Prometheus: the same minutes down, to within one scrape interval.
+            String month = YearMonth.now(ZoneOffset.UTC).toString();
+            PrometheusTools.Run run = PrometheusTools.run(List.of(java().toString(), "-jar", jar().toString(), "report",
+                    "--journal", dir.resolve("journal").toString(), "--month", month, "--format", "json",
+                    "--prometheus", prometheus.api()), dir, null, Duration.ofSeconds(60));
+            assertEquals(0, run.exit(), run.output());
+            String json = run.output().substring(run.output().indexOf('{'));
+            JsonNode report = JSON.readTree(json);
+            JsonNode comparison = report.path("prometheus");
+            assertTrue(comparison.path("available").asBoolean(), json);
+            JsonNode down = null;
+            for (JsonNode f : comparison.path("figures")) {
+                if (f.path("subject").asText().equals("service mail") && f.path("figure").asText().equals("minutes down")) {
+                    down = f;
+                }
+            }
+            assertNotNull(down, json);
+            double journalDown = down.path("journal").asDouble() * 60;
+            double promDown = down.path("prometheus").asDouble() * 60;
+            String reported = String.format("%s; report: journal %.3f s down, Prometheus %.3f s (%s)", figures,
+                    journalDown, promDown, down.path("explanation").asText());
+            System.out.println(reported);
+            for (JsonNode f : comparison.path("figures")) {
+                System.out.println("  " + f.path("subject").asText() + " / " + f.path("figure").asText() + ": journal "
+                        + f.path("journal").asText() + ", Prometheus " + f.path("prometheus").asText() + " ("
+                        + f.path("explanation").asText() + ")");
+            }
+            assertTrue(journalDown > shortest - INTERVAL_SECONDS && journalDown < longest + INTERVAL_SECONDS, reported);
+            assertTrue(Math.abs(promDown - journalDown) < INTERVAL_SECONDS, reported);
+            assertTrue(down.path("agrees").asBoolean(), reported);
+            assertEquals(INTERVAL_SECONDS, comparison.path("scrape_interval_seconds").asDouble(), 0.01, json);
         }
     }
 
@@ -226,16 +197,16 @@ class PrometheusScrapeIT {
         return Scrapes.value(page, "mailprobe_service_state", "service=\"mail\"", "state=\"" + state + "\"") == 1;
     }
 
-    private static double seconds(Instant from, Instant to) {
-        return Duration.between(from, to).toNanos() / 1e9;
+    private static Path jar() {
+        return Path.of(System.getProperty("mailprobe.jar", "target/mailprobe.jar"));
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return e.toString();
-        }
+    private static Path java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e9;
     }
 
     private static void readLog(Process agent, List<String> log, CompletableFuture<String> url) {
