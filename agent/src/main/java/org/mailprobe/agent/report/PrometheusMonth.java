@@ -122,8 +122,8 @@ public final class PrometheusMonth {
                 Double prom = any ? (sec == null ? 0.0 : sec / 60) : null;
                 total += prom == null ? 0 : prom;
                 List<Period> periods = states[i].equals("down") ? s.outages()
-                        : states[i].equals("excluded") ? s.excluded() : states[i].equals("unknown") ? s.unknown()
-                        : List.of();
+                        : states[i].equals("excluded") ? s.excluded() : states[i].equals("unknown")
+                        ? s.unknown().stream().filter(p -> !p.evidence().isEmpty()).toList() : List.of();
                 figures.add(figure("2", scope + " " + s.name(), "minutes " + states[i], journal[i], prom, "min",
                         minuteTolerance(prom, intervalMs, observedMs, subjectResets), query,
                         gapSpans, running, subjectResets, overlapMinutes(gapSpans, periods), intervalMs));
