@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,10 +15,6 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +43,7 @@ class PrometheusScrapeIT {
     static Path dir;
 
     private TestProvider provider;
-    private Process agent;
-    private final List<String> agentLog = new CopyOnWriteArrayList<>();
+    private AgentProcess agent;
     private String metricsUrl;
 
     @BeforeAll
@@ -70,14 +62,9 @@ class PrometheusScrapeIT {
                 ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(config, "journal: {dir: journal}\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.APPEND);
-        agent = new ProcessBuilder(List.of(java().toString(), "-jar", jar().toString(), "run", "--config",
-                config.toString(), "--web.listen-address", "127.0.0.1:0")).start();
-        CompletableFuture<String> url = new CompletableFuture<>();
-        Thread reader = new Thread(() -> readLog(agent, agentLog, url), "agent-log");
-        reader.setDaemon(true);
-        reader.start();
-        metricsUrl = url.get(60, TimeUnit.SECONDS);
-        assertNotNull(metricsUrl, String.join("\n", agentLog));
+        agent = AgentProcess.run(config);
+        metricsUrl = agent.metricsUrl(Duration.ofSeconds(60));
+        assertNotNull(metricsUrl, agent.logText());
         String page = Scrapes.until(metricsUrl, Duration.ofSeconds(30), p -> serviceIs(p, "up")
                 && Scrapes.value(p, "mailprobe_delivery_delay_seconds_count") >= 1);
         assertTrue(serviceIs(page, "up"), page);
@@ -86,8 +73,7 @@ class PrometheusScrapeIT {
     @AfterAll
     void stop() throws Exception {
         if (agent != null) {
-            agent.toHandle().destroy();
-            agent.waitFor(30, TimeUnit.SECONDS);
+            agent.close();
         }
         if (provider != null) {
             provider.close();
@@ -162,7 +148,7 @@ class PrometheusScrapeIT {
             // The packaged jar's report for the current month, from the agent's journal and from
             // this Prometheus: the same minutes down, to within one scrape interval.
             String month = YearMonth.now(ZoneOffset.UTC).toString();
-            PrometheusTools.Run run = PrometheusTools.run(List.of(java().toString(), "-jar", jar().toString(), "report",
+            PrometheusTools.Run run = PrometheusTools.run(List.of(AgentProcess.java().toString(), "-jar", AgentProcess.jar().toString(), "report",
                     "--journal", dir.resolve("journal").toString(), "--month", month, "--format", "json",
                     "--prometheus", prometheus.api()), dir, null, Duration.ofSeconds(60));
             assertEquals(0, run.exit(), run.output());
@@ -198,31 +184,10 @@ class PrometheusScrapeIT {
         return Scrapes.value(page, "mailprobe_service_state", "service=\"mail\"", "state=\"" + state + "\"") == 1;
     }
 
-    private static Path jar() {
-        return Path.of(System.getProperty("mailprobe.jar", "target/mailprobe.jar"));
-    }
 
-    private static Path java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java");
-    }
 
     private static double seconds(Instant from, Instant to) {
         return Duration.between(from, to).toNanos() / 1e9;
     }
 
-    private static void readLog(Process agent, List<String> log, CompletableFuture<String> url) {
-        try (BufferedReader err = new BufferedReader(new InputStreamReader(agent.getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = err.readLine()) != null) {
-                log.add(line);
-                Matcher m = RunJarIT.SERVING.matcher(line);
-                if (m.find()) {
-                    url.complete(m.group(1));
-                }
-            }
-        } catch (IOException e) {
-            url.completeExceptionally(e);
-        }
-        url.complete(null);
-    }
 }
