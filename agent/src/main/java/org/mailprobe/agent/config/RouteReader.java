@@ -21,6 +21,8 @@ final class RouteReader {
     /** Kinds in DESIGN.md that are planned but not built yet. */
     private static final Set<String> PLANNED_KINDS = Set.of("send", "receive");
     private static final Set<String> PLANNED_PATHS = Set.of("webmail");
+    /** The paths a route can watch a mailbox on; the sink is not a mailbox. */
+    private static final List<AccessPath> WATCH_PATHS = List.of(AccessPath.IMAP, AccessPath.POP3);
 
     private final Mapping top;
     private final Problems problems;
@@ -205,12 +207,12 @@ final class RouteReader {
             return null;
         }
         String lower = text.toLowerCase(Locale.ROOT);
-        for (AccessPath path : AccessPath.values()) {
+        for (AccessPath path : WATCH_PATHS) {
             if (path.label().equals(lower)) {
                 return path;
             }
         }
-        String supported = labels(AccessPath.values());
+        String supported = labels(WATCH_PATHS.toArray(new AccessPath[0]));
         problems.add(w.pathOf("path"), PLANNED_PATHS.contains(lower)
                 ? "'" + text + "' is not supported yet; supported: " + supported
                 : "'" + text + "' is not an access path; supported: " + supported);
