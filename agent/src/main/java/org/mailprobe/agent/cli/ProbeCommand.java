@@ -87,7 +87,6 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     private static RouteConfig withTimeout(RouteConfig r, Duration timeout) {
-        return new RouteConfig(r.name(), r.kind(), r.from(), r.submitVia(), r.to(), r.interval(), r.jitter(), timeout,
-                List.copyOf(r.watches()));
+        return r.withTimeout(timeout);
     }
 }

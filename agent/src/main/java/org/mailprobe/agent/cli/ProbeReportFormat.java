@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mailprobe.agent.config.AgentConfig;
+import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.runtime.OneShotProbe;
 import org.mailprobe.agent.runtime.ProbeOutcome;
 import org.mailprobe.agent.runtime.WatchKey;
@@ -65,13 +66,16 @@ enum ProbeReportFormat {
         ProbeOutcome outcome = report.outcome();
         root.put("agent", config.agent().id());
         root.put("route", report.route().name());
-        root.put("leg", "loop");
+        root.put("leg", report.route().kind().label());
         root.put("result", succeeded(report) ? "success" : "failure");
         root.put("reason", outcome == null ? "watchers_not_ready" : outcome.reason().label());
         if (outcome != null && outcome.submission() != null) {
             SubmissionResult s = outcome.submission();
             Map<String, Object> sub = new LinkedHashMap<>();
-            sub.put("server", report.route().submitVia().endpoint().toString());
+            RouteConfig route = report.route();
+            sub.put("server", route.submitVia() != null ? route.submitVia().endpoint().toString()
+                    : route.direct().via() != null ? route.direct().via().endpoint().toString() : null);
+            sub.put("hand_over", route.handOver());
             sub.put("sequence", s.token().sequence());
             sub.put("started", s.started().toString());
             sub.put("accepted", s.accepted() == null ? null : s.accepted().toString());
@@ -96,6 +100,7 @@ enum ProbeReportFormat {
                 p.put("delay_seconds", d == null ? null : seconds(d));
                 p.put("server_time", a == null || a.serverTime() == null ? null : a.serverTime().toString());
                 p.put("received", a == null ? List.of() : a.received());
+                p.put("evidence", a == null ? Map.of() : a.evidence());
                 p.put("result", a != null ? "seen" : s.succeeded() ? "lost" : "not_sent");
                 paths.add(p);
             }

@@ -17,8 +17,8 @@ final class TextTimeline {
     static String render(OneShotProbe.Report report) {
         StringBuilder b = new StringBuilder();
         ProbeOutcome outcome = report.outcome();
-        b.append(String.format("mailprobe probe: route %s (loop), submit via %s%n", report.route().name(),
-                report.route().submitVia().endpoint()));
+        b.append(String.format("mailprobe probe: route %s (%s), %s%n", report.route().name(),
+                report.route().kind().label(), report.route().handOver()));
         if (outcome == null) {
             b.append("  not sent: the watchers could not connect within 30 s\n");
             report.watcherProblems().forEach(p -> b.append("  watcher: ").append(p).append('\n'));

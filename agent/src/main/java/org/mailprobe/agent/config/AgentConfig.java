@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param routes in the file's order
  * @param reachability endpoints, services, control targets and maintenance (clause 2)
  * @param journal the evidence journal; null if none is configured
+ * @param sink the agent's own SMTP receiver for send routes; null if none is configured
  */
 public record AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
-        Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability, JournalConfig journal) {
+        Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability, JournalConfig journal,
+        SinkConfig sink) {
     public AgentConfig {
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(reachability, "reachability");
@@ -28,15 +30,22 @@ public record AgentConfig(Path source, AgentIdentity agent, Map<String, ServerCo
         routes = List.copyOf(routes);
     }
 
+    /** A config without a sink. */
+    public AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
+            Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability,
+            JournalConfig journal) {
+        this(source, agent, servers, accounts, routes, reachability, journal, null);
+    }
+
     /** A config without a journal. */
     public AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
             Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability) {
-        this(source, agent, servers, accounts, routes, reachability, null);
+        this(source, agent, servers, accounts, routes, reachability, null, null);
     }
 
     /** A config without reachability checks. */
     public AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
             Map<String, AccountConfig> accounts, List<RouteConfig> routes) {
-        this(source, agent, servers, accounts, routes, ReachabilityConfig.NONE, null);
+        this(source, agent, servers, accounts, routes, ReachabilityConfig.NONE, null, null);
     }
 }

@@ -49,7 +49,7 @@ public final class ConfigLoader {
             + "letter or digit, at most 64 characters";
 
     static final List<String> TOP_KEYS = List.of("agent", "allow_plaintext_passwords", "defaults", "servers",
-            "accounts", "routes", "reachability", "endpoints", "services", "controls", "maintenance", "journal");
+            "accounts", "routes", "reachability", "endpoints", "services", "controls", "maintenance", "journal", "sink");
     static final List<String> JOURNAL_KEYS = List.of("dir", "rotation", "retention", "fsync");
     static final List<String> AGENT_KEYS = List.of("id", "site", "key_file", "hostname");
     static final List<String> DEFAULTS_KEYS =
@@ -129,16 +129,18 @@ public final class ConfigLoader {
         defaults(top.mapping("defaults", DEFAULTS_KEYS));
         servers(top);
         accounts(top);
-        // An agent that only checks reachability (clause 2) needs no route.
-        List<RouteConfig> routes = top.has("endpoints") && !top.has("routes") ? List.of()
-                : new RouteReader(top, serverNames, servers, accountNames, accounts).routes();
         String hostname = identity.hostname != null ? identity.hostname : Defaults.hostname();
+        SinkConfig sink = new SinkReader(top.mapping("sink", SinkReader.KEYS), hostname).read();
+        // An agent that only checks reachability (clause 2), or only runs a sink, needs no route.
+        List<RouteConfig> routes = (top.has("endpoints") || top.has("sink")) && !top.has("routes") ? List.of()
+                : new RouteReader(top, serverNames, servers, accountNames, accounts, sink, hostname, defaultTls,
+                        defaultTimeouts).routes();
         ReachabilityConfig reachability = new ReachabilityReader(this, top, hostname).read();
         JournalConfig journal = journal(top.mapping("journal", JOURNAL_KEYS));
 
         problems.throwIfAny();
         AgentIdentity agent = new AgentIdentity(identity.id, identity.site, identity.signer, hostname);
-        return new AgentConfig(file, agent, servers, accounts, routes, reachability, journal);
+        return new AgentConfig(file, agent, servers, accounts, routes, reachability, journal, sink);
     }
 
     private JsonNode parse() {
@@ -220,6 +222,11 @@ public final class ConfigLoader {
         }
         identity.hostname = hostname;
         return identity;
+    }
+
+    /** True for a host name (letters, digits, '.', '-', '_') or an address literal like [192.0.2.1]. */
+    static boolean isHostname(String text) {
+        return HOSTNAME.matcher(text).matches();
     }
 
     Problems problems() {

@@ -82,6 +82,16 @@ public final class Defaults {
     /** {@code journal.fsync}: {@code always}, every record forced to disk before it counts. */
     public static final Duration JOURNAL_FSYNC_INTERVAL = Duration.ZERO;
 
+    /**
+     * sink.max_message_bytes: 1 MiB; a probe is a few KiB, and the sink never stores a message,
+     * so this bounds only what a hostile sender can make us read.
+     */
+    public static final int SINK_MAX_MESSAGE_BYTES = 1024 * 1024;
+    /** sink.max_connections: 20; a provider delivers one probe at a time per route. */
+    public static final int SINK_MAX_CONNECTIONS = 20;
+    /** sink.connection_timeout: 60 s without a command closes a connection (RFC 5321 allows 5 min). */
+    public static final Duration SINK_CONNECTION_TIMEOUT = Duration.ofSeconds(60);
+
     private static final String FALLBACK_HOSTNAME = "localhost";
 
     private Defaults() {}

@@ -3,11 +3,19 @@ package org.mailprobe.agent.config;
 import java.util.Locale;
 
 /**
- * What a route measures (DESIGN.md section 2). Only {@code loop} exists so far; {@code send} and
- * {@code receive} are known to the loader so that it can say they are not supported yet.
+ * What a route measures (DESIGN.md section 2): the delay label {@code leg} of its figures.
+ * <ul>
+ *   <li>{@code loop}: submit through the provider to a mailbox at the provider, watch it arrive;
+ *   <li>{@code send}: submit through the provider to the agent's own SMTP sink (clause 4's send
+ *       delay, measured), or to an external mailbox whose Received headers give an estimate;
+ *   <li>{@code receive}: deliver as a source MTA straight to the provider's MX, watch it arrive
+ *       (clause 4's receive delay).
+ * </ul>
  */
 public enum RouteKind {
-    LOOP;
+    LOOP,
+    SEND,
+    RECEIVE;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

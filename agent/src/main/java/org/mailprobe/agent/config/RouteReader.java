@@ -14,12 +14,11 @@ import org.mailprobe.probes.ProbeToken;
 
 /** Reads {@code routes:}, resolving names against the servers and accounts already read. */
 final class RouteReader {
-    static final List<String> ROUTE_KEYS =
-            List.of("name", "kind", "from", "submit_via", "to", "interval", "jitter", "timeout", "watch");
+    static final List<String> ROUTE_KEYS = List.of("name", "kind", "from", "submit_via", "to", "interval", "jitter",
+            "timeout", "watch", "to_address", "estimate", "from_address", "deliver_via", "starttls", "helo");
+    static final List<String> ESTIMATE_KEYS = List.of("provider_hosts");
     static final List<String> WATCH_KEYS =
             List.of("path", "server", "account", "folder", "poll_interval", "idle", "delete_probes");
-    /** Kinds in DESIGN.md that are planned but not built yet. */
-    private static final Set<String> PLANNED_KINDS = Set.of("send", "receive");
     private static final Set<String> PLANNED_PATHS = Set.of("webmail");
     /** The paths a route can watch a mailbox on; the sink is not a mailbox. */
     private static final List<AccessPath> WATCH_PATHS = List.of(AccessPath.IMAP, AccessPath.POP3);
@@ -30,6 +29,10 @@ final class RouteReader {
     private final Map<String, ServerConfig> servers;
     private final Set<String> accountNames;
     private final Map<String, AccountConfig> accounts;
+    private final SinkConfig sink;
+    private final String hostname;
+    private final org.mailprobe.probes.TlsPolicy defaultTls;
+    private final org.mailprobe.probes.Timeouts defaultTimeouts;
 
     private final Map<String, String> routePaths = new HashMap<>();
     private final Map<WatchConfig.MailboxKey, Seen> watchers = new HashMap<>();
@@ -48,7 +51,12 @@ final class RouteReader {
     }
 
     RouteReader(Mapping top, Set<String> serverNames, Map<String, ServerConfig> servers, Set<String> accountNames,
-            Map<String, AccountConfig> accounts) {
+            Map<String, AccountConfig> accounts, SinkConfig sink, String hostname,
+            org.mailprobe.probes.TlsPolicy defaultTls, org.mailprobe.probes.Timeouts defaultTimeouts) {
+        this.sink = sink;
+        this.hostname = hostname;
+        this.defaultTls = defaultTls;
+        this.defaultTimeouts = defaultTimeouts;
         this.top = top;
         this.problems = top.problems();
         this.serverNames = serverNames;
@@ -91,9 +99,34 @@ final class RouteReader {
             }
         }
         RouteKind kind = kind(r);
-        AccountConfig from = account(r, "from", true);
-        ServerConfig submitVia = server(r, "submit_via", Protocol.SMTP, "submit_via");
-        AccountConfig to = account(r, "to", true);
+        if (kind == null) {
+            return null;
+        }
+        onlyFor(r, kind, RouteKind.RECEIVE, "from_address", "deliver_via", "starttls", "helo");
+        onlyFor(r, kind, RouteKind.SEND, "to_address", "estimate");
+        AccountConfig from = kind == RouteKind.RECEIVE ? null : account(r, "from", true);
+        ServerConfig submitVia = kind == RouteKind.RECEIVE ? null
+                : server(r, "submit_via", Protocol.SMTP, "submit_via");
+        if (kind == RouteKind.RECEIVE) {
+            refuse(r, "from", "a receive route delivers as a source MTA, with no account: give from_address");
+            refuse(r, "submit_via", "a receive route delivers to the provider's MX: use deliver_via, or leave it "
+                    + "out to look up the MX of the recipient's domain");
+        }
+        boolean toSink = kind == RouteKind.SEND && r.has("to_address");
+        AccountConfig to = null;
+        String recipient = null;
+        if (toSink) {
+            refuse(r, "to", "give either to (an external mailbox, with watch and estimate) or to_address (at "
+                    + "the sink), not both");
+            refuse(r, "watch", "the sink sees a probe sent to to_address; there is no mailbox to watch");
+            recipient = sinkAddress(r);
+        } else {
+            to = account(r, "to", true);
+            recipient = to == null ? null : to.address();
+        }
+        String sender = kind == RouteKind.RECEIVE ? address(r, "from_address") : from == null ? null : from.address();
+        DirectDeliveryConfig direct = kind == RouteKind.RECEIVE ? direct(r) : null;
+        SendEstimateConfig estimate = kind == RouteKind.SEND && !toSink ? estimate(r) : null;
 
         Duration interval = r.duration("interval", Defaults.MIN_INTERVAL);
         boolean defaultInterval = interval == null;
@@ -114,13 +147,142 @@ final class RouteReader {
             timeout = Defaults.TIMEOUT;
         }
 
-        List<WatchConfig> watches = watches(r, unique ? name : null, to);
+        List<WatchConfig> watches = toSink ? List.of() : watches(r, unique ? name : null, to);
         // A null without a new problem is a reference to a server or account that has its own.
-        if (problems.count() > before || name == null || kind == null || from == null || submitVia == null
-                || to == null || watches == null) {
+        if (problems.count() > before || name == null || sender == null || recipient == null || watches == null
+                || (kind != RouteKind.RECEIVE && (from == null || submitVia == null))
+                || (kind == RouteKind.RECEIVE && direct == null)
+                || (kind == RouteKind.SEND && !toSink && estimate == null)) {
             return null;
         }
-        return new RouteConfig(name, kind, from, submitVia, to, interval, jitter, timeout, watches);
+        return new RouteConfig(name, kind, from, submitVia, to, interval, jitter, timeout, watches, sender, recipient,
+                direct, estimate);
+    }
+
+    private void onlyFor(Mapping r, RouteKind kind, RouteKind owner, String... keys) {
+        if (kind == owner) {
+            return;
+        }
+        for (String key : keys) {
+            if (r.has(key)) {
+                problems.add(r.pathOf(key), "applies only to " + owner.label() + " routes; this route is "
+                        + kind.label());
+            }
+        }
+    }
+
+    private void refuse(Mapping r, String key, String why) {
+        if (r.has(key)) {
+            problems.add(r.pathOf(key), why);
+        }
+    }
+
+    /** A send route's recipient at the agent's sink. */
+    private String sinkAddress(Mapping r) {
+        String address = address(r, "to_address");
+        if (address == null) {
+            return null;
+        }
+        if (sink == null && top.has("sink")) {
+            return null; // the sink section has problems of its own, reported there
+        }
+        if (sink == null) {
+            problems.add(r.pathOf("to_address"), "a send route to_address needs the agent's sink: add a sink: "
+                    + "section whose domains include " + address.substring(address.lastIndexOf('@') + 1));
+            return null;
+        }
+        if (!sink.accepts(address)) {
+            problems.add(r.pathOf("to_address"), "'" + address + "' is not in the sink's domains ("
+                    + String.join(", ", sink.domains()) + "); the sink would refuse it");
+            return null;
+        }
+        return address;
+    }
+
+    private String address(Mapping r, String key) {
+        String text = r.requiredString(key);
+        if (text == null) {
+            return null;
+        }
+        int at = text.lastIndexOf('@');
+        if (at <= 0 || at == text.length() - 1 || text.chars().anyMatch(c -> c <= ' ' || c == '<' || c == '>')) {
+            problems.add(r.pathOf(key), "'" + text + "' is not a mail address (local@domain)");
+            return null;
+        }
+        return text;
+    }
+
+    private DirectDeliveryConfig direct(Mapping r) {
+        ServerConfig via = null;
+        if (r.has("deliver_via")) {
+            via = server(r, "deliver_via", Protocol.SMTP, "deliver_via");
+            if (via == null) {
+                return null;
+            }
+            if (via.endpoint().tlsMode() == org.mailprobe.probes.TlsMode.IMPLICIT) {
+                problems.add(r.pathOf("deliver_via"), "server '" + via.name() + "' uses implicit TLS; MTAs deliver "
+                        + "on port 25 with STARTTLS (set its tls to starttls or plain)");
+                return null;
+            }
+        }
+        boolean require = false;
+        String starttls = r.string("starttls");
+        if (starttls != null) {
+            switch (starttls.toLowerCase(Locale.ROOT)) {
+                case "opportunistic":
+                    break;
+                case "required":
+                    require = true;
+                    break;
+                default:
+                    problems.add(r.pathOf("starttls"), "'" + starttls + "' is not a STARTTLS mode; use "
+                            + "opportunistic (the default) or required");
+                    return null;
+            }
+        }
+        String helo = r.string("helo");
+        if (helo != null && !ConfigLoader.isHostname(helo)) {
+            problems.add(r.pathOf("helo"), "'" + helo + "' is not a host name");
+            return null;
+        }
+        return new DirectDeliveryConfig(via, require, helo != null ? helo : hostname,
+                via != null ? via.tls() : defaultTls, via != null ? via.timeouts() : defaultTimeouts);
+    }
+
+    private SendEstimateConfig estimate(Mapping r) {
+        Mapping e = r.mapping("estimate", ESTIMATE_KEYS);
+        if (e == null) {
+            problems.add(r.pathOf("estimate"), "a send route to an external mailbox estimates the send delay from "
+                    + "Received headers: give estimate: {provider_hosts: [...]}, or send to_address at the sink");
+            return null;
+        }
+        List<JsonNode> hosts = e.list("provider_hosts");
+        if (hosts == null) {
+            if (!e.has("provider_hosts")) {
+                problems.add(e.pathOf("provider_hosts"), "is required: the provider's host names or domain "
+                        + "suffixes (starting with '.') as its servers write them in Received headers");
+            }
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            JsonNode h = hosts.get(i);
+            String host = h.isTextual() ? h.asText().trim() : null;
+            if (host == null || host.isEmpty() || !ConfigLoader.isHostname(host.startsWith(".") ? host.substring(1)
+                    : host)) {
+                problems.add(e.pathOf("provider_hosts") + "[" + i + "]", (h.isTextual() ? "'" + h.asText() + "'"
+                        : Mapping.describe(h)) + " is not a host name or a domain suffix like .example.com");
+            } else {
+                names.add(host);
+            }
+        }
+        if (hosts.isEmpty()) {
+            problems.add(e.pathOf("provider_hosts"), "needs at least one host");
+        }
+        if (names.size() < hosts.size() || names.isEmpty()) {
+            return null;
+        }
+        return new SendEstimateConfig(names);
     }
 
     private RouteKind kind(Mapping r) {
@@ -134,9 +296,7 @@ final class RouteReader {
                 return kind;
             }
         }
-        problems.add(r.pathOf("kind"), PLANNED_KINDS.contains(lower)
-                ? "'" + text + "' routes are not supported yet; supported: " + labels(RouteKind.values())
-                : "unknown route kind '" + text + "'; supported: " + labels(RouteKind.values()));
+        problems.add(r.pathOf("kind"), "unknown route kind '" + text + "'; supported: " + labels(RouteKind.values()));
         return null;
     }
 

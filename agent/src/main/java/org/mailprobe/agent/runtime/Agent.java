@@ -74,11 +74,12 @@ public final class Agent implements AutoCloseable {
         });
         journal = openJournal(config, inFlight);
         watchers = new Watchers(config.routes(), agentId, localHost, signer, inFlight, metrics);
-        Map<String, LoopRouteRunner> runners = new LinkedHashMap<>();
+        Map<String, RouteRunner> runners = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {
-            metrics.registerRoute(route.name(), LoopRouteRunner.LEG,
-                    LoopRouteRunner.watchKeys(route).stream().map(WatchKey::path).distinct().toList());
-            runners.put(route.name(), new LoopRouteRunner(agentId, localHost, signer, route, inFlight, metrics));
+            metrics.registerRoute(route.name(), route.kind().label(),
+                    RouteRunner.watchKeys(route, config.sink()).stream().map(WatchKey::path).distinct().toList());
+            runners.put(route.name(), new RouteRunner(agentId, route, ProbeSenders.forRoute(route, localHost, signer),
+                    config.sink(), inFlight, metrics));
         }
         scheduler = new ProbeScheduler(runners);
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {

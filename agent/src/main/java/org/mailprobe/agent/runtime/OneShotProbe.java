@@ -55,8 +55,9 @@ public final class OneShotProbe {
             if (!awaitHealthy(watchers, min(WATCHERS_READY, route.timeout()))) {
                 return new Report(route, null, List.copyOf(problems));
             }
-            LoopRouteRunner runner = new LoopRouteRunner(config.agent().id(), config.agent().hostname(),
-                    config.agent().signer(), route, inFlight, metrics);
+            RouteRunner runner = new RouteRunner(config.agent().id(), route,
+                    ProbeSenders.forRoute(route, config.agent().hostname(), config.agent().signer()), config.sink(),
+                    inFlight, metrics);
             SubmissionResult submitted = runner.probeOnce();
             Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : Instant.now();
             while (!finished.isDone()) {

@@ -60,8 +60,8 @@ public final class ProbeJournal {
         r.put("route", o.route());
         r.put("leg", o.leg());
         if (route != null) {
-            r.put("account", route.to().name());
-            r.put("to", route.to().address());
+            r.put("account", route.to() == null ? null : route.to().name());
+            r.put("to", route.recipient());
         }
         r.put("outcome", o.reason() == Reason.NONE ? "success" : "failure");
         r.put("reason", o.reason().label());

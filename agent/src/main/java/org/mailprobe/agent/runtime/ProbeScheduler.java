@@ -23,7 +23,7 @@ import org.quartz.spi.JobFactory;
 public final class ProbeScheduler implements AutoCloseable {
     private final Scheduler scheduler;
 
-    public ProbeScheduler(Map<String, LoopRouteRunner> runners) throws SchedulerException {
+    public ProbeScheduler(Map<String, RouteRunner> runners) throws SchedulerException {
         Properties props = new Properties();
         props.setProperty("org.quartz.scheduler.instanceName", "mailprobe");
         props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
@@ -37,12 +37,12 @@ public final class ProbeScheduler implements AutoCloseable {
         JobFactory factory = (bundle, s) -> new RouteProbeJob(
                 runners.get(bundle.getJobDetail().getJobDataMap().getString(RouteProbeJob.ROUTE)));
         scheduler.setJobFactory(factory);
-        for (LoopRouteRunner runner : runners.values()) {
+        for (RouteRunner runner : runners.values()) {
             schedule(runner);
         }
     }
 
-    private void schedule(LoopRouteRunner runner) throws SchedulerException {
+    private void schedule(RouteRunner runner) throws SchedulerException {
         String name = runner.route().name();
         long interval = runner.route().interval().toMillis();
         JobDetail job = JobBuilder.newJob(RouteProbeJob.class).withIdentity(name, "routes")

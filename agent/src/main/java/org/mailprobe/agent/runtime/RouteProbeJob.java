@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Quartz's adapter to {@link LoopRouteRunner}: waits a random jitter, probes once, and never lets
+ * Quartz's adapter to {@link RouteRunner}: waits a random jitter, probes once, and never lets
  * an exception reach Quartz. A route never overlaps itself.
  */
 @DisallowConcurrentExecution
@@ -16,9 +16,9 @@ final class RouteProbeJob implements Job {
     static final String ROUTE = "route";
     private static final Logger logger = LoggerFactory.getLogger(RouteProbeJob.class);
 
-    private final LoopRouteRunner runner;
+    private final RouteRunner runner;
 
-    RouteProbeJob(LoopRouteRunner runner) {
+    RouteProbeJob(RouteRunner runner) {
         this.runner = runner;
     }
 

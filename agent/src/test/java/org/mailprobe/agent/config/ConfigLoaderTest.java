@@ -46,6 +46,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sendAndReceiveRoutesLoadWithTheirOwnWaysOfHandingOverAndSeeing() throws Exception {
+        ConfigFixture fixture = fixture();
+
+        AgentConfig config = fixture.load(fixture.copyResource("valid-send-receive.yml"));
+
+        SinkConfig sink = config.sink();
+        assertEquals(List.of("sink.example.net"), sink.domains());
+        assertEquals(2525, sink.listen().getPort());
+        assertEquals(Defaults.SINK_MAX_MESSAGE_BYTES, sink.maxMessageBytes());
+        assertNull(sink.certificateFile());
+        RouteConfig toSink = config.routes().get(0);
+        assertEquals(RouteKind.SEND, toSink.kind());
+        assertTrue(toSink.toSink());
+        assertEquals("probe@sink.example.net", toSink.recipient());
+        assertTrue(toSink.watches().isEmpty());
+        RouteConfig external = config.routes().get(1);
+        assertFalse(external.toSink());
+        assertTrue(external.estimate().isProviderHost("smtp-out.example.com"));
+        assertFalse(external.estimate().isProviderHost("mx.elsewhere.net"));
+        RouteConfig mxLookup = config.routes().get(2);
+        assertEquals(RouteKind.RECEIVE, mxLookup.kind());
+        assertNull(mxLookup.direct().via());
+        assertFalse(mxLookup.direct().requireStartTls());
+        assertEquals(config.agent().hostname(), mxLookup.direct().helo());
+        assertEquals("probe@agent.example.net", mxLookup.sender());
+        assertEquals("bob@example.com", mxLookup.recipient());
+        RouteConfig via = config.routes().get(3);
+        assertSame(config.servers().get("provider-mx"), via.direct().via());
+        assertTrue(via.direct().requireStartTls());
+        assertEquals("probe.agent.example.net", via.direct().helo());
+    }
+
+    @Test
     void exampleConfigLoadsWithEveryDefaultResolvedAsDocumented() throws Exception {
         ConfigFixture fixture = fixture();
         Path file = exampleIn(dir);

@@ -27,7 +27,7 @@ class InvalidConfigTest {
         return Stream.of(
                 arguments("unknown-top-level-key", "metrics: unknown key; expected one of: agent, "
                         + "allow_plaintext_passwords, defaults, servers, accounts, routes, reachability, endpoints, "
-                        + "services, controls, maintenance, journal"),
+                        + "services, controls, maintenance, journal, sink"),
                 arguments("journal-retention-too-short", "journal.retention: 30d is too short: the least is 40d "
                         + "(one contract month of 30 days plus the report's 10 days of grace), or a month's evidence "
                         + "is gone before its report can be disputed"),
@@ -106,9 +106,35 @@ class InvalidConfigTest {
                 arguments("missing-routes", "routes: is required"),
                 arguments("duplicate-route-names",
                         "routes[1].name: duplicate route name 'loop-alice-bob'; routes[0] has it too"),
-                arguments("unsupported-route-kind",
-                        "routes[0].kind: 'send' routes are not supported yet; supported: loop"),
-                arguments("unknown-route-kind", "routes[0].kind: unknown route kind 'bounce'; supported: loop"),
+                arguments("unknown-route-kind",
+                        "routes[0].kind: unknown route kind 'bounce'; supported: loop, send, receive"),
+                arguments("loop-with-deliver-via",
+                        "routes[0].deliver_via: applies only to receive routes; this route is loop"),
+                arguments("send-to-address-without-sink", "routes[0].to_address: a send route to_address needs the "
+                        + "agent's sink: add a sink: section whose domains include sink.example.net"),
+                arguments("send-to-address-foreign-domain", "routes[0].to_address: 'probe@other.example.net' is not "
+                        + "in the sink's domains (sink.example.net); the sink would refuse it"),
+                arguments("send-external-without-estimate", "routes[0].estimate: a send route to an external "
+                        + "mailbox estimates the send delay from Received headers: give estimate: {provider_hosts: "
+                        + "[...]}, or send to_address at the sink"),
+                arguments("send-to-sink-with-watch", "routes[0].watch: the sink sees a probe sent to to_address; "
+                        + "there is no mailbox to watch"),
+                arguments("receive-with-submit-via", "routes[0].submit_via: a receive route delivers to the "
+                        + "provider's MX: use deliver_via, or leave it out to look up the MX of the recipient's "
+                        + "domain"),
+                arguments("receive-bad-starttls", "routes[0].starttls: 'always' is not a STARTTLS mode; use "
+                        + "opportunistic (the default) or required"),
+                arguments("receive-bad-from-address",
+                        "routes[0].from_address: 'probe-at-agent.example.net' is not a mail address (local@domain)"),
+                arguments("sink-missing-domains", "sink.domains: is required: the recipient domains the sink "
+                        + "accepts (the provider must deliver them here: an MX record, or a transport for a test "
+                        + "domain)"),
+                arguments("sink-certificate-without-key", "sink.tls_key_file: is required with "
+                        + "tls_certificate_file: STARTTLS needs both the certificate chain and its key (PEM)"),
+                arguments("sink-bad-listen",
+                        "sink.listen: '0.0.0.0:smtp' is not host:port or :port (e.g. 0.0.0.0:25)"),
+                arguments("estimate-bad-host", "routes[0].estimate.provider_hosts[0]: 'mx .example.com' is not a "
+                        + "host name or a domain suffix like .example.com"),
                 arguments("unknown-account", "routes[0].from: unknown account 'alicia'; known accounts: alice, bob"),
                 arguments("bad-duration", "routes[0].interval: '10 seconds' is not a duration; use a number and "
                         + "a unit (ms, s, m, h, d), e.g. 500ms, 10s, 5m, 1h, 1d or 1m30s"),

@@ -7,32 +7,30 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
+import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Stage;
-import org.mailprobe.probes.SubmissionProbe;
 import org.mailprobe.probes.SubmissionResult;
-import org.mailprobe.probes.SubmissionSettings;
-import org.mailprobe.probes.TokenSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one probe of a {@code loop} route: submit through the provider to the route's mailbox and
- * let the watchers of that mailbox report when it is seen.
+ * Runs one probe of a route: hand it to the provider (submission, or direct to the MX for a
+ * receive route) and let the watchers of its mailbox, or the sink, report when it is seen.
  */
-public final class LoopRouteRunner {
-    public static final String LEG = "loop";
-    /** A submission that takes longer than this is a failed probe, whatever the route's timeout. */
+public final class RouteRunner {
+    /** A hand-over that takes longer than this is a failed probe, whatever the route's timeout. */
     static final Duration SUBMISSION_DEADLINE = Duration.ofMinutes(2);
 
-    private static final Logger logger = LoggerFactory.getLogger(LoopRouteRunner.class);
+    private static final Logger logger = LoggerFactory.getLogger(RouteRunner.class);
 
     private final String agentId;
     private final RouteConfig route;
-    private final SubmissionProbe submission;
+    private final ProbeSender sender;
     private final InFlightProbes inFlight;
     private final AgentMetrics metrics;
     private final Set<WatchKey> watches;
@@ -42,19 +40,25 @@ public final class LoopRouteRunner {
      */
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis());
 
-    public LoopRouteRunner(String agentId, String localHost, TokenSigner signer, RouteConfig route,
-            InFlightProbes inFlight, AgentMetrics metrics) {
+    public RouteRunner(String agentId, RouteConfig route, ProbeSender sender, SinkConfig sink, InFlightProbes inFlight,
+            AgentMetrics metrics) {
         this.agentId = agentId;
         this.route = route;
+        this.sender = sender;
         this.inFlight = inFlight;
         this.metrics = metrics;
-        this.submission = new SubmissionProbe(new SubmissionSettings(route.submitVia().endpoint(),
-                route.from().login(), route.submitVia().tls(), route.submitVia().timeouts(), localHost), signer);
-        this.watches = watchKeys(route);
+        this.watches = watchKeys(route, sink);
     }
 
-    public static Set<WatchKey> watchKeys(RouteConfig route) {
+    /** Where the route's probes are expected: its watched mailboxes, or the sink. */
+    public static Set<WatchKey> watchKeys(RouteConfig route, SinkConfig sink) {
         Set<WatchKey> keys = new LinkedHashSet<>();
+        if (route.toSink()) {
+            if (sink == null) {
+                throw new IllegalArgumentException("route " + route.name() + " sends to the sink, but none is configured");
+            }
+            keys.add(new WatchKey(AccessPath.SINK, sink.mailboxName()));
+        }
         for (WatchConfig w : route.watches()) {
             keys.add(new WatchKey(w.path(), Watchers.mailboxName(w)));
         }
@@ -65,22 +69,26 @@ public final class LoopRouteRunner {
         return route;
     }
 
-    /** Submits one probe; returns when the provider has accepted or refused it. */
+    public String leg() {
+        return route.kind().label();
+    }
+
+    /** Sends one probe; returns when the provider has accepted or refused it. */
     public SubmissionResult probeOnce() {
         Instant now = ProbeClock.system().now();
         ProbeToken token = new ProbeToken(agentId, route.name(), sequence.incrementAndGet(), now);
-        inFlight.expect(token.key(), route.name(), LEG, watches, route.timeout());
+        inFlight.expect(token.key(), route.name(), leg(), watches, route.timeout());
         Instant deadline = now.plus(min(SUBMISSION_DEADLINE, route.timeout()));
-        SubmissionResult result = submission.submit(route.from().address(), route.to().address(), token, deadline);
+        SubmissionResult result = sender.send(route.sender(), route.recipient(), token, deadline);
         for (Map.Entry<Stage, Duration> stage : result.stages().entrySet()) {
             metrics.recordSmtpStage(route.name(), stage.getKey(), stage.getValue());
         }
         if (result.succeeded()) {
-            logger.debug("Probe submitted. route={} seq={} took={}ms", route.name(), token.sequence(),
+            logger.debug("Probe handed over. route={} leg={} seq={} took={}ms", route.name(), leg(), token.sequence(),
                     result.total().toMillis());
         } else {
-            logger.warn("Probe submission failed. route={} seq={} reason={} stage={} detail=\"{}\"", route.name(),
-                    token.sequence(), result.reason().label(),
+            logger.warn("Probe hand-over failed. route={} leg={} seq={} reason={} stage={} detail=\"{}\"", route.name(),
+                    leg(), token.sequence(), result.reason().label(),
                     result.failedStage() == null ? "" : result.failedStage().label(), result.detail());
         }
         inFlight.submitted(token.key(), result);
