@@ -35,6 +35,8 @@ public final class AgentMetrics {
             2.5, 5, 10, 30, 60, 120);
 
     public static final String RESULT_SUCCESS = "success";
+    /** The path label of send delays estimated from Received headers. */
+    public static final String ESTIMATE_PATH = "received_headers";
     public static final String RESULT_FAILURE = "failure";
 
     private final MeterRegistry registry;
@@ -266,10 +268,55 @@ public final class AgentMetrics {
         watcherFailure(path, mailbox, reason).increment();
     }
 
+    /**
+     * A send delay estimated from the arrived message's Received headers (server clocks), not
+     * measured at the sink: path {@value #ESTIMATE_PATH} keeps it apart from measured figures.
+     */
+    public void recordEstimatedDelay(String route, String leg, Duration delay) {
+        delay(route, ESTIMATE_PATH, leg).record(delay.isNegative() ? Duration.ZERO : delay);
+    }
+
+    /** Creates the estimated-delay series of a send route to an external mailbox. */
+    public void registerEstimate(String route, String leg) {
+        delay(route, ESTIMATE_PATH, leg);
+    }
+
+    /** Creates the sink's series; {@code refusals} are the labels of every reason it refuses for. */
+    public void registerSink(Collection<String> refusals) {
+        sinkDeliveries();
+        refusals.forEach(this::sinkRefused);
+    }
+
+    /** A verified probe of any agent delivered to the sink. */
+    public void recordSinkDelivery() {
+        sinkDeliveries().increment();
+    }
+
+    public void recordSinkRefusal(String reason) {
+        sinkRefused(reason).increment();
+    }
+
+    private Counter sinkDeliveries() {
+        return Counter.builder("mailprobe.sink.deliveries")
+                .description("Verified probe messages delivered to the agent's SMTP sink")
+                .register(registry);
+    }
+
+    private Counter sinkRefused(String reason) {
+        return Counter.builder("mailprobe.sink.refused")
+                .description("Connections, recipients or messages the sink refused, by reason; never stored")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
     private Timer delay(String route, AccessPath path, String leg) {
+        return delay(route, path.label(), leg);
+    }
+
+    private Timer delay(String route, String path, String leg) {
         return Timer.builder("mailprobe.delivery.delay")
                 .description("Delay from the provider's 250 after DATA until the message was seen, agent clock")
-                .tags(Tags.of("route", route, "path", path.label(), "leg", leg))
+                .tags(Tags.of("route", route, "path", path, "leg", leg))
                 .serviceLevelObjectives(DELAY_BUCKETS)
                 .register(registry);
     }
