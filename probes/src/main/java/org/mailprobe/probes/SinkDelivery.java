@@ -1,0 +1,47 @@
+package org.mailprobe.probes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A verified probe the sink received. Every instant is on {@link ProbeClock}, the clock of the
+ * submission's accepted time, so {@code mailFromAt - accepted} is the send delay (clause 4).
+ *
+ * @param token the verified token
+ * @param peer the delivering server's address, {@code ip:port} (never looked up in DNS)
+ * @param heloName what it said in EHLO/HELO; empty if nothing
+ * @param connectedAt when its connection was accepted (several messages may share one)
+ * @param mailFromAt when this message's MAIL FROM arrived: the provider starts delivering
+ * @param dataCompletedAt after the final dot, before our 250
+ * @param tlsProtocol the TLS protocol of the connection (e.g. {@code TLSv1.3}); empty in clear
+ * @param envelopeFrom the MAIL FROM address; empty for the null sender
+ * @param recipients the accepted RCPT TO addresses
+ * @param received the message's Received headers, newest first, unfolded: evidence only
+ */
+public record SinkDelivery(ProbeToken token, String peer, String heloName, Instant connectedAt, Instant mailFromAt,
+        Instant dataCompletedAt, String tlsProtocol, String envelopeFrom, List<String> recipients,
+        List<String> received) {
+    public SinkDelivery {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(connectedAt, "connectedAt");
+        Objects.requireNonNull(mailFromAt, "mailFromAt");
+        Objects.requireNonNull(dataCompletedAt, "dataCompletedAt");
+        heloName = heloName == null ? "" : heloName;
+        tlsProtocol = tlsProtocol == null ? "" : tlsProtocol;
+        envelopeFrom = envelopeFrom == null ? "" : envelopeFrom;
+        recipients = List.copyOf(recipients);
+        received = List.copyOf(received);
+    }
+
+    public boolean tls() {
+        return !tlsProtocol.isEmpty();
+    }
+
+    /** The send delay of a probe whose submission was accepted at {@code accepted}. */
+    public Duration sendDelay(Instant accepted) {
+        return Duration.between(accepted, mailFromAt);
+    }
+}

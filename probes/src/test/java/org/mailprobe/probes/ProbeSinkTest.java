@@ -1,0 +1,380 @@
+package org.mailprobe.probes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mailprobe.probes.testing.SmtpClient;
+import org.mailprobe.probes.testing.TestCa;
+import org.mailprobe.probes.testing.TestProvider;
+
+@Timeout(60)
+class ProbeSinkTest {
+    static final TokenSigner SIGNER = new TokenSigner("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    static final String DOMAIN = "sink.test";
+    static final String RCPT = "probe@" + DOMAIN;
+
+    final List<SinkDelivery> deliveries = new CopyOnWriteArrayList<>();
+    final List<SinkRefusal> refusals = new CopyOnWriteArrayList<>();
+    final SinkListener listener = new SinkListener() {
+        @Override
+        public void delivered(SinkDelivery delivery) {
+            deliveries.add(delivery);
+        }
+
+        @Override
+        public void refused(SinkRefusal reason, String peer) {
+            refusals.add(reason);
+        }
+    };
+    ProbeSink sink;
+
+    @AfterEach
+    void stop() {
+        if (sink != null) {
+            sink.close();
+        }
+    }
+
+    static SinkSettings settings() {
+        return SinkSettings.of(new InetSocketAddress("127.0.0.1", 0), Set.of(DOMAIN), "sink.test.invalid");
+    }
+
+    ProbeSink start(SinkSettings settings) throws IOException {
+        sink = new ProbeSink(settings, SIGNER, listener);
+        sink.start();
+        return sink;
+    }
+
+    static ProbeToken token(long seq) {
+        // The header carries milliseconds.
+        return new ProbeToken("test-agent", "send-1", seq,
+                ProbeClock.system().now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    }
+
+    /** A probe message as {@link SubmissionProbe} sends it, as text. */
+    static String probeText(TokenSigner signer, ProbeToken token) throws Exception {
+        MimeMessage m = ProbeMessage.build(jakarta.mail.Session.getInstance(new Properties()), "agent@probe.test", RCPT,
+                token, signer);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        m.writeTo(out);
+        return out.toString(StandardCharsets.US_ASCII);
+    }
+
+    SubmissionResult submit(ServerEndpoint endpoint, TlsPolicy tls, ProbeToken token) {
+        SubmissionProbe probe = new SubmissionProbe(
+                new SubmissionSettings(endpoint, null, tls, TestProvider.FAST, "probe.test"), SIGNER);
+        return probe.submit("agent@probe.test", RCPT, token, Instant.now().plusSeconds(20));
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(20);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("not within 20 s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aVerifiedProbeIsDeliveredWithItsTimesInOrder() throws Exception {
+        start(settings());
+        ProbeToken token = token(1);
+
+        SubmissionResult result = submit(new ServerEndpoint("localhost", sink.port(), TlsMode.PLAIN),
+                TestProvider.trusted(), token);
+
+        assertTrue(result.succeeded(), result.toString());
+        assertEquals(1, deliveries.size(), "told before the 250");
+        SinkDelivery d = deliveries.get(0);
+        assertEquals(token, d.token());
+        assertEquals("probe.test", d.heloName());
+        assertEquals("agent@probe.test", d.envelopeFrom());
+        assertEquals(List.of(RCPT), d.recipients());
+        assertFalse(d.tls());
+        assertTrue(d.peer().startsWith("127.0.0.1:"), d.peer());
+        assertFalse(d.connectedAt().isBefore(result.started()), "connected after the probe started");
+        assertFalse(d.mailFromAt().isBefore(d.connectedAt()));
+        assertFalse(d.dataCompletedAt().isBefore(d.mailFromAt()));
+        assertFalse(d.dataCompletedAt().isAfter(result.accepted()), "our 250 follows the final dot");
+        assertEquals(List.of(), refusals);
+    }
+
+    @Test
+    void eachMessageOnOneConnectionHasItsOwnMailFromTime() throws Exception {
+        start(settings());
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+            assertTrue(c.envelope("relay.test", "a@probe.test", RCPT).endsWith("250 Ok"));
+            assertTrue(c.data(probeText(SIGNER, token(1))).startsWith("250"));
+            Thread.sleep(50); // a gap the second MAIL FROM must show
+            assertTrue(c.command("MAIL FROM:<a@probe.test>").startsWith("250"));
+            assertTrue(c.command("RCPT TO:<" + RCPT + ">").startsWith("250"));
+            assertTrue(c.data(probeText(SIGNER, token(2))).startsWith("250"));
+        }
+
+        assertEquals(2, deliveries.size());
+        SinkDelivery first = deliveries.get(0);
+        SinkDelivery second = deliveries.get(1);
+        assertEquals(first.connectedAt(), second.connectedAt());
+        assertTrue(second.mailFromAt().isAfter(first.dataCompletedAt().plusMillis(40)),
+                first.dataCompletedAt() + " then " + second.mailFromAt());
+    }
+
+    @Test
+    void aMessageWithoutTokenIsRefusedAfterDataAndNotDelivered() throws Exception {
+        start(settings());
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+            c.envelope("spammer.test", "x@spammer.test", RCPT);
+
+            String reply = c.data("From: x@spammer.test\r\nSubject: hello\r\n\r\nbuy now\r\n");
+
+            assertTrue(reply.startsWith("550 5.7.1"), reply);
+            assertTrue(c.command("MAIL FROM:<x@spammer.test>").startsWith("250"), "the transaction was reset");
+        }
+        assertEquals(List.of(SinkRefusal.NOT_PROBE), refusals);
+        assertEquals(List.of(), deliveries);
+    }
+
+    @Test
+    void aTokenSignedWithAnotherKeyIsRefusedAsForged() throws Exception {
+        start(settings());
+        TokenSigner other = new TokenSigner("another-key-another-key-another!!".getBytes(StandardCharsets.US_ASCII));
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+            c.envelope("relay.test", "a@probe.test", RCPT);
+
+            String reply = c.data(probeText(other, token(1)));
+
+            assertTrue(reply.startsWith("550"), reply);
+        }
+        assertEquals(List.of(SinkRefusal.FORGED_TOKEN), refusals);
+        assertEquals(List.of(), deliveries);
+    }
+
+    @Test
+    void anAlteredTokenIsRefusedAsForged() throws Exception {
+        start(settings());
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+            c.envelope("relay.test", "a@probe.test", RCPT);
+
+            String reply = c.data(probeText(SIGNER, token(7)).replace("n=7;", "n=8;"));
+
+            assertTrue(reply.startsWith("550"), reply);
+        }
+        assertEquals(List.of(SinkRefusal.FORGED_TOKEN), refusals);
+    }
+
+    @Test
+    void twoTokenHeadersAreRefusedAsForged() throws Exception {
+        start(settings());
+        String header = TokenSigner.HEADER + ": " + SIGNER.sign(token(3)) + "\r\n";
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+            c.envelope("relay.test", "a@probe.test", RCPT);
+
+            String reply = c.data(header + probeText(SIGNER, token(3)));
+
+            assertTrue(reply.startsWith("550"), reply);
+        }
+        assertEquals(List.of(SinkRefusal.FORGED_TOKEN), refusals);
+    }
+
+    @Test
+    void aRecipientInAForeignDomainIsRefusedAtRcpt() throws Exception {
+        start(settings());
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+            c.command("EHLO relay.test");
+            c.command("MAIL FROM:<a@probe.test>");
+
+            String reply = c.command("RCPT TO:<victim@elsewhere.test>");
+
+            assertTrue(reply.startsWith("550 5.7.1"), reply);
+            assertTrue(c.command("DATA").startsWith("503"), "no recipient, no data");
+        }
+        assertEquals(List.of(SinkRefusal.FOREIGN_DOMAIN), refusals);
+    }
+
+    @Test
+    void ourDomainIsMatchedWhateverItsCase() throws Exception {
+        start(settings());
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+
+            String replies = c.envelope("relay.test", "a@probe.test", "Probe@SINK.Test");
+
+            assertTrue(replies.endsWith("250 Ok"), replies);
+        }
+    }
+
+    @Test
+    void anOversizedMessageIsRefusedWith552AndTheConnectionStaysInStep() throws Exception {
+        start(settings().withLimits(4096, 20, Duration.ofSeconds(60), Duration.ofMinutes(5)));
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+            c.envelope("relay.test", "a@probe.test", RCPT);
+
+            String reply = c.data(probeText(SIGNER, token(1)) + "x".repeat(900).concat("\r\n").repeat(10));
+
+            assertTrue(reply.startsWith("552"), reply);
+            assertTrue(c.command("NOOP").startsWith("250"));
+        }
+        assertEquals(List.of(SinkRefusal.TOO_LARGE), refusals);
+        assertEquals(List.of(), deliveries);
+    }
+
+    @Test
+    void aConnectionBeyondTheLimitIsRefusedWith421() throws Exception {
+        start(settings().withLimits(SinkSettings.DEFAULT_MAX_MESSAGE_BYTES, 2, Duration.ofSeconds(60),
+                Duration.ofMinutes(5)));
+        try (SmtpClient a = new SmtpClient(sink.port()); SmtpClient b = new SmtpClient(sink.port())) {
+            assertTrue(a.reply().startsWith("220"));
+            assertTrue(b.reply().startsWith("220"));
+            try (SmtpClient third = new SmtpClient(sink.port())) {
+                String reply = third.reply();
+
+                assertTrue(reply.startsWith("421"), reply);
+                assertTrue(third.closedByServer());
+            }
+            a.command("QUIT");
+            await(() -> sink.openConnections() == 1, "the first connection ends");
+            try (SmtpClient again = new SmtpClient(sink.port())) {
+                assertTrue(again.reply().startsWith("220"), "a freed place is served again");
+            }
+        }
+        assertEquals(List.of(SinkRefusal.TOO_MANY_CONNECTIONS), refusals);
+    }
+
+    @Test
+    void startTlsWithTheConfiguredCertificateIsRecordedOnTheDelivery() throws Exception {
+        TestCa ca = TestCa.get();
+        start(settings().withTls(ServerTls.fromPkcs12(ca.serverKeyStore(), Secret.of(TestCa.PASSWORD)), false));
+
+        SubmissionResult result = submit(new ServerEndpoint("localhost", sink.port(), TlsMode.STARTTLS),
+                TestProvider.trusted(), token(1));
+
+        assertTrue(result.succeeded(), result.toString());
+        assertEquals(1, deliveries.size());
+        assertTrue(deliveries.get(0).tls());
+        assertTrue(deliveries.get(0).tlsProtocol().startsWith("TLSv1."), deliveries.get(0).tlsProtocol());
+    }
+
+    @Test
+    void requiredTlsRefusesMailInClear() throws Exception {
+        TestCa ca = TestCa.get();
+        start(settings().withTls(ServerTls.fromPkcs12(ca.serverKeyStore(), Secret.of(TestCa.PASSWORD)), true));
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+            assertTrue(c.command("EHLO relay.test").contains("STARTTLS"));
+
+            String reply = c.command("MAIL FROM:<a@probe.test>");
+
+            assertTrue(reply.startsWith("530"), reply);
+        }
+        assertEquals(List.of(SinkRefusal.TLS_REQUIRED), refusals);
+    }
+
+    @Test
+    void anOverlongLineCostsOnlyItsConnection() throws Exception {
+        start(settings());
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+
+            String reply = c.command("EHLO " + "a".repeat(5000));
+
+            assertTrue(reply.startsWith("501"), reply);
+            assertTrue(c.closedByServer());
+        }
+        assertTrue(submit(new ServerEndpoint("localhost", sink.port(), TlsMode.PLAIN), TestProvider.trusted(),
+                token(1)).succeeded());
+        assertEquals(1, deliveries.size());
+    }
+
+    @Test
+    void garbageIsAnsweredWithErrorsAndNothingIsDelivered() throws Exception {
+        start(settings());
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+
+            String reply = c.command("GET / HTTP/1.1");
+
+            assertTrue(reply.startsWith("500"), reply);
+            assertTrue(c.command("DATA").startsWith("503"));
+        }
+        assertEquals(List.of(), deliveries);
+    }
+
+    @Test
+    void bytesThatAreNotTextCostOnlyTheirConnection() throws Exception {
+        start(settings());
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+
+            String reply = c.command("\u0001\u00ff\u00fe\u007f");
+
+            assertTrue(reply.startsWith("501"), reply);
+            assertTrue(c.closedByServer());
+        }
+        assertTrue(submit(new ServerEndpoint("localhost", sink.port(), TlsMode.PLAIN), TestProvider.trusted(),
+                token(1)).succeeded());
+    }
+
+    @Test
+    void aTricklingClientIsClosedAtTheConnectionLifetime() throws Exception {
+        start(settings().withLimits(SinkSettings.DEFAULT_MAX_MESSAGE_BYTES, 20, Duration.ofSeconds(60),
+                Duration.ofMillis(1500)));
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+            c.envelope("relay.test", "a@probe.test", RCPT);
+            c.command("DATA");
+            Instant until = Instant.now().plusSeconds(20);
+            boolean closed = false;
+            while (!closed && Instant.now().isBefore(until)) {
+                try {
+                    c.write("x"); // one byte at a time, never a whole line: each read succeeds
+                    Thread.sleep(100);
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            assertTrue(closed || c.closedByServer(), "closed by the sink");
+        }
+        await(() -> refusals.contains(SinkRefusal.TIMEOUT), "the sink counts the timeout");
+        await(() -> sink.openConnections() == 0, "the connection is gone");
+        assertEquals(List.of(), deliveries);
+    }
+
+    @Test
+    void anAddressInUseFailsToStartWithTheAddress() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ProbeSink s = new ProbeSink(SinkSettings.of(new InetSocketAddress("127.0.0.1", taken.getLocalPort()),
+                    Set.of(DOMAIN), "sink.test.invalid"), SIGNER, listener);
+
+            IOException e = assertThrows(IOException.class, s::start);
+
+            assertTrue(e.getMessage().contains(String.valueOf(taken.getLocalPort())), e.getMessage());
+            s.close();
+        }
+    }
+}
