@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The top command: only dispatches to its subcommands. */
 @Command(name = "mailprobe", mixinStandardHelpOptions = true, versionProvider = MailprobeCommand.VersionProvider.class,
         description = "Synthetic mail probe agent: the customer's independent witness of a mail provider's SLA.",
-        subcommands = {RunCommand.class, DemoCommand.class, ProbeCommand.class, CheckConfigCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, ProbeCommand.class, SinkCommand.class, CheckConfigCommand.class,
             JournalCommand.class, ReportCommand.class,
             CommandLine.HelpCommand.class})
 public final class MailprobeCommand implements Runnable {

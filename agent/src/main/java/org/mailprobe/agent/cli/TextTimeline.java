@@ -6,7 +6,11 @@ import java.util.Map;
 import org.mailprobe.agent.runtime.OneShotProbe;
 import org.mailprobe.agent.runtime.ProbeOutcome;
 import org.mailprobe.agent.runtime.WatchKey;
+import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
+import org.mailprobe.probes.ReceivedChain;
+import org.mailprobe.probes.ReceivedHop;
+import org.mailprobe.probes.SendDelayEstimate;
 import org.mailprobe.probes.Stage;
 import org.mailprobe.probes.SubmissionResult;
 
@@ -40,16 +44,23 @@ final class TextTimeline {
                     s.failedStage() == null ? "?" : s.failedStage().label(), s.reason().label(), s.lastReply(),
                     s.detail()));
         }
+        boolean estimated = false;
         for (Map.Entry<WatchKey, Arrival> e : outcome.arrivals().entrySet()) {
             Arrival a = e.getValue();
-            if (a != null) {
+            if (a != null && e.getKey().path() == AccessPath.SINK) {
+                sink(b, a, s);
+            } else if (a != null) {
                 b.append(String.format("  %s  seen by %s in %s: delay %s (agent clock)%n", a.seenAt(),
                         e.getKey().path().label(), e.getKey().mailbox(), seconds(outcome.delay(e.getKey()))));
                 if (a.serverTime() != null) {
                     b.append(String.format("      server's own stamp (INTERNALDATE, server clock): %s%n", a.serverTime()));
                 }
-                for (String r : a.received()) {
-                    b.append("      Received: ").append(r.replaceAll("\\s+", " ")).append('\n');
+                a.evidence().forEach((k, v) -> b.append(String.format("      %s: %s%n", k, v)));
+                hops(b, a);
+                if (report.route().estimate() != null && s.accepted() != null && !estimated) {
+                    estimated = true;
+                    estimate(b, SendDelayEstimate.from(ReceivedChain.parse(a.received()), s.accepted(),
+                            report.route().estimate()::isProviderHost));
                 }
             } else if (s.succeeded()) {
                 b.append(String.format("  %-30s  LOST on %s in %s: not seen within %s%n", "",
@@ -60,6 +71,62 @@ final class TextTimeline {
         b.append("result: ").append(ProbeReportFormat.succeeded(report) ? "SUCCESS" : "FAILURE (" + outcome.reason().label() + ")")
                 .append('\n');
         return b.toString();
+    }
+
+    /** The sink's view: when the provider connected, began delivering, and finished. */
+    private static void sink(StringBuilder b, Arrival a, SubmissionResult s) {
+        Map<String, String> ev = a.evidence();
+        String connected = ev.get("sink_connected_at");
+        if (connected != null) {
+            b.append(String.format("  %s  provider connected to the sink from %s (HELO %s, TLS %s) (agent clock)%n",
+                    connected, ev.get("sink_peer"), ev.get("sink_helo"), ev.get("sink_tls")));
+        }
+        b.append(String.format("  %s  provider said MAIL FROM at the sink: send delay %s (agent clock)%n", a.seenAt(),
+                seconds(Duration.between(s.accepted(), a.seenAt()))));
+        String data = ev.get("sink_data_completed_at");
+        if (data != null) {
+            b.append(String.format("  %s  message complete at the sink (end of DATA) (agent clock)%n", data));
+        }
+        if (ev.containsKey("sink_clock_offset_ms")) {
+            b.append(String.format("      remote sink: its clock minus ours %s ms, converted to ours within %s ms%n",
+                    ev.get("sink_clock_offset_ms"), ev.get("sink_clock_uncertainty_ms")));
+        }
+        hops(b, a);
+    }
+
+    /** The Received chain, oldest hop first, with each server's stamp and the hop's delay. */
+    private static void hops(StringBuilder b, Arrival a) {
+        ReceivedChain chain = ReceivedChain.parse(a.received());
+        if (chain.hops().isEmpty()) {
+            return;
+        }
+        b.append("      Received chain, oldest first (server clocks, evidence only):\n");
+        java.util.List<Duration> delays = chain.hopDelays();
+        for (int i = 0; i < chain.hops().size(); i++) {
+            ReceivedHop h = chain.hops().get(i);
+            Duration d = delays.get(i);
+            b.append(String.format("        %d. by %s from %s with %s at %s%s%n", i + 1, dash(h.by()), dash(h.from()),
+                    dash(h.with()), h.timestamp() == null ? "(no date)" : h.timestamp(),
+                    d == null ? "" : " (+" + seconds(d) + ")"));
+        }
+    }
+
+    private static void estimate(StringBuilder b, SendDelayEstimate.Result r) {
+        if (r.estimate().isEmpty()) {
+            b.append("      send delay estimate: none (").append(r.reason()).append(")\n");
+            return;
+        }
+        SendDelayEstimate e = r.estimate().get();
+        b.append(String.format("      send delay ESTIMATE from Received headers: %s (server clocks, +-1 s); %s%n",
+                seconds(e.estimatedDelay()), e.note()));
+        if (e.providerSkew() != null) {
+            b.append(String.format("      provider's first stamp minus our accepted time: %s (clock skew, evidence)%n",
+                    seconds(e.providerSkew())));
+        }
+    }
+
+    private static String dash(String s) {
+        return s == null || s.isEmpty() ? "-" : s;
     }
 
     private static String millis(Duration d) {

@@ -9,7 +9,10 @@ import java.util.Objects;
 /**
  * The agent's own SMTP receiver, where the provider delivers the probes of {@code send} routes.
  *
- * @param listen address and port to listen on; port 25 for a sink the internet delivers to
+ * @param listen address and port to listen on; port 25 for a sink the internet delivers to; null
+ *     for a remote sink
+ * @param remote a sink run elsewhere ({@code mailprobe sink}) whose deliveries this agent reads
+ *     from its {@code /sink/deliveries} feed; null for a sink of the agent's own
  * @param hostname the name in the sink's greeting and EHLO reply
  * @param domains recipient domains accepted (lowercase); anything else is refused with 550
  * @param certificateFile PEM certificate chain for STARTTLS; null: STARTTLS is not offered
@@ -18,10 +21,12 @@ import java.util.Objects;
  * @param maxConnections connections beyond this are refused (421)
  * @param connectionTimeout an idle connection is closed after this long
  */
-public record SinkConfig(InetSocketAddress listen, String hostname, List<String> domains, Path certificateFile,
-        Path keyFile, long maxMessageBytes, int maxConnections, Duration connectionTimeout) {
+public record SinkConfig(InetSocketAddress listen, java.net.URI remote, String hostname, List<String> domains,
+        Path certificateFile, Path keyFile, int maxMessageBytes, int maxConnections, Duration connectionTimeout) {
     public SinkConfig {
-        Objects.requireNonNull(listen, "listen");
+        if ((listen == null) == (remote == null)) {
+            throw new IllegalArgumentException("a sink either listens itself or is remote");
+        }
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(connectionTimeout, "connectionTimeout");
         domains = List.copyOf(domains);
@@ -41,6 +46,6 @@ public record SinkConfig(InetSocketAddress listen, String hostname, List<String>
 
     /** The name a sink's arrivals are reported under: one per sink, whatever the domain. */
     public String mailboxName() {
-        return "sink@" + listen.getHostString() + ":" + listen.getPort();
+        return remote != null ? "sink@" + remote.getAuthority() : "sink@" + listen.getHostString() + ":" + listen.getPort();
     }
 }

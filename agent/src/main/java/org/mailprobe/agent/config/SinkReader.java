@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /** Reads {@code sink:}, the agent's own SMTP receiver for send routes. */
 final class SinkReader {
-    static final List<String> KEYS = List.of("listen", "hostname", "domains", "tls_certificate_file", "tls_key_file",
+    static final List<String> KEYS = List.of("listen", "remote", "hostname", "domains", "tls_certificate_file", "tls_key_file",
             "max_message_bytes", "max_connections", "connection_timeout");
 
     private final Mapping sink;
@@ -31,6 +31,9 @@ final class SinkReader {
             return null;
         }
         int before = problems.count();
+        if (sink.has("remote")) {
+            return remote(before);
+        }
         InetSocketAddress listen = listen();
         String hostname = sink.string("hostname");
         if (hostname != null && !ConfigLoader.isHostname(hostname)) {
@@ -50,15 +53,44 @@ final class SinkReader {
         if (problems.count() > before || listen == null || domains == null) {
             return null;
         }
-        return new SinkConfig(listen, hostname != null ? hostname : agentHostname, domains, certificate, key,
+        return new SinkConfig(listen, null, hostname != null ? hostname : agentHostname, domains, certificate, key,
                 maxBytes != null ? maxBytes : Defaults.SINK_MAX_MESSAGE_BYTES,
                 maxConnections != null ? maxConnections : Defaults.SINK_MAX_CONNECTIONS,
                 timeout != null ? timeout : Defaults.SINK_CONNECTION_TIMEOUT);
     }
 
+    /** A sink run by {@code mailprobe sink} elsewhere: only its feed's URL and its domains. */
+    private SinkConfig remote(int before) {
+        for (String key : KEYS) {
+            if (!key.equals("remote") && !key.equals("domains") && sink.has(key)) {
+                problems.add(sink.pathOf(key), "belongs to the config of the remote sink itself; here give only "
+                        + "remote and domains");
+            }
+        }
+        String text = sink.string("remote");
+        java.net.URI uri = null;
+        try {
+            uri = text == null ? null : new java.net.URI(text);
+        } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            problems.add(sink.pathOf("remote"), "'" + text + "' is not an http(s) URL of a mailprobe sink's web "
+                    + "endpoint, e.g. http://sink.example.net:9321");
+        }
+        List<String> domains = domains();
+        if (problems.count() > before || domains == null) {
+            return null;
+        }
+        return new SinkConfig(null, uri, agentHostname, domains, null, null, Defaults.SINK_MAX_MESSAGE_BYTES,
+                Defaults.SINK_MAX_CONNECTIONS, Defaults.SINK_CONNECTION_TIMEOUT);
+    }
+
     private InetSocketAddress listen() {
-        String text = sink.requiredString("listen");
+        String text = sink.string("listen");
         if (text == null) {
+            problems.add(sink.pathOf("listen"), "is required: the address to listen on, e.g. 0.0.0.0:25 (or give "
+                    + "remote: the URL of a sink run elsewhere)");
             return null;
         }
         int colon = text.lastIndexOf(':');

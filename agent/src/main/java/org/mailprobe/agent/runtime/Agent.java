@@ -47,6 +47,7 @@ public final class Agent implements AutoCloseable {
     private final AgentMetrics metrics;
     private final InFlightProbes inFlight;
     private final Watchers watchers;
+    private final AgentSink sink;
     private final ProbeScheduler scheduler;
     private final ScheduledExecutorService sweeper;
     private final WebServer web;
@@ -74,10 +75,15 @@ public final class Agent implements AutoCloseable {
         });
         journal = openJournal(config, inFlight);
         watchers = new Watchers(config.routes(), agentId, localHost, signer, inFlight, metrics);
+        sink = config.sink() == null ? null : new AgentSink(config.sink(), signer, inFlight, metrics);
         Map<String, RouteRunner> runners = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {
             metrics.registerRoute(route.name(), route.kind().label(),
                     RouteRunner.watchKeys(route, config.sink()).stream().map(WatchKey::path).distinct().toList());
+            if (route.estimate() != null) {
+                metrics.registerEstimate(route.name(), route.kind().label());
+                inFlight.estimateSendDelay(route.name(), route.estimate());
+            }
             runners.put(route.name(), new RouteRunner(agentId, route, ProbeSenders.forRoute(route, localHost, signer),
                     config.sink(), inFlight, metrics));
         }
@@ -91,6 +97,9 @@ public final class Agent implements AutoCloseable {
                 : new Reachability(config.reachability(), metrics, ProbeClock.system()::now, journal);
         web = new WebServer(listen, webConfig, registry, () -> ready);
         web.enableReload(this::reload);
+        if (sink != null && sink.feed() != null) {
+            web.enableSinkFeed(sink.feed()::since);
+        }
     }
 
     /**
@@ -179,6 +188,9 @@ public final class Agent implements AutoCloseable {
 
     public void start() throws SchedulerException {
         web.start();
+        if (sink != null) {
+            sink.start();
+        }
         watchers.start();
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         if (journal != null) {
@@ -217,6 +229,11 @@ public final class Agent implements AutoCloseable {
         return registry;
     }
 
+    /** The sink, or null if none is configured. */
+    public AgentSink sink() {
+        return sink;
+    }
+
     public InFlightProbes inFlight() {
         return inFlight;
     }
@@ -231,6 +248,9 @@ public final class Agent implements AutoCloseable {
         }
         sweeper.shutdownNow();
         watchers.close();
+        if (sink != null) {
+            sink.close();
+        }
         web.close();
         if (journal != null) {
             ObjectNode stop = Journal.fields();

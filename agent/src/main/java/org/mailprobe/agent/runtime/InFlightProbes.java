@@ -11,11 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.mailprobe.agent.config.SendEstimateConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.Reason;
+import org.mailprobe.probes.ReceivedChain;
+import org.mailprobe.probes.SendDelayEstimate;
 import org.mailprobe.probes.SubmissionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,11 +51,21 @@ public final class InFlightProbes implements ArrivalListener {
     /** Probes restored from the journal after a restart, until they finish. */
     private final Set<String> resumed = new java.util.HashSet<>();
     private volatile ProbeJournal journal;
+    /** Send routes to an external mailbox: their send delay is estimated from Received headers. */
+    private final Map<String, SendEstimateConfig> estimates = new java.util.concurrent.ConcurrentHashMap<>();
 
     public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeOutcome> onFinished) {
         this.agentId = agentId;
         this.metrics = metrics;
         this.onFinished = onFinished;
+    }
+
+    /**
+     * Arrivals of {@code route}'s probes also give an estimated send delay, from their Received
+     * headers, recorded on its own path label beside the delay to the mailbox.
+     */
+    public void estimateSendDelay(String route, SendEstimateConfig config) {
+        estimates.put(route, config);
     }
 
     /** Records every accepted and every finished probe in the journal from now on. */
@@ -199,6 +212,31 @@ public final class InFlightProbes implements ArrivalListener {
     private void recordDelay(Pending p, Arrival arrival) {
         Duration delay = Duration.between(p.submission.accepted(), arrival.seenAt());
         metrics.recordDelay(p.route, arrival.path(), p.leg, delay);
+        SendEstimateConfig estimate = estimates.get(p.route);
+        if (estimate != null) {
+            // Every path sees the same message, so one estimate per probe: from the first path that saw it.
+            if (p.estimated) {
+                return;
+            }
+            p.estimated = true;
+            SendDelayEstimate.Result r = estimate(estimate, p.submission.accepted(), arrival);
+            if (r.estimate().isPresent()) {
+                metrics.recordEstimatedDelay(p.route, p.leg, r.estimate().get().estimatedDelay());
+            } else {
+                logger.info("No send delay estimate for a probe. route={} probe={} why=\"{}\"", p.route,
+                        arrival.token().key(), r.reason());
+            }
+        }
+    }
+
+    /** The send delay estimated from {@code arrival}'s Received headers. */
+    static SendDelayEstimate.Result estimate(SendEstimateConfig config, Instant accepted, Arrival arrival) {
+        return SendDelayEstimate.from(ReceivedChain.parse(arrival.received()), accepted, config::isProviderHost);
+    }
+
+    /** The estimate configuration of {@code route}, or null. */
+    SendEstimateConfig estimateOf(String route) {
+        return estimates.get(route);
     }
 
     private void finish(ProbeOutcome outcome) {
@@ -243,6 +281,7 @@ public final class InFlightProbes implements ArrivalListener {
         final Map<WatchKey, Arrival> arrived = new LinkedHashMap<>();
         SubmissionResult submission;
         Instant deadline;
+        boolean estimated;
 
         Pending(String route, String leg, Set<WatchKey> waiting, Duration timeout) {
             this.route = route;

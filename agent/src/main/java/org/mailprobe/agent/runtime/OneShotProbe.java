@@ -50,9 +50,14 @@ public final class OneShotProbe {
             }
         };
         try (Watchers watchers = new Watchers(List.of(route), config.agent().id(), config.agent().hostname(),
-                config.agent().signer(), listener, null)) {
+                config.agent().signer(), listener, null);
+                AgentSink sink = route.toSink() ? new AgentSink(config.sink(), config.agent().signer(), listener, null)
+                        : null) {
             watchers.start();
-            if (!awaitHealthy(watchers, min(WATCHERS_READY, route.timeout()))) {
+            if (sink != null) {
+                sink.start();
+            }
+            if (!awaitHealthy(watchers, sink, min(WATCHERS_READY, route.timeout()))) {
                 return new Report(route, null, List.copyOf(problems));
             }
             RouteRunner runner = new RouteRunner(config.agent().id(), route,
@@ -76,10 +81,11 @@ public final class OneShotProbe {
         }
     }
 
-    private static boolean awaitHealthy(Watchers watchers, Duration within) throws InterruptedException {
+    private static boolean awaitHealthy(Watchers watchers, AgentSink sink, Duration within)
+            throws InterruptedException {
         Instant until = Instant.now().plus(within);
         while (Instant.now().isBefore(until)) {
-            boolean all = true;
+            boolean all = sink == null || sink.healthy();
             for (ArrivalWatcher w : watchers.all()) {
                 all &= w.healthy();
             }

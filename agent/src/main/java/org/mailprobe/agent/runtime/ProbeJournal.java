@@ -19,6 +19,9 @@ import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
+import org.mailprobe.probes.ReceivedChain;
+import org.mailprobe.probes.ReceivedHop;
+import org.mailprobe.probes.SendDelayEstimate;
 import org.mailprobe.probes.Stage;
 import org.mailprobe.probes.SubmissionResult;
 
@@ -94,10 +97,53 @@ public final class ProbeJournal {
                 p.put("delay_ms", d.toMillis());
             }
             p.put("server_time", a.serverTime() == null ? null : a.serverTime().toString());
+            ObjectNode evidence = p.putObject("evidence");
+            a.evidence().forEach(evidence::put);
             ArrayNode received = p.putArray("received");
             a.received().forEach(received::add);
+            ReceivedChain chain = ReceivedChain.parse(a.received());
+            hops(p.putArray("hops"), chain);
+            if (route != null && route.estimate() != null && s.accepted() != null && !r.has("send_estimate")) {
+                estimate(r.putObject("send_estimate"), SendDelayEstimate.from(chain, s.accepted(),
+                        route.estimate()::isProviderHost));
+            }
         }
         journal.appendOrLog("probe", r);
+    }
+
+    /** Per hop, oldest first: who stamped it, when (server clock), and the delay since the hop before. */
+    static void hops(ArrayNode out, ReceivedChain chain) {
+        List<Duration> delays = chain.hopDelays();
+        for (int i = 0; i < chain.hops().size(); i++) {
+            ReceivedHop h = chain.hops().get(i);
+            ObjectNode o = out.addObject();
+            o.put("from", h.from());
+            o.put("by", h.by());
+            o.put("with", h.with());
+            o.put("at", h.timestamp() == null ? null : h.timestamp().toString());
+            Duration d = delays.get(i);
+            if (d != null) {
+                o.put("delay_ms", d.toMillis());
+            }
+        }
+    }
+
+    /** An estimated send delay: figures from server clocks, labelled so. */
+    static void estimate(ObjectNode o, SendDelayEstimate.Result result) {
+        o.put("kind", "estimate from Received headers (server clocks, 1 s resolution)");
+        if (result.estimate().isEmpty()) {
+            o.put("available", false);
+            o.put("why", result.reason());
+            return;
+        }
+        SendDelayEstimate e = result.estimate().get();
+        o.put("available", true);
+        o.put("delay_ms", e.estimatedDelay().toMillis());
+        o.put("provider_first_stamp", e.providerFirstStamp().toString());
+        o.put("handoff_stamp", e.handoffStamp().toString());
+        o.put("handoff_by_destination", e.handoffByDestination());
+        o.put("provider_clock_skew_ms", e.providerSkew() == null ? null : e.providerSkew().toMillis());
+        o.put("note", e.note());
     }
 
     /** A probe accepted before a restart and not finished then. */

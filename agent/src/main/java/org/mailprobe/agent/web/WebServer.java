@@ -105,6 +105,30 @@ public final class WebServer implements AutoCloseable {
         }));
     }
 
+    /**
+     * Serves {@code GET /sink/deliveries?after=SEQ}: the sink's deliveries after SEQ as JSON, for
+     * agents that send to this sink from elsewhere ({@code sink: remote:}).
+     */
+    public void enableSinkFeed(java.util.function.LongFunction<String> deliveriesAfter) {
+        webConfig.protect(server.createContext("/sink/deliveries", ex -> handle(ex, () -> {
+            long after = 0;
+            String query = ex.getRequestURI().getRawQuery();
+            if (query != null) {
+                for (String part : query.split("&")) {
+                    if (part.startsWith("after=")) {
+                        try {
+                            after = Long.parseLong(part.substring("after=".length()));
+                        } catch (NumberFormatException e) {
+                            respond(ex, 400, "text/plain", "after must be a sequence number.\n");
+                            return;
+                        }
+                    }
+                }
+            }
+            respond(ex, 200, "application/json", deliveriesAfter.apply(after));
+        })));
+    }
+
     public void start() {
         server.start();
         logger.info("Serving metrics. address={}://{}/metrics tls={} basic_auth={}", webConfig.tls() ? "https" : "http",

@@ -1,0 +1,184 @@
+package org.mailprobe.agent.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mailprobe.agent.config.AccountConfig;
+import org.mailprobe.agent.config.AgentConfig;
+import org.mailprobe.agent.config.AgentIdentity;
+import org.mailprobe.agent.config.Defaults;
+import org.mailprobe.agent.config.Protocol;
+import org.mailprobe.agent.config.ReachabilityConfig;
+import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.config.RouteKind;
+import org.mailprobe.agent.config.SendEstimateConfig;
+import org.mailprobe.agent.config.ServerConfig;
+import org.mailprobe.agent.config.SinkConfig;
+import org.mailprobe.agent.config.WatchConfig;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.Arrival;
+import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.TlsMode;
+import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.testing.HoldingRelay;
+import org.mailprobe.probes.testing.SmtpClient;
+import org.mailprobe.probes.testing.TestProvider;
+
+/**
+ * The send leg in the running agent: probes submitted to a relay that holds each one a known
+ * time before delivering it to the agent's sink (or to a mailbox, for the estimate).
+ */
+@Timeout(120)
+class AgentSendLegTest {
+    static final Duration HOLD = Duration.ofMillis(600);
+    final List<AutoCloseable> closing = new ArrayList<>();
+    final List<ProbeOutcome> outcomes = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void clear() {
+        outcomes.clear();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    Agent agent(AgentConfig config) throws Exception {
+        Agent agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), outcomes::add);
+        closing.add(agent);
+        agent.start();
+        return agent;
+    }
+
+    static SinkConfig localSink() {
+        return new SinkConfig(new InetSocketAddress("127.0.0.1", 0), null, "sink.test", List.of("sink.test"), null, null,
+                Defaults.SINK_MAX_MESSAGE_BYTES, Defaults.SINK_MAX_CONNECTIONS, Defaults.SINK_CONNECTION_TIMEOUT);
+    }
+
+    static AgentConfig config(String agentId, SinkConfig sink, RouteConfig... routes) {
+        AgentIdentity identity = new AgentIdentity(agentId, "test-site", new TokenSigner(TestConfigs.KEY), "probe.test");
+        return new AgentConfig(null, identity, Map.of(), Map.of(), List.of(routes), ReachabilityConfig.NONE, null, sink);
+    }
+
+    static ServerConfig smtp(int port) {
+        return new ServerConfig("relay", Protocol.SMTP, new ServerEndpoint("localhost", port, TlsMode.PLAIN),
+                TestProvider.trusted(), TestProvider.FAST);
+    }
+
+    static AccountConfig sender() {
+        return new AccountConfig("sender", "agent@probe.test", new TestProvider().account());
+    }
+
+    static RouteConfig toSink(int relayPort) {
+        return new RouteConfig("send-test", RouteKind.SEND, sender(), smtp(relayPort), null, Duration.ofSeconds(1),
+                Duration.ZERO, Duration.ofSeconds(20), List.of(), "agent@probe.test", "probe@sink.test", null, null);
+    }
+
+    HoldingRelay relayTo(int port) {
+        HoldingRelay relay = new HoldingRelay(port, token -> HOLD);
+        closing.add(relay);
+        return relay;
+    }
+
+    String metrics(Agent agent) {
+        return "http://" + agent.web().hostPort() + "/metrics";
+    }
+
+    @Test
+    void aRemoteSinksDeliveriesAreMeasuredOnTheSendingAgentsClock() throws Exception {
+        // A sink run on its own (as `mailprobe sink` does), read remotely by the sending agent.
+        Agent agent = agent(config("sink-agent", localSink()));
+        HoldingRelay relay = relayTo(agent.sink().port());
+        Agent sender = agent(config("test-agent", remoteSink(agent), toSink(relay.port())));
+
+        String page = Scrapes.until(metrics(sender), Duration.ofSeconds(60), p ->
+                Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"", "path=\"sink\"") >= 2);
+
+        double count = Scrapes.value(page, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"", "path=\"sink\"");
+        double sum = Scrapes.value(page, "mailprobe_delivery_delay_seconds_sum", "leg=\"send\"", "path=\"sink\"");
+        assertTrue(sum / count >= HOLD.toMillis() / 1000.0, "every send delay includes the relay's hold: " + sum / count);
+        ProbeOutcome o = outcomes.stream().filter(x -> x.leg().equals("send")).findFirst().orElseThrow();
+        Arrival a = o.arrivals().values().iterator().next();
+        assertEquals(AccessPath.SINK, a.path());
+        assertTrue(a.evidence().containsKey("sink_clock_offset_ms"), a.evidence().toString());
+        assertTrue(o.delay(o.arrivals().keySet().iterator().next()).compareTo(HOLD) >= 0);
+    }
+
+    @Test
+    void theAgentsOwnSinkMeasuresTheSendLegAndRefusesWhatIsNotAProbe() throws Exception {
+        // The relay must know the sink's port before the route knows the relay's: bind a sink on a
+        // free port first, then give the agent that port.
+        int sinkPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            sinkPort = free.getLocalPort();
+        }
+        HoldingRelay relay = relayTo(sinkPort);
+        SinkConfig sink = new SinkConfig(new InetSocketAddress("127.0.0.1", sinkPort), null, "sink.test",
+                List.of("sink.test"), null, null, Defaults.SINK_MAX_MESSAGE_BYTES, Defaults.SINK_MAX_CONNECTIONS,
+                Defaults.SINK_CONNECTION_TIMEOUT);
+        Agent agent = agent(config("test-agent", sink, toSink(relay.port())));
+        try (SmtpClient client = new SmtpClient(sinkPort)) {
+            client.reply();
+            client.command("EHLO stranger.test");
+            client.command("MAIL FROM:<someone@stranger.test>");
+            client.command("RCPT TO:<probe@sink.test>");
+            String reply = client.data("Subject: hello\r\n\r\nnot a probe");
+            assertTrue(reply.startsWith("550"), reply);
+        }
+
+        String page = Scrapes.until(metrics(agent), Duration.ofSeconds(60), p ->
+                Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"", "path=\"sink\"") >= 1);
+
+        assertEquals(1.0, Scrapes.value(page, "mailprobe_sink_refused_total", "reason=\"not_probe\""), page);
+        assertTrue(Scrapes.value(page, "mailprobe_sink_deliveries_total") >= 1, page);
+        assertEquals(0.0, Scrapes.value(page, "mailprobe_sink_refused_total", "reason=\"forged_token\""), page);
+    }
+
+    @Test
+    void sendToAnExternalMailboxGivesAnEstimateOnItsOwnPathLabel() throws Exception {
+        TestProvider provider = new TestProvider();
+        closing.add(provider);
+        HoldingRelay relay = relayTo(provider.smtp().port());
+        AccountConfig mailbox = new AccountConfig("probe", TestProvider.USER, provider.account());
+        ServerConfig imap = new ServerConfig("imap", Protocol.IMAP, provider.imap(), TestProvider.trusted(),
+                TestProvider.FAST);
+        RouteConfig route = new RouteConfig("send-external", RouteKind.SEND, sender(), smtp(relay.port()), mailbox,
+                Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(20),
+                List.of(new WatchConfig(AccessPath.IMAP, imap, mailbox, "INBOX", Duration.ofMillis(300), true, true)),
+                "agent@probe.test", TestProvider.USER, null, new SendEstimateConfig(List.of("relay.test")));
+        Agent agent = agent(config("test-agent", null, route));
+
+        String page = Scrapes.until(metrics(agent), Duration.ofSeconds(60), p ->
+                Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"",
+                        "path=\"received_headers\"") >= 1);
+
+        assertTrue(Scrapes.value(page, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"", "path=\"imap\"") >= 1,
+                page);
+        ProbeOutcome o = outcomes.get(0);
+        Arrival a = o.arrivals().values().iterator().next();
+        // Two hops: the relay's stamp (the provider's) and GreenMail's (the destination's).
+        assertTrue(a.received().size() >= 2, a.received().toString());
+        var estimate = InFlightProbes.estimate(route.estimate(), o.submission().accepted(), a);
+        assertTrue(estimate.estimate().isPresent(), estimate.reason());
+        assertTrue(estimate.estimate().get().handoffByDestination());
+    }
+
+    static SinkConfig remoteSink(Agent sinkAgent) {
+        return new SinkConfig(null, java.net.URI.create("http://" + sinkAgent.web().hostPort()), "probe.test",
+                List.of("sink.test"), null, null, Defaults.SINK_MAX_MESSAGE_BYTES, Defaults.SINK_MAX_CONNECTIONS,
+                Defaults.SINK_CONNECTION_TIMEOUT);
+    }
+}
