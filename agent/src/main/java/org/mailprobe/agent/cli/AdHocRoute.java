@@ -14,6 +14,9 @@ import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
 import org.mailprobe.agent.config.Defaults;
+import org.mailprobe.agent.config.DirectDeliveryConfig;
+import org.mailprobe.agent.config.ReachabilityConfig;
+import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.Durations;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
@@ -38,7 +41,12 @@ final class AdHocRoute {
     static final String DEFAULT_TIMEOUT = "5m";
     static final String ROUTE = "adhoc";
 
-    @Option(names = "--smtp-host", required = true, paramLabel = "HOST", description = "Submission server.")
+    @Option(names = "--leg", paramLabel = "LEG", defaultValue = "loop",
+            description = "loop (submit, watch the mailbox), send (submit to --to-address at the sink) or receive "
+                    + "(deliver to the MX of --to, watch the mailbox). Default: ${DEFAULT-VALUE}.")
+    String leg;
+
+    @Option(names = "--smtp-host", paramLabel = "HOST", description = "Submission server (loop, send).")
     String smtpHost;
 
     @Option(names = "--smtp-port", paramLabel = "PORT",
@@ -49,8 +57,38 @@ final class AdHocRoute {
             description = "plain, starttls (required, not opportunistic) or implicit (default: ${DEFAULT-VALUE}).")
     String smtpTls;
 
-    @Option(names = "--user", required = true, paramLabel = "LOGIN", description = "Login for submission.")
+    @Option(names = "--user", paramLabel = "LOGIN",
+            description = "Login for submission (loop, send); for receive, the watched mailbox's login.")
     String user;
+
+    @Option(names = "--to-address", paramLabel = "ADDRESS",
+            description = "send: the recipient at the sink; the sink accepts its domain.")
+    String toAddress;
+
+    @Option(names = "--sink-listen", paramLabel = "HOST:PORT",
+            description = "send: run the sink here for this probe (e.g. 0.0.0.0:25).")
+    String sinkListen;
+
+    @Option(names = "--sink-remote", paramLabel = "URL",
+            description = "send: read the deliveries of a sink run elsewhere (mailprobe sink) instead.")
+    java.net.URI sinkRemote;
+
+    @Option(names = "--sink-cert", paramLabel = "PEM", description = "send: the sink's STARTTLS certificate chain.")
+    Path sinkCert;
+
+    @Option(names = "--sink-key", paramLabel = "PEM", description = "send: the key of --sink-cert (PKCS#8).")
+    Path sinkKey;
+
+    @Option(names = "--mx-host", paramLabel = "HOST",
+            description = "receive: deliver to this server (default: look up the MX of --to's domain).")
+    String mxHost;
+
+    @Option(names = "--mx-port", paramLabel = "PORT", defaultValue = "25", description = "receive: its port (default: ${DEFAULT-VALUE}).")
+    int mxPort;
+
+    @Option(names = "--starttls", paramLabel = "MODE", defaultValue = "opportunistic",
+            description = "receive: opportunistic or required (default: ${DEFAULT-VALUE}).")
+    String starttls;
 
     @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password.")
     String passwordEnv;
@@ -125,21 +163,45 @@ final class AdHocRoute {
     boolean keep;
 
     AgentConfig toConfig() throws IOException {
-        if (imapHost == null && pop3Host == null) {
+        RouteKind kind = kind();
+        boolean toSink = kind == RouteKind.SEND;
+        if (toSink && (imapHost != null || pop3Host != null)) {
+            throw new IllegalArgumentException("--leg send sees the probe at the sink; --imap-host and --pop3-host do "
+                    + "not apply (use a config route with estimate: for an external mailbox)");
+        }
+        if (!toSink && imapHost == null && pop3Host == null) {
             throw new IllegalArgumentException("give --imap-host or --pop3-host (or both): where to watch the probe arrive");
         }
-        Secret password = secret("--password-env", passwordEnv, "--password-file", passwordFile);
+        if (kind != RouteKind.RECEIVE && (smtpHost == null || user == null)) {
+            throw new IllegalArgumentException("--leg " + kind.label() + " submits: give --smtp-host and --user");
+        }
+        if (kind == RouteKind.RECEIVE && user == null && watchUser == null) {
+            throw new IllegalArgumentException("--leg receive: give --watch-user (or --user): the watched mailbox's login");
+        }
+        if (kind == RouteKind.RECEIVE && (from == null || to == null)) {
+            throw new IllegalArgumentException("--leg receive: give --from (the envelope sender) and --to (the mailbox's address)");
+        }
+        Secret password = kind == RouteKind.RECEIVE && passwordEnv == null && passwordFile == null ? null
+                : secret("--password-env", passwordEnv, "--password-file", passwordFile);
         Secret watchPassword = watchPasswordEnv == null && watchPasswordFile == null ? password
                 : secret("--watch-password-env", watchPasswordEnv, "--watch-password-file", watchPasswordFile);
         TlsPolicy tls = insecure ? TlsPolicy.insecure() : caFile != null ? TlsPolicy.trusting(caFile) : TlsPolicy.verified();
         Timeouts timeouts = new Timeouts(Durations.parse(connectTimeout), Durations.parse(readTimeout));
+        if (kind != RouteKind.SEND && watchPassword == null) {
+            throw new IllegalArgumentException("give the watched mailbox's password: --watch-password-env or "
+                    + "--watch-password-file");
+        }
         String sender = from == null ? user : from;
-        AccountConfig submitter = new AccountConfig("sender", sender, new Account(user, password));
-        AccountConfig mailbox = new AccountConfig("mailbox", to == null ? sender : to,
+        AccountConfig submitter = kind == RouteKind.RECEIVE ? null
+                : new AccountConfig("sender", sender, new Account(user, password));
+        AccountConfig mailbox = toSink ? null : new AccountConfig("mailbox", to == null ? sender : to,
                 new Account(watchUser == null ? user : watchUser, watchPassword));
         Map<String, ServerConfig> servers = new LinkedHashMap<>();
-        ServerConfig smtp = server("smtp", Protocol.SMTP, smtpHost, smtpPort, smtpTls, tls, timeouts);
-        servers.put(smtp.name(), smtp);
+        ServerConfig smtp = kind == RouteKind.RECEIVE ? null
+                : server("smtp", Protocol.SMTP, smtpHost, smtpPort, smtpTls, tls, timeouts);
+        if (smtp != null) {
+            servers.put(smtp.name(), smtp);
+        }
         Duration poll = Durations.parse(pollInterval);
         List<WatchConfig> watches = new ArrayList<>();
         if (imapHost != null) {
@@ -153,14 +215,70 @@ final class AdHocRoute {
             watches.add(new WatchConfig(AccessPath.POP3, pop3, mailbox, Defaults.FOLDER, poll, false, !keep));
         }
         Duration interval = Duration.ofHours(1);
-        RouteConfig route = new RouteConfig(ROUTE, RouteKind.LOOP, submitter, smtp, mailbox, interval, Duration.ZERO,
-                Durations.parse(DEFAULT_TIMEOUT), watches);
-        AgentIdentity identity = new AgentIdentity(agentId, "adhoc", new TokenSigner(key()),
-                helo == null ? Defaults.hostname() : helo);
+        String hostname = helo == null ? Defaults.hostname() : helo;
+        SinkConfig sink = toSink ? sink(hostname) : null;
+        DirectDeliveryConfig direct = kind != RouteKind.RECEIVE ? null : new DirectDeliveryConfig(
+                mxHost == null ? null : server("mx", Protocol.SMTP, mxHost, mxPort, "starttls", tls, timeouts),
+                requireStartTls(), hostname, tls, timeouts);
+        String recipient = toSink ? toAddress : mailbox.address();
+        RouteConfig route = new RouteConfig(ROUTE, kind, submitter, smtp, mailbox, interval, Duration.ZERO,
+                Durations.parse(DEFAULT_TIMEOUT), watches, sender, recipient, direct, null);
+        AgentIdentity identity = new AgentIdentity(agentId, "adhoc", new TokenSigner(key()), hostname);
         Map<String, AccountConfig> accounts = new LinkedHashMap<>();
-        accounts.put(submitter.name(), submitter);
-        accounts.put(mailbox.name(), mailbox);
-        return new AgentConfig(null, identity, servers, accounts, List.of(route));
+        if (submitter != null) {
+            accounts.put(submitter.name(), submitter);
+        }
+        if (mailbox != null) {
+            accounts.put(mailbox.name(), mailbox);
+        }
+        return new AgentConfig(null, identity, servers, accounts, List.of(route), ReachabilityConfig.NONE, null, sink);
+    }
+
+    private RouteKind kind() {
+        for (RouteKind k : RouteKind.values()) {
+            if (k.label().equalsIgnoreCase(leg)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("--leg: '" + leg + "' is not a leg; use loop, send or receive");
+    }
+
+    private boolean requireStartTls() {
+        switch (starttls.toLowerCase(java.util.Locale.ROOT)) {
+            case "opportunistic":
+                return false;
+            case "required":
+                return true;
+            default:
+                throw new IllegalArgumentException("--starttls: '" + starttls + "' is not opportunistic or required");
+        }
+    }
+
+    private SinkConfig sink(String hostname) {
+        if (toAddress == null || toAddress.indexOf('@') <= 0) {
+            throw new IllegalArgumentException("--leg send: give --to-address, an address whose domain the provider "
+                    + "delivers to the sink");
+        }
+        if ((sinkListen == null) == (sinkRemote == null)) {
+            throw new IllegalArgumentException("--leg send: give --sink-listen HOST:PORT (run the sink here) or "
+                    + "--sink-remote URL (a sink run elsewhere), one of them");
+        }
+        if ((sinkCert == null) != (sinkKey == null)) {
+            throw new IllegalArgumentException("--sink-cert and --sink-key go together");
+        }
+        String domain = toAddress.substring(toAddress.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+        java.net.InetSocketAddress listen = null;
+        if (sinkListen != null) {
+            int colon = sinkListen.lastIndexOf(':');
+            try {
+                listen = new java.net.InetSocketAddress(colon <= 0 ? "0.0.0.0" : sinkListen.substring(0, colon),
+                        Integer.parseInt(sinkListen.substring(colon + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--sink-listen: '" + sinkListen + "' is not HOST:PORT or :PORT", e);
+            }
+        }
+        return new SinkConfig(listen, sinkRemote, hostname, List.of(domain), sinkCert, sinkKey,
+                Defaults.SINK_MAX_MESSAGE_BYTES, Defaults.SINK_MAX_CONNECTIONS, Defaults.SINK_CONNECTION_TIMEOUT);
     }
 
     private static ServerConfig server(String name, Protocol protocol, String host, Integer port, String tlsText,
