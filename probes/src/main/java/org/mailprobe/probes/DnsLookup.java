@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,21 +24,33 @@ final class DnsLookup {
 
     static InetAddress[] resolve(String host, Instant now, Instant deadline)
             throws UnknownHostException, DeadlineExceededException {
-        Future<InetAddress[]> lookup = RESOLVERS.submit(() -> InetAddress.getAllByName(host));
+        return within(() -> InetAddress.getAllByName(host), host, now, deadline);
+    }
+
+    /**
+     * Runs a lookup of {@code name} on a resolver thread and gives up at {@code deadline}; any
+     * failure other than the deadline is an {@link UnknownHostException} naming {@code name}.
+     */
+    static <T> T within(Callable<T> lookup, String name, Instant now, Instant deadline)
+            throws UnknownHostException, DeadlineExceededException {
+        Future<T> running = RESOLVERS.submit(lookup);
         long millis = Math.max(1, Duration.between(now, deadline).toMillis());
         try {
-            return lookup.get(millis, TimeUnit.MILLISECONDS);
+            return running.get(millis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            lookup.cancel(true);
-            throw new DeadlineExceededException("DNS lookup of " + host);
+            running.cancel(true);
+            throw new DeadlineExceededException("DNS lookup of " + name);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DeadlineExceededException("DNS lookup of " + host + " (interrupted)");
+            throw new DeadlineExceededException("DNS lookup of " + name + " (interrupted)");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownHostException) {
                 throw (UnknownHostException) e.getCause();
             }
-            UnknownHostException unknown = new UnknownHostException(host);
+            if (e.getCause() instanceof DeadlineExceededException) {
+                throw (DeadlineExceededException) e.getCause();
+            }
+            UnknownHostException unknown = new UnknownHostException(name);
             unknown.initCause(e.getCause());
             throw unknown;
         }

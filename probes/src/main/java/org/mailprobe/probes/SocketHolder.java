@@ -2,11 +2,23 @@ package org.mailprobe.probes;
 
 import java.io.IOException;
 import java.net.Socket;
+import javax.net.ssl.SSLSocket;
 
 /** The sockets of one dialogue, so that a watchdog on another thread can close them. */
 final class SocketHolder {
     private Socket socket;
     private boolean closed;
+    private SSLSocket tls;
+
+    /** Remembers the dialogue's TLS layer, to report its protocol. */
+    synchronized void setTls(SSLSocket s) {
+        tls = s;
+    }
+
+    /** The negotiated TLS protocol (e.g. TLSv1.3); empty if the dialogue never used TLS. */
+    synchronized String tlsProtocol() {
+        return tls == null ? "" : tls.getSession().getProtocol();
+    }
 
     synchronized void set(Socket s) {
         socket = s;

@@ -31,6 +31,9 @@ final class TimingSslSocketFactory extends SSLSocketFactory {
             timeline.begin(Stage.TLS);
         }
         Socket tls = delegate.createSocket(plain, host, port, autoClose);
+        if (tls instanceof SSLSocket) {
+            holder.setTls((SSLSocket) tls);
+        }
         if (implicit && tls instanceof SSLSocket) {
             ((SSLSocket) tls).addHandshakeCompletedListener(event -> timeline.begin(Stage.GREETING));
         }

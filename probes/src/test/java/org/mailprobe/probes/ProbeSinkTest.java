@@ -281,6 +281,44 @@ class ProbeSinkTest {
     }
 
     @Test
+    void aPemCertificateAndKeyServeStartTls() throws Exception {
+        TestCa ca = TestCa.get();
+        java.security.KeyStore p12 = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(ca.serverKeyStore())) {
+            p12.load(in, TestCa.PASSWORD.toCharArray());
+        }
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sink-pem");
+        java.nio.file.Path chain = dir.resolve("chain.pem");
+        java.nio.file.Path key = dir.resolve("key.pem");
+        java.util.Base64.Encoder b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+        java.nio.file.Files.writeString(chain, "-----BEGIN CERTIFICATE-----\n"
+                + b64.encodeToString(p12.getCertificate("server").getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        java.nio.file.Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
+                + b64.encodeToString(p12.getKey("server", TestCa.PASSWORD.toCharArray()).getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        start(settings().withTls(ServerTls.fromPem(chain, key), false));
+
+        SubmissionResult result = submit(new ServerEndpoint("localhost", sink.port(), TlsMode.STARTTLS),
+                TestProvider.trusted(), token(1));
+
+        assertTrue(result.succeeded(), result.toString());
+        assertTrue(deliveries.get(0).tls());
+    }
+
+    @Test
+    void aKeyFileThatIsNotPkcs8IsRefusedWithoutShowingIt() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sink-pem");
+        java.nio.file.Path key = dir.resolve("key.pem");
+        java.nio.file.Files.writeString(key, "-----BEGIN RSA PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END RSA PRIVATE KEY-----\n");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerTls.fromPem(TestCa.get().caPem(), key));
+
+        assertTrue(e.getMessage().contains("PKCS#8"), e.getMessage());
+        assertFalse(e.getMessage().contains("c2VjcmV0"), e.getMessage());
+    }
+
+    @Test
     void requiredTlsRefusesMailInClear() throws Exception {
         TestCa ca = TestCa.get();
         start(settings().withTls(ServerTls.fromPkcs12(ca.serverKeyStore(), Secret.of(TestCa.PASSWORD)), true));

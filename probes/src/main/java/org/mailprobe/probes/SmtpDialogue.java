@@ -1,0 +1,140 @@
+package org.mailprobe.probes;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Instant;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One timed SMTP dialogue that sends one probe message: resolve, connect, (STARTTLS), (AUTH),
+ * MAIL, RCPT, DATA, until the server's 250 after the final dot. Shared by submission (587/465,
+ * with AUTH) and direct MX delivery (25, no AUTH). Never throws for a network fault.
+ */
+final class SmtpDialogue {
+    private static final Logger logger = LoggerFactory.getLogger(SmtpDialogue.class);
+    private static final int MAX_REPLY = 200;
+
+    /**
+     * What one dialogue did.
+     *
+     * @param result the outcome, timestamps and stages
+     * @param tlsProtocol the TLS protocol used (implicit or after STARTTLS); empty in clear
+     */
+    record Attempt(SubmissionResult result, String tlsProtocol) {}
+
+    private final ServerEndpoint endpoint;
+    private final Account account;
+    private final boolean opportunisticStartTls;
+    private final TlsPolicy tls;
+    private final Timeouts timeouts;
+    private final String localHost;
+
+    /**
+     * @param opportunisticStartTls with a {@link TlsMode#STARTTLS} endpoint: use STARTTLS when the
+     *     server offers it and go on in clear when it does not (RFC 3207 between MTAs); otherwise
+     *     STARTTLS is required
+     */
+    SmtpDialogue(ServerEndpoint endpoint, Account account, boolean opportunisticStartTls, TlsPolicy tls,
+            Timeouts timeouts, String localHost) {
+        this.endpoint = endpoint;
+        this.account = account;
+        this.opportunisticStartTls = opportunisticStartTls;
+        this.tls = tls;
+        this.timeouts = timeouts;
+        this.localHost = localHost;
+    }
+
+    /**
+     * Sends the probe on {@code timeline} (whose DNS stage the caller began at {@code started}),
+     * giving up at {@code deadline}.
+     */
+    Attempt send(String from, String to, ProbeToken token, TokenSigner signer, StageTimeline timeline,
+            Instant started, Instant deadline) {
+        SocketHolder sockets = new SocketHolder();
+        TimedSmtpTransport transport = null;
+        try (Watchdog.Armed armed = Watchdog.arm(ProbeClock.system().now(), deadline, sockets::close)) {
+            timeline.begin(Stage.DNS);
+            DnsLookup.resolve(endpoint.host(), ProbeClock.system().now(), deadline);
+            Instant connectStart = timeline.begin(Stage.CONNECT);
+            Session session = MailSessions.session(properties(timeline, sockets, connectStart, deadline));
+            transport = new TimedSmtpTransport(session, implicit(), timeline);
+            if (account == null) {
+                transport.connect();
+            } else {
+                transport.connect(account.user(), account.password().reveal());
+            }
+            MimeMessage message = ProbeMessage.build(session, from, to, token, signer);
+            transport.sendMessage(message, message.getAllRecipients());
+            Instant accepted = timeline.end();
+            String reply = reply(transport);
+            String protocol = sockets.tlsProtocol();
+            closeQuietly(transport);
+            return new Attempt(new SubmissionResult(token, Reason.NONE, null, started, accepted, timeline.durations(),
+                    reply, ""), protocol);
+        } catch (Exception | LinkageError e) {
+            Instant failedAt = timeline.end();
+            Stage stage = timeline.current();
+            Reason reason = sockets.closedByWatchdog() || !failedAt.isBefore(deadline)
+                    ? Reason.TIMEOUT : refine(FailureClassifier.classify(e), stage);
+            if (reason == Reason.INTERNAL) {
+                logger.warn("SMTP dialogue failed with an internal error. route={} stage={}", token.route(),
+                        stage.label(), e);
+            }
+            String reply = transport == null ? "" : reply(transport);
+            String protocol = sockets.tlsProtocol();
+            sockets.close();
+            return new Attempt(new SubmissionResult(token, reason, stage, started, null, timeline.durations(), reply,
+                    FailureClassifier.describe(e)), protocol);
+        }
+    }
+
+    /** A failure while STARTTLS was in progress that is not about certificates is STARTTLS's. */
+    private static Reason refine(Reason reason, Stage stage) {
+        if (stage == Stage.STARTTLS && (reason == Reason.PROTOCOL || reason == Reason.REJECTED)) {
+            return Reason.STARTTLS;
+        }
+        if (stage == Stage.AUTH && reason == Reason.PROTOCOL) {
+            return Reason.AUTH;
+        }
+        return reason;
+    }
+
+    private boolean implicit() {
+        return endpoint.tlsMode() == TlsMode.IMPLICIT;
+    }
+
+    private Properties properties(StageTimeline timeline, SocketHolder sockets, Instant now, Instant deadline) {
+        Properties props = MailSessions.properties("smtp", endpoint, tls, timeouts, localHost, now, deadline);
+        String p = "mail." + MailSessions.protocol("smtp", endpoint.tlsMode()) + ".";
+        props.setProperty(p + "auth", Boolean.toString(account != null));
+        if (opportunisticStartTls && endpoint.tlsMode() == TlsMode.STARTTLS) {
+            props.setProperty(p + "starttls.required", "false");
+        }
+        props.put(p + "ssl.socketFactory",
+                new TimingSslSocketFactory(tls.socketFactory(), timeline, implicit(), sockets));
+        if (!implicit()) {
+            props.put(p + "socketFactory", new TimingSocketFactory(timeline, Stage.GREETING, sockets));
+        }
+        return props;
+    }
+
+    private static String reply(TimedSmtpTransport transport) {
+        String r = transport.getLastServerResponse();
+        if (r == null) {
+            return "";
+        }
+        r = r.strip().replace('\r', ' ').replace('\n', ' ');
+        return r.length() > MAX_REPLY ? r.substring(0, MAX_REPLY) + "..." : r;
+    }
+
+    private static void closeQuietly(TimedSmtpTransport transport) {
+        try {
+            transport.close();
+        } catch (MessagingException e) {
+            logger.debug("Closing the SMTP connection after the probe; ignored. error={}", e.toString());
+        }
+    }
+}
