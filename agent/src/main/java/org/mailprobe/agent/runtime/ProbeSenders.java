@@ -1,12 +1,18 @@
 package org.mailprobe.agent.runtime;
 
+import org.mailprobe.agent.config.DirectDeliveryConfig;
 import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.probes.MxDeliveryProbe;
+import org.mailprobe.probes.MxDeliveryResult;
+import org.mailprobe.probes.MxDeliverySettings;
 import org.mailprobe.probes.SubmissionProbe;
 import org.mailprobe.probes.SubmissionSettings;
 import org.mailprobe.probes.TokenSigner;
 
 /** The {@link ProbeSender} each route kind uses. */
 final class ProbeSenders {
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(ProbeSenders.class);
+
     private ProbeSenders() {}
 
     static ProbeSender forRoute(RouteConfig route, String localHost, TokenSigner signer) {
@@ -17,8 +23,26 @@ final class ProbeSenders {
                         route.from().login(), route.submitVia().tls(), route.submitVia().timeouts(), localHost), signer);
                 return submission::submit;
             case RECEIVE:
+                return direct(route, signer);
             default:
-                throw new IllegalArgumentException("no sender for " + route.kind().label() + " routes yet");
+                throw new IllegalArgumentException("no sender for " + route.kind().label() + " routes");
         }
+    }
+
+    /** The receive leg: the agent as the source MTA, straight to the provider's MX. */
+    private static ProbeSender direct(RouteConfig route, TokenSigner signer) {
+        DirectDeliveryConfig d = route.direct();
+        String domain = route.recipient().substring(route.recipient().lastIndexOf('@') + 1);
+        MxDeliverySettings settings = (d.via() == null ? MxDeliverySettings.toDomain(domain, d.helo())
+                : MxDeliverySettings.toHost(d.via().endpoint().host(), d.via().endpoint().port(), d.helo()))
+                .withTls(d.tls(), d.requireStartTls())
+                .withTimeouts(d.timeouts());
+        MxDeliveryProbe probe = new MxDeliveryProbe(settings, signer);
+        return (from, to, token, deadline) -> {
+            MxDeliveryResult r = probe.deliver(from, to, token, deadline);
+            logger.debug("Direct delivery. route={} exchange={} tried={} tls={} reason={}", route.name(), r.exchange(),
+                    r.tried(), r.tls() ? r.tlsProtocol() : "none", r.reason().label());
+            return r.delivery();
+        };
     }
 }
