@@ -139,12 +139,64 @@ class ProbeCommandTest {
     }
 
     @Test
+    void receiveLegByHandDeliversAsASourceMtaAndShowsEachTimestampsOrigin() {
+        int code = run("probe", "--leg", "receive", "--mx-host", "localhost", "--mx-port",
+                Integer.toString(provider.smtp().port()), "--from", "agent@probe.test", "--to", TestProvider.USER,
+                "--watch-user", TestProvider.USER, "--watch-password-file", passwordFile.toString(),
+                "--imap-host", "localhost", "--imap-port", Integer.toString(provider.imaps().port()),
+                "--ca-file", TestCa.get().caPem().toString(), "--timeout", "30s");
+
+        String text = out.toString();
+        assertEquals(ExitCodes.OK, code, text + err);
+        for (String expected : new String[] {"(receive), deliver to localhost:" + provider.smtp().port(),
+            "STARTTLS if offered", "accepted: \"250", "(agent clock; delays start here)", "seen by imap",
+            "Received chain, oldest first (server clocks, evidence only)", "result: SUCCESS"}) {
+            assertTrue(text.contains(expected), "missing '" + expected + "' in:\n" + text);
+        }
+        assertFalse(text.contains("auth "), "a source MTA does not log in:\n" + text);
+    }
+
+    @Test
+    void sendLegByHandRunsTheSinkAndTimesTheProvidersDelivery() throws Exception {
+        int sinkPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            sinkPort = free.getLocalPort();
+        }
+        try (org.mailprobe.probes.testing.HoldingRelay relay = new org.mailprobe.probes.testing.HoldingRelay(sinkPort,
+                token -> java.time.Duration.ofMillis(300))) {
+            int code = run("probe", "--leg", "send", "--smtp-host", "localhost", "--smtp-port",
+                    Integer.toString(relay.port()), "--smtp-tls", "plain", "--user", TestProvider.USER,
+                    "--password-file", passwordFile.toString(), "--to-address", "probe@sink.test",
+                    "--sink-listen", "127.0.0.1:" + sinkPort, "--timeout", "30s", "--output", "text");
+
+            String text = out.toString();
+            assertEquals(ExitCodes.OK, code, text + err);
+            for (String expected : new String[] {"(send), submit via localhost:" + relay.port(),
+                "provider connected to the sink from 127.0.0.1", "provider said MAIL FROM at the sink: send delay",
+                "message complete at the sink (end of DATA)", "by relay.test", "result: SUCCESS"}) {
+                assertTrue(text.contains(expected), "missing '" + expected + "' in:\n" + text);
+            }
+        }
+    }
+
+    @Test
+    void sendLegWithoutASinkIsAUsageErrorThatSaysWhatToGive() {
+        int code = run("probe", "--leg", "send", "--smtp-host", "localhost", "--user", TestProvider.USER,
+                "--password-file", passwordFile.toString(), "--to-address", "probe@sink.test");
+
+        assertEquals(ExitCodes.USAGE, code);
+        assertTrue(err.toString().contains("--sink-listen HOST:PORT (run the sink here) or --sink-remote URL"),
+                err.toString());
+    }
+
+    @Test
     void helpDocumentsEveryFlag() {
         assertEquals(0, run("probe", "--help"));
         String help = out.toString();
         for (String flag : new String[] {"--config", "--route", "--smtp-host", "--smtp-tls", "--password-env",
             "--password-file", "--imap-host", "--pop3-host", "--ca-file", "--insecure-skip-verify", "--timeout",
-            "--output", "--warning", "--critical"}) {
+            "--output", "--warning", "--critical", "--leg", "--to-address", "--sink-listen", "--sink-remote",
+            "--mx-host", "--starttls"}) {
             assertTrue(help.contains(flag), flag + " missing from:\n" + help);
         }
     }
