@@ -37,12 +37,22 @@ class DemoJarIT {
             String url = CompletableFuture.supplyAsync(() -> metricsUrl(stdout)).get(60, TimeUnit.SECONDS);
             assertNotNull(url, "the demo never printed its metrics address");
 
-            String page = Scrapes.until(url, Duration.ofSeconds(90), p ->
-                    Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "path=\"imap\"") > 0
-                            && Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "path=\"pop3\"") > 0);
+            String page = Scrapes.until(url, Duration.ofSeconds(90), p -> {
+                for (String leg : new String[] {"loop", "receive"}) {
+                    for (String path : new String[] {"imap", "pop3"}) {
+                        if (Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "path=\"" + path + "\"",
+                                "leg=\"" + leg + "\"") <= 0) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            });
 
             assertTrue(Scrapes.value(page, "mailprobe_delivery_delay_seconds_count", "path=\"imap\"", "leg=\"loop\"") > 0, page);
             assertTrue(Scrapes.value(page, "mailprobe_delivery_delay_seconds_count", "path=\"pop3\"", "leg=\"loop\"") > 0, page);
+            assertTrue(Scrapes.value(page, "mailprobe_delivery_delay_seconds_count", "path=\"imap\"",
+                    "leg=\"receive\"", "route=\"demo-receive\"") > 0, page);
             assertTrue(page.contains("mailprobe_build_info{"), page);
             assertEquals(200, Scrapes.get(url.replace("/metrics", "/-/ready")).statusCode());
         } finally {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /** The agent against an in-process GreenMail provider: works on a machine with no mail server. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the agent against an embedded mail provider (GreenMail on 127.0.0.1: SMTP, IMAP, POP3),",
-            "probing one loop route watched on IMAP and POP3, and serve its metrics."})
+            "probing a loop route and a receive route, each watched on IMAP and POP3, and serve the metrics."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     WebOptions web;
@@ -58,7 +58,10 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("mailprobe demo is running.%n");
         out.printf("  provider: GreenMail on 127.0.0.1 (smtp %d, imap %d, pop3 %d), mailbox %s%n", provider.smtpPort(),
                 provider.imapPort(), provider.pop3Port(), DemoProvider.ADDRESS);
-        out.printf("  route demo-loop: a probe every %s, watched by IMAP IDLE and POP3 (poll %s)%n", interval, pop3Poll);
+        out.printf("  route demo-loop: a probe every %s submitted with a login, watched by IMAP IDLE and POP3 (poll %s)%n",
+                interval, pop3Poll);
+        out.printf("  route demo-receive: a probe every %s delivered as a source MTA to the SMTP port, watched alike%n",
+                interval);
         out.printf("  metrics: http://%s/metrics%n", agent.web().hostPort());
         out.printf("  try: curl -s http://%s/metrics | grep mailprobe_delivery_delay_seconds_count%n",
                 agent.web().hostPort());

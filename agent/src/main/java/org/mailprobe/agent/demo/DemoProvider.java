@@ -12,6 +12,7 @@ import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
 import org.mailprobe.agent.config.Protocol;
+import org.mailprobe.agent.config.DirectDeliveryConfig;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
@@ -62,7 +63,10 @@ public final class DemoProvider implements AutoCloseable {
         return greenMail.getPop3().getPort();
     }
 
-    /** One route, {@code demo-loop}, every {@code interval}, watched on IMAP and POP3. */
+    /**
+     * Two routes every {@code interval}, watched on IMAP and POP3: {@code demo-loop} (submit with
+     * a login) and {@code demo-receive} (the agent as a source MTA, GreenMail's SMTP as the MX).
+     */
     public AgentConfig config(Duration interval, Duration pop3Poll) {
         TokenSigner signer = new TokenSigner(randomText(32).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         AgentIdentity identity = new AgentIdentity("demo", "demo", signer, "mailprobe.demo");
@@ -79,11 +83,14 @@ public final class DemoProvider implements AutoCloseable {
                 interval.dividedBy(10), Duration.ofMinutes(1), List.of(
                         new WatchConfig(AccessPath.IMAP, imap, account, "INBOX", Duration.ofSeconds(1), true, true),
                         new WatchConfig(AccessPath.POP3, pop3, account, "INBOX", pop3Poll, false, true)));
+        RouteConfig receive = new RouteConfig("demo-receive", RouteKind.RECEIVE, null, null, account, interval,
+                interval.dividedBy(10), Duration.ofMinutes(1), route.watches(), "probe@agent.mailprobe.demo", ADDRESS,
+                new DirectDeliveryConfig(smtp, false, "agent.mailprobe.demo", tls, timeouts), null);
         Map<String, ServerConfig> servers = new LinkedHashMap<>();
         servers.put(smtp.name(), smtp);
         servers.put(imap.name(), imap);
         servers.put(pop3.name(), pop3);
-        return new AgentConfig(null, identity, servers, Map.of(account.name(), account), List.of(route));
+        return new AgentConfig(null, identity, servers, Map.of(account.name(), account), List.of(route, receive));
     }
 
     private static String randomText(int bytes) {
