@@ -97,6 +97,15 @@ public record RouteConfig(String name, RouteKind kind, AccountConfig from, Serve
                 + (direct.requireStartTls() ? " (STARTTLS required)" : " (STARTTLS if offered)");
     }
 
+    /**
+     * The leg label of the delays seen in the route's watched mailboxes: the route's kind, except
+     * for a send route to an external mailbox, where that delay is end to end (a loop through two
+     * providers) and only the Received-header estimate is a send delay.
+     */
+    public String watchLeg() {
+        return estimate != null ? RouteKind.LOOP.label() : kind.label();
+    }
+
     /** The same route with another timeout. */
     public RouteConfig withTimeout(Duration newTimeout) {
         return new RouteConfig(name, kind, from, submitVia, to, interval, jitter, newTimeout, watches, sender,

@@ -141,10 +141,12 @@ public final class MonthlyReport {
             addRef(failedRefs, ref);
             return;
         }
-        String leg = r.path("leg").asText();
+        String routeLeg = r.path("leg").asText();
         String day = Instant.ofEpochMilli(when).atOffset(ZoneOffset.UTC).toLocalDate().toString();
         for (JsonNode p : r.path("paths")) {
             String path = p.path("path").asText();
+            // A path may say its own leg: a send route's external mailbox measures a loop.
+            String leg = p.path("leg").asText(routeLeg);
             Acc a = delays.computeIfAbsent(leg + "\u0000" + path, k -> new Acc());
             Acc d = daily.computeIfAbsent(day + "\u0000" + leg + "\u0000" + path, k -> new Acc());
             if (p.path("lost").asBoolean(false)) {

@@ -78,7 +78,7 @@ public final class Agent implements AutoCloseable {
         sink = config.sink() == null ? null : new AgentSink(config.sink(), signer, inFlight, metrics);
         Map<String, RouteRunner> runners = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {
-            metrics.registerRoute(route.name(), route.kind().label(),
+            metrics.registerRoute(route.name(), route.watchLeg(),
                     RouteRunner.watchKeys(route, config.sink()).stream().map(WatchKey::path).distinct().toList());
             if (route.estimate() != null) {
                 metrics.registerEstimate(route.name(), route.kind().label());

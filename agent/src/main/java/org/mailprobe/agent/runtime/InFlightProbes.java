@@ -51,6 +51,7 @@ public final class InFlightProbes implements ArrivalListener {
     /** Probes restored from the journal after a restart, until they finish. */
     private final Set<String> resumed = new java.util.HashSet<>();
     private volatile ProbeJournal journal;
+    private static final String LOOP_LEG = org.mailprobe.agent.config.RouteKind.LOOP.label();
     /** Send routes to an external mailbox: their send delay is estimated from Received headers. */
     private final Map<String, SendEstimateConfig> estimates = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -211,8 +212,9 @@ public final class InFlightProbes implements ArrivalListener {
 
     private void recordDelay(Pending p, Arrival arrival) {
         Duration delay = Duration.between(p.submission.accepted(), arrival.seenAt());
-        metrics.recordDelay(p.route, arrival.path(), p.leg, delay);
         SendEstimateConfig estimate = estimates.get(p.route);
+        // A send route's external mailbox gives an end-to-end delay, a loop's; its send delay is the estimate.
+        metrics.recordDelay(p.route, arrival.path(), estimate != null ? LOOP_LEG : p.leg, delay);
         if (estimate != null) {
             // Every path sees the same message, so one estimate per probe: from the first path that saw it.
             if (p.estimated) {

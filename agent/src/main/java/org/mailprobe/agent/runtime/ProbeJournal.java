@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.journal.Journal;
+import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ProbeToken;
@@ -82,9 +83,13 @@ public final class ProbeJournal {
             r.put("resumed_after_restart", true);
         }
         ArrayNode paths = r.putArray("paths");
+        SendDelayEstimate estimated = null;
         for (Map.Entry<WatchKey, Arrival> e : o.arrivals().entrySet()) {
             ObjectNode p = paths.addObject();
             p.put("path", e.getKey().path().label());
+            if (route != null && !route.watchLeg().equals(o.leg())) {
+                p.put("leg", route.watchLeg());
+            }
             p.put("mailbox", e.getKey().mailbox());
             Arrival a = e.getValue();
             if (a == null) {
@@ -104,9 +109,18 @@ public final class ProbeJournal {
             ReceivedChain chain = ReceivedChain.parse(a.received());
             hops(p.putArray("hops"), chain);
             if (route != null && route.estimate() != null && s.accepted() != null && !r.has("send_estimate")) {
-                estimate(r.putObject("send_estimate"), SendDelayEstimate.from(chain, s.accepted(),
-                        route.estimate()::isProviderHost));
+                SendDelayEstimate.Result estimate = SendDelayEstimate.from(chain, s.accepted(),
+                        route.estimate()::isProviderHost);
+                estimate(r.putObject("send_estimate"), estimate);
+                estimated = estimate.estimate().orElse(null);
             }
+        }
+        if (estimated != null) {
+            // The send leg's figure of this route, on its own path so the report keeps it apart.
+            ObjectNode p = paths.addObject();
+            p.put("path", AgentMetrics.ESTIMATE_PATH);
+            p.put("estimate", true);
+            p.put("delay_ms", estimated.estimatedDelay().toMillis());
         }
         journal.appendOrLog("probe", r);
     }

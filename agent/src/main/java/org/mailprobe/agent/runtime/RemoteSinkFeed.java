@@ -42,6 +42,7 @@ final class RemoteSinkFeed implements AutoCloseable {
     private final ProbeClock clock;
     private final HttpClient http;
     private final Thread thread;
+    private final ClockSamples clockSamples = new ClockSamples();
     private volatile boolean running = true;
     private volatile boolean healthy;
     /**
@@ -110,8 +111,9 @@ final class RemoteSinkFeed implements AutoCloseable {
         Instant sinkNow = Instant.parse(root.path("now").asText());
         Duration roundTrip = Duration.between(sent, back);
         Instant middle = sent.plus(roundTrip.dividedBy(2));
-        // Added to a sink timestamp, gives ours.
-        Duration toOurs = Duration.between(sinkNow, middle);
+        // Added to a sink timestamp, gives ours; error at most half the round trip.
+        ClockSample sample = clockSamples.add(new ClockSample(Duration.between(sinkNow, middle), roundTrip.dividedBy(2)));
+        Duration toOurs = sample.toOurs();
         long last = root.path("last_seq").asLong();
         if (root.path("missed").asBoolean()) {
             logger.warn("Fell behind the remote sink's feed; some deliveries were missed. feed={}", feed);
@@ -119,7 +121,7 @@ final class RemoteSinkFeed implements AutoCloseable {
         for (SinkDelivery d : deliveries(root.path("deliveries"), toOurs)) {
             Map<String, String> more = new LinkedHashMap<>();
             more.put("sink_clock_offset_ms", Long.toString(toOurs.negated().toMillis()));
-            more.put("sink_clock_uncertainty_ms", Long.toString(roundTrip.dividedBy(2).toMillis()));
+            more.put("sink_clock_uncertainty_ms", Long.toString(sample.uncertainty().toMillis()));
             listener.onArrival(SinkArrivals.arrival(d, mailbox, more));
         }
         after = Math.max(after, last);
@@ -146,6 +148,33 @@ final class RemoteSinkFeed implements AutoCloseable {
 
     private static Instant ours(JsonNode o, String field, Duration toOurs) {
         return Instant.parse(o.path(field).asText()).plus(toOurs);
+    }
+
+    /** One measurement of the sink's clock: add {@code toOurs} to a sink time; off by at most {@code uncertainty}. */
+    record ClockSample(Duration toOurs, Duration uncertainty) {}
+
+    /**
+     * The best of the last few measurements: the one with the shortest round trip, as NTP does,
+     * since a slow request (the first, which also connects; one that waited on a busy host) can
+     * put the sink's reading anywhere in it.
+     */
+    static final class ClockSamples {
+        static final int KEPT = 16;
+        private final java.util.ArrayDeque<ClockSample> recent = new java.util.ArrayDeque<>();
+
+        ClockSample add(ClockSample s) {
+            recent.addLast(s);
+            if (recent.size() > KEPT) {
+                recent.removeFirst();
+            }
+            ClockSample best = s;
+            for (ClockSample c : recent) {
+                if (c.uncertainty().compareTo(best.uncertainty()) < 0) {
+                    best = c;
+                }
+            }
+            return best;
+        }
     }
 
     @Override
