@@ -92,7 +92,7 @@ public record RouteConfig(String name, RouteKind kind, AccountConfig from, Serve
         if (kind != RouteKind.RECEIVE) {
             return "submit via " + submitVia.endpoint();
         }
-        return (direct.via() != null ? "deliver to " + direct.via().endpoint()
+        return (direct.via() != null ? "deliver to " + direct.via().endpoint().host() + ":" + direct.via().endpoint().port()
                 : "deliver to the MX of " + recipient.substring(recipient.lastIndexOf('@') + 1))
                 + (direct.requireStartTls() ? " (STARTTLS required)" : " (STARTTLS if offered)");
     }
