@@ -140,6 +140,30 @@ class ProbeSinkTest {
     }
 
     @Test
+    void aProbeSentInBdatChunksIsDelivered() throws Exception {
+        start(settings());
+        byte[] message = probeText(SIGNER, token(5)).getBytes(StandardCharsets.US_ASCII);
+        int half = message.length / 2;
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+            assertTrue(c.command("EHLO relay.test").contains("CHUNKING"));
+            c.command("MAIL FROM:<a@probe.test>");
+            c.command("RCPT TO:<" + RCPT + ">");
+
+            c.write("BDAT " + half + "\r\n" + new String(message, 0, half, StandardCharsets.ISO_8859_1));
+            String first = c.reply();
+            c.write("BDAT " + (message.length - half) + " LAST\r\n"
+                    + new String(message, half, message.length - half, StandardCharsets.ISO_8859_1));
+            String last = c.reply();
+
+            assertTrue(first.startsWith("250"), first);
+            assertTrue(last.startsWith("250"), last);
+        }
+        assertEquals(1, deliveries.size(), "RFC 3030 chunks, as Exchange Online sends them");
+        assertEquals(5, deliveries.get(0).token().sequence());
+    }
+
+    @Test
     void aMessageWithoutTokenIsRefusedAfterDataAndNotDelivered() throws Exception {
         start(settings());
         try (SmtpClient c = new SmtpClient(sink.port())) {
