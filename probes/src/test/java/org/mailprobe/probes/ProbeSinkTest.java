@@ -119,6 +119,24 @@ class ProbeSinkTest {
     }
 
     @Test
+    void aDeliveryIsASinkSightingAtItsMailFromWithItsTimesAsEvidence() throws Exception {
+        start(settings());
+        assertTrue(submit(new ServerEndpoint("localhost", sink.port(), TlsMode.PLAIN), TestProvider.trusted(),
+                token(1)).succeeded());
+
+        SinkDelivery d = deliveries.get(0);
+        Arrival arrival = d.arrival();
+
+        assertEquals(AccessPath.SINK, arrival.path());
+        assertEquals(d.mailFromAt(), arrival.seenAt());
+        assertEquals("sink:" + RCPT, arrival.mailbox());
+        assertEquals(List.of("connected_at", "mail_from_at", "data_completed_at", "peer", "helo", "tls"),
+                List.copyOf(arrival.evidence().keySet()));
+        assertEquals(d.connectedAt().toString(), arrival.evidence().get("connected_at"));
+        assertEquals("none", arrival.evidence().get("tls"));
+    }
+
+    @Test
     void eachMessageOnOneConnectionHasItsOwnMailFromTime() throws Exception {
         start(settings());
         try (SmtpClient c = new SmtpClient(sink.port())) {
