@@ -52,8 +52,9 @@ public final class JndiMxResolver implements MxResolver {
         Hashtable<String, String> env = new Hashtable<>();
         env.put("java.naming.factory.initial", "com.sun.jndi.dns.DnsContextFactory");
         env.put("java.naming.provider.url", providerUrl);
-        // JNDI doubles the timeout at each retry: initial * (2^(retries+1) - 1) in all.
-        long initial = Math.max(100, Math.min(MAX_INITIAL_TIMEOUT_MS, leftMillis / ((1L << (RETRIES + 1)) - 1)));
+        // JNDI makes "retries" rounds over the servers, doubling the timeout each round:
+        // initial * (2^retries - 1) per server in all. The caller's bound covers the rest.
+        long initial = Math.max(100, Math.min(MAX_INITIAL_TIMEOUT_MS, leftMillis / ((1L << RETRIES) - 1)));
         env.put("com.sun.jndi.dns.timeout.initial", Long.toString(initial));
         env.put("com.sun.jndi.dns.timeout.retries", Integer.toString(RETRIES));
         DirContext context = null;

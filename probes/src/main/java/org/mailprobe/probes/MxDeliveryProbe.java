@@ -48,6 +48,7 @@ public final class MxDeliveryProbe {
         List<String> tried = new ArrayList<>();
         SmtpDialogue.Attempt attempt = null;
         for (String host : hosts) {
+            timeline.reopen();
             tried.add(host);
             attempt = dialogue(host).send(from, to, token, signer, timeline, started, deadline);
             Reason reason = attempt.result().reason();

@@ -33,8 +33,8 @@ public final class ProbeSink implements AutoCloseable {
      * is the one a client meets; beyond both, connections wait in the backlog.
      */
     private static final int LIBRARY_SPARE_CONNECTIONS = 10;
-    /** A probe has one recipient; real MTAs batch at most a few per domain. */
-    private static final int MAX_RECIPIENTS = 50;
+    /** The least RFC 5321 section 4.5.3.1.8 lets a server accept; a probe has one. */
+    private static final int MAX_RECIPIENTS = 100;
 
     private final SinkSettings settings;
     private final Context context;

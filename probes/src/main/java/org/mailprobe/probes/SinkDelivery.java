@@ -2,7 +2,9 @@ package org.mailprobe.probes;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,6 +40,23 @@ public record SinkDelivery(ProbeToken token, String peer, String heloName, Insta
 
     public boolean tls() {
         return !tlsProtocol.isEmpty();
+    }
+
+    /**
+     * This delivery as a sighting on the {@link AccessPath#SINK} path: seen at MAIL FROM (the send
+     * delay's end), mailbox {@code sink:RECIPIENT}; the connect time, end of DATA, peer, HELO name
+     * and TLS protocol as evidence, in that order (instants as ISO-8601).
+     */
+    public Arrival arrival() {
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("connected_at", connectedAt.toString());
+        evidence.put("mail_from_at", mailFromAt.toString());
+        evidence.put("data_completed_at", dataCompletedAt.toString());
+        evidence.put("peer", peer);
+        evidence.put("helo", heloName);
+        evidence.put("tls", tls() ? tlsProtocol : "none");
+        return new Arrival(token, AccessPath.SINK, "sink:" + (recipients.isEmpty() ? "" : recipients.get(0)),
+                mailFromAt, null, received, evidence);
     }
 
     /** The send delay of a probe whose submission was accepted at {@code accepted}. */

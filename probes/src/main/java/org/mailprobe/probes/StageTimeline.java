@@ -37,6 +37,14 @@ final class StageTimeline {
         return current;
     }
 
+    /**
+     * Continues the dialogue after {@link #end}: the next attempt of a probe that tries several
+     * servers (MX fallback) marks on the same timeline, so its stages span every server tried.
+     */
+    synchronized void reopen() {
+        end = null;
+    }
+
     synchronized Instant end() {
         if (end == null) {
             end = clock.now();

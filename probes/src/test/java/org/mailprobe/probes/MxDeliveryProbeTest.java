@@ -158,6 +158,8 @@ class MxDeliveryProbeTest {
         assertEquals(List.of("127.0.0.2", "127.0.0.1"), result.tried());
         assertEquals("127.0.0.1", result.exchange());
         assertEquals(1, sinkDeliveries.size());
+        assertFalse(result.accepted().isBefore(sinkDeliveries.get(0).dataCompletedAt()),
+                "accepted is the second exchange's 250, not the first one's failure");
     }
 
     @Test

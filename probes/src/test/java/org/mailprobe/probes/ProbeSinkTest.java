@@ -119,6 +119,24 @@ class ProbeSinkTest {
     }
 
     @Test
+    void aDeliveryIsASinkSightingAtItsMailFromWithItsTimesAsEvidence() throws Exception {
+        start(settings());
+        assertTrue(submit(new ServerEndpoint("localhost", sink.port(), TlsMode.PLAIN), TestProvider.trusted(),
+                token(1)).succeeded());
+
+        SinkDelivery d = deliveries.get(0);
+        Arrival arrival = d.arrival();
+
+        assertEquals(AccessPath.SINK, arrival.path());
+        assertEquals(d.mailFromAt(), arrival.seenAt());
+        assertEquals("sink:" + RCPT, arrival.mailbox());
+        assertEquals(List.of("connected_at", "mail_from_at", "data_completed_at", "peer", "helo", "tls"),
+                List.copyOf(arrival.evidence().keySet()));
+        assertEquals(d.connectedAt().toString(), arrival.evidence().get("connected_at"));
+        assertEquals("none", arrival.evidence().get("tls"));
+    }
+
+    @Test
     void eachMessageOnOneConnectionHasItsOwnMailFromTime() throws Exception {
         start(settings());
         try (SmtpClient c = new SmtpClient(sink.port())) {
@@ -137,6 +155,30 @@ class ProbeSinkTest {
         assertEquals(first.connectedAt(), second.connectedAt());
         assertTrue(second.mailFromAt().isAfter(first.dataCompletedAt().plusMillis(40)),
                 first.dataCompletedAt() + " then " + second.mailFromAt());
+    }
+
+    @Test
+    void aProbeSentInBdatChunksIsDelivered() throws Exception {
+        start(settings());
+        byte[] message = probeText(SIGNER, token(5)).getBytes(StandardCharsets.US_ASCII);
+        int half = message.length / 2;
+        try (SmtpClient c = new SmtpClient(sink.port())) {
+            c.reply();
+            assertTrue(c.command("EHLO relay.test").contains("CHUNKING"));
+            c.command("MAIL FROM:<a@probe.test>");
+            c.command("RCPT TO:<" + RCPT + ">");
+
+            c.write("BDAT " + half + "\r\n" + new String(message, 0, half, StandardCharsets.ISO_8859_1));
+            String first = c.reply();
+            c.write("BDAT " + (message.length - half) + " LAST\r\n"
+                    + new String(message, half, message.length - half, StandardCharsets.ISO_8859_1));
+            String last = c.reply();
+
+            assertTrue(first.startsWith("250"), first);
+            assertTrue(last.startsWith("250"), last);
+        }
+        assertEquals(1, deliveries.size(), "RFC 3030 chunks, as Exchange Online sends them");
+        assertEquals(5, deliveries.get(0).token().sequence());
     }
 
     @Test
