@@ -44,19 +44,19 @@ public record SinkDelivery(ProbeToken token, String peer, String heloName, Insta
 
     /**
      * This delivery as a sighting on the {@link AccessPath#SINK} path: seen at MAIL FROM (the send
-     * delay's end), mailbox {@code sink:RECIPIENT}; the connect time, end of DATA, peer, HELO name
-     * and TLS protocol as evidence, in that order (instants as ISO-8601).
+     * delay's end), reported under {@code mailbox}; the connect time, end of DATA, peer, HELO name
+     * and TLS protocol as evidence, in that order (instants as ISO-8601), then {@code more}.
      */
-    public Arrival arrival() {
+    public Arrival arrival(String mailbox, Map<String, String> more) {
         Map<String, String> evidence = new LinkedHashMap<>();
-        evidence.put("connected_at", connectedAt.toString());
-        evidence.put("mail_from_at", mailFromAt.toString());
-        evidence.put("data_completed_at", dataCompletedAt.toString());
-        evidence.put("peer", peer);
-        evidence.put("helo", heloName);
-        evidence.put("tls", tls() ? tlsProtocol : "none");
-        return new Arrival(token, AccessPath.SINK, "sink:" + (recipients.isEmpty() ? "" : recipients.get(0)),
-                mailFromAt, null, received, evidence);
+        evidence.put("sink_connected_at", connectedAt.toString());
+        evidence.put("sink_mail_from_at", mailFromAt.toString());
+        evidence.put("sink_data_completed_at", dataCompletedAt.toString());
+        evidence.put("sink_peer", peer);
+        evidence.put("sink_helo", heloName);
+        evidence.put("sink_tls", tls() ? tlsProtocol : "none");
+        evidence.putAll(more);
+        return new Arrival(token, AccessPath.SINK, mailbox, mailFromAt, null, received, evidence);
     }
 
     /** The send delay of a probe whose submission was accepted at {@code accepted}. */

@@ -125,15 +125,15 @@ class ProbeSinkTest {
                 token(1)).succeeded());
 
         SinkDelivery d = deliveries.get(0);
-        Arrival arrival = d.arrival();
+        Arrival arrival = d.arrival("sink@test", java.util.Map.of("extra", "1"));
 
         assertEquals(AccessPath.SINK, arrival.path());
         assertEquals(d.mailFromAt(), arrival.seenAt());
-        assertEquals("sink:" + RCPT, arrival.mailbox());
-        assertEquals(List.of("connected_at", "mail_from_at", "data_completed_at", "peer", "helo", "tls"),
-                List.copyOf(arrival.evidence().keySet()));
-        assertEquals(d.connectedAt().toString(), arrival.evidence().get("connected_at"));
-        assertEquals("none", arrival.evidence().get("tls"));
+        assertEquals("sink@test", arrival.mailbox());
+        assertEquals(List.of("sink_connected_at", "sink_mail_from_at", "sink_data_completed_at", "sink_peer",
+                "sink_helo", "sink_tls", "extra"), List.copyOf(arrival.evidence().keySet()));
+        assertEquals(d.connectedAt().toString(), arrival.evidence().get("sink_connected_at"));
+        assertEquals("none", arrival.evidence().get("sink_tls"));
     }
 
     @Test

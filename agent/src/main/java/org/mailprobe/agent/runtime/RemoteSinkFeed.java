@@ -122,7 +122,7 @@ final class RemoteSinkFeed implements AutoCloseable {
             Map<String, String> more = new LinkedHashMap<>();
             more.put("sink_clock_offset_ms", Long.toString(toOurs.negated().toMillis()));
             more.put("sink_clock_uncertainty_ms", Long.toString(sample.uncertainty().toMillis()));
-            listener.onArrival(SinkArrivals.arrival(d, mailbox, more));
+            listener.onArrival(d.arrival(mailbox, more));
         }
         after = Math.max(after, last);
     }

@@ -1,10 +1,7 @@
 package org.mailprobe.agent.runtime;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mailprobe.agent.metrics.AgentMetrics;
-import org.mailprobe.probes.AccessPath;
-import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.SinkDelivery;
 import org.mailprobe.probes.SinkListener;
@@ -42,7 +39,7 @@ final class SinkArrivals implements SinkListener {
             feed.append(d);
         }
         logger.debug("Sink received a probe. probe={} peer={} tls={}", d.token().key(), d.peer(), d.tlsProtocol());
-        listener.onArrival(arrival(d, mailbox, Map.of()));
+        listener.onArrival(d.arrival(mailbox, Map.of()));
     }
 
     @Override
@@ -51,18 +48,5 @@ final class SinkArrivals implements SinkListener {
             metrics.recordSinkRefusal(reason.label());
         }
         logger.info("Sink refused a delivery; nothing was stored. reason={} peer={}", reason.label(), peer);
-    }
-
-    /** The arrival a sink delivery stands for, with the sink's own timestamps as evidence. */
-    static Arrival arrival(SinkDelivery d, String mailbox, Map<String, String> more) {
-        Map<String, String> evidence = new LinkedHashMap<>();
-        evidence.put("sink_connected_at", d.connectedAt().toString());
-        evidence.put("sink_mail_from_at", d.mailFromAt().toString());
-        evidence.put("sink_data_completed_at", d.dataCompletedAt().toString());
-        evidence.put("sink_peer", d.peer());
-        evidence.put("sink_helo", d.heloName());
-        evidence.put("sink_tls", d.tls() ? d.tlsProtocol() : "none");
-        evidence.putAll(more);
-        return new Arrival(d.token(), AccessPath.SINK, mailbox, d.mailFromAt(), null, d.received(), evidence);
     }
 }
