@@ -29,6 +29,9 @@ final class MailDate {
     /** No real date-time with its comments is longer; anything beyond is not read. */
     static final int MAX_CHARS = 256;
 
+    /** RFC 5322 section 3.3: "year" is four or more digits, 1900 or later; we read at most four. */
+    private static final int MIN_YEAR = 1900;
+
     private static final String[] MONTHS =
             {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
     private static final String[] FULL_MONTHS = {"january", "february", "march", "april", "may", "june",
@@ -64,7 +67,8 @@ final class MailDate {
             return null;
         }
         try {
-            return OffsetDateTime.parse(plain, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            OffsetDateTime strict = OffsetDateTime.parse(plain, DateTimeFormatter.RFC_1123_DATE_TIME);
+            return strict.getYear() < MIN_YEAR ? tolerant(plain) : strict.toInstant();
         } catch (DateTimeException strictFormatRefused) {
             return tolerant(plain);
         }
@@ -196,7 +200,7 @@ final class MailDate {
         if (parts.length < 2 || parts.length > 3) {
             return null;
         }
-        String secondsText = parts.length == 3 ? parts[2] : "0";
+        String secondsText = parts.length == 3 ? parts[2] : "00";
         int dot = secondsText.indexOf('.');
         String fraction = dot >= 0 ? secondsText.substring(dot + 1) : "";
         String whole = dot >= 0 ? secondsText.substring(0, dot) : secondsText;
@@ -209,7 +213,7 @@ final class MailDate {
         // RFC 5322 section 3.3 allows 60 for a leap second; java.time does not.
         second = Math.min(second, 59);
         int nanos = fraction.isEmpty() ? 0 : Integer.parseInt((fraction + "00000000").substring(0, 9));
-        if (year < 1900 || year > 9999) {
+        if (year < MIN_YEAR || year > 9999) {
             return null;
         }
         try {
