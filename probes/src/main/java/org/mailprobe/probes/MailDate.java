@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,10 @@ final class MailDate {
 
     /** RFC 5322 section 3.3: "year" is four or more digits, 1900 or later; we read at most four. */
     private static final int MIN_YEAR = 1900;
+
+    /** Refuses 24:00 and 31 Feb, which the default (smart) resolver would quietly move. */
+    private static final DateTimeFormatter STRICT =
+            DateTimeFormatter.RFC_1123_DATE_TIME.withResolverStyle(ResolverStyle.STRICT);
 
     private static final String[] MONTHS =
             {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
@@ -67,7 +72,7 @@ final class MailDate {
             return null;
         }
         try {
-            OffsetDateTime strict = OffsetDateTime.parse(plain, DateTimeFormatter.RFC_1123_DATE_TIME);
+            OffsetDateTime strict = OffsetDateTime.parse(plain, STRICT);
             return strict.getYear() < MIN_YEAR ? tolerant(plain) : strict.toInstant();
         } catch (DateTimeException strictFormatRefused) {
             return tolerant(plain);
