@@ -18,13 +18,13 @@ import java.util.stream.Stream;
  * message's header block as a mail store holds it) beside its {@code NAME.expected} (the hops,
  * oldest first). {@code SOURCES.md} there says where each sample comes from.
  */
-final class ReceivedCorpus {
+public final class ReceivedCorpus {
     static final String DIR = "/received/";
 
     private ReceivedCorpus() {}
 
     /** The sample names (without {@code .txt}), sorted. */
-    static List<String> names() {
+    public static List<String> names() {
         URL dir = ReceivedCorpus.class.getResource(DIR);
         if (dir == null) {
             throw new IllegalStateException("corpus directory missing from the test classpath");
@@ -37,7 +37,7 @@ final class ReceivedCorpus {
         }
     }
 
-    static String text(String file) {
+    public static String text(String file) {
         try (InputStream in = ReceivedCorpus.class.getResourceAsStream(DIR + file)) {
             if (in == null) {
                 throw new IllegalStateException("no corpus file " + file);
@@ -53,7 +53,7 @@ final class ReceivedCorpus {
      * (continuation lines joined with CRLF): what {@code Part.getHeader("Received")} gives. Other
      * fields are skipped; an empty line ends the header block.
      */
-    static List<String> receivedValues(String headerBlock) {
+    public static List<String> receivedValues(String headerBlock) {
         List<String> values = new ArrayList<>();
         StringBuilder current = null;
         for (String line : headerBlock.split("\n", -1)) {
