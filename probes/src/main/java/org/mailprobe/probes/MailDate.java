@@ -114,7 +114,6 @@ final class MailDate {
             return null;
         }
         int month = -1;
-        int monthAt = -1;
         String time = null;
         Integer offsetMinutes = null;
         List<Integer> numbersBeforeMonth = new ArrayList<>();
@@ -136,14 +135,13 @@ final class MailDate {
                 (month < 0 ? numbersBeforeMonth : numbersAfterMonth).add(Integer.parseInt(w));
             } else if (month < 0 && monthIndex(w) >= 0) {
                 month = monthIndex(w) + 1;
-                monthAt = i;
             } else if (offsetMinutes == null && zoneMinutes(w) != null) {
                 offsetMinutes = zoneMinutes(w);
             } else if (!isDayName(w) || i > 1) {
                 return null;
             }
         }
-        if (month < 0 || time == null || offsetMinutes == null || monthAt < 0) {
+        if (month < 0 || time == null || offsetMinutes == null) {
             return null;
         }
         // RFC 5322: "1 Jan 2024"; Date#toString and some others: "Jan 1 ... 2024".
