@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,5 +59,34 @@ class ReceivedHostileInputTest {
         ReceivedHop hop = ReceivedHop.parse(value);
         assertEquals("a.example", hop.from());
         assertEquals(Instant.parse("2024-01-01T10:00:00Z"), hop.timestamp());
+    }
+
+    /**
+     * Random mutations of the corpus (fixed seed, so a failure repeats): characters from the
+     * grammar's delimiters and keywords inserted, deleted and replaced.
+     */
+    @Test
+    void randomMutationsOfTheCorpusNeverThrow() {
+        String alphabet = "()[];:\\<>\" \t\r\n\u0000\u00e9+-.,@=0123456789abfromybywithidforviaMonJanGMT";
+        List<String> seeds = ReceivedCorpus.names().stream()
+                .flatMap(n -> ReceivedCorpus.receivedValues(ReceivedCorpus.text(n + ".txt")).stream()).toList();
+        Random random = new Random(4);
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            for (int i = 0; i < 20_000; i++) {
+                StringBuilder b = new StringBuilder(seeds.get(random.nextInt(seeds.size())));
+                for (int m = random.nextInt(20); m > 0 && b.length() > 0; m--) {
+                    int at = random.nextInt(b.length());
+                    char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                    switch (random.nextInt(3)) {
+                        case 0 -> b.insert(at, c);
+                        case 1 -> b.deleteCharAt(at);
+                        default -> b.setCharAt(at, c);
+                    }
+                }
+                ReceivedChain chain = ReceivedChain.parse(List.of(b.toString(), b.reverse().toString()));
+                SendDelayEstimate.from(chain, Instant.EPOCH, by -> by.contains("a"));
+                chain.hopDelays();
+            }
+        });
     }
 }
