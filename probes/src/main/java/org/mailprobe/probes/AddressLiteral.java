@@ -23,7 +23,8 @@ final class AddressLiteral {
             if (close < 0) {
                 break;
             }
-            String literal = open > 0 && comment.charAt(open - 1) == '=' ? null : ip(comment.substring(open + 1, close));
+            boolean keyValue = open > 0 && comment.charAt(open - 1) == '=';
+            String literal = keyValue ? null : ip(comment.substring(open + 1, close));
             if (literal != null) {
                 return literal;
             }
