@@ -181,6 +181,11 @@ final class MailDate {
      */
     private static Integer zoneMinutes(String w) {
         String upper = w.toUpperCase(Locale.ROOT);
+        if (upper.length() > 4 && (upper.startsWith("GMT") || upper.startsWith("UTC"))
+                && (upper.charAt(3) == '+' || upper.charAt(3) == '-')) {
+            // Date#toString() in a zone without an abbreviation: "GMT+05:30".
+            return numericOffset(upper.substring(3));
+        }
         if (upper.length() == 1 && upper.charAt(0) >= 'A' && upper.charAt(0) <= 'Z' && upper.charAt(0) != 'J') {
             return 0;
         }
