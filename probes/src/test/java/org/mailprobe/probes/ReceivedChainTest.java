@@ -121,4 +121,12 @@ class ReceivedChainTest {
         assertEquals(1, chain.hops().size());
         assertEquals(List.of("Received header 1 (counted from the top) is null and was skipped"), chain.notes());
     }
+
+    @Test
+    void quotedLocalPartWithSpacesAndParenthesesStaysOneAddress() {
+        ReceivedHop hop = ReceivedHop.parse(
+                "from a by b with ESMTP id 1 for <\"john (x) smith\"@example.org>; Mon, 1 Jan 2024 10:00:00 +0000");
+        assertEquals("\"john (x) smith\"@example.org", hop.forAddress());
+        assertEquals(Instant.parse("2024-01-01T10:00:00Z"), hop.timestamp());
+    }
 }
