@@ -145,4 +145,18 @@ class SendDelayEstimateTest {
         SendDelayEstimate.Result result = SendDelayEstimate.from(ReceivedChain.parse(List.of()), ACCEPTED, PROVIDER);
         assertEquals("no Received hop of 0 was written by the provider", result.reason());
     }
+
+    /** Real stamps: the testbed's Postfix as the provider (held 1.5 s), its Dovecot as the destination. */
+    @Test
+    void capturedTestbedChainEstimatesTheHoldToTheSecond() {
+        ReceivedChain chain = ReceivedChain.parse(
+                ReceivedCorpus.receivedValues(ReceivedCorpus.text("testbed-hold.txt")));
+        Instant accepted = Instant.parse("2026-11-25T15:46:03.650Z");
+        SendDelayEstimate estimate =
+                SendDelayEstimate.from(chain, accepted, "mx.mailprobe.test"::equals).estimate().orElseThrow();
+        assertEquals(Duration.ofSeconds(1), estimate.estimatedDelay(), "1.5 s held, stamps truncated to the second");
+        assertEquals(Duration.ofMillis(-650), estimate.providerSkew(), "a truncated stamp reads early");
+        assertEquals(2, estimate.handoffHop());
+        assertTrue(estimate.handoffByDestination());
+    }
 }
