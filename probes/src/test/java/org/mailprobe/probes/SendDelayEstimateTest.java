@@ -151,7 +151,7 @@ class SendDelayEstimateTest {
     void capturedTestbedChainEstimatesTheHoldToTheSecond() {
         ReceivedChain chain = ReceivedChain.parse(
                 ReceivedCorpus.receivedValues(ReceivedCorpus.text("testbed-hold.txt")));
-        Instant accepted = Instant.parse("2026-11-25T15:46:03.650Z");
+        Instant accepted = Instant.parse("2026-11-25T15:46:03.650Z"); // illustrative: the capture kept no agent time
         SendDelayEstimate estimate =
                 SendDelayEstimate.from(chain, accepted, "mx.mailprobe.test"::equals).estimate().orElseThrow();
         assertEquals(Duration.ofSeconds(1), estimate.estimatedDelay(), "1.5 s held, stamps truncated to the second");
