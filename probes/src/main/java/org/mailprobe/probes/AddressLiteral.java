@@ -10,17 +10,25 @@ package org.mailprobe.probes;
 final class AddressLiteral {
     private AddressLiteral() {}
 
-    /** The address in a TCP-info comment: its first bracketed literal, else a leading bare address. */
+    /**
+     * The address in a TCP-info comment: its first bracketed literal that is not a {@code key=}
+     * value (Exim's {@code helo=[192.168.1.20]} is what the client claimed, not where it came
+     * from), else a leading bare address (Exchange). Linear: once a {@code [} has no {@code ]}
+     * after it, no later one can.
+     */
     static String inComment(String comment) {
         int open = comment.indexOf('[');
-        if (open >= 0) {
+        while (open >= 0) {
             int close = comment.indexOf(']', open);
-            if (close > open) {
-                String literal = ip(comment.substring(open + 1, close));
-                if (literal != null) {
-                    return literal;
-                }
+            if (close < 0) {
+                break;
             }
+            boolean keyValue = open > 0 && comment.charAt(open - 1) == '=';
+            String literal = keyValue ? null : ip(comment.substring(open + 1, close));
+            if (literal != null) {
+                return literal;
+            }
+            open = comment.indexOf('[', close);
         }
         String trimmed = comment.strip();
         int end = 0;

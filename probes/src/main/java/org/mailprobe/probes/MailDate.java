@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,13 @@ import java.util.Map;
 final class MailDate {
     /** No real date-time with its comments is longer; anything beyond is not read. */
     static final int MAX_CHARS = 256;
+
+    /** RFC 5322 section 3.3: "year" is four or more digits, 1900 or later; we read at most four. */
+    private static final int MIN_YEAR = 1900;
+
+    /** Refuses 24:00 and 31 Feb, which the default (smart) resolver would quietly move. */
+    private static final DateTimeFormatter STRICT =
+            DateTimeFormatter.RFC_1123_DATE_TIME.withResolverStyle(ResolverStyle.STRICT);
 
     private static final String[] MONTHS =
             {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
@@ -64,7 +72,8 @@ final class MailDate {
             return null;
         }
         try {
-            return OffsetDateTime.parse(plain, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            OffsetDateTime strict = OffsetDateTime.parse(plain, STRICT);
+            return strict.getYear() < MIN_YEAR ? tolerant(plain) : strict.toInstant();
         } catch (DateTimeException strictFormatRefused) {
             return tolerant(plain);
         }
@@ -105,7 +114,6 @@ final class MailDate {
             return null;
         }
         int month = -1;
-        int monthAt = -1;
         String time = null;
         Integer offsetMinutes = null;
         List<Integer> numbersBeforeMonth = new ArrayList<>();
@@ -127,14 +135,13 @@ final class MailDate {
                 (month < 0 ? numbersBeforeMonth : numbersAfterMonth).add(Integer.parseInt(w));
             } else if (month < 0 && monthIndex(w) >= 0) {
                 month = monthIndex(w) + 1;
-                monthAt = i;
             } else if (offsetMinutes == null && zoneMinutes(w) != null) {
                 offsetMinutes = zoneMinutes(w);
             } else if (!isDayName(w) || i > 1) {
                 return null;
             }
         }
-        if (month < 0 || time == null || offsetMinutes == null || monthAt < 0) {
+        if (month < 0 || time == null || offsetMinutes == null) {
             return null;
         }
         // RFC 5322: "1 Jan 2024"; Date#toString and some others: "Jan 1 ... 2024".
@@ -174,6 +181,11 @@ final class MailDate {
      */
     private static Integer zoneMinutes(String w) {
         String upper = w.toUpperCase(Locale.ROOT);
+        if (upper.length() > 4 && (upper.startsWith("GMT") || upper.startsWith("UTC"))
+                && (upper.charAt(3) == '+' || upper.charAt(3) == '-')) {
+            // Date#toString() in a zone without an abbreviation: "GMT+05:30".
+            return numericOffset(upper.substring(3));
+        }
         if (upper.length() == 1 && upper.charAt(0) >= 'A' && upper.charAt(0) <= 'Z' && upper.charAt(0) != 'J') {
             return 0;
         }
@@ -196,7 +208,7 @@ final class MailDate {
         if (parts.length < 2 || parts.length > 3) {
             return null;
         }
-        String secondsText = parts.length == 3 ? parts[2] : "0";
+        String secondsText = parts.length == 3 ? parts[2] : "00";
         int dot = secondsText.indexOf('.');
         String fraction = dot >= 0 ? secondsText.substring(dot + 1) : "";
         String whole = dot >= 0 ? secondsText.substring(0, dot) : secondsText;
@@ -209,7 +221,7 @@ final class MailDate {
         // RFC 5322 section 3.3 allows 60 for a leap second; java.time does not.
         second = Math.min(second, 59);
         int nanos = fraction.isEmpty() ? 0 : Integer.parseInt((fraction + "00000000").substring(0, 9));
-        if (year < 1900 || year > 9999) {
+        if (year < MIN_YEAR || year > 9999) {
             return null;
         }
         try {

@@ -19,7 +19,8 @@ import java.time.Instant;
  * @param id the {@code id} clause: the writer's queue or message id
  * @param forAddress the {@code for} clause's address, without angle brackets
  * @param timestamp the date after the header's last {@code ;}, or null when it is missing or
- *     names no instant (see {@link MailDate})
+ *     names no instant: no zone, an ambiguous zone name, an impossible date, a year outside
+ *     1900-9999 (RFC 5322 section 3.3 and the obsolete forms of section 4.3 are read)
  * @param raw the header's text, unfolded, control characters replaced by U+FFFD, at most
  *     {@link #MAX_HEADER_CHARS} characters
  */

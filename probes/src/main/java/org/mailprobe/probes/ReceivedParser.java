@@ -1,8 +1,8 @@
 package org.mailprobe.probes;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads one Received header into a {@link ReceivedHop}, tolerating what real servers write.
@@ -20,6 +20,7 @@ import java.util.Locale;
  */
 final class ReceivedParser {
     private static final char REPLACEMENT = '\uFFFD';
+    private static final Set<String> KEYWORDS = Set.of("from", "by", "via", "with", "id", "for");
 
     private ReceivedParser() {}
 
@@ -187,7 +188,7 @@ final class ReceivedParser {
                 return null;
             }
             String lower = word.toLowerCase(Locale.ROOT);
-            return List.of("from", "by", "via", "with", "id", "for").contains(lower) ? lower : null;
+            return KEYWORDS.contains(lower) ? lower : null;
         }
     }
 }

@@ -27,6 +27,11 @@ import java.util.function.Predicate;
  *       the difference is good to about one second either way.</li>
  * </ul>
  *
+ * <p>Issue 4 words the estimate as "the provider's last hop's stamp minus submission accepted".
+ * That subtracts a server stamp from an agent instant, so the agent-provider skew would enter the
+ * figure whole; here it is measured between two server stamps instead and the skew is kept beside
+ * it. The issue's figure is still at hand: {@code handoffStamp - submissionAccepted}.
+ *
  * @param providerFirstStamp the provider's first readable stamp (normally its submission hop)
  * @param handoffStamp the destination's stamp, or the provider's last one (see
  *     {@link #handoffByDestination()})
@@ -61,12 +66,12 @@ public record SendDelayEstimate(Instant providerFirstStamp, Instant handoffStamp
     /**
      * Estimates the send delay from a probe's Received chain.
      *
-     * @param chain the arrived probe's chain
+     * @param chain the arrived probe's chain, not null
      * @param submissionAccepted when the provider accepted the submission, on the agent's clock
      *     (250 after DATA); null gives no {@link #providerSkew()}
      * @param isProviderHost whether a hop's {@code by} host is the provider's (e.g. a domain suffix
      *     test); it must recognise every name the provider stamps with, internal ones too, or an
-     *     internal hop is taken for the destination
+     *     internal hop is taken for the destination; it is called only with non-null names
      */
     public static Result from(ReceivedChain chain, Instant submissionAccepted, Predicate<String> isProviderHost) {
         List<ReceivedHop> hops = chain.hops();

@@ -10,7 +10,8 @@ import java.util.List;
  *
  * <p>Comments nest and may hold quoted pairs (RFC 5322 section 3.2.2). A comment left open runs
  * to the end of the text (what a reader of the header would assume); a stray {@code )} outside
- * any comment is a separator. Words end at whitespace, a parenthesis or a {@code ;}.
+ * any comment is a separator. Words end at whitespace, a parenthesis or a {@code ;} outside a
+ * quoted string ({@code for <"john smith"@example.org>}, RFC 5321 section 4.1.2).
  */
 final class TraceTokens {
     /** A word ({@code comment == false}) or a comment's inner text, nested parentheses kept. */
@@ -33,7 +34,7 @@ final class TraceTokens {
             } else {
                 int start = i;
                 while (i < n && !isWordEnd(text.charAt(i))) {
-                    i++;
+                    i = text.charAt(i) == '"' ? quoteEnd(text, i) : i + 1;
                 }
                 tokens.add(new Token(false, text.substring(start, i)));
             }
@@ -58,6 +59,19 @@ final class TraceTokens {
             }
         }
         return -1;
+    }
+
+    /** Index just after the quoted string opened at {@code open}, or the text's length if it never closes. */
+    private static int quoteEnd(String text, int open) {
+        for (int i = open + 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i + 1;
+            }
+        }
+        return text.length();
     }
 
     private static boolean isWordEnd(char c) {
