@@ -84,14 +84,8 @@ class ProbeSinkTest {
         return probe.submit("agent@probe.test", RCPT, token, Instant.now().plusSeconds(20));
     }
 
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant until = Instant.now().plusSeconds(20);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("not within 20 s: " + what);
-            }
-            Thread.sleep(10);
-        }
+    static void await(BooleanSupplier condition, String what) throws Exception {
+        Watching.await(what, Duration.ofSeconds(20), condition::getAsBoolean);
     }
 
     @Test

@@ -74,14 +74,8 @@ class SendLegTest {
         return new ProbeToken("test-agent", "send-1", seq, ProbeClock.system().now().truncatedTo(ChronoUnit.MILLIS));
     }
 
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant until = Instant.now().plusSeconds(20);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("not within 20 s: " + what);
-            }
-            Thread.sleep(10);
-        }
+    static void await(BooleanSupplier condition, String what) throws Exception {
+        Watching.await(what, Duration.ofSeconds(20), condition::getAsBoolean);
     }
 
     @Test
