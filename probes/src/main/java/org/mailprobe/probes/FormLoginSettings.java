@@ -74,28 +74,24 @@ public record FormLoginSettings(String loginUrl, String loginAction, String user
         }
         Set<String> known = new LinkedHashSet<>(BUILT_IN);
         captures.forEach(c -> known.add(c.name()));
-        for (String t : templates()) {
+        List<String> templates = new java.util.ArrayList<>(List.of(loginUrl, searchUrl));
+        java.util.stream.Stream.of(loginAction, logoutUrl).filter(Objects::nonNull).forEach(templates::add);
+        templates.addAll(searchHeaders.values());
+        for (String t : templates) {
             for (String name : placeholders(t)) {
-                if (!known.contains(name) && !(name.equals("id") && t.equals(messageUrl))) {
-                    throw new IllegalArgumentException("unknown placeholder {" + name + "}");
+                if (!known.contains(name)) {
+                    throw new IllegalArgumentException("unknown placeholder {" + name + "} in " + t);
                 }
             }
         }
-    }
-
-    private List<String> templates() {
-        List<String> all = new java.util.ArrayList<>(List.of(loginUrl, searchUrl));
-        if (loginAction != null) {
-            all.add(loginAction);
-        }
         if (messageUrl != null) {
-            all.add(messageUrl);
+            known.add("id");
+            for (String name : placeholders(messageUrl)) {
+                if (!known.contains(name)) {
+                    throw new IllegalArgumentException("unknown placeholder {" + name + "} in " + messageUrl);
+                }
+            }
         }
-        if (logoutUrl != null) {
-            all.add(logoutUrl);
-        }
-        all.addAll(searchHeaders.values());
-        return all;
     }
 
     /** The placeholder names in {@code template}, in order. */
