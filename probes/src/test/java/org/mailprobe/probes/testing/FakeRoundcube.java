@@ -99,6 +99,18 @@ public final class FakeRoundcube implements AutoCloseable {
         return URI.create(scheme + "://localhost:" + server.getAddress().getPort() + PATH);
     }
 
+    private volatile java.util.function.Supplier<Map<Long, String>> mirror;
+
+    /** Shows {@code source}'s messages (uid to raw message) instead of those delivered here, as Roundcube shows its IMAP server's. */
+    public void mirror(java.util.function.Supplier<Map<Long, String>> source) {
+        this.mirror = source;
+    }
+
+    private synchronized Map<Long, String> messages() {
+        java.util.function.Supplier<Map<Long, String>> m = mirror;
+        return m != null ? new java.util.LinkedHashMap<>(m.get()) : new java.util.LinkedHashMap<>(messages);
+    }
+
     /** Delivers a message; returns its UID. */
     public synchronized long deliver(String raw) {
         long uid = nextUid++;
@@ -148,10 +160,7 @@ public final class FakeRoundcube implements AutoCloseable {
                 search(x, session, q);
             } else if (action.equals("viewsource")) {
                 sources.incrementAndGet();
-                String raw;
-                synchronized (this) {
-                    raw = messages.get(Long.parseLong(q.getOrDefault("_uid", "0")));
-                }
+                String raw = messages().get(Long.parseLong(q.getOrDefault("_uid", "0")));
                 send(x, 200, "text/plain; charset=UTF-8", raw == null ? "" : raw);
             } else {
                 send(x, 404, "text/plain", "no such action");
@@ -183,13 +192,11 @@ public final class FakeRoundcube implements AutoCloseable {
         }
         String wanted = q.getOrDefault("_q", "");
         StringBuilder exec = new StringBuilder("this.set_pagetitle(\\\"Roundcube Webmail :: Inbox\\\");\\n");
-        List<Long> uids;
-        synchronized (this) {
-            uids = new ArrayList<>(messages.keySet());
-        }
+        Map<Long, String> all = messages();
+        List<Long> uids = new ArrayList<>(all.keySet());
         java.util.Collections.reverse(uids); // newest first
         for (long uid : uids) {
-            String subject = subject(messages.get(uid));
+            String subject = subject(all.get(uid));
             if (subject.contains(wanted)) {
                 exec.append("this.add_message_row(").append(uid).append(",{\\\"subject\\\":\\\"")
                         .append(subject.replace("\"", "\\\\\\\"")).append("\\\",\\\"fromto\\\":\\\"agent\\\"},")
