@@ -145,6 +145,24 @@ abstract class WatcherLoop implements ArrivalWatcher {
                 && arrival.token().agentId().equals(settings.ownAgentId());
     }
 
+    /** True if a probe the listener did not let us delete when reported is to be kept and asked about again. */
+    final boolean deferrable(ProbeToken token) {
+        return settings.deleteAfterMeasure() && token.agentId().equals(settings.ownAgentId());
+    }
+
+    /** The listener's {@link ArrivalListener#mayDeleteNow}; false if it throws. */
+    final boolean mayDeleteNow(ProbeToken token) {
+        try {
+            return deferrable(token) && listener.mayDeleteNow(token);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable e) {
+            logger.warn("The arrival listener threw; the probe is left in place. mailbox={} probe={}",
+                    mailbox(), token.key(), e);
+            return false;
+        }
+    }
+
     private void run() {
         logger.info("Arrival watcher started. path={} mailbox={}", path().label(), mailbox());
         while (!isClosing()) {

@@ -52,7 +52,6 @@ public final class WebmailArrivalWatcher extends WatcherLoop {
     void watch() throws Exception {
         long started = System.nanoTime();
         new Poll().run();
-        connectedWell();
         pause(webmail.pollInterval().minus(Duration.ofNanos(System.nanoTime() - started)));
     }
 
@@ -88,6 +87,7 @@ public final class WebmailArrivalWatcher extends WatcherLoop {
                 login();
             }
             WebmailDriver.Listing listing = inSession(() -> driver.find(deadline()));
+            connectedWell(); // logged in and searched: healthy, even while the first look at old mail goes on
             Set<String> present = new HashSet<>();
             for (WebmailDriver.Listed listed : listing.messages()) {
                 present.add(listed.id());

@@ -68,6 +68,10 @@ class AgentWebmailTest {
         return all;
     }
 
+    private long probesInInbox() {
+        return inbox().values().stream().filter(raw -> raw.contains("X-Mailprobe-Token:")).count();
+    }
+
     private AgentConfig config() {
         ServerConfig smtp = new ServerConfig("smtp", Protocol.SMTP, provider.smtp(), TestProvider.trusted(),
                 TestProvider.FAST);
@@ -96,7 +100,8 @@ class AgentWebmailTest {
         String metrics = "http://" + agent.web().hostPort() + "/metrics";
 
         String page = Scrapes.until(metrics, Duration.ofSeconds(60), p ->
-                Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "path=\"webmail\"") >= 2);
+                Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "path=\"webmail\"") >= 2
+                        && Scrapes.value(p, "mailprobe_watcher_up", "path=\"webmail\"") == 1.0);
 
         assertTrue(Scrapes.value(page, "mailprobe_delivery_delay_seconds_count", "path=\"webmail\"", "leg=\"loop\"",
                 "route=\"loop-test\"") >= 2, page);
@@ -105,5 +110,24 @@ class AgentWebmailTest {
         assertTrue(Scrapes.value(page, "mailprobe_probes_total", "result=\"success\"") >= 2, page);
         assertFalse(page.contains(TestProvider.PASSWORD), "the password leaked into the metrics");
         assertFalse(page.contains("roundcube_sess"), "a cookie leaked into the metrics");
+    }
+
+    @Test
+    void probesSeenLastOnWebmailAreDeletedByTheImapWatcher() throws Exception {
+        agent = new Agent(config(), new InetSocketAddress("127.0.0.1", 0), outcome -> { });
+        agent.start();
+        String metrics = "http://" + agent.web().hostPort() + "/metrics";
+        Scrapes.until(metrics, Duration.ofSeconds(60), p ->
+                Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") >= 6);
+
+        // Webmail (read-only) sees each probe after IMAP, whose watcher keeps it until it is finished
+        // and then deletes it; only the one or two probes in flight may be in the inbox.
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long left = probesInInbox();
+        while (left > 2 && System.nanoTime() < end) {
+            Thread.sleep(50);
+            left = probesInInbox();
+        }
+        assertTrue(left <= 2, left + " probes left in the inbox after 6 were measured");
     }
 }
