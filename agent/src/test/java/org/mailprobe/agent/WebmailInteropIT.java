@@ -10,17 +10,39 @@ import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailprobe.agent.runtime.Scrapes;
+import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.Account;
+import org.mailprobe.probes.Arrival;
+import org.mailprobe.probes.ArrivalListener;
+import org.mailprobe.probes.ProbeClock;
+import org.mailprobe.probes.ProbeToken;
+import org.mailprobe.probes.Reason;
+import org.mailprobe.probes.Secret;
+import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.SubmissionProbe;
+import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.SubmissionSettings;
+import org.mailprobe.probes.Timeouts;
+import org.mailprobe.probes.TlsMode;
+import org.mailprobe.probes.TlsPolicy;
+import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.WebmailArrivalWatcher;
+import org.mailprobe.probes.WebmailSettings;
 import org.mailprobe.probes.testing.TestbedEnv;
 
 /**
@@ -32,6 +54,9 @@ import org.mailprobe.probes.testing.TestbedEnv;
  */
 @Timeout(240)
 class WebmailInteropIT {
+    static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    static final TokenSigner SIGNER = new TokenSigner("interop-key-interop-key-0123456789".getBytes(
+            StandardCharsets.US_ASCII));
     static TestbedEnv env;
 
     @TempDir
@@ -132,18 +157,111 @@ class WebmailInteropIT {
         assertEquals(0, unreadProbesMarkedSeen(), "Roundcube marked a probe read: the webmail path must only read");
     }
 
-    /** Probes still in the mailbox that carry \Seen; read over IMAP with the test CA. */
-    private int unreadProbesMarkedSeen() throws Exception {
+    @Test
+    void roundcubeShowsAProbeWithItsTimingsAndLeavesItUnread() throws Exception {
+        // USER2's mailbox: the agent of the other test does not delete there.
+        String user = env.get("USER2");
+        Account account = new Account(user, Secret.of(env.get("USER2_PASSWORD")));
+        TlsPolicy tls = TlsPolicy.trusting(Path.of(env.get("CA_FILE")));
+        ProbeToken token = new ProbeToken("interop-direct", "webmail", System.currentTimeMillis(),
+                ProbeClock.system().now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        List<Arrival> arrivals = new CopyOnWriteArrayList<>();
+        WebmailArrivalWatcher watcher = new WebmailArrivalWatcher(new WebmailSettings(
+                URI.create(env.get("ROUNDCUBE_URL")), WebmailSettings.Driver.ROUNDCUBE, null, account, tls, TIMEOUTS,
+                "INBOX", Duration.ofMillis(500), "interop.test", "interop-direct"), SIGNER, a -> {
+                    arrivals.add(a);
+                    return true;
+                });
+        try {
+            watcher.start();
+            SubmissionResult sent = new SubmissionProbe(new SubmissionSettings(new ServerEndpoint(
+                    env.get("TLS_HOSTNAME"), env.port("SUBMISSION_PORT"), TlsMode.STARTTLS), account, tls, TIMEOUTS,
+                    "interop.test"), SIGNER).submit(user, user, token, Instant.now().plusSeconds(30));
+            assertTrue(sent.succeeded(), sent.reason().label());
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (arrivals.stream().noneMatch(a -> a.token().equals(token)) && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            Arrival arrival = arrivals.stream().filter(a -> a.token().equals(token)).findFirst().orElseThrow(
+                    () -> new AssertionError("the probe was not seen through Roundcube within 30 s"));
+            assertEquals(AccessPath.WEBMAIL, arrival.path());
+            assertTrue(arrival.evidence().keySet().containsAll(List.of("login_ms", "search_ms", "source_ms")),
+                    arrival.evidence().toString());
+            assertFalse(arrival.received().isEmpty(), "Roundcube's view source shows the Received headers");
+            assertTrue(watcher.healthy());
+        } finally {
+            watcher.close();
+        }
+        Boolean seen = withProbe(user, env.get("USER2_PASSWORD"), SIGNER.sign(token));
+        assertEquals(Boolean.FALSE, seen, "the probe must be in the mailbox and not \\Seen after Roundcube showed "
+                + "its source");
+    }
+
+    @Test
+    void wrongPasswordAtRoundcubeIsReasonLogin() throws Exception {
+        List<Reason> failures = new CopyOnWriteArrayList<>();
+        WebmailArrivalWatcher watcher = new WebmailArrivalWatcher(new WebmailSettings(
+                URI.create(env.get("ROUNDCUBE_URL")), WebmailSettings.Driver.ROUNDCUBE, null,
+                new Account(env.get("USER3"), Secret.of("not-the-password")), TlsPolicy.verified(), TIMEOUTS, "INBOX",
+                Duration.ofSeconds(5), "interop.test", "interop-direct"), SIGNER, new ArrivalListener() {
+                    @Override
+                    public boolean onArrival(Arrival arrival) {
+                        return false;
+                    }
+
+                    @Override
+                    public void onWatchFailure(AccessPath path, String mailbox, Reason reason) {
+                        failures.add(reason);
+                    }
+                });
+        try {
+            watcher.start();
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (failures.isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+        } finally {
+            watcher.close();
+        }
+        assertEquals(Reason.LOGIN, failures.isEmpty() ? null : failures.get(0));
+    }
+
+    /**
+     * Whether the message with this token header is \Seen (null if it is not in the mailbox); then
+     * deletes it, being our own verified probe.
+     */
+    private Boolean withProbe(String user, String password, String tokenHeader) throws Exception {
+        try (Store store = imapSession().getStore("imap")) {
+            store.connect(env.get("TLS_HOSTNAME"), env.port("IMAP_PORT"), user, password);
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_WRITE);
+            Boolean seen = null;
+            for (Message m : inbox.getMessages()) {
+                String[] h = m.getHeader("X-Mailprobe-Token");
+                if (h != null && h.length == 1 && h[0].replaceAll("\\s+", " ").equals(tokenHeader)) {
+                    seen = m.isSet(Flags.Flag.SEEN);
+                    m.setFlag(Flags.Flag.DELETED, true);
+                }
+            }
+            inbox.close(true);
+            return seen;
+        }
+    }
+
+    private static Session imapSession() {
         Properties props = new Properties();
         props.put("mail.imap.starttls.enable", "true");
         props.put("mail.imap.starttls.required", "true");
         props.put("mail.imap.ssl.checkserveridentity", "true");
-        props.put("mail.imap.ssl.socketFactory",
-                org.mailprobe.probes.TlsPolicy.trusting(Path.of(env.get("CA_FILE"))).socketFactory());
+        props.put("mail.imap.ssl.socketFactory", TlsPolicy.trusting(Path.of(env.get("CA_FILE"))).socketFactory());
         props.put("mail.imap.connectiontimeout", "5000");
         props.put("mail.imap.timeout", "10000");
-        Session session = Session.getInstance(props);
-        try (Store store = session.getStore("imap")) {
+        return Session.getInstance(props);
+    }
+
+    /** Probes still in the mailbox that carry \Seen; read over IMAP with the test CA. */
+    private int unreadProbesMarkedSeen() throws Exception {
+        try (Store store = imapSession().getStore("imap")) {
             store.connect(env.get("TLS_HOSTNAME"), env.port("IMAP_PORT"), env.get("USER1"), env.get("USER1_PASSWORD"));
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_ONLY);

@@ -63,9 +63,19 @@ public final class WebmailLatencyBenchmark {
         Map<AccessPath, Map<String, Instant>> seen = new LinkedHashMap<>();
         seen.put(AccessPath.IMAP, new ConcurrentHashMap<>());
         seen.put(AccessPath.WEBMAIL, new ConcurrentHashMap<>());
+        Map<String, List<Double>> requests = new ConcurrentHashMap<>();
         ArrivalListener listener = a -> {
             if (a.token().agentId().equals(AGENT)) {
                 seen.get(a.path()).putIfAbsent(a.token().key(), a.seenAt());
+                for (String key : List.of("search_ms", "source_ms")) {
+                    if (a.evidence().containsKey(key)) {
+                        requests.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                                .add(Double.parseDouble(a.evidence().get(key)));
+                    }
+                }
+                if (a.evidence().containsKey("login_ms")) {
+                    requests.put("login_ms", List.of(Double.parseDouble(a.evidence().get("login_ms"))));
+                }
             }
             return false;
         };
@@ -117,6 +127,9 @@ public final class WebmailLatencyBenchmark {
             }
         }
         print("webmail-imap (detection latency)", extra);
+        for (Map.Entry<String, List<Double>> e : new java.util.TreeMap<>(requests).entrySet()) {
+            print("roundcube request " + e.getKey(), new ArrayList<>(e.getValue()));
+        }
         System.exit(0);
     }
 
