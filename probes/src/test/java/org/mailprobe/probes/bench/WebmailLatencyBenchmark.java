@@ -37,7 +37,7 @@ import org.mailprobe.probes.testing.TestbedEnv;
  * with its quick recheck) and on Roundcube at the default poll interval. Prints, per path, seen
  * minus accepted, and the webmail's figure minus IMAP's for the same probe (what the webmail path
  * adds); asserts nothing. Arguments: probes (default 20), poll interval in ms (default 5000).
- * Leaves its probes in the mailbox (neither watcher deletes).
+ * The IMAP watcher deletes each probe once both paths have seen it.
  */
 public final class WebmailLatencyBenchmark {
     static final String AGENT = "bench";
@@ -64,8 +64,13 @@ public final class WebmailLatencyBenchmark {
         seen.put(AccessPath.IMAP, new ConcurrentHashMap<>());
         seen.put(AccessPath.WEBMAIL, new ConcurrentHashMap<>());
         Map<String, List<Double>> requests = new ConcurrentHashMap<>();
-        ArrivalListener listener = a -> {
-            if (a.token().agentId().equals(AGENT)) {
+        String route = "bench" + System.currentTimeMillis();
+        ArrivalListener listener = new ArrivalListener() {
+            @Override
+            public boolean onArrival(org.mailprobe.probes.Arrival a) {
+                if (!a.token().agentId().equals(AGENT) || !a.token().route().equals(route)) {
+                    return false; // an earlier run's probe: not counted, and no longer ours to delete
+                }
                 seen.get(a.path()).putIfAbsent(a.token().key(), a.seenAt());
                 for (String key : List.of("search_ms", "source_ms")) {
                     if (a.evidence().containsKey(key)) {
@@ -76,13 +81,19 @@ public final class WebmailLatencyBenchmark {
                 if (a.evidence().containsKey("login_ms")) {
                     requests.put("login_ms", List.of(Double.parseDouble(a.evidence().get("login_ms"))));
                 }
+                return mayDeleteNow(a.token());
             }
-            return false;
+
+            /** The IMAP watcher deletes a probe once both paths have seen it. */
+            @Override
+            public boolean mayDeleteNow(ProbeToken token) {
+                return token.route().equals(route) && seen.values().stream().allMatch(m -> m.containsKey(token.key()));
+            }
         };
         List<ArrivalWatcher> watchers = List.of(
                 new ImapArrivalWatcher(new WatchSettings(new ServerEndpoint(tlsName, env.port("IMAP_PORT"),
                         TlsMode.STARTTLS), account, tls, timeouts, "INBOX", Duration.ofSeconds(2),
-                        Duration.ofMinutes(5), false, "bench.test", AGENT), SIGNER, listener),
+                        Duration.ofMinutes(5), true, "bench.test", AGENT), SIGNER, listener),
                 new WebmailArrivalWatcher(new WebmailSettings(java.net.URI.create(env.get("ROUNDCUBE_URL")),
                         WebmailSettings.Driver.ROUNDCUBE, null, account, tls, timeouts, "INBOX", poll, "bench.test",
                         AGENT), SIGNER, listener));
@@ -93,9 +104,8 @@ public final class WebmailLatencyBenchmark {
             SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(
                     new ServerEndpoint(tlsName, env.port("SUBMISSION_PORT"), TlsMode.STARTTLS), account, tls,
                     timeouts, "bench.test"), SIGNER);
-            long run = System.currentTimeMillis();
             for (int i = 1; i <= probes; i++) {
-                ProbeToken token = new ProbeToken(AGENT, "bench" + run, i, ProbeClock.system().now());
+                ProbeToken token = new ProbeToken(AGENT, route, i, ProbeClock.system().now());
                 SubmissionResult r = submission.submit(user, user, token, Instant.now().plusSeconds(30));
                 if (!r.succeeded()) {
                     throw new IllegalStateException("submission failed: " + r.reason());
