@@ -108,6 +108,10 @@ final class FormLoginDriver implements WebmailDriver {
                 value = m.group(1);
             }
         }
+        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            // It goes into a header or a URL; a page that puts line breaks there is broken or hostile.
+            throw new WebmailException(Reason.LOGIN, where + " gives " + e.name() + " with control characters");
+        }
         if (value == null) {
             // The value itself is never shown: it may be a CSRF or session token.
             throw new WebmailException(Reason.LOGIN, where + " has no " + e.name() + " ("

@@ -73,16 +73,35 @@ final class WebmailHttp {
 
     Page get(URI uri, Map<String, String> headers, Instant deadline, String what) throws IOException,
             DeadlineExceededException {
-        return send(base(uri, headers, deadline).GET().build(), deadline, what);
+        HttpRequest request;
+        try {
+            request = base(uri, headers, deadline).GET().build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw unsendable(what, e);
+        }
+        return send(request, deadline, what);
     }
 
     Page postForm(URI uri, Map<String, String> form, Map<String, String> headers, Instant deadline, String what)
             throws IOException, DeadlineExceededException {
-        HttpRequest request = base(uri, headers, deadline)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(formBody(form)))
-                .build();
+        HttpRequest request;
+        try {
+            request = base(uri, headers, deadline)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(formBody(form)))
+                    .build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw unsendable(what, e);
+        }
         return send(request, deadline, what);
+    }
+
+    /**
+     * A request the client refuses to build (a bad URL or header, from a template filled with what a
+     * page said). The JDK's message may quote the URL or header, which may hold a token: not kept.
+     */
+    private static WebmailException unsendable(String what, RuntimeException e) {
+        return new WebmailException(Reason.PROTOCOL, what + " could not be sent: " + e.getClass().getSimpleName());
     }
 
     /** Forgets the session (before a fresh login). */
@@ -124,7 +143,12 @@ final class WebmailHttp {
         if (left <= 0) {
             throw new DeadlineExceededException(what);
         }
-        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, info -> new CappedBody());
+        CompletableFuture<HttpResponse<byte[]>> future;
+        try {
+            future = client.sendAsync(request, info -> new CappedBody());
+        } catch (IllegalArgumentException e) {
+            throw unsendable(what, e); // e.g. a scheme the client does not speak after a template
+        }
         inFlight = future;
         HttpResponse<byte[]> response;
         try {

@@ -268,6 +268,42 @@ class WebmailArrivalWatcherTest {
     }
 
     @Test
+    @Timeout(20)
+    void endlessLoginPageCostsOnePollAsReasonProtocol() throws Exception {
+        com.sun.net.httpserver.HttpServer hostile = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        hostile.createContext("/", x -> {
+            requests.incrementAndGet();
+            x.getResponseHeaders().add("Content-Type", "text/html");
+            x.sendResponseHeaders(200, 0); // chunked, no end in sight
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'a');
+            try (java.io.OutputStream out = x.getResponseBody()) {
+                for (int i = 0; i < 1024; i++) { // 64 MiB at most, far beyond the cap
+                    out.write(chunk);
+                }
+            } catch (java.io.IOException clientGaveUp) {
+                // expected: the watcher stops reading at its cap
+            }
+        });
+        hostile.start();
+        try {
+            start(new WebmailSettings(URI.create("http://localhost:" + hostile.getAddress().getPort() + "/"),
+                    WebmailSettings.Driver.ROUNDCUBE, null, new Account(USER, Secret.of(PASSWORD)),
+                    TlsPolicy.verified(), TestProvider.FAST, "INBOX", POLL, "agent.test", AGENT));
+
+            await("two failed polls", () -> recorder.failures.size() >= 2);
+
+            assertEquals(List.of(Reason.PROTOCOL, Reason.PROTOCOL), recorder.failures.subList(0, 2));
+            assertTrue(requests.get() >= 2, "the watcher goes on polling after a hostile answer");
+        } finally {
+            watcher.close();
+            hostile.stop(0);
+        }
+    }
+
+    @Test
     void tokenFoundInAnHtmlPageIsUnfoldedAndUnescaped() {
         String value = Watching.SIGNER.sign(Watching.token(AGENT));
         String folded = value.replace("; s=", ";\r\n s=");
