@@ -256,6 +256,28 @@ class WebmailArrivalWatcherTest {
 
     @Test
     @Timeout(20)
+    void formDriverWithoutIdPatternVerifiesTheTokenTheSearchAnswerShows() throws Exception {
+        roundcube = new FakeRoundcube(USER, PASSWORD, false);
+        FormLoginSettings rc = roundcubeAsForm();
+        // A "search" whose answer is a message's source: the token shows in the answer itself.
+        FormLoginSettings form = new FormLoginSettings(rc.loginUrl(), null, rc.userField(), rc.passwordField(),
+                rc.fields(), rc.hiddenFields(), rc.loggedIn(), rc.captures(),
+                "?_task=mail&_action=viewsource&_uid=2&_mbox={folder}", rc.searchHeaders(), null, null,
+                rc.sessionExpired(), rc.logoutUrl());
+        roundcube.deliver(raw(Watching.token(AGENT), Watching.WRONG_SIGNER)); // uid 1: never asked for
+        ProbeToken token = deliverProbe(); // uid 2
+        start(new WebmailSettings(roundcube.url(), WebmailSettings.Driver.FORM, form,
+                new Account(USER, Secret.of(PASSWORD)), TlsPolicy.verified(), TestProvider.FAST, "INBOX", POLL,
+                "agent.test", AGENT));
+
+        Arrival arrival = recorder.awaitArrival(token);
+
+        assertFalse(arrival.evidence().containsKey("source_ms"), "no second request: the answer had the token");
+        assertEquals(1, recorder.arrivals.size());
+    }
+
+    @Test
+    @Timeout(20)
     void formDriverWithWrongPasswordIsReasonLogin() throws Exception {
         roundcube = new FakeRoundcube(USER, PASSWORD, false);
         start(new WebmailSettings(roundcube.url(), WebmailSettings.Driver.FORM, roundcubeAsForm(),
