@@ -173,6 +173,31 @@ class WebmailArrivalWatcherTest {
 
     @Test
     @Timeout(20)
+    void unreadableSearchAnswerIsReasonSearch() throws Exception {
+        roundcube = new FakeRoundcube(USER, PASSWORD, false);
+        roundcube.searchPage = "<html><body>Down for maintenance</body></html>";
+        start(roundcubeSettings(PASSWORD, TlsPolicy.verified()));
+
+        await("a failure", () -> !recorder.failures.isEmpty());
+
+        assertEquals(Reason.SEARCH, recorder.failures.get(0));
+    }
+
+    @Test
+    @Timeout(20)
+    void sessionLostAgainRightAfterAFreshLoginIsReasonSession() throws Exception {
+        roundcube = new FakeRoundcube(USER, PASSWORD, false);
+        roundcube.sessionsDie = true;
+        start(roundcubeSettings(PASSWORD, TlsPolicy.verified()));
+
+        await("a failure", () -> !recorder.failures.isEmpty());
+
+        assertEquals(Reason.SESSION, recorder.failures.get(0));
+        assertEquals(2, roundcube.goodLogins.get(), "one fresh login within the poll, not a loop of them");
+    }
+
+    @Test
+    @Timeout(20)
     void wrongPasswordIsReasonLogin() throws Exception {
         roundcube = new FakeRoundcube(USER, PASSWORD, false);
         start(roundcubeSettings("not-the-password", TlsPolicy.verified()));

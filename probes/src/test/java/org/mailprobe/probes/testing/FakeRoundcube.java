@@ -52,6 +52,10 @@ public final class FakeRoundcube implements AutoCloseable {
     public final List<String> actions = java.util.Collections.synchronizedList(new ArrayList<>());
     /** Status for every search while non-zero. */
     public volatile int searchStatus;
+    /** While set, every search answers this HTML page with status 200 (a broken or foreign webmail). */
+    public volatile String searchPage;
+    /** While true, every search finds its session gone (a server that drops sessions at once). */
+    public volatile boolean sessionsDie;
     /** Searches answer after this many milliseconds while positive. */
     public volatile long searchDelayMillis;
 
@@ -180,6 +184,17 @@ public final class FakeRoundcube implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (sessionsDie) {
+            sessions.values().remove(session);
+            send(x, 200, "application/json", "{\"action\":\"search\",\"unlock\":false,"
+                    + "\"exec\":\"this.session_error(\\\"./?_task=login&_err=session\\\");\\n\"}");
+            return;
+        }
+        String page = searchPage;
+        if (page != null) {
+            send(x, 200, "text/html; charset=UTF-8", page);
+            return;
         }
         if (!session.token.equals(x.getRequestHeaders().getFirst("X-Roundcube-Request"))) {
             send(x, 403, "text/plain", "Invalid Request");
