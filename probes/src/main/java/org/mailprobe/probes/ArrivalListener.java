@@ -11,6 +11,15 @@ public interface ArrivalListener {
      */
     boolean onArrival(Arrival arrival);
 
+    /**
+     * Asked again, from time to time, about a verified probe of this agent for which
+     * {@link #onArrival} returned false (e.g. because a read-only path, webmail, had not seen it
+     * yet): true once it has been measured on every path and may be deleted now. Must be quick.
+     */
+    default boolean mayDeleteNow(ProbeToken token) {
+        return false;
+    }
+
     /** The watcher's connection failed; it will reconnect with backoff. */
     default void onWatchFailure(AccessPath path, String mailbox, Reason reason) {}
 }

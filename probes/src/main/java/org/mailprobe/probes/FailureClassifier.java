@@ -9,6 +9,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import java.util.Locale;
@@ -45,8 +46,12 @@ public final class FailureClassifier {
     }
 
     private static Reason direct(Throwable t) {
-        if (t instanceof DeadlineExceededException || t instanceof SocketTimeoutException) {
+        if (t instanceof DeadlineExceededException || t instanceof SocketTimeoutException
+                || t instanceof HttpTimeoutException) {
             return Reason.TIMEOUT;
+        }
+        if (t instanceof WebmailException) {
+            return ((WebmailException) t).reason();
         }
         if (t instanceof UnknownHostException) {
             return Reason.DNS;

@@ -47,6 +47,8 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     private long uidValidity = -1;
     private long lastUid;
     private boolean toldNoUidplus;
+    /** Our probes reported before a read-only path saw them: deleted once finished. */
+    private final DeferredDeletions<Long> deferred = new DeferredDeletions<>();
     // Shared with the waker.
     private volatile IMAPFolder idlingFolder;
     private volatile long idleSinceNanos;
@@ -120,6 +122,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
             }
             uidValidity = validity;
             lastUid = 0;
+            deferred.clear();
         }
     }
 
@@ -132,6 +135,20 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         do {
             scan(folder, uidplus);
         } while (!isClosing() && announcements.pending());
+        deleteDeferred(folder, uidplus);
+    }
+
+    /** Deletes the kept probes that the listener now says are finished. */
+    private void deleteDeferred(IMAPFolder folder, boolean uidplus) throws MessagingException {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<Long, ProbeToken> due : deferred.due(this::mayDeleteNow)) {
+            Message m = folder.getMessageByUID(due.getKey());
+            if (m != null && !m.isExpunged()) {
+                delete(folder, (IMAPMessage) m, due.getKey(), uidplus, due.getValue());
+            }
+        }
     }
 
     private void scan(IMAPFolder folder, boolean uidplus) throws MessagingException {
@@ -197,6 +214,8 @@ public final class ImapArrivalWatcher extends WatcherLoop {
                 ProbeHeaders.received(m.getHeader(ProbeHeaders.RECEIVED)));
         if (report(arrival)) {
             delete(folder, m, uid, uidplus, token.get());
+        } else if (deferrable(token.get())) {
+            deferred.keep(uid, token.get());
         }
     }
 

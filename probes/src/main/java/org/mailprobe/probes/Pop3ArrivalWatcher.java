@@ -35,6 +35,8 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
     private final Set<String> seen = new HashSet<>();
     /** Our measured probes whose deletion is not yet confirmed by their absence. */
     private final Set<String> toDelete = new HashSet<>();
+    /** Our probes reported before a read-only path (webmail) saw them: deleted once finished. */
+    private final DeferredDeletions<String> deferred = new DeferredDeletions<>();
 
     public Pop3ArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener) {
         super(settings, signer, listener, logger);
@@ -66,6 +68,8 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
             Instant listedAt = ProbeClock.system().now();
             Set<String> present = new HashSet<>();
             boolean deleting = false;
+            // Kept probes now finished on every path join those to delete (flagged in the loop below).
+            deferred.due(this::mayDeleteNow).forEach(due -> toDelete.add(due.getKey()));
             for (Message m : messages) {
                 String id = folder.getUID(m);
                 if (id == null) {
@@ -74,7 +78,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
                 }
                 present.add(id);
                 if (toDelete.contains(id)) {
-                    // Measured in an earlier session whose QUIT did not go through.
+                    // Measured: now finished on every path, or in an earlier session whose QUIT did not go through.
                     m.setFlag(Flags.Flag.DELETED, true);
                     deleting = true;
                 } else if (!seen.contains(id)) {
@@ -87,6 +91,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
                     }
                 }
             }
+            deferred.retain(present);
             seen.retainAll(present);
             toDelete.retainAll(present);
             // close(true) sends DELE for exactly the messages flagged above, then QUIT (RFC 1939 6).
@@ -109,7 +114,11 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
             return false; // not ours: never reported, never touched
         }
         logger.debug("A probe was seen. mailbox={} uidl={} probe={}", mailbox(), id, token.get().key());
-        return report(new Arrival(token.get(), AccessPath.POP3, mailbox(), seenAt, null,
+        boolean delete = report(new Arrival(token.get(), AccessPath.POP3, mailbox(), seenAt, null,
                 ProbeHeaders.received(headers.getHeader(ProbeHeaders.RECEIVED))));
+        if (!delete && deferrable(token.get())) {
+            deferred.keep(id, token.get());
+        }
+        return delete;
     }
 }

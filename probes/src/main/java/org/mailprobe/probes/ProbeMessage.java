@@ -13,9 +13,15 @@ import java.util.Date;
 public final class ProbeMessage {
     private ProbeMessage() {}
 
+    /**
+     * What every probe's subject starts with: a webmail watcher searches for it, then verifies the
+     * token in the message's header (the subject alone is not signed).
+     */
+    public static final String SUBJECT_PREFIX = "[mailprobe] SLA probe";
+
     /** The subject line; carries route and sequence so a person (or webmail search) can find it. */
     public static String subject(ProbeToken token) {
-        return "[mailprobe] SLA probe " + token.route() + " #" + token.sequence();
+        return SUBJECT_PREFIX + " " + token.route() + " #" + token.sequence();
     }
 
     public static MimeMessage build(Session session, String from, String to, ProbeToken token,

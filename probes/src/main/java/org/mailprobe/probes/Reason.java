@@ -36,8 +36,23 @@ public enum Reason {
      * IMAP {@code * OK}, POP3 {@code +OK}), e.g. SMTP 554 "no service here".
      */
     GREETING,
-    /** A reachability check of a web endpoint: the HTTP status was not one of those configured. */
-    HTTP_STATUS;
+    /**
+     * A reachability check of a web endpoint: the HTTP status was not one of those configured; or a
+     * webmail answered a request with a status it should not (a 5xx, an unexpected 4xx).
+     */
+    HTTP_STATUS,
+    /**
+     * Webmail: the login form could not be read (no form token) or the webmail refused the login
+     * (wrong password, a rejected form); the webmail's counterpart of {@link #AUTH}.
+     */
+    LOGIN,
+    /** Webmail: the session ended and a fresh login at once did not give a working one. */
+    SESSION,
+    /**
+     * Webmail: the list or search answer, or a message's source, was not what the driver reads
+     * (no message rows, no source), so nothing could be looked for.
+     */
+    SEARCH;
 
     /** The value used in metric labels, JSON and the nagios output. */
     public String label() {

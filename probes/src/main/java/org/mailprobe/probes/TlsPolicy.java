@@ -14,6 +14,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,17 +29,21 @@ public final class TlsPolicy {
 
     private final Path caFile;
     private final boolean insecure;
-    private final SSLSocketFactory socketFactory;
+    private final SSLContext context;
 
-    private TlsPolicy(Path caFile, boolean insecure, SSLSocketFactory socketFactory) {
+    private TlsPolicy(Path caFile, boolean insecure, SSLContext context) {
         this.caFile = caFile;
         this.insecure = insecure;
-        this.socketFactory = socketFactory;
+        this.context = context;
     }
 
     /** Verify against the JDK's default trust store, host name included. */
     public static TlsPolicy verified() {
-        return new TlsPolicy(null, false, (SSLSocketFactory) SSLSocketFactory.getDefault());
+        try {
+            return new TlsPolicy(null, false, SSLContext.getDefault());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is not available in this JVM", e);
+        }
     }
 
     /**
@@ -48,7 +53,7 @@ public final class TlsPolicy {
      */
     public static TlsPolicy trusting(Path caPemFile) {
         try {
-            return new TlsPolicy(caPemFile, false, contextTrusting(caPemFile).getSocketFactory());
+            return new TlsPolicy(caPemFile, false, contextTrusting(caPemFile));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException(
                     "cannot use CA file " + caPemFile + ": " + e.getMessage(), e);
@@ -62,7 +67,7 @@ public final class TlsPolicy {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {new TrustEverything()}, null);
-            return new TlsPolicy(null, true, context.getSocketFactory());
+            return new TlsPolicy(null, true, context);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS is not available in this JVM", e);
         }
@@ -78,7 +83,15 @@ public final class TlsPolicy {
     }
 
     public SSLSocketFactory socketFactory() {
-        return socketFactory;
+        return context.getSocketFactory();
+    }
+
+    /**
+     * The same trust as an {@link SSLContext}, for {@code java.net.http.HttpClient} (webmail). The
+     * client checks the host name itself unless the policy is {@link #insecure()}.
+     */
+    public SSLContext sslContext() {
+        return context;
     }
 
     private static SSLContext contextTrusting(Path pem) throws IOException, GeneralSecurityException {
@@ -157,7 +170,11 @@ public final class TlsPolicy {
         }
     }
 
-    private static final class TrustEverything implements X509TrustManager {
+    /**
+     * Extended, because the JDK wraps a plain X509TrustManager in one that checks the host name
+     * anyway (the HTTP client asks for HTTPS endpoint identification); insecure means no check.
+     */
+    private static final class TrustEverything extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
             // insecure by explicit request
@@ -165,6 +182,26 @@ public final class TlsPolicy {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // insecure by explicit request
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
+            // insecure by explicit request
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
+            // insecure by explicit request
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
+            // insecure by explicit request
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
             // insecure by explicit request
         }
 

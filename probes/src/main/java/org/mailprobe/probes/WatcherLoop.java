@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
- * What the IMAP and POP3 watchers share: their daemon thread, the loop that turns every failure
+ * What the IMAP, POP3 and webmail watchers share: their daemon thread, the loop that turns every failure
  * into a report to the listener and a reconnect with backoff, the health flag, the listener
  * calls, and a close that does not wait on a blocked read.
  */
@@ -54,6 +54,12 @@ abstract class WatcherLoop implements ArrivalWatcher {
 
     /** Called once, on the closing thread, before the connection is closed. */
     void stopping() {}
+
+    /**
+     * Called once on the watcher's thread when its loop has ended (closed), for a polite goodbye
+     * such as a webmail logout; must finish well within {@link #CLOSE_WAIT}.
+     */
+    void stopped() {}
 
     @Override
     public final synchronized void start() {
@@ -139,6 +145,24 @@ abstract class WatcherLoop implements ArrivalWatcher {
                 && arrival.token().agentId().equals(settings.ownAgentId());
     }
 
+    /** True if a probe the listener did not let us delete when reported is to be kept and asked about again. */
+    final boolean deferrable(ProbeToken token) {
+        return settings.deleteAfterMeasure() && token.agentId().equals(settings.ownAgentId());
+    }
+
+    /** The listener's {@link ArrivalListener#mayDeleteNow}; false if it throws. */
+    final boolean mayDeleteNow(ProbeToken token) {
+        try {
+            return deferrable(token) && listener.mayDeleteNow(token);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable e) {
+            logger.warn("The arrival listener threw; the probe is left in place. mailbox={} probe={}",
+                    mailbox(), token.key(), e);
+            return false;
+        }
+    }
+
     private void run() {
         logger.info("Arrival watcher started. path={} mailbox={}", path().label(), mailbox());
         while (!isClosing()) {
@@ -157,6 +181,11 @@ abstract class WatcherLoop implements ArrivalWatcher {
             }
         }
         healthy = false;
+        try {
+            stopped();
+        } catch (RuntimeException e) {
+            logger.debug("The watcher's goodbye failed. mailbox={} error={}", mailbox(), FailureClassifier.describe(e));
+        }
         logger.info("Arrival watcher stopped. path={} mailbox={}", path().label(), mailbox());
     }
 

@@ -78,6 +78,35 @@ class Pop3ArrivalWatcherTest {
 
     @Test
     @Timeout(20)
+    void probeNotYetSeenOnAnotherPathIsDeletedOnceFinished() throws Exception {
+        recorder.measured = false; // webmail has not seen it yet
+        start(settings(provider, provider.pop3(), true));
+        Delivery delivery = sendProbe(provider, AGENT);
+        recorder.awaitArrival(delivery.token());
+        await("the watcher to ask again", () -> recorder.askedLater.contains(delivery.token()));
+        assertTrue(present(provider, delivery.token()), "kept while another path has not seen it");
+
+        recorder.finishedLater = true;
+
+        await("the probe to be deleted", Duration.ofSeconds(5), () -> !present(provider, delivery.token()));
+    }
+
+    @Test
+    @Timeout(20)
+    void anotherAgentsProbeIsNeverAskedAboutAgain() throws Exception {
+        recorder.measured = false;
+        recorder.finishedLater = true;
+        start(settings(provider, provider.pop3(), true));
+        Delivery foreign = sendProbe(provider, OTHER_AGENT);
+        recorder.awaitArrival(foreign.token());
+        recorder.awaitArrival(sendProbe(provider, AGENT).token()); // a later look
+
+        assertFalse(recorder.askedLater.contains(foreign.token()));
+        assertTrue(present(provider, foreign.token()));
+    }
+
+    @Test
+    @Timeout(20)
     void measuredProbeIsKeptWhenDeletionIsOff() throws Exception {
         start(settings(provider, provider.pop3(), false));
         Delivery delivery = sendProbe(provider, AGENT);

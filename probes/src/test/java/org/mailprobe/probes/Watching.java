@@ -182,6 +182,15 @@ final class Watching {
         final List<Reason> failures = new CopyOnWriteArrayList<>();
         volatile boolean measured = true;
         volatile boolean throwing;
+        /** The answer to {@link #mayDeleteNow}: whether a probe kept earlier is finished now. */
+        volatile boolean finishedLater;
+        final List<ProbeToken> askedLater = new CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean mayDeleteNow(ProbeToken token) {
+            askedLater.add(token);
+            return finishedLater;
+        }
 
         @Override
         public boolean onArrival(Arrival arrival) {

@@ -55,7 +55,11 @@ public final class ConfigLoader {
     static final List<String> DEFAULTS_KEYS =
             List.of("connect_timeout", "read_timeout", "ca_file", "insecure_skip_verify");
     static final List<String> SERVER_KEYS = List.of("protocol", "host", "port", "tls",
-            "connect_timeout", "read_timeout", "ca_file", "insecure_skip_verify");
+            "connect_timeout", "read_timeout", "ca_file", "insecure_skip_verify",
+            "url", "driver", "form", "insecure_plain_http");
+    /** Keys of a mail server that a webmail server gives by its URL instead, and the reverse. */
+    private static final List<String> MAIL_SERVER_ONLY = List.of("host", "port", "tls");
+    private static final List<String> WEBMAIL_ONLY = List.of("url", "driver", "form", "insecure_plain_http");
     static final List<String> ACCOUNT_KEYS = List.of("address", "user", "password_file", "password_env", "password");
 
     private static final List<String> PASSWORD_KEYS = List.of("password_file", "password_env", "password");
@@ -380,6 +384,16 @@ public final class ConfigLoader {
         if (protocolText != null) {
             protocol = protocol(s.pathOf("protocol"), protocolText);
         }
+        if (protocol == Protocol.WEBMAIL) {
+            return webmailServer(name, s, before);
+        }
+        if (protocol != null) {
+            for (String key : WEBMAIL_ONLY) {
+                if (s.has(key)) {
+                    problems.add(s.pathOf(key), "applies to protocol webmail only, not " + protocol.label());
+                }
+            }
+        }
         String host = s.requiredString("host");
         if (host != null && !validHost(s.pathOf("host"), host)) {
             host = null;
@@ -404,13 +418,30 @@ public final class ConfigLoader {
         return new ServerConfig(name, protocol, new ServerEndpoint(host, resolvedPort, mode), policy, timeouts);
     }
 
+    /** A webmail server: its endpoint comes from its URL (https is implicit TLS). */
+    private ServerConfig webmailServer(String name, Mapping s, int before) {
+        for (String key : MAIL_SERVER_ONLY) {
+            if (s.has(key)) {
+                problems.add(s.pathOf(key), "a webmail server is given by its url; remove " + key);
+            }
+        }
+        WebmailConfig webmail = new WebmailReader(problems, warnings).read(s);
+        Timeouts timeouts = timeouts(s, defaultTimeouts);
+        TlsPolicy policy = tlsPolicy(s, defaultTls);
+        if (problems.count() > before || webmail == null) {
+            return null;
+        }
+        return new ServerConfig(name, Protocol.WEBMAIL, org.mailprobe.probes.WebmailSettings.endpointOf(webmail.url()),
+                policy, timeouts, webmail);
+    }
+
     private Protocol protocol(String where, String text) {
         for (Protocol p : Protocol.values()) {
             if (p.label().equals(text.toLowerCase(Locale.ROOT))) {
                 return p;
             }
         }
-        problems.add(where, "'" + text + "' is not a protocol; use smtp, imap or pop3");
+        problems.add(where, "'" + text + "' is not a protocol; use smtp, imap, pop3 or webmail");
         return null;
     }
 

@@ -39,6 +39,13 @@ public final class Defaults {
     public static final Duration IMAP_POLL_INTERVAL = Duration.ofSeconds(2);
     /** A watch's {@code poll_interval} on POP3. */
     public static final Duration POP3_POLL_INTERVAL = Duration.ofSeconds(5);
+    /** A watch's {@code poll_interval} on webmail: one search request per poll. */
+    public static final Duration WEBMAIL_POLL_INTERVAL = org.mailprobe.probes.WebmailSettings.DEFAULT_POLL_INTERVAL;
+    /** A webmail server's {@code driver}. */
+    public static final org.mailprobe.probes.WebmailSettings.Driver WEBMAIL_DRIVER =
+            org.mailprobe.probes.WebmailSettings.Driver.ROUNDCUBE;
+    /** A webmail server's {@code insecure_plain_http}: an http:// URL (password in clear) is refused. */
+    public static final boolean INSECURE_PLAIN_HTTP = false;
     /** The shortest {@code poll_interval} accepted. */
     public static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
     /** A watch's {@code idle} (IMAP only): use IDLE where the server offers it. */
@@ -171,6 +178,8 @@ public final class Defaults {
                 return IMAP_POLL_INTERVAL;
             case POP3:
                 return POP3_POLL_INTERVAL;
+            case WEBMAIL:
+                return WEBMAIL_POLL_INTERVAL;
             default:
                 throw new IllegalArgumentException("no default poll interval for " + path);
         }

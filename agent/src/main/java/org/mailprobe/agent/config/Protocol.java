@@ -7,7 +7,9 @@ import org.mailprobe.probes.AccessPath;
 public enum Protocol {
     SMTP,
     IMAP,
-    POP3;
+    POP3,
+    /** A webmail over HTTP(S), given by its URL and driver. */
+    WEBMAIL;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
@@ -20,6 +22,8 @@ public enum Protocol {
                 return IMAP;
             case POP3:
                 return POP3;
+            case WEBMAIL:
+                return WEBMAIL;
             default:
                 throw new IllegalArgumentException("no server protocol for access path " + path);
         }

@@ -19,9 +19,9 @@ final class RouteReader {
     static final List<String> ESTIMATE_KEYS = List.of("provider_hosts");
     static final List<String> WATCH_KEYS =
             List.of("path", "server", "account", "folder", "poll_interval", "idle", "delete_probes");
-    private static final Set<String> PLANNED_PATHS = Set.of("webmail");
+    private static final Set<String> PLANNED_PATHS = Set.of();
     /** The paths a route can watch a mailbox on; the sink is not a mailbox. */
-    private static final List<AccessPath> WATCH_PATHS = List.of(AccessPath.IMAP, AccessPath.POP3);
+    private static final List<AccessPath> WATCH_PATHS = List.of(AccessPath.IMAP, AccessPath.POP3, AccessPath.WEBMAIL);
 
     private final Mapping top;
     private final Problems problems;
@@ -348,17 +348,21 @@ final class RouteReader {
         }
         Duration poll = w.duration("poll_interval", Defaults.MIN_POLL_INTERVAL);
         Boolean idle = w.bool("idle");
-        if (Boolean.TRUE.equals(idle) && path == AccessPath.POP3) {
-            problems.add(w.pathOf("idle"), "IDLE is an IMAP command; a pop3 watch always polls");
+        if (Boolean.TRUE.equals(idle) && (path == AccessPath.POP3 || path == AccessPath.WEBMAIL)) {
+            problems.add(w.pathOf("idle"), "IDLE is an IMAP command; a " + path.label() + " watch always polls");
         }
         Boolean delete = w.bool("delete_probes");
+        if (Boolean.TRUE.equals(delete) && path == AccessPath.WEBMAIL) {
+            problems.add(w.pathOf("delete_probes"), "a webmail watch only reads; the imap or pop3 watch of the same "
+                    + "mailbox deletes the measured probes");
+        }
         if (problems.count() > before || path == null || server == null || account == null) {
             return null;
         }
         return new WatchConfig(path, server, account, folder,
                 poll != null ? poll : Defaults.pollInterval(path),
                 path == AccessPath.IMAP && (idle != null ? idle : Defaults.IDLE),
-                delete != null ? delete : Defaults.DELETE_PROBES);
+                path != AccessPath.WEBMAIL && (delete != null ? delete : Defaults.DELETE_PROBES));
     }
 
     private AccessPath accessPath(Mapping w) {

@@ -13,13 +13,23 @@ import org.mailprobe.probes.TlsPolicy;
  * @param endpoint host, port and TLS mode
  * @param tls which certificates are trusted
  * @param timeouts per-operation connect and read timeouts
+ * @param webmail the webmail's URL and driver; exactly for {@code protocol: webmail}, else null
  */
-public record ServerConfig(String name, Protocol protocol, ServerEndpoint endpoint, TlsPolicy tls, Timeouts timeouts) {
+public record ServerConfig(String name, Protocol protocol, ServerEndpoint endpoint, TlsPolicy tls, Timeouts timeouts,
+        WebmailConfig webmail) {
     public ServerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(timeouts, "timeouts");
+        if ((protocol == Protocol.WEBMAIL) != (webmail != null)) {
+            throw new IllegalArgumentException("a webmail server, and only one, has webmail settings");
+        }
+    }
+
+    /** A mail server (smtp, imap, pop3). */
+    public ServerConfig(String name, Protocol protocol, ServerEndpoint endpoint, TlsPolicy tls, Timeouts timeouts) {
+        this(name, protocol, endpoint, tls, timeouts, null);
     }
 }

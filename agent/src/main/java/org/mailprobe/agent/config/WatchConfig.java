@@ -8,12 +8,13 @@ import org.mailprobe.probes.AccessPath;
  * Where and how a route looks for its probes: one access path to one mailbox.
  *
  * @param path how the mailbox is read, each path its own delay figure
- * @param server the IMAP or POP3 server; its protocol matches {@code path}
+ * @param server the IMAP, POP3 or webmail server; its protocol matches {@code path}
  * @param account the mailbox's owner
  * @param folder the folder watched; always INBOX on POP3
  * @param pollInterval how often to look (IMAP: only when the server has no IDLE)
- * @param idle use IMAP IDLE where the server offers it; always false on POP3
- * @param deleteProbes delete our verified probes once they are measured
+ * @param idle use IMAP IDLE where the server offers it; always false on POP3 and webmail
+ * @param deleteProbes delete our verified probes once they are measured; always false on webmail,
+ *     which only reads
  */
 public record WatchConfig(AccessPath path, ServerConfig server, AccountConfig account, String folder,
         Duration pollInterval, boolean idle, boolean deleteProbes) {
@@ -29,6 +30,9 @@ public record WatchConfig(AccessPath path, ServerConfig server, AccountConfig ac
         }
         if (path == AccessPath.POP3 && (!folder.equals(Defaults.FOLDER) || idle)) {
             throw new IllegalArgumentException("a POP3 watch has only INBOX and no IDLE");
+        }
+        if (path == AccessPath.WEBMAIL && (idle || deleteProbes)) {
+            throw new IllegalArgumentException("a webmail watch has no IDLE and deletes nothing");
         }
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("pollInterval must be positive");

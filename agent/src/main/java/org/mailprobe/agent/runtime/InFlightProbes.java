@@ -16,6 +16,7 @@ import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
+import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.ReceivedChain;
 import org.mailprobe.probes.SendDelayEstimate;
@@ -173,6 +174,15 @@ public final class InFlightProbes implements ArrivalListener {
         }
         finish(done);
         return delete;
+    }
+
+    /**
+     * A probe a deleting path saw before the others (webmail, which only reads, is usually last) may
+     * be deleted once this process has finished it: measured on every path, or lost.
+     */
+    @Override
+    public synchronized boolean mayDeleteNow(ProbeToken token) {
+        return agentId.equals(token.agentId()) && finished.containsKey(token.key());
     }
 
     @Override

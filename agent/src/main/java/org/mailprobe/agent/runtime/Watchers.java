@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.WatchConfig;
+import org.mailprobe.agent.config.WebmailConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ArrivalListener;
@@ -14,6 +15,8 @@ import org.mailprobe.probes.ImapArrivalWatcher;
 import org.mailprobe.probes.Pop3ArrivalWatcher;
 import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.WatchSettings;
+import org.mailprobe.probes.WebmailArrivalWatcher;
+import org.mailprobe.probes.WebmailSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +37,7 @@ public final class Watchers implements AutoCloseable {
             for (WatchConfig w : route.watches()) {
                 WatchKey key = new WatchKey(w.path(), mailboxName(w));
                 if (!watchers.containsKey(key)) {
-                    WatchSettings settings = settings(w, agentId, localHost);
-                    watchers.put(key, create(w.path(), settings, signer, listener));
+                    watchers.put(key, create(w, agentId, localHost, signer, listener));
                     if (metrics != null) {
                         metrics.registerWatcher(w.path(), key.mailbox());
                     }
@@ -46,7 +48,14 @@ public final class Watchers implements AutoCloseable {
 
     /** The name a watcher reports arrivals under; the same for config and watcher. */
     public static String mailboxName(WatchConfig w) {
-        return settings(w, "x", "x").mailboxName();
+        return w.path() == AccessPath.WEBMAIL ? webmailSettings(w, "x", "x").mailboxName()
+                : settings(w, "x", "x").mailboxName();
+    }
+
+    static WebmailSettings webmailSettings(WatchConfig w, String agentId, String localHost) {
+        WebmailConfig web = w.server().webmail();
+        return new WebmailSettings(web.url(), web.driver(), web.form(), w.account().login(), w.server().tls(),
+                w.server().timeouts(), w.folder(), w.pollInterval(), localHost, agentId);
     }
 
     static WatchSettings settings(WatchConfig w, String agentId, String localHost) {
@@ -55,15 +64,17 @@ public final class Watchers implements AutoCloseable {
                 WatchSettings.DEFAULT_IDLE_RECHECK);
     }
 
-    private static ArrivalWatcher create(AccessPath path, WatchSettings settings, TokenSigner signer,
+    private static ArrivalWatcher create(WatchConfig w, String agentId, String localHost, TokenSigner signer,
             ArrivalListener listener) {
-        switch (path) {
+        switch (w.path()) {
             case IMAP:
-                return new ImapArrivalWatcher(settings, signer, listener);
+                return new ImapArrivalWatcher(settings(w, agentId, localHost), signer, listener);
             case POP3:
-                return new Pop3ArrivalWatcher(settings, signer, listener);
+                return new Pop3ArrivalWatcher(settings(w, agentId, localHost), signer, listener);
+            case WEBMAIL:
+                return new WebmailArrivalWatcher(webmailSettings(w, agentId, localHost), signer, listener);
             default:
-                throw new IllegalArgumentException("no watcher for path " + path);
+                throw new IllegalArgumentException("no watcher for path " + w.path());
         }
     }
 

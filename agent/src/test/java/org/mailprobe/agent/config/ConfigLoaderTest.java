@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ProbeToken;
+import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
+import org.mailprobe.probes.WebmailSettings;
 import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.testing.TestCa;
 
@@ -106,7 +108,12 @@ class ConfigLoaderTest {
         assertEquals(TlsMode.IMPLICIT, pop3.endpoint().tlsMode());
         assertEquals(Duration.ofSeconds(10), pop3.timeouts().connect());
         assertEquals(Duration.ofMinutes(1), pop3.timeouts().read());
-        assertEquals(List.of("provider-smtp", "provider-imap", "provider-pop3"), List.copyOf(config.servers().keySet()));
+        ServerConfig web = config.servers().get("provider-webmail");
+        assertEquals(Protocol.WEBMAIL, web.protocol());
+        assertEquals(new ServerEndpoint("mail.example.com", 443, TlsMode.IMPLICIT), web.endpoint());
+        assertEquals(WebmailSettings.Driver.ROUNDCUBE, web.webmail().driver());
+        assertEquals(List.of("provider-smtp", "provider-imap", "provider-pop3", "provider-webmail"),
+                List.copyOf(config.servers().keySet()));
 
         AccountConfig alice = config.accounts().get("alice");
         assertEquals("alice@example.com", alice.address());
@@ -137,12 +144,37 @@ class ConfigLoaderTest {
         assertEquals(AccessPath.POP3, pop3Watch.path());
         assertEquals(Duration.ofSeconds(5), pop3Watch.pollInterval());
         assertFalse(pop3Watch.idle());
+        WatchConfig webWatch = first.watches().get(2);
+        assertEquals(AccessPath.WEBMAIL, webWatch.path());
+        assertEquals(Duration.ofSeconds(5), webWatch.pollInterval());
+        assertFalse(webWatch.deleteProbes(), "a webmail watch only reads");
 
         RouteConfig second = config.routes().get(1);
         assertEquals(Duration.ofMinutes(5), second.interval());
         assertEquals(Duration.ofSeconds(20), second.jitter());
         assertSame(alice, second.watches().get(0).account());
         assertEquals(List.of(), fixture.warnings);
+    }
+
+    @Test
+    void formDriverWorkedExampleOfTheDocsLoads() throws Exception {
+        ConfigFixture fixture = fixture();
+        String doc = Files.readString(Path.of("..", "docs", "CONFIG.md"));
+        int start = doc.indexOf("```yaml\nservers:\n  webmail:");
+        String example = doc.substring(start + "```yaml\n".length(), doc.indexOf("```", start + 7));
+        Path file = minimalWith(fixture, "servers:\n", example + "  placeholder-not-used: null\n");
+        Files.writeString(file, Files.readString(file).replace("  placeholder-not-used: null\n", "")
+                .replace("    watch:\n      - path: imap\n        server: provider-imap",
+                        "    watch:\n      - path: imap\n        server: provider-imap\n      - path: webmail\n"
+                                + "        server: webmail"));
+
+        AgentConfig config = fixture.load(file);
+
+        ServerConfig web = config.servers().get("webmail");
+        assertEquals(WebmailSettings.Driver.FORM, web.webmail().driver());
+        assertEquals("_pass", web.webmail().form().passwordField());
+        assertEquals("add_message_row\\((\\d+),", web.webmail().form().idPattern().pattern());
+        assertEquals(AccessPath.WEBMAIL, config.routes().get(0).watches().get(1).path());
     }
 
     @Test

@@ -75,7 +75,7 @@ class InvalidConfigTest {
                         + "letters, digits, '_' and '-', starting with a letter or digit, at most 64 characters"),
                 arguments("missing-protocol", "servers.provider-pop3.protocol: is required"),
                 arguments("bad-protocol",
-                        "servers.provider-pop3.protocol: 'pop' is not a protocol; use smtp, imap or pop3"),
+                        "servers.provider-pop3.protocol: 'pop' is not a protocol; use smtp, imap, pop3 or webmail"),
                 arguments("host-with-port", "servers.provider-smtp.host: 'smtp.example.com:587' holds a port; "
                         + "give the host alone, and the port under port"),
                 arguments("bad-port", "servers.provider-smtp.port: '70000' is not a port number; use 1 to 65535"),
@@ -151,8 +151,27 @@ class InvalidConfigTest {
                         + "but submit_via needs smtp (known smtp servers: provider-smtp)"),
                 arguments("watch-protocol-mismatch", "routes[0].watch[0].server: server 'provider-imap' speaks "
                         + "imap, but path pop3 needs pop3 (known pop3 servers: provider-pop3)"),
-                arguments("unsupported-path",
-                        "routes[0].watch[0].path: 'webmail' is not supported yet; supported: imap, pop3"),
+                arguments("sink-is-no-watch-path",
+                        "routes[0].watch[0].path: 'sink' is not an access path; supported: imap, pop3, webmail"),
+                arguments("webmail-plain-http", "servers.web.url: 'http://mail.example.com/roundcube/' would send the password in clear; "
+                        + "use https, or set insecure_plain_http: true for a lab"),
+                arguments("webmail-host-and-url", "servers.web.host: a webmail server is given by its url; remove host"),
+                arguments("webmail-url-with-password", "servers.web.url: must not hold a user name or password; the watch's "
+                        + "account logs in"),
+                arguments("webmail-url-on-imap", "servers.web.url: applies to protocol webmail only, not imap"),
+                arguments("webmail-form-missing", "servers.web.form: is required"),
+                arguments("webmail-bad-driver", "servers.web.driver: 'squirrelmail' is not a webmail driver; use roundcube "
+                        + "or form"),
+                arguments("webmail-form-problems", String.join("\n",
+                        "servers.web.form.hidden_fields[0].selector: 'input[name=_token' is not a CSS selector: Did "
+                                + "not find balanced marker at 'name=_token'",
+                        "servers.web.form.captures[0].pattern: '\"request_token\":\"[^\"]+\"' needs a group in "
+                                + "parentheses: group 1 is the value",
+                        "servers.web.form.id_pattern: needs message_url too: the id found in the search answer is "
+                                + "put into message_url; leave both out if the search answer shows the token itself",
+                        "servers.web.form.search_url: unknown placeholder {token}; known here: {query}, {folder}")),
+                arguments("webmail-delete-probes", "routes[0].watch[0].delete_probes: a webmail watch only reads; the imap or "
+                        + "pop3 watch of the same mailbox deletes the measured probes"),
                 arguments("no-watch", "routes[0].watch: needs at least one watch"),
                 arguments("pop3-folder-not-inbox", "routes[0].watch[0].folder: 'Probes' cannot be watched on "
                         + "POP3, which has only INBOX; remove folder or set it to INBOX"),

@@ -1,0 +1,150 @@
+package org.mailprobe.probes;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls a webmail for probes, as a user would see them there: one search per poll through the
+ * webmail's own requests, in a session kept between polls and renewed by a fresh login when it
+ * ends. A message listed for the first time has its token verified from its source before it is
+ * reported; the arrival time is when the listing that first showed it was answered. Read-only:
+ * nothing is deleted, moved or flagged (the IMAP or POP3 watcher of the same mailbox cleans up).
+ * Never logs page content, cookies, form tokens or the password.
+ */
+public final class WebmailArrivalWatcher extends WatcherLoop {
+    private static final Logger logger = LoggerFactory.getLogger(WebmailArrivalWatcher.class);
+    /** The logout on close gets this long, inside the loop's {@link #CLOSE_WAIT}. */
+    static final Duration LOGOUT_WAIT = Duration.ofSeconds(2);
+
+    private final WebmailSettings webmail;
+    private final WebmailDriver driver;
+    // Touched only by the watcher thread.
+    /** Ids already looked at, cut down each poll to those still listed. */
+    private final Set<String> seen = new HashSet<>();
+    private boolean loggedIn;
+    private Duration lastLogin = Duration.ZERO;
+
+    public WebmailArrivalWatcher(WebmailSettings settings, TokenSigner signer, ArrivalListener listener) {
+        this(settings, settings.newDriver(), signer, listener);
+    }
+
+    WebmailArrivalWatcher(WebmailSettings settings, WebmailDriver driver, TokenSigner signer,
+            ArrivalListener listener) {
+        super(settings.watchSettings(), signer, listener, logger);
+        this.webmail = settings;
+        this.driver = driver;
+    }
+
+    @Override
+    public AccessPath path() {
+        return AccessPath.WEBMAIL;
+    }
+
+    @Override
+    void watch() throws Exception {
+        long started = System.nanoTime();
+        new Poll().run();
+        pause(webmail.pollInterval().minus(Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    /** Each call to the webmail gets a connect and a read timeout's worth of time. */
+    private Instant deadline() {
+        return ProbeClock.system().now().plus(webmail.timeouts().connect()).plus(webmail.timeouts().read());
+    }
+
+    @Override
+    void stopping() {
+        driver.abort();
+    }
+
+    @Override
+    void stopped() {
+        if (loggedIn) {
+            loggedIn = false;
+            driver.logout(ProbeClock.system().now().plus(LOGOUT_WAIT));
+            logger.debug("Logged out of the webmail. mailbox={}", mailbox());
+        }
+    }
+
+    private interface Call<T> {
+        T run() throws IOException, DeadlineExceededException;
+    }
+
+    /** One poll: at most one fresh login when the session turns out to have ended. */
+    private final class Poll {
+        private boolean renewed;
+
+        void run() throws IOException, DeadlineExceededException {
+            if (!loggedIn) {
+                login();
+            }
+            WebmailDriver.Listing listing = inSession(() -> driver.find(deadline()));
+            connectedWell(); // logged in and searched: healthy, even while the first look at old mail goes on
+            Set<String> present = new HashSet<>();
+            for (WebmailDriver.Listed listed : listing.messages()) {
+                present.add(listed.id());
+                if (!seen.contains(listed.id())) {
+                    examine(listed, listing);
+                    seen.add(listed.id());
+                }
+            }
+            seen.retainAll(present);
+        }
+
+        private void login() throws IOException, DeadlineExceededException {
+            lastLogin = driver.login(deadline());
+            loggedIn = true;
+            logger.debug("Logged in to the webmail. mailbox={} tookMs={}", mailbox(), lastLogin.toMillis());
+        }
+
+        private <T> T inSession(Call<T> call) throws IOException, DeadlineExceededException {
+            try {
+                return call.run();
+            } catch (WebmailException e) {
+                if (!e.sessionLost() || renewed) {
+                    throw e;
+                }
+                renewed = true;
+                loggedIn = false;
+                logger.info("The webmail session has ended; logging in again. mailbox={}", mailbox());
+                login();
+                return call.run();
+            }
+        }
+
+        private void examine(WebmailDriver.Listed listed, WebmailDriver.Listing listing)
+                throws IOException, DeadlineExceededException {
+            Map<String, String> evidence = new LinkedHashMap<>();
+            evidence.put("webmail_driver", webmail.driver().label());
+            evidence.put("login_ms", Long.toString(lastLogin.toMillis()));
+            evidence.put("search_ms", Long.toString(listing.took().toMillis()));
+            java.util.List<String> tokens = listed.tokens();
+            java.util.List<String> received = java.util.List.of();
+            if (tokens.isEmpty()) {
+                WebmailDriver.Source source = inSession(() -> driver.source(listed.id(), deadline()));
+                tokens = source.tokens();
+                received = source.received();
+                evidence.put("source_ms", Long.toString(source.took().toMillis()));
+            }
+            if (renewed) {
+                evidence.put("session_renewed", "true");
+            }
+            Optional<ProbeToken> token = tokens.size() == 1 ? signer.verify(tokens.get(0)) : Optional.empty();
+            if (token.isEmpty()) {
+                return; // not ours, or forged: never reported
+            }
+            logger.debug("A probe was seen. mailbox={} id={} probe={}", mailbox(), listed.id(), token.get().key());
+            // Read-only: whatever the listener answers, nothing is deleted through the webmail.
+            report(new Arrival(token.get(), AccessPath.WEBMAIL, mailbox(), listing.answeredAt(), null, received,
+                    evidence));
+        }
+    }
+}
