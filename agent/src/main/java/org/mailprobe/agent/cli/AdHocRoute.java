@@ -17,6 +17,7 @@ import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.DirectDeliveryConfig;
 import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.config.SinkConfig;
+import org.mailprobe.agent.config.WebmailConfig;
 import org.mailprobe.agent.config.Durations;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
@@ -133,6 +134,15 @@ final class AdHocRoute {
     @Option(names = "--pop3-tls", paramLabel = "MODE", defaultValue = "implicit", description = "POP3 TLS mode (default: ${DEFAULT-VALUE}).")
     String pop3Tls;
 
+    @Option(names = "--webmail-url", paramLabel = "URL",
+            description = "Watch through Roundcube at this URL too (the watched mailbox's login). Other webmails: a "
+                    + "config file with the form driver.")
+    java.net.URI webmailUrl;
+
+    @Option(names = "--webmail-insecure-plain-http",
+            description = "Allow an http:// --webmail-url: the password crosses the network in clear. Lab only.")
+    boolean webmailPlainHttp;
+
     @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s",
             description = "POP3 poll interval, and IMAP's without IDLE (default: ${DEFAULT-VALUE}).")
     String pollInterval;
@@ -169,8 +179,12 @@ final class AdHocRoute {
             throw new IllegalArgumentException("--leg send sees the probe at the sink; --imap-host and --pop3-host do "
                     + "not apply (use a config route with estimate: for an external mailbox)");
         }
-        if (!toSink && imapHost == null && pop3Host == null) {
-            throw new IllegalArgumentException("give --imap-host or --pop3-host (or both): where to watch the probe arrive");
+        if (toSink && webmailUrl != null) {
+            throw new IllegalArgumentException("--leg send sees the probe at the sink; --webmail-url does not apply");
+        }
+        if (!toSink && imapHost == null && pop3Host == null && webmailUrl == null) {
+            throw new IllegalArgumentException("give --imap-host, --pop3-host or --webmail-url (any of them): where "
+                    + "to watch the probe arrive");
         }
         if (kind != RouteKind.RECEIVE && (smtpHost == null || user == null)) {
             throw new IllegalArgumentException("--leg " + kind.label() + " submits: give --smtp-host and --user");
@@ -214,6 +228,12 @@ final class AdHocRoute {
             servers.put(pop3.name(), pop3);
             watches.add(new WatchConfig(AccessPath.POP3, pop3, mailbox, Defaults.FOLDER, poll, false, !keep));
         }
+        if (webmailUrl != null) {
+            ServerConfig web = webmail(tls, timeouts);
+            servers.put(web.name(), web);
+            // Webmail only reads; the other paths delete, or --keep keeps it.
+            watches.add(new WatchConfig(AccessPath.WEBMAIL, web, mailbox, Defaults.FOLDER, poll, false, false));
+        }
         Duration interval = Duration.ofHours(1);
         String hostname = helo == null ? Defaults.hostname() : helo;
         SinkConfig sink = toSink ? sink(hostname) : null;
@@ -232,6 +252,20 @@ final class AdHocRoute {
             accounts.put(mailbox.name(), mailbox);
         }
         return new AgentConfig(null, identity, servers, accounts, List.of(route), ReachabilityConfig.NONE, null, sink);
+    }
+
+    private ServerConfig webmail(TlsPolicy tls, Timeouts timeouts) {
+        String scheme = webmailUrl.getScheme();
+        if (webmailUrl.getHost() == null || !("https".equals(scheme) || "http".equals(scheme))) {
+            throw new IllegalArgumentException("--webmail-url: '" + webmailUrl + "' is not an http(s) URL");
+        }
+        if ("http".equals(scheme) && !webmailPlainHttp) {
+            throw new IllegalArgumentException("--webmail-url: " + webmailUrl + " is plain http, so the password would "
+                    + "cross the network in clear; use https, or add --webmail-insecure-plain-http (lab only)");
+        }
+        WebmailConfig config = new WebmailConfig(webmailUrl, org.mailprobe.probes.WebmailSettings.Driver.ROUNDCUBE, null);
+        return new ServerConfig("webmail", Protocol.WEBMAIL,
+                org.mailprobe.probes.WebmailSettings.endpointOf(webmailUrl), tls, timeouts, config);
     }
 
     private RouteKind kind() {
