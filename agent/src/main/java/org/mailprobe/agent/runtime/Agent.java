@@ -74,6 +74,7 @@ public final class Agent implements AutoCloseable {
         });
         journal = openJournal(config, inFlight);
         watchers = new Watchers(config.routes(), agentId, localHost, signer, inFlight, metrics);
+        inFlight.expectationsTo(watchers::get);
         Map<String, LoopRouteRunner> runners = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {
             metrics.registerRoute(route.name(), LoopRouteRunner.LEG,

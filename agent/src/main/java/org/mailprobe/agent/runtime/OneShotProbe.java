@@ -51,6 +51,7 @@ public final class OneShotProbe {
         };
         try (Watchers watchers = new Watchers(List.of(route), config.agent().id(), config.agent().hostname(),
                 config.agent().signer(), listener, null)) {
+            inFlight.expectationsTo(watchers::get);
             watchers.start();
             if (!awaitHealthy(watchers, min(WATCHERS_READY, route.timeout()))) {
                 return new Report(route, null, List.copyOf(problems));
