@@ -88,11 +88,12 @@ public final class TestbedAccuracyBenchmark {
         };
         try {
             imapWatcher[0] = new ImapArrivalWatcher(new WatchSettings(bed.imap(), account, bed.tls(), timeouts, "INBOX",
-                    Duration.ofSeconds(2), Duration.ofMinutes(5), DELETE, "bench.test", AGENT), AccuracyBenchmark.SIGNER,
+                    Duration.ofSeconds(2), Duration.ofMinutes(5), DELETE || Boolean.getBoolean("bench.delete.imap"),
+                    "bench.test", AGENT), AccuracyBenchmark.SIGNER,
                     listener);
             watchers.add(imapWatcher[0]);
             watchers.add(new Pop3ArrivalWatcher(new WatchSettings(bed.pop3(), account, bed.tls(), timeouts, "INBOX",
-                    pop3Poll, Duration.ofMinutes(5), DELETE, "bench.test", AGENT), AccuracyBenchmark.SIGNER, listener));
+                    pop3Poll, Duration.ofMinutes(5), DELETE || Boolean.getBoolean("bench.delete.pop3"), "bench.test", AGENT), AccuracyBenchmark.SIGNER, listener));
             watchers.forEach(ArrivalWatcher::start);
             AccuracyBenchmark.waitUntil(() -> watchers.stream().allMatch(ArrivalWatcher::healthy), Duration.ofSeconds(30));
             SubmissionProbe submission = new SubmissionProbe(
