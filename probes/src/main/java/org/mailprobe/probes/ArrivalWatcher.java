@@ -17,6 +17,13 @@ public interface ArrivalWatcher extends AutoCloseable {
     /** True while the watcher holds a working connection (IMAP) or its last poll succeeded (POP3). */
     boolean healthy();
 
+    /**
+     * A probe is on its way to this mailbox until {@code until} (replacing any earlier call; a
+     * past instant means none is). A watcher may look more often meanwhile, to date the arrival
+     * more exactly; the default does nothing. Returns at once; never throws.
+     */
+    default void expectArrival(java.time.Instant until) {}
+
     /** Stops the thread and closes the connection within a few seconds. Never throws. */
     @Override
     void close();

@@ -33,6 +33,13 @@ public final class FailureClassifier {
         if (failure == null) {
             return Reason.INTERNAL;
         }
+        // A certificate the policy rejects is that, however Angus Mail wraps it: its IMAP and POP3
+        // STARTTLS put the handshake's failure under a "STARTTLS failure" MessagingException.
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (isCertificateProblem(t)) {
+                return Reason.CERTIFICATE;
+            }
+        }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             Reason r = direct(t);
             if (r != null) {

@@ -75,6 +75,7 @@ public final class Agent implements AutoCloseable {
         });
         journal = openJournal(config, inFlight);
         watchers = new Watchers(config.routes(), agentId, localHost, signer, inFlight, metrics);
+        inFlight.expectationsTo(watchers::get);
         sink = config.sink() == null ? null : new AgentSink(config.sink(), signer, inFlight, metrics);
         Map<String, RouteRunner> runners = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {

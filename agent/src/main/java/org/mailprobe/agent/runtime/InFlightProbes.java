@@ -11,11 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.mailprobe.agent.config.SendEstimateConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
+import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.ReceivedChain;
@@ -55,6 +58,8 @@ public final class InFlightProbes implements ArrivalListener {
     private static final String LOOP_LEG = org.mailprobe.agent.config.RouteKind.LOOP.label();
     /** Send routes to an external mailbox: their send delay is estimated from Received headers. */
     private final Map<String, SendEstimateConfig> estimates = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The watcher of a mailbox and path, told while a probe is on its way there (may return null). */
+    private volatile Function<WatchKey, ArrivalWatcher> watchers = key -> null;
 
     public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeOutcome> onFinished) {
         this.agentId = agentId;
@@ -73,6 +78,14 @@ public final class InFlightProbes implements ArrivalListener {
     /** Records every accepted and every finished probe in the journal from now on. */
     public void journalTo(ProbeJournal journal) {
         this.journal = journal;
+    }
+
+    /**
+     * Tells each probe's watchers while it is on its way ({@link ArrivalWatcher#expectArrival}), from
+     * {@link #expect} until it is seen there, lost or failed, so they can look more often meanwhile.
+     */
+    public void expectationsTo(Function<WatchKey, ArrivalWatcher> watchers) {
+        this.watchers = watchers;
     }
 
     /**
@@ -98,8 +111,11 @@ public final class InFlightProbes implements ArrivalListener {
 
     /** Expects the probe with {@code tokenKey} on every one of {@code watches}. */
     public synchronized void expect(String tokenKey, String route, String leg, Set<WatchKey> watches, Duration timeout) {
-        pending.put(tokenKey, new Pending(route, leg, new LinkedHashSet<>(watches), timeout));
+        Pending p = new Pending(route, leg, new LinkedHashSet<>(watches), timeout);
+        p.expectedUntil = ProbeClock.system().now().plus(timeout);
+        pending.put(tokenKey, p);
         metrics.setInFlight(route, countFor(route));
+        watches.forEach(this::tellWatcher);
     }
 
     /** The submission finished; on failure the probe is finished too. */
@@ -114,6 +130,7 @@ public final class InFlightProbes implements ArrivalListener {
             p.submission = result;
             if (!result.succeeded()) {
                 pending.remove(tokenKey);
+                p.all.forEach(this::tellWatcher);
                 done = p.outcome(result.reason());
             } else {
                 p.deadline = result.accepted().plus(p.timeout);
@@ -160,6 +177,7 @@ public final class InFlightProbes implements ArrivalListener {
             if (!p.waiting.remove(watch)) {
                 return false; // seen again on a path that has already reported it
             }
+            tellWatcher(watch);
             p.arrived.put(watch, arrival);
             if (p.submission != null) {
                 recordDelay(p, arrival);
@@ -200,6 +218,7 @@ public final class InFlightProbes implements ArrivalListener {
                     it.remove();
                     for (WatchKey w : p.waiting) {
                         metrics.recordLost(p.route, w.path());
+                        tellWatcher(w);
                     }
                     done.add(p.outcome(Reason.LOST));
                     metrics.setInFlight(p.route, countFor(p.route));
@@ -218,6 +237,21 @@ public final class InFlightProbes implements ArrivalListener {
 
     public synchronized int size() {
         return pending.size();
+    }
+
+    /** Tells the watcher of {@code watch} until when a pending probe may still arrive there. */
+    private void tellWatcher(WatchKey watch) {
+        ArrivalWatcher w = watchers.apply(watch);
+        if (w == null) {
+            return;
+        }
+        Instant until = Instant.EPOCH;
+        for (Pending p : pending.values()) {
+            if (p.expectedUntil != null && p.waiting.contains(watch) && p.expectedUntil.isAfter(until)) {
+                until = p.expectedUntil;
+            }
+        }
+        w.expectArrival(until);
     }
 
     private void recordDelay(Pending p, Arrival arrival) {
@@ -294,6 +328,8 @@ public final class InFlightProbes implements ArrivalListener {
         SubmissionResult submission;
         Instant deadline;
         boolean estimated;
+        /** Until when its watchers are told to expect it; null for a probe restored after a restart. */
+        Instant expectedUntil;
 
         Pending(String route, String leg, Set<WatchKey> waiting, Duration timeout) {
             this.route = route;

@@ -53,6 +53,7 @@ public final class OneShotProbe {
                 config.agent().signer(), listener, null);
                 AgentSink sink = route.toSink() ? new AgentSink(config.sink(), config.agent().signer(), listener, null)
                         : null) {
+            inFlight.expectationsTo(watchers::get);
             watchers.start();
             if (sink != null) {
                 sink.start();

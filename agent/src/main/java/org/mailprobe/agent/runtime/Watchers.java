@@ -85,6 +85,11 @@ public final class Watchers implements AutoCloseable {
         }
     }
 
+    /** The watcher of a mailbox and path, or null. */
+    public ArrivalWatcher get(WatchKey key) {
+        return watchers.get(key);
+    }
+
     public List<ArrivalWatcher> all() {
         return new ArrayList<>(watchers.values());
     }

@@ -62,6 +62,81 @@ class InFlightProbesTest {
         assertEquals(0, inFlight.size());
     }
 
+    /** Records what a watcher is told about expected probes. */
+    static final class Expecting implements org.mailprobe.probes.ArrivalWatcher {
+        final WatchKey key;
+        final List<Instant> told = new ArrayList<>();
+
+        Expecting(WatchKey key) {
+            this.key = key;
+        }
+
+        @Override
+        public void expectArrival(Instant until) {
+            told.add(until);
+        }
+
+        Instant last() {
+            return told.get(told.size() - 1);
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public AccessPath path() {
+            return key.path();
+        }
+
+        @Override
+        public String mailbox() {
+            return key.mailbox();
+        }
+
+        @Override
+        public boolean healthy() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void watchersExpectAProbeFromRegistrationUntilEachOfThemHasSeenIt() {
+        Expecting imap = new Expecting(IMAP);
+        Expecting pop3 = new Expecting(POP3);
+        inFlight.expectationsTo(k -> k.equals(IMAP) ? imap : k.equals(POP3) ? pop3 : null);
+        Instant before = Instant.now();
+        inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP, POP3), Duration.ofMinutes(1));
+        assertTrue(imap.last().isAfter(before.plusSeconds(50)), "expected for about its timeout: " + imap.told);
+        assertTrue(pop3.last().isAfter(before.plusSeconds(50)), pop3.told.toString());
+
+        inFlight.submitted(token.key(), accepted(token, T0));
+        inFlight.onArrival(arrival(token, IMAP, T0.plusMillis(300)));
+        assertFalse(imap.last().isAfter(Instant.now()), "seen on IMAP: nothing more expected there");
+        assertTrue(pop3.last().isAfter(Instant.now()), "still expected on POP3");
+
+        inFlight.onArrival(arrival(token, POP3, T0.plusMillis(900)));
+        assertFalse(pop3.last().isAfter(Instant.now()));
+    }
+
+    @Test
+    void aWatcherStillExpectsTheOtherProbesOnTheirWay() {
+        Expecting imap = new Expecting(IMAP);
+        inFlight.expectationsTo(k -> imap);
+        ProbeToken second = new ProbeToken("me", "r1", 2, T0);
+        inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP), Duration.ofMinutes(1));
+        inFlight.expect(second.key(), "r1", "loop", Set.of(IMAP), Duration.ofMinutes(1));
+        inFlight.submitted(token.key(), accepted(token, T0));
+        inFlight.submitted(second.key(), accepted(second, T0));
+
+        inFlight.onArrival(arrival(token, IMAP, T0.plusMillis(300)));
+        assertTrue(imap.last().isAfter(Instant.now()), "the second probe is still on its way");
+        inFlight.onArrival(arrival(second, IMAP, T0.plusMillis(400)));
+        assertFalse(imap.last().isAfter(Instant.now()));
+    }
+
     @Test
     void arrivalBeforeTheServersReplyIsMeasuredOnceTheReplyIsKnown() {
         inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP), Duration.ofMinutes(1));
