@@ -12,11 +12,12 @@ public interface ArrivalListener {
     boolean onArrival(Arrival arrival);
 
     /**
-     * Asked again, from time to time, about a verified probe of this agent for which
-     * {@link #onArrival} returned false (e.g. because a read-only path, webmail, had not seen it
-     * yet): true once it has been measured on every path and may be deleted now. Must be quick.
+     * Asked again, from time to time, by the watcher of {@code path} and {@code mailbox} about a
+     * verified probe of this agent for which {@link #onArrival} returned false (e.g. because a
+     * read-only path, webmail, had not seen it yet): true once it has been measured on every path
+     * and may be deleted now by that watcher. Must be quick.
      */
-    default boolean mayDeleteNow(ProbeToken token) {
+    default boolean mayDeleteNow(ProbeToken token, AccessPath path, String mailbox) {
         return false;
     }
 

@@ -153,7 +153,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
     /** The listener's {@link ArrivalListener#mayDeleteNow}; false if it throws. */
     final boolean mayDeleteNow(ProbeToken token) {
         try {
-            return deferrable(token) && listener.mayDeleteNow(token);
+            return deferrable(token) && listener.mayDeleteNow(token, path(), mailbox());
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable e) {

@@ -187,7 +187,7 @@ final class Watching {
         final List<ProbeToken> askedLater = new CopyOnWriteArrayList<>();
 
         @Override
-        public boolean mayDeleteNow(ProbeToken token) {
+        public boolean mayDeleteNow(ProbeToken token, AccessPath path, String mailbox) {
             askedLater.add(token);
             return finishedLater;
         }

@@ -54,7 +54,9 @@ class AgentLoopTest {
 
         String page = Scrapes.until(metricsUrl(agent), Duration.ofSeconds(60), p ->
                 Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "path=\"imap\"") >= 2
-                        && Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "path=\"pop3\"") >= 2);
+                        && Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "path=\"pop3\"") >= 2
+                        // A probe's delay is recorded as a path sees it, its success just after.
+                        && Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") >= 2);
 
         assertTrue(Scrapes.value(page, "mailprobe_delivery_delay_seconds_count", "path=\"imap\"", "leg=\"loop\"",
                 "route=\"loop-test\"", "agent=\"test-agent\"", "site=\"test-site\"") >= 2, page);

@@ -82,7 +82,8 @@ class AgentReceiveLegTest {
         String page = Scrapes.until("http://" + agent.web().hostPort() + "/metrics", Duration.ofSeconds(60), p ->
                 Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "leg=\"receive\"", "path=\"imap\"") >= 2
                         && Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "leg=\"receive\"",
-                                "path=\"pop3\"") >= 2);
+                                "path=\"pop3\"") >= 2
+                        && Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") >= 2);
 
         assertTrue(Scrapes.value(page, "mailprobe_probes_total", "route=\"receive-test\"", "result=\"success\"") >= 2,
                 page);

@@ -119,7 +119,8 @@ class AgentSendLegTest {
         Agent sender = agent(config("test-agent", remoteSink(agent), toSink(relay.port())));
 
         String page = Scrapes.until(metrics(sender), Duration.ofSeconds(60), p ->
-                Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"", "path=\"sink\"") >= 2);
+                Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"", "path=\"sink\"") >= 2
+                        && Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") >= 2);
 
         assertTrue(Scrapes.value(page, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"", "path=\"sink\"") >= 2);
         for (ProbeOutcome o : outcomes) {
@@ -159,7 +160,8 @@ class AgentSendLegTest {
         }
 
         String page = Scrapes.until(metrics(agent), Duration.ofSeconds(60), p ->
-                Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"", "path=\"sink\"") >= 1);
+                Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"", "path=\"sink\"") >= 1
+                        && Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") >= 1);
 
         assertEquals(1.0, Scrapes.value(page, "mailprobe_sink_refused_total", "reason=\"not_probe\""), page);
         ProbeOutcome o = outcomes.get(0);
@@ -189,7 +191,8 @@ class AgentSendLegTest {
 
         String page = Scrapes.until(metrics(agent), Duration.ofSeconds(60), p ->
                 Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"",
-                        "path=\"received_headers\"") >= 1);
+                        "path=\"received_headers\"") >= 1
+                        && Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") >= 1);
         agent.close();
 
         Report report = MonthlyReport.compute(dir, YearMonth.now(ZoneOffset.UTC));

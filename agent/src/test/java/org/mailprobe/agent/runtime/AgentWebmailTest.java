@@ -101,7 +101,9 @@ class AgentWebmailTest {
 
         String page = Scrapes.until(metrics, Duration.ofSeconds(60), p ->
                 Scrapes.value(p, "mailprobe_delivery_delay_seconds_count", "path=\"webmail\"") >= 2
-                        && Scrapes.value(p, "mailprobe_watcher_up", "path=\"webmail\"") == 1.0);
+                        && Scrapes.value(p, "mailprobe_watcher_up", "path=\"webmail\"") == 1.0
+                        // A probe's delay is recorded as a path sees it, its success just after.
+                        && Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") >= 2);
 
         assertTrue(Scrapes.value(page, "mailprobe_delivery_delay_seconds_count", "path=\"webmail\"", "leg=\"loop\"",
                 "route=\"loop-test\"") >= 2, page);

@@ -46,13 +46,35 @@ class InFlightProbesTest {
     }
 
     @Test
+    void onlyOnePathDeletesAProbeTheImapOneWhenThereIsOne() {
+        inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP, POP3), Duration.ofMinutes(1));
+        inFlight.submitted(token.key(), accepted(token, T0));
+
+        assertFalse(inFlight.onArrival(arrival(token, POP3, T0.plusMillis(300))), "POP3 never deletes beside IMAP");
+        assertTrue(inFlight.onArrival(arrival(token, IMAP, T0.plusMillis(900))), "IMAP, seeing it last, deletes it");
+
+        assertFalse(inFlight.mayDeleteNow(token, AccessPath.POP3, POP3.mailbox()), "not POP3 later either");
+        assertFalse(inFlight.onArrival(arrival(token, POP3, T0.plusMillis(2000))), "nor a late sighting on POP3");
+        assertTrue(inFlight.onArrival(arrival(token, IMAP, T0.plusMillis(2000))), "a late copy: IMAP removes it");
+    }
+
+    @Test
+    void withoutImapThePop3PathDeletes() {
+        inFlight.expect(token.key(), "r1", "loop", Set.of(POP3), Duration.ofMinutes(1));
+        inFlight.submitted(token.key(), accepted(token, T0));
+
+        assertTrue(inFlight.onArrival(arrival(token, POP3, T0.plusMillis(300))));
+    }
+
+    @Test
     void probeSeenOnEveryPathSucceedsWithADelayPerPath() {
         inFlight.expect(token.key(), "r1", "loop", Set.of(IMAP, POP3), Duration.ofMinutes(1));
         inFlight.submitted(token.key(), accepted(token, T0));
 
         assertFalse(inFlight.onArrival(arrival(token, IMAP, T0.plusMillis(300))), "kept for the other path");
-        assertTrue(inFlight.onArrival(arrival(token, POP3, T0.plusMillis(900))), "deleted once every path saw it");
+        assertFalse(inFlight.onArrival(arrival(token, POP3, T0.plusMillis(900))), "IMAP deletes it, not POP3");
 
+        assertTrue(inFlight.mayDeleteNow(token, AccessPath.IMAP, IMAP.mailbox()), "the IMAP watcher deletes it now");
         assertEquals(1, finished.size());
         assertEquals(Reason.NONE, finished.get(0).reason());
         assertEquals(Duration.ofMillis(300), finished.get(0).delay(IMAP));

@@ -81,12 +81,12 @@ public final class WebmailLatencyBenchmark {
                 if (a.evidence().containsKey("login_ms")) {
                     requests.put("login_ms", List.of(Double.parseDouble(a.evidence().get("login_ms"))));
                 }
-                return mayDeleteNow(a.token());
+                return mayDeleteNow(a.token(), a.path(), a.mailbox());
             }
 
             /** The IMAP watcher deletes a probe once both paths have seen it. */
             @Override
-            public boolean mayDeleteNow(ProbeToken token) {
+            public boolean mayDeleteNow(ProbeToken token, AccessPath path, String mailbox) {
                 return token.route().equals(route) && seen.values().stream().allMatch(m -> m.containsKey(token.key()));
             }
         };
