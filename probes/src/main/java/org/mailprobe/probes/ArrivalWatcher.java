@@ -24,6 +24,18 @@ public interface ArrivalWatcher extends AutoCloseable {
      */
     default void expectArrival(java.time.Instant until) {}
 
+    /**
+     * How many of our probes this watcher keeps to delete once the listener lets it (seen here
+     * before the other paths); 0 for a watcher that never deletes. A one-off probe waits for 0
+     * before it exits, so it leaves no probe behind.
+     */
+    default int keptForDeletion() {
+        return 0;
+    }
+
+    /** Deletes the kept probes the listener now lets it delete at its next chance, not its next look. */
+    default void deleteKeptSoon() {}
+
     /** Stops the thread and closes the connection within a few seconds. Never throws. */
     @Override
     void close();

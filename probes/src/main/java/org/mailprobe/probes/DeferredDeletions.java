@@ -53,4 +53,8 @@ final class DeferredDeletions<K> {
     boolean isEmpty() {
         return kept.isEmpty();
     }
+
+    int size() {
+        return kept.size();
+    }
 }

@@ -59,6 +59,8 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     private boolean toldNoUidplus;
     /** Our probes reported before a read-only path saw them: deleted once finished. */
     private final DeferredDeletions<Long> deferred = new DeferredDeletions<>();
+    /** {@code deferred.size()}, for other threads. */
+    private volatile int kept;
     // Shared with the waker.
     private volatile IMAPFolder idlingFolder;
     private volatile long idleSinceNanos;
@@ -124,6 +126,24 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     }
 
     @Override
+    public int keptForDeletion() {
+        return kept;
+    }
+
+    /** Ends the IDLE, so that the scan after it deletes what is now due. */
+    @Override
+    public void deleteKeptSoon() {
+        if (kept == 0 || idlingFolder == null) {
+            return;
+        }
+        try {
+            waker.execute(this::endIdle);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closed meanwhile
+        }
+    }
+
+    @Override
     void stopping() {
         waker.shutdownNow();
     }
@@ -173,6 +193,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
             uidValidity = validity;
             lastUid = 0;
             deferred.clear();
+            kept = 0;
         }
     }
 
@@ -199,6 +220,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
                 delete(folder, (IMAPMessage) m, due.getKey(), uidplus, due.getValue());
             }
         }
+        kept = deferred.size();
     }
 
     private void scan(IMAPFolder folder, boolean uidplus) throws MessagingException {
@@ -266,6 +288,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
             delete(folder, m, uid, uidplus, token.get());
         } else if (deferrable(token.get())) {
             deferred.keep(uid, token.get());
+            kept = deferred.size();
         }
     }
 

@@ -37,6 +37,8 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
     private final Set<String> toDelete = new HashSet<>();
     /** Our probes reported before a read-only path (webmail) saw them: deleted once finished. */
     private final DeferredDeletions<String> deferred = new DeferredDeletions<>();
+    /** {@code deferred.size()}, for other threads; a poll updates it. */
+    private volatile int kept;
 
     public Pop3ArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener) {
         super(settings, signer, listener, logger);
@@ -92,11 +94,17 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
                 }
             }
             deferred.retain(present);
+            kept = deferred.size();
             seen.retainAll(present);
             toDelete.retainAll(present);
             // close(true) sends DELE for exactly the messages flagged above, then QUIT (RFC 1939 6).
             folder.close(deleting);
         }
+    }
+
+    @Override
+    public int keptForDeletion() {
+        return kept;
     }
 
     private boolean examine(POP3Message m, String id, Instant seenAt) throws MessagingException, IOException {

@@ -27,6 +27,8 @@ import org.mailprobe.probes.SubmissionResult;
 public final class OneShotProbe {
     /** How long the watchers get to connect before the probe is given up as not measurable. */
     static final Duration WATCHERS_READY = Duration.ofSeconds(30);
+    /** How long, beyond the longest poll interval, a measured probe's deletion is waited for. */
+    static final Duration CLEANUP = Duration.ofSeconds(3);
 
     /** What happened, including watcher failures seen along the way. */
     public record Report(RouteConfig route, ProbeOutcome outcome, List<String> watcherProblems) {}
@@ -42,6 +44,11 @@ public final class OneShotProbe {
             @Override
             public boolean onArrival(org.mailprobe.probes.Arrival arrival) {
                 return inFlight.onArrival(arrival);
+            }
+
+            @Override
+            public boolean mayDeleteNow(org.mailprobe.probes.ProbeToken token, AccessPath path, String mailbox) {
+                return inFlight.mayDeleteNow(token, path, mailbox);
             }
 
             @Override
@@ -76,9 +83,33 @@ public final class OneShotProbe {
                     }
                 }
             }
+            awaitCleanup(watchers, route);
             return new Report(route, finished.getNow(null), List.copyOf(problems));
         } catch (ExecutionException e) {
             throw new IllegalStateException("the probe's outcome could not be read", e);
+        }
+    }
+
+    /**
+     * Gives the deleting watcher its chance to remove the measured probe before the process
+     * exits: it may have seen the probe before another path and kept it (only one path deletes).
+     */
+    private static void awaitCleanup(Watchers watchers, RouteConfig route) throws InterruptedException {
+        Duration longestPoll = Duration.ZERO;
+        for (org.mailprobe.agent.config.WatchConfig w : route.watches()) {
+            longestPoll = w.pollInterval().compareTo(longestPoll) > 0 ? w.pollInterval() : longestPoll;
+        }
+        Instant until = Instant.now().plus(CLEANUP).plus(longestPoll);
+        while (Instant.now().isBefore(until)) {
+            int kept = 0;
+            for (ArrivalWatcher w : watchers.all()) {
+                w.deleteKeptSoon();
+                kept += w.keptForDeletion();
+            }
+            if (kept == 0) {
+                return;
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -68,6 +68,8 @@ class ProbeCommandTest {
             assertTrue(text.contains(expected), "missing '" + expected + "' in:\n" + text);
         }
         assertFalse(text.contains(TestProvider.PASSWORD), "the password leaked into the output");
+        // Only one path deletes (IMAP), maybe after the other saw it: the command waits for that.
+        assertEquals(List.of(), provider.inbox(), "the measured probe was left in the mailbox");
     }
 
     @Test
