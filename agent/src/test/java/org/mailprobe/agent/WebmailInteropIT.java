@@ -43,7 +43,7 @@ import org.mailprobe.probes.TlsPolicy;
 import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.WebmailArrivalWatcher;
 import org.mailprobe.probes.WebmailSettings;
-import org.mailprobe.probes.testing.TestbedEnv;
+import org.mailprobe.probes.testing.Testbed;
 
 /**
  * The packaged jar against the real testbed (deploy/testbed: Postfix 587, Dovecot, Roundcube):
@@ -57,14 +57,14 @@ class WebmailInteropIT {
     static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
     static final TokenSigner SIGNER = new TokenSigner("interop-key-interop-key-0123456789".getBytes(
             StandardCharsets.US_ASCII));
-    static TestbedEnv env;
+    static Testbed env;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void testbed() {
-        env = TestbedEnv.load();
+        env = Testbed.load();
     }
 
     /** The config, written as an operator would (the form driver's block is the docs' example). */

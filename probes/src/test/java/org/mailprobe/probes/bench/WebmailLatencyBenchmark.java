@@ -29,7 +29,7 @@ import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.WatchSettings;
 import org.mailprobe.probes.WebmailArrivalWatcher;
 import org.mailprobe.probes.WebmailSettings;
-import org.mailprobe.probes.testing.TestbedEnv;
+import org.mailprobe.probes.testing.Testbed;
 
 /**
  * Webmail detection latency against the real testbed (Postfix 587, Dovecot, Roundcube): probes
@@ -50,7 +50,7 @@ public final class WebmailLatencyBenchmark {
         int probes = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         Duration poll = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1])
                 : WebmailSettings.DEFAULT_POLL_INTERVAL.toMillis());
-        TestbedEnv env = TestbedEnv.load();
+        Testbed env = Testbed.load();
         String host = env.get("HOST");
         String user = env.get("USER1");
         Account account = new Account(user, Secret.of(env.get("USER1_PASSWORD")));

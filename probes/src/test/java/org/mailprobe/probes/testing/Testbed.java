@@ -61,6 +61,11 @@ public final class Testbed {
         return get("TLS_HOSTNAME");
     }
 
+    /** The testbed.env file read. */
+    public Path file() {
+        return envFile;
+    }
+
     public int port(String key) {
         return Integer.parseInt(get(key));
     }
