@@ -44,7 +44,7 @@ import org.mailprobe.probes.testing.Testbed;
  * User 2 of the testbed is this class's (user 1 is left to the webmail tests, user 3 only receives).
  */
 @Timeout(300)
-class TestbedInteropIT {
+class LoopInteropIT {
     static final int USER = 2;
     static Testbed bed;
 
