@@ -13,36 +13,25 @@ import static org.mailprobe.probes.Watching.settings;
 import jakarta.mail.Flags;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.Watching.Delivery;
-import org.mailprobe.probes.Watching.Recorder;
 import org.mailprobe.probes.testing.TestProvider;
 
-class ImapArrivalWatcherTest {
-    private final TestProvider provider = new TestProvider();
-    private final Recorder recorder = new Recorder();
-    private ImapArrivalWatcher watcher;
-
-    @AfterEach
-    void stop() {
-        if (watcher != null) {
-            watcher.close();
-        }
-        provider.close();
+class ImapArrivalWatcherTest extends ArrivalWatcherContract {
+    @Override
+    ArrivalWatcher create(WatchSettings settings) {
+        return new ImapArrivalWatcher(settings, Watching.SIGNER, recorder);
     }
 
-    private ImapArrivalWatcher start(WatchSettings settings) throws Exception {
-        watcher = new ImapArrivalWatcher(settings, Watching.SIGNER, recorder);
-        watcher.start();
-        await("the watcher to connect", watcher::healthy);
-        return watcher;
+    @Override
+    ServerEndpoint plain() {
+        return provider.imap();
     }
 
-    /** Waits until a fresh probe is reported: everything delivered before it has been looked at. */
-    private void drain() throws Exception {
-        recorder.awaitArrival(sendProbe(provider, AGENT).token());
+    @Override
+    ServerEndpoint implicitTls() {
+        return provider.imaps();
     }
 
     @Test
@@ -83,46 +72,6 @@ class ImapArrivalWatcherTest {
 
     @Test
     @Timeout(20)
-    void measuredProbeIsDeletedWhenDeletionIsOn() throws Exception {
-        start(settings(provider, provider.imap(), true));
-        Delivery delivery = sendProbe(provider, AGENT);
-
-        recorder.awaitArrival(delivery.token());
-
-        await("the probe to be deleted", Duration.ofSeconds(5), () -> !present(provider, delivery.token()));
-    }
-
-    @Test
-    @Timeout(20)
-    void probeNotYetSeenOnAnotherPathIsDeletedOnceFinished() throws Exception {
-        recorder.measured = false; // webmail has not seen it yet
-        start(settings(provider, provider.imap(), true));
-        Delivery delivery = sendProbe(provider, AGENT);
-        recorder.awaitArrival(delivery.token());
-        await("the watcher to ask again", () -> recorder.askedLater.contains(delivery.token()));
-        assertTrue(present(provider, delivery.token()), "kept while another path has not seen it");
-
-        recorder.finishedLater = true;
-
-        await("the probe to be deleted", Duration.ofSeconds(5), () -> !present(provider, delivery.token()));
-    }
-
-    @Test
-    @Timeout(20)
-    void anotherAgentsProbeIsNeverAskedAboutAgain() throws Exception {
-        recorder.measured = false;
-        recorder.finishedLater = true;
-        start(settings(provider, provider.imap(), true));
-        Delivery foreign = sendProbe(provider, OTHER_AGENT);
-        recorder.awaitArrival(foreign.token());
-        recorder.awaitArrival(sendProbe(provider, AGENT).token()); // a later look
-
-        assertFalse(recorder.askedLater.contains(foreign.token()));
-        assertTrue(present(provider, foreign.token()));
-    }
-
-    @Test
-    @Timeout(20)
     void measuredProbeIsKeptWhenDeletionIsOff() throws Exception {
         start(settings(provider, provider.imap(), false));
         Delivery delivery = sendProbe(provider, AGENT);
@@ -146,18 +95,6 @@ class ImapArrivalWatcherTest {
         drain();
 
         assertTrue(present(provider, delivery.token()));
-    }
-
-    @Test
-    @Timeout(20)
-    void probeOfAnotherAgentIsReportedButNeverDeleted() throws Exception {
-        start(settings(provider, provider.imap(), true));
-        Delivery other = sendProbe(provider, OTHER_AGENT);
-
-        recorder.awaitArrival(other.token());
-        drain();
-
-        assertTrue(present(provider, other.token()));
     }
 
     @Test
@@ -208,85 +145,6 @@ class ImapArrivalWatcherTest {
         }
 
         assertEquals(before, Watching.snapshot(provider));
-    }
-
-    @Test
-    @Timeout(20)
-    void probeAlreadyInTheMailboxIsReported() throws Exception {
-        Delivery early = sendProbe(provider, AGENT);
-
-        start(settings(provider, provider.imap(), true));
-
-        recorder.awaitArrival(early.token());
-        drain();
-        assertEquals(1, recorder.of(early.token()).size());
-    }
-
-    @Test
-    @Timeout(30)
-    void watcherReconnectsAfterTheServerRestarts() throws Exception {
-        start(settings(provider, provider.imap(), true));
-        drain();
-
-        provider.stopServers();
-        await("a watch failure", () -> !recorder.failures.isEmpty());
-        assertFalse(watcher.healthy());
-        provider.startOnSamePorts();
-        await("the watcher to reconnect", Duration.ofSeconds(15), watcher::healthy);
-
-        drain();
-    }
-
-    @Test
-    @Timeout(20)
-    void wrongPasswordIsReportedAsAuthAndTheWatcherKeepsTrying() throws Exception {
-        watcher = new ImapArrivalWatcher(settings(provider, provider.imap(), provider.accountWithPassword("wrong"),
-                TestProvider.trusted(), true, true, WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder);
-        watcher.start();
-
-        await("two failures", () -> recorder.failures.size() >= 2);
-
-        assertEquals(Reason.AUTH, recorder.failures.get(0));
-        assertEquals(Reason.AUTH, recorder.failures.get(1));
-        assertFalse(watcher.healthy());
-    }
-
-    @Test
-    @Timeout(20)
-    void implicitTlsWorksWithTheTrustedCa() throws Exception {
-        start(settings(provider, provider.imaps(), true));
-
-        drain();
-
-        assertTrue(recorder.failures.isEmpty());
-    }
-
-    @Test
-    @Timeout(20)
-    void untrustedCertificateIsReportedAsCertificate() throws Exception {
-        watcher = new ImapArrivalWatcher(settings(provider, provider.imaps(), provider.account(), TlsPolicy.verified(),
-                true, true, WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder);
-        watcher.start();
-
-        await("a failure", () -> !recorder.failures.isEmpty());
-
-        assertEquals(Reason.CERTIFICATE, recorder.failures.get(0));
-        assertFalse(watcher.healthy());
-    }
-
-    @Test
-    @Timeout(20)
-    void listenerThatThrowsLeavesTheProbeAndTheWatcherRunning() throws Exception {
-        start(settings(provider, provider.imap(), true));
-        recorder.throwing = true;
-        Delivery delivery = sendProbe(provider, AGENT);
-        recorder.awaitArrival(delivery.token());
-        recorder.throwing = false;
-
-        drain();
-
-        assertTrue(present(provider, delivery.token()));
-        assertTrue(recorder.failures.isEmpty());
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mailprobe.probes.Watching.AGENT;
-import static org.mailprobe.probes.Watching.OTHER_AGENT;
 import static org.mailprobe.probes.Watching.await;
 import static org.mailprobe.probes.Watching.present;
 import static org.mailprobe.probes.Watching.sendProbe;
@@ -14,36 +13,25 @@ import static org.mailprobe.probes.Watching.settings;
 import jakarta.mail.Flags;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.Watching.Delivery;
-import org.mailprobe.probes.Watching.Recorder;
 import org.mailprobe.probes.testing.TestProvider;
 
-class Pop3ArrivalWatcherTest {
-    private final TestProvider provider = new TestProvider();
-    private final Recorder recorder = new Recorder();
-    private Pop3ArrivalWatcher watcher;
-
-    @AfterEach
-    void stop() {
-        if (watcher != null) {
-            watcher.close();
-        }
-        provider.close();
+class Pop3ArrivalWatcherTest extends ArrivalWatcherContract {
+    @Override
+    ArrivalWatcher create(WatchSettings settings) {
+        return new Pop3ArrivalWatcher(settings, Watching.SIGNER, recorder);
     }
 
-    private Pop3ArrivalWatcher start(WatchSettings settings) throws Exception {
-        watcher = new Pop3ArrivalWatcher(settings, Watching.SIGNER, recorder);
-        watcher.start();
-        await("the first poll", watcher::healthy);
-        return watcher;
+    @Override
+    ServerEndpoint plain() {
+        return provider.pop3();
     }
 
-    /** Waits until a fresh probe is reported: everything delivered before it has been looked at. */
-    private void drain() throws Exception {
-        recorder.awaitArrival(sendProbe(provider, AGENT).token());
+    @Override
+    ServerEndpoint implicitTls() {
+        return provider.pop3s();
     }
 
     @Test
@@ -67,46 +55,6 @@ class Pop3ArrivalWatcherTest {
 
     @Test
     @Timeout(20)
-    void measuredProbeIsDeletedWhenDeletionIsOn() throws Exception {
-        start(settings(provider, provider.pop3(), true));
-        Delivery delivery = sendProbe(provider, AGENT);
-
-        recorder.awaitArrival(delivery.token());
-
-        await("the probe to be deleted", Duration.ofSeconds(5), () -> !present(provider, delivery.token()));
-    }
-
-    @Test
-    @Timeout(20)
-    void probeNotYetSeenOnAnotherPathIsDeletedOnceFinished() throws Exception {
-        recorder.measured = false; // webmail has not seen it yet
-        start(settings(provider, provider.pop3(), true));
-        Delivery delivery = sendProbe(provider, AGENT);
-        recorder.awaitArrival(delivery.token());
-        await("the watcher to ask again", () -> recorder.askedLater.contains(delivery.token()));
-        assertTrue(present(provider, delivery.token()), "kept while another path has not seen it");
-
-        recorder.finishedLater = true;
-
-        await("the probe to be deleted", Duration.ofSeconds(5), () -> !present(provider, delivery.token()));
-    }
-
-    @Test
-    @Timeout(20)
-    void anotherAgentsProbeIsNeverAskedAboutAgain() throws Exception {
-        recorder.measured = false;
-        recorder.finishedLater = true;
-        start(settings(provider, provider.pop3(), true));
-        Delivery foreign = sendProbe(provider, OTHER_AGENT);
-        recorder.awaitArrival(foreign.token());
-        recorder.awaitArrival(sendProbe(provider, AGENT).token()); // a later look
-
-        assertFalse(recorder.askedLater.contains(foreign.token()));
-        assertTrue(present(provider, foreign.token()));
-    }
-
-    @Test
-    @Timeout(20)
     void measuredProbeIsKeptWhenDeletionIsOff() throws Exception {
         start(settings(provider, provider.pop3(), false));
         Delivery delivery = sendProbe(provider, AGENT);
@@ -117,19 +65,6 @@ class Pop3ArrivalWatcherTest {
 
         assertTrue(present(provider, delivery.token()));
         assertEquals("", Watching.flags(provider, ProbeMessage.subject(delivery.token())), "TOP, never RETR: not \\Seen");
-    }
-
-    @Test
-    @Timeout(20)
-    void probeOfAnotherAgentIsReportedButNeverDeleted() throws Exception {
-        start(settings(provider, provider.pop3(), true));
-        Delivery other = sendProbe(provider, OTHER_AGENT);
-
-        recorder.awaitArrival(other.token());
-        drain();
-        drain();
-
-        assertTrue(present(provider, other.token()));
     }
 
     @Test
@@ -178,87 +113,6 @@ class Pop3ArrivalWatcherTest {
         }
 
         assertEquals(before, Watching.snapshot(provider));
-    }
-
-    @Test
-    @Timeout(20)
-    void probeAlreadyInTheMailboxIsReported() throws Exception {
-        Delivery early = sendProbe(provider, AGENT);
-
-        start(settings(provider, provider.pop3(), true));
-
-        recorder.awaitArrival(early.token());
-        drain();
-        assertEquals(1, recorder.of(early.token()).size());
-    }
-
-    @Test
-    @Timeout(30)
-    void watcherReconnectsAfterTheServerRestarts() throws Exception {
-        start(settings(provider, provider.pop3(), true));
-        drain();
-
-        provider.stopServers();
-        await("a watch failure", () -> !recorder.failures.isEmpty());
-        assertFalse(watcher.healthy());
-        provider.startOnSamePorts();
-        await("the watcher to poll again", Duration.ofSeconds(15), watcher::healthy);
-
-        drain();
-    }
-
-    @Test
-    @Timeout(20)
-    void wrongPasswordIsReportedAsAuthAndTheWatcherKeepsTrying() throws Exception {
-        watcher = new Pop3ArrivalWatcher(settings(provider, provider.pop3(), provider.accountWithPassword("wrong"),
-                TestProvider.trusted(), true, true, WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder);
-        watcher.start();
-
-        await("two failures", () -> recorder.failures.size() >= 2);
-
-        assertEquals(Reason.AUTH, recorder.failures.get(0));
-        assertEquals(Reason.AUTH, recorder.failures.get(1));
-        assertFalse(watcher.healthy());
-    }
-
-    @Test
-    @Timeout(20)
-    void implicitTlsWorksWithTheTrustedCa() throws Exception {
-        start(settings(provider, provider.pop3s(), true));
-
-        drain();
-
-        assertTrue(recorder.failures.isEmpty());
-    }
-
-    @Test
-    @Timeout(20)
-    void untrustedCertificateIsReportedAsCertificate() throws Exception {
-        watcher = new Pop3ArrivalWatcher(settings(provider, provider.pop3s(), provider.account(), TlsPolicy.verified(),
-                true, true, WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder);
-        watcher.start();
-
-        await("a failure", () -> !recorder.failures.isEmpty());
-
-        assertEquals(Reason.CERTIFICATE, recorder.failures.get(0));
-        assertFalse(watcher.healthy());
-    }
-
-    @Test
-    @Timeout(20)
-    void listenerThatThrowsLeavesTheProbeAndTheWatcherRunning() throws Exception {
-        start(settings(provider, provider.pop3(), true));
-        recorder.throwing = true;
-        Delivery delivery = sendProbe(provider, AGENT);
-        recorder.awaitArrival(delivery.token());
-        recorder.throwing = false;
-
-        drain();
-        drain();
-
-        assertTrue(present(provider, delivery.token()));
-        assertEquals(1, recorder.of(delivery.token()).size());
-        assertTrue(recorder.failures.isEmpty());
     }
 
     @Test
