@@ -10,7 +10,9 @@ import static org.mailprobe.probes.Watching.present;
 import static org.mailprobe.probes.Watching.sendProbe;
 import static org.mailprobe.probes.Watching.settings;
 
+import jakarta.mail.Flags;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,6 +36,11 @@ abstract class ArrivalWatcherContract {
 
     /** The watcher's implicit-TLS port. */
     abstract ServerEndpoint implicitTls();
+
+    /** Whether the test mailbox may hold mail the user flagged \Deleted and did not expunge. */
+    boolean userDeletedMailCanBeInTheMailbox() {
+        return true;
+    }
 
     @AfterEach
     void stop() {
@@ -188,5 +195,33 @@ abstract class ArrivalWatcherContract {
         assertTrue(present(provider, delivery.token()));
         assertEquals(1, recorder.of(delivery.token()).size());
         assertTrue(recorder.failures.isEmpty());
+    }
+
+    @Test
+    @Timeout(30)
+    void foreignMailKeepsEveryFlagAfterManyProbes() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            Flags flags = new Flags();
+            if (i % 3 == 0) {
+                flags.add(Flags.Flag.SEEN);
+            }
+            if (i % 4 == 1 && userDeletedMailCanBeInTheMailbox()) {
+                flags.add(Flags.Flag.DELETED); // flagged by the user, not expunged
+            }
+            if (i % 5 == 2) {
+                flags.add(Flags.Flag.FLAGGED);
+            }
+            Watching.appendForeign(provider, "user mail " + i, flags);
+        }
+        Map<String, String> before = Watching.snapshot(provider);
+        start(settings(provider, plain(), true));
+
+        for (int i = 0; i < 10; i++) {
+            Delivery delivery = sendProbe(provider, AGENT);
+            recorder.awaitArrival(delivery.token());
+            await("probe deletion", Duration.ofSeconds(5), () -> !present(provider, delivery.token()));
+        }
+
+        assertEquals(before, Watching.snapshot(provider));
     }
 }

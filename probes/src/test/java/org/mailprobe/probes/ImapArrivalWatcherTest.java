@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mailprobe.probes.Watching.AGENT;
 import static org.mailprobe.probes.Watching.OTHER_AGENT;
-import static org.mailprobe.probes.Watching.await;
 import static org.mailprobe.probes.Watching.present;
 import static org.mailprobe.probes.Watching.sendProbe;
 import static org.mailprobe.probes.Watching.settings;
 
-import jakarta.mail.Flags;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.Watching.Delivery;
@@ -117,34 +114,6 @@ class ImapArrivalWatcherTest extends ArrivalWatcherContract {
                 "plain foreign mail"}) {
             assertEquals("", Watching.flags(provider, subject), subject + " is still there, flags untouched");
         }
-    }
-
-    @Test
-    @Timeout(30)
-    void foreignMailKeepsEveryFlagAfterManyProbes() throws Exception {
-        for (int i = 0; i < 20; i++) {
-            Flags flags = new Flags();
-            if (i % 3 == 0) {
-                flags.add(Flags.Flag.SEEN);
-            }
-            if (i % 4 == 1) {
-                flags.add(Flags.Flag.DELETED); // flagged by the user, not expunged
-            }
-            if (i % 5 == 2) {
-                flags.add(Flags.Flag.FLAGGED);
-            }
-            Watching.appendForeign(provider, "user mail " + i, flags);
-        }
-        Map<String, String> before = Watching.snapshot(provider);
-        start(settings(provider, provider.imap(), true));
-
-        for (int i = 0; i < 10; i++) {
-            Delivery delivery = sendProbe(provider, AGENT);
-            recorder.awaitArrival(delivery.token());
-            await("probe deletion", Duration.ofSeconds(5), () -> !present(provider, delivery.token()));
-        }
-
-        assertEquals(before, Watching.snapshot(provider));
     }
 
     @Test
