@@ -32,6 +32,8 @@ import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
 import org.mailprobe.probes.TokenSigner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,6 +41,7 @@ import picocli.CommandLine.Option;
  * format's ({@link Defaults}); secrets come only from a file or an environment variable.
  */
 final class AdHocRoute {
+    private static final Logger logger = LoggerFactory.getLogger(AdHocRoute.class);
     static final String DEFAULT_TIMEOUT = "5m";
     static final String ROUTE = "adhoc";
 
@@ -150,6 +153,11 @@ final class AdHocRoute {
     @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust this CA too (a private CA).")
     Path caFile;
 
+    @Option(names = "--insecure-plain-auth",
+            description = "Allow --smtp-tls, --imap-tls or --pop3-tls plain: the password crosses the network in "
+                    + "clear. Lab only; logged loudly.")
+    boolean insecurePlainAuth;
+
     @Option(names = "--insecure-skip-verify", description = "Accept any certificate. For a lab only; logged loudly.")
     boolean insecure;
 
@@ -234,6 +242,10 @@ final class AdHocRoute {
             // Webmail only reads; the other paths delete, or --keep keeps it.
             watches.add(new WatchConfig(AccessPath.WEBMAIL, web, mailbox, Defaults.FOLDER, poll, false, false));
         }
+        refusePlainAuth(smtp, "--smtp-tls");
+        for (WatchConfig watch : watches) {
+            refusePlainAuth(watch.server(), watch.path() == AccessPath.IMAP ? "--imap-tls" : "--pop3-tls");
+        }
         Duration interval = Duration.ofHours(1);
         String hostname = helo == null ? Defaults.hostname() : helo;
         SinkConfig sink = toSink ? sink(hostname) : null;
@@ -252,6 +264,19 @@ final class AdHocRoute {
             accounts.put(mailbox.name(), mailbox);
         }
         return new AgentConfig(null, identity, servers, accounts, List.of(route), ReachabilityConfig.NONE, null, sink);
+    }
+
+    /** The same rule as a config's insecure_plain_auth (issue 11): every server here is logged in to. */
+    private void refusePlainAuth(ServerConfig server, String flag) {
+        if (server == null || server.endpoint().tlsMode() != TlsMode.PLAIN) {
+            return;
+        }
+        if (!insecurePlainAuth) {
+            throw new IllegalArgumentException(flag + " plain would send the password in clear; use starttls or "
+                    + "implicit, or add --insecure-plain-auth (lab only)");
+        }
+        logger.warn("The password crosses the network in clear: {} plain with --insecure-plain-auth. server={}",
+                flag, server.endpoint().host() + ":" + server.endpoint().port());
     }
 
     private ServerConfig webmail(TlsPolicy tls, Timeouts timeouts) {

@@ -54,7 +54,7 @@ public final class ConfigLoader {
     static final List<String> AGENT_KEYS = List.of("id", "site", "key_file", "hostname");
     static final List<String> DEFAULTS_KEYS =
             List.of("connect_timeout", "read_timeout", "ca_file", "insecure_skip_verify");
-    static final List<String> SERVER_KEYS = List.of("protocol", "host", "port", "tls",
+    static final List<String> SERVER_KEYS = List.of("protocol", "host", "port", "tls", PlainAuthRule.KEY,
             "connect_timeout", "read_timeout", "ca_file", "insecure_skip_verify",
             "url", "driver", "form", "insecure_plain_http");
     /** Keys of a mail server that a webmail server gives by its URL instead, and the reverse. */
@@ -87,6 +87,8 @@ public final class ConfigLoader {
     private final Set<String> accountNames = new LinkedHashSet<>();
     private final Map<String, ServerConfig> servers = new LinkedHashMap<>();
     private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
+    /** Servers that set insecure_plain_auth: true. */
+    private final Set<String> plainAuthAllowed = new LinkedHashSet<>();
 
     private ConfigLoader(Path file, Function<String, String> env, Consumer<String> warnings) {
         this.file = file;
@@ -139,6 +141,7 @@ public final class ConfigLoader {
         List<RouteConfig> routes = (top.has("endpoints") || top.has("sink")) && !top.has("routes") ? List.of()
                 : new RouteReader(top, serverNames, servers, accountNames, accounts, sink, hostname, defaultTls,
                         defaultTimeouts).routes();
+        PlainAuthRule.check(routes, plainAuthAllowed, problems, warnings);
         ReachabilityConfig reachability = new ReachabilityReader(this, top, hostname).read();
         JournalConfig journal = journal(top.mapping("journal", JOURNAL_KEYS));
 
@@ -408,6 +411,9 @@ public final class ConfigLoader {
                 problems.add(s.pathOf("tls"), e.getMessage());
             }
         }
+        if (Boolean.TRUE.equals(s.bool(PlainAuthRule.KEY))) {
+            plainAuthAllowed.add(name);
+        }
         Timeouts timeouts = timeouts(s, defaultTimeouts);
         TlsPolicy policy = tlsPolicy(s, defaultTls);
         if (problems.count() > before) {
@@ -424,6 +430,10 @@ public final class ConfigLoader {
             if (s.has(key)) {
                 problems.add(s.pathOf(key), "a webmail server is given by its url; remove " + key);
             }
+        }
+        if (s.has(PlainAuthRule.KEY)) {
+            problems.add(s.pathOf(PlainAuthRule.KEY), "applies to smtp, imap and pop3 servers; a webmail server's "
+                    + "URL says https, or insecure_plain_http for a lab");
         }
         WebmailConfig webmail = new WebmailReader(problems, warnings).read(s);
         Timeouts timeouts = timeouts(s, defaultTimeouts);

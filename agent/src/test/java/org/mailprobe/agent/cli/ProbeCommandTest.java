@@ -48,7 +48,7 @@ class ProbeCommandTest {
 
     List<String> flags(String... extra) {
         List<String> args = new ArrayList<>(List.of("probe", "--smtp-host", "localhost",
-                "--smtp-port", Integer.toString(provider.smtp().port()), "--smtp-tls", "plain",
+                "--smtp-port", Integer.toString(provider.smtp().port()), "--smtp-tls", "plain", "--insecure-plain-auth",
                 "--user", TestProvider.USER, "--password-file", passwordFile.toString(),
                 "--imap-host", "localhost", "--imap-port", Integer.toString(provider.imaps().port()),
                 "--pop3-host", "localhost", "--pop3-port", Integer.toString(provider.pop3s().port()),
@@ -167,7 +167,7 @@ class ProbeCommandTest {
         try (org.mailprobe.probes.testing.HoldingRelay relay = new org.mailprobe.probes.testing.HoldingRelay(sinkPort,
                 token -> java.time.Duration.ofMillis(300))) {
             int code = run("probe", "--leg", "send", "--smtp-host", "localhost", "--smtp-port",
-                    Integer.toString(relay.port()), "--smtp-tls", "plain", "--user", TestProvider.USER,
+                    Integer.toString(relay.port()), "--smtp-tls", "plain", "--insecure-plain-auth", "--user", TestProvider.USER,
                     "--password-file", passwordFile.toString(), "--to-address", "probe@sink.test",
                     "--sink-listen", "127.0.0.1:" + sinkPort, "--timeout", "30s", "--output", "text");
 
@@ -179,6 +179,29 @@ class ProbeCommandTest {
                 assertTrue(text.contains(expected), "missing '" + expected + "' in:\n" + text);
             }
         }
+    }
+
+    @Test
+    void plainSubmissionWithAPasswordIsRefusedWithoutInsecurePlainAuth() {
+        List<String> args = flags();
+        args.remove("--insecure-plain-auth");
+
+        assertEquals(ExitCodes.USAGE, run(args.toArray(new String[0])));
+        assertTrue(err.toString().contains("--smtp-tls plain would send the password in clear; use starttls or "
+                + "implicit, or add --insecure-plain-auth (lab only)"), err.toString());
+        assertEquals(0, provider.greenMail().getReceivedMessages().length);
+    }
+
+    @Test
+    void plainImapWithAPasswordIsRefusedWithoutInsecurePlainAuth() {
+        List<String> args = flags("--imap-tls", "plain");
+        args.remove("--insecure-plain-auth");
+        args.set(args.indexOf("--smtp-tls") + 1, "starttls");
+        args.set(args.indexOf("--imap-port") + 1, Integer.toString(provider.imap().port()));
+
+        assertEquals(ExitCodes.USAGE, run(args.toArray(new String[0])));
+        assertTrue(err.toString().contains("--imap-tls plain would send the password in clear; use starttls or "
+                + "implicit, or add --insecure-plain-auth (lab only)"), err.toString());
     }
 
     @Test
@@ -198,7 +221,7 @@ class ProbeCommandTest {
         for (String flag : new String[] {"--config", "--route", "--smtp-host", "--smtp-tls", "--password-env",
             "--password-file", "--imap-host", "--pop3-host", "--ca-file", "--insecure-skip-verify", "--timeout",
             "--output", "--warning", "--critical", "--leg", "--to-address", "--sink-listen", "--sink-remote",
-            "--mx-host", "--starttls"}) {
+            "--mx-host", "--starttls", "--insecure-plain-auth"}) {
             assertTrue(help.contains(flag), flag + " missing from:\n" + help);
         }
     }

@@ -238,11 +238,50 @@ class ConfigLoaderTest {
     @Test
     void plainTlsOnSmtpDefaultsToPort25() throws Exception {
         ConfigFixture fixture = fixture();
-        Path file = minimalWith(fixture, "    host: smtp.example.com\n", "    host: smtp.example.com\n    tls: plain\n");
+        Path file = minimalWith(fixture, "    host: smtp.example.com\n",
+                "    host: smtp.example.com\n    tls: plain\n    insecure_plain_auth: true\n");
 
         AgentConfig config = fixture.load(file);
 
         assertEquals(25, config.servers().get("provider-smtp").endpoint().port());
+    }
+
+    @Test
+    void insecurePlainAuthIsWarnedOncePerServerHoweverManyRoutesLogInThere() throws Exception {
+        ConfigFixture fixture = fixture();
+        Path file = minimalWith(fixture, "    host: smtp.example.com\n",
+                "    host: smtp.example.com\n    tls: plain\n    insecure_plain_auth: true\n");
+        Files.writeString(file, Files.readString(file) + String.join("\n",
+                "  - name: loop-bob-alice",
+                "    kind: loop",
+                "    from: bob",
+                "    submit_via: provider-smtp",
+                "    to: alice",
+                "    watch:",
+                "      - path: imap",
+                "        server: provider-imap",
+                ""));
+
+        fixture.load(file);
+
+        assertEquals(List.of(file + ": servers.provider-smtp.insecure_plain_auth: the passwords of accounts alice, "
+                + "bob cross the network in clear (tls is plain)"), fixture.warnings);
+    }
+
+    @Test
+    void plainTlsWithoutALoginNeedsNoInsecurePlainAuth() throws Exception {
+        ConfigFixture fixture = fixture();
+
+        Path file = fixture.copyResource("valid-send-receive.yml");
+        String text = Files.readString(file);
+        assertTrue(text.contains("    port: 25\n"));
+        Files.writeString(file, text.replace("    port: 25\n", "    port: 25\n    tls: plain\n")
+                .replace("starttls: required", "starttls: opportunistic"));
+
+        AgentConfig config = fixture.load(file);
+
+        assertEquals(TlsMode.PLAIN, config.servers().get("provider-mx").endpoint().tlsMode());
+        assertEquals(List.of(), fixture.warnings);
     }
 
     @Test

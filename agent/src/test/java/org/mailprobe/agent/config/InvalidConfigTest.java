@@ -155,6 +155,17 @@ class InvalidConfigTest {
                         "routes[0].watch[0].path: 'sink' is not an access path; supported: imap, pop3, webmail"),
                 arguments("webmail-plain-http", "servers.web.url: 'http://mail.example.com/roundcube/' would send the password in clear; "
                         + "use https, or set insecure_plain_http: true for a lab"),
+                arguments("smtp-password-in-clear", "servers.provider-smtp.tls: would send the password of "
+                        + "account alice in clear: tls is plain; use starttls or implicit, or set "
+                        + "insecure_plain_auth: true for a lab"),
+                arguments("imap-password-in-clear", "servers.provider-imap.tls: would send the password of "
+                        + "account bob in clear: tls is plain; use starttls or implicit, or set "
+                        + "insecure_plain_auth: true for a lab"),
+                arguments("pop3-password-in-clear", "servers.provider-pop3.tls: would send the password of "
+                        + "account bob in clear: tls is plain; use starttls or implicit, or set "
+                        + "insecure_plain_auth: true for a lab"),
+                arguments("insecure-plain-auth-on-webmail", "servers.web.insecure_plain_auth: applies to smtp, "
+                        + "imap and pop3 servers; a webmail server's URL says https, or insecure_plain_http for a lab"),
                 arguments("webmail-host-and-url", "servers.web.host: a webmail server is given by its url; remove host"),
                 arguments("webmail-url-with-password", "servers.web.url: must not hold a user name or password; the watch's "
                         + "account logs in"),
