@@ -9,8 +9,15 @@ import picocli.CommandLine.Option;
 /** The HTTP endpoint's flags, shared by {@code run} and {@code demo}. */
 final class WebOptions {
     @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ListenAddress.DEFAULT,
-            description = "Address for /metrics, /-/healthy and /-/ready (default: ${DEFAULT-VALUE}; port 0 picks a free one).")
+            description = "Address for /metrics, /-/healthy and /-/ready (default: ${DEFAULT-VALUE}, every "
+                    + "interface, as exporters do: nothing there changes the agent unless --web.enable-lifecycle; "
+                    + "give 127.0.0.1:9321 to keep it on this host; port 0 picks a free one).")
     String listenAddress;
+
+    @Option(names = "--web.enable-lifecycle",
+            description = "Serve POST /-/reload (as Prometheus's flag of this name). Default: off, 403; SIGHUP "
+                    + "reloads either way. Cross-origin browser requests are refused even when on.")
+    boolean enableLifecycle;
 
     @Option(names = "--web.config.file", paramLabel = "FILE",
             description = "TLS and basic authentication for the endpoint, in Prometheus exporter-toolkit format "
@@ -18,6 +25,6 @@ final class WebOptions {
     Path webConfigFile;
 
     WebConfig webConfig() throws ConfigException {
-        return webConfigFile == null ? WebConfig.NONE : WebConfig.load(webConfigFile);
+        return (webConfigFile == null ? WebConfig.NONE : WebConfig.load(webConfigFile)).withLifecycle(enableLifecycle);
     }
 }

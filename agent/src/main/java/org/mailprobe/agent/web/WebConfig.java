@@ -60,18 +60,34 @@ public final class WebConfig {
     private final boolean wantClientCert;
     private final List<String> protocols;
     private final Map<String, String> users;
+    private final boolean lifecycle;
 
     private WebConfig(SSLContext tls, Map<String, String> users) {
-        this(tls, false, false, List.of(), users);
+        this(tls, false, false, List.of(), users, false);
     }
 
     private WebConfig(SSLContext tls, boolean requireClientCert, boolean wantClientCert, List<String> protocols,
-            Map<String, String> users) {
+            Map<String, String> users, boolean lifecycle) {
         this.tls = tls;
         this.requireClientCert = requireClientCert;
         this.wantClientCert = wantClientCert;
         this.protocols = protocols;
         this.users = Map.copyOf(users);
+        this.lifecycle = lifecycle;
+    }
+
+    /**
+     * The same protection, with the endpoints that change the agent's state ({@code POST /-/reload})
+     * served or not: off unless the agent was started with {@code --web.enable-lifecycle}, as in
+     * Prometheus, since a scrape port is often reachable by more people than should reload it.
+     */
+    public WebConfig withLifecycle(boolean enabled) {
+        return new WebConfig(tls, requireClientCert, wantClientCert, protocols, users, enabled);
+    }
+
+    /** Whether {@code POST /-/reload} is served ({@code --web.enable-lifecycle}). */
+    public boolean lifecycle() {
+        return lifecycle;
     }
 
     /** Reads and checks a web config file; every problem is reported with the file and key. */
@@ -147,7 +163,7 @@ public final class WebConfig {
         try {
             SSLContext context = sslContext(dir.resolve(certFile), dir.resolve(keyFile),
                     clientCa.isEmpty() ? null : dir.resolve(clientCa));
-            return new WebConfig(context, require, want, protocols, users);
+            return new WebConfig(context, require, want, protocols, users, false);
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw new ConfigException(List.of(file + ": tls_server_config: " + e.getMessage()));
         }

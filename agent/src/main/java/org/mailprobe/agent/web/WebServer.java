@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -25,6 +27,10 @@ public final class WebServer implements AutoCloseable {
     private static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
     private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
+    static {
+        JdkServerLimits.apply();
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final WebConfig webConfig;
@@ -40,11 +46,14 @@ public final class WebServer implements AutoCloseable {
         this.webConfig = webConfig;
         server = webConfig.createServer(address);
         AtomicInteger n = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "mailprobe-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // One thread per connection at most, made on demand: the JDK caps connections, and a slow
+        // client holds its thread only until the request deadline (JdkServerLimits).
+        executor = new ThreadPoolExecutor(0, JdkServerLimits.maxConnections(), 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "mailprobe-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         server.setExecutor(executor);
         webConfig.protect(server.createContext("/metrics", ex -> handle(ex, () -> {
             String accept = ex.getRequestHeaders().getFirst("Accept");
@@ -79,14 +88,23 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * Serves {@code POST /-/reload} (also PUT), as Prometheus does: 200 and what was applied, or
-     * 500 and every problem of the new config (the old one stays in force).
+     * Serves {@code POST /-/reload}, as Prometheus does: 200 and what was applied, or 500 and every
+     * problem of the new config (the old one stays in force). Only with {@code --web.enable-lifecycle}
+     * (otherwise 403), only by POST, and never for a request a web page in another origin could
+     * make from an operator's browser (an {@code Origin} of another site, or a form's content type).
      */
     public void enableReload(Reloader reloader) {
         webConfig.protect(server.createContext("/-/reload", ex -> {
             try (ex) {
-                if (!"POST".equals(ex.getRequestMethod()) && !"PUT".equals(ex.getRequestMethod())) {
-                    respond(ex, 405, "text/plain", "Only POST or PUT is allowed.\n");
+                LifecycleGuard.Refusal refusal = LifecycleGuard.check(ex, webConfig);
+                if (refusal != null) {
+                    logger.warn("Refused a lifecycle request. path={} method={} remote={} status={} reason=\"{}\"",
+                            ex.getRequestURI().getPath(), ex.getRequestMethod(), ex.getRemoteAddress(),
+                            refusal.status(), refusal.sentence());
+                    if (refusal.status() == 405) {
+                        ex.getResponseHeaders().set("Allow", "POST");
+                    }
+                    respond(ex, refusal.status(), "text/plain; charset=utf-8", refusal.sentence() + "\n");
                     return;
                 }
                 String body;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailprobe.agent.config.ConfigLoader;
+import org.mailprobe.agent.web.WebConfig;
 import org.mailprobe.probes.testing.TestCa;
 import org.mailprobe.probes.testing.TestProvider;
 
@@ -36,7 +37,8 @@ class ReloadTest {
         try (TestProvider provider = new TestProvider()) {
             Path config = writeConfig(provider, "interval");
             Files.writeString(dir.resolve("maintenance.yml"), "maintenance: []\n");
-            try (Agent agent = new Agent(ConfigLoader.load(config), new InetSocketAddress("127.0.0.1", 0), o -> { })) {
+            try (Agent agent = new Agent(ConfigLoader.load(config), new InetSocketAddress("127.0.0.1", 0),
+                    WebConfig.NONE.withLifecycle(true), o -> { })) {
                 agent.start();
                 String base = "http://" + agent.web().hostPort();
                 String page = Scrapes.until(base + "/metrics", Duration.ofSeconds(10), p -> in(p, "up"));
