@@ -66,4 +66,85 @@ class DeployFilesTest {
 
         assertEquals(ExitCodes.OK, cli.run("check-config", "--config", config.toString()), cli.err.toString());
     }
+
+    @Test
+    void theSystemdUnitEndsTheJvmOnOutOfMemoryErrorSoThatItIsRestarted() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("..", "deploy", "systemd", "mailprobe.service"));
+        String exec = lines.stream().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        List<String> words = List.of(exec.substring("ExecStart=".length()).split("\\s+"));
+
+        int jar = words.indexOf("-jar");
+        assertTrue(words.indexOf("-XX:+ExitOnOutOfMemoryError") > 0 && words.indexOf("-XX:+ExitOnOutOfMemoryError") < jar,
+                "a JVM flag before -jar: " + exec);
+        assertTrue(words.subList(0, jar).stream().anyMatch(w -> w.matches("-Xmx\\d+[mg]")), "a heap cap: " + exec);
+        assertTrue(lines.contains("Restart=on-failure"), "restarted after the JVM exits on the error");
+    }
+
+    @Test
+    void theContainerImageEndsTheJvmOnOutOfMemoryError() throws Exception {
+        String env = Files.readAllLines(Path.of("..", "deploy", "container", "Containerfile")).stream()
+                .filter(l -> l.startsWith("ENV JAVA_TOOL_OPTIONS=")).findFirst().orElseThrow();
+
+        assertTrue(env.contains("-XX:+ExitOnOutOfMemoryError"), env);
+        assertTrue(env.contains("-XX:MaxRAMPercentage="), "the heap follows the container's limit: " + env);
+    }
+
+    @Test
+    void theKubernetesDeploymentEndsTheJvmOnOutOfMemoryError() throws Exception {
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+        JsonNode container = null;
+        try (YAMLParser parser = new YAMLFactory().createParser(Path.of("..", "deploy", "kubernetes", "mailprobe.yaml")
+                .toFile())) {
+            for (JsonNode doc : mapper.readValues(parser, JsonNode.class).readAll()) {
+                if ("Deployment".equals(doc.path("kind").asText())) {
+                    container = doc.path("spec").path("template").path("spec").path("containers").path(0);
+                }
+            }
+        }
+        assertTrue(container != null, "no Deployment");
+        String options = null;
+        for (JsonNode e : container.path("env")) {
+            if ("JAVA_TOOL_OPTIONS".equals(e.path("name").asText())) {
+                options = e.path("value").asText();
+            }
+        }
+
+        assertTrue(options != null && options.contains("-XX:+ExitOnOutOfMemoryError"), "JAVA_TOOL_OPTIONS: " + options);
+        assertTrue(options.contains("-XX:MaxRAMPercentage="), options);
+        assertFalse(container.path("resources").path("limits").path("memory").isMissingNode(), "a memory limit");
+    }
+
+    @Test
+    void theSystemdUnitPassesSystemdAnalyzeVerifyWhereItIsInstalled() throws Exception {
+        Path analyze = Path.of("/usr/bin/systemd-analyze");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(analyze), "no systemd-analyze here");
+        Process p = new ProcessBuilder(analyze.toString(), "verify",
+                Path.of("..", "deploy", "systemd", "mailprobe.service").toAbsolutePath().normalize().toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "systemd-analyze did not finish");
+        assertEquals(0, p.exitValue(), output);
+        assertEquals("", output.strip(), "warnings from systemd-analyze verify");
+    }
+
+    @Test
+    void runHelpDocumentsTheListenAddressAndTheLifecycleFlag() {
+        assertEquals(ExitCodes.OK, cli.run("run", "--help"));
+
+        String help = cli.out.toString().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--web.enable-lifecycle"), help);
+        assertTrue(help.contains("every interface, as exporters do"), help);
+    }
+
+    @Test
+    void enableLifecycleTurnsOnTheLifecycleEndpointsAndTheyAreOffWithoutIt() throws Exception {
+        WebOptions off = new WebOptions();
+        new picocli.CommandLine(off).parseArgs();
+        WebOptions on = new WebOptions();
+        new picocli.CommandLine(on).parseArgs("--web.enable-lifecycle");
+
+        assertFalse(off.webConfig().lifecycle());
+        assertTrue(on.webConfig().lifecycle());
+    }
 }
