@@ -40,8 +40,14 @@ import org.slf4j.LoggerFactory;
  * whole lines; with {@code fsync: always} (the default) it is also forced to disk before
  * {@link #append} returns, so a power cut loses nothing appended; with {@code fsync: 1s} a power
  * cut may lose the last second. At open, a torn last line (a power cut mid-write) is cut off and a
- * {@code note} record says what was cut, byte for byte; a run that ended without a {@code stop}
- * event gets a {@code note} too. Thread-safe.
+ * {@code note} record says what was cut, byte for byte; whole lines at the end that are not records
+ * (a disk that wrote garbage) are cut the same way and kept in a quarantine file ({@link GarbageTail});
+ * a run that ended without a {@code stop} event gets a {@code note} too.
+ *
+ * <p>Clock: segment names must sort in chain order. When the clock is behind the newest segment's
+ * period (it jumped back, or was ahead when that segment began), records go on in that segment
+ * with a {@code clock_behind_segment} note, and each new period of the clock starts the segment
+ * named one period after the newest, until the clock passes it. Thread-safe.
  */
 public final class Journal implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Journal.class);
@@ -61,6 +67,10 @@ public final class Journal implements AutoCloseable {
     private String lastHash = Segments.GENESIS;
     private boolean dirty;
     private boolean closed;
+    /** The wall clock's period at the last append (or open): a new one rotates even when behind the segment. */
+    private String lastWall;
+    /** Whether the current episode of a clock behind the newest segment was noted already. */
+    private boolean clockBehindNoted;
     /** Segments handed to the compressor, so that none is queued twice. */
     private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -101,11 +111,38 @@ public final class Journal implements AutoCloseable {
             throw new IOException("the journal is closed");
         }
         Instant now = clock.get();
-        String name = Segments.nameFor(now, config.rotation());
-        if (segment == null || name.compareTo(segment) > 0) {
-            startSegment(name, now);
+        String wall = Segments.nameFor(now, config.rotation());
+        if (segment == null || wall.compareTo(segment) > 0) {
+            startSegment(wall, now);
+            clockBehindNoted = false;
+        } else if (wall.compareTo(segment) < 0) {
+            if (lastWall != null && wall.compareTo(lastWall) > 0) {
+                // A new period by the wall clock, which is behind the newest segment's name (it had
+                // jumped ahead): rotate all the same, to the period after that name, so that
+                // segments stay bounded and their names keep the chain's order.
+                startSegment(Segments.after(segment, config.rotation()), now);
+            }
+            if (!clockBehindNoted) {
+                ObjectNode note = clockBehind(now);
+                write(now, "note", note);
+                logger.warn("Journal clock is behind its newest segment. segment={} now={} detail=\"{}\"", segment, now,
+                        note.path("detail").asText());
+                clockBehindNoted = true;
+            }
         }
+        lastWall = wall;
         return write(now, type, fields);
+    }
+
+    private ObjectNode clockBehind(Instant now) {
+        ObjectNode note = fields();
+        note.put("note", "clock_behind_segment");
+        note.put("segment", segment);
+        note.put("wall_time", now.toString());
+        note.put("detail", "the clock (" + now + ") is behind the period of segment " + segment + ": it jumped back, "
+                + "or was ahead when that segment began; records go on in it, and each new period of the clock "
+                + "starts the segment named one period later, so the chain keeps its order");
+        return note;
     }
 
     /** As {@link #append}, logging instead of throwing: the agent goes on measuring if the disk fails. */
@@ -200,8 +237,16 @@ public final class Journal implements AutoCloseable {
                 if (torn != null) {
                     notes.add(torn);
                 }
+                ObjectNode garbage = GarbageTail.cut(s, config.dir());
+                if (garbage != null) {
+                    notes.add(garbage);
+                }
             }
             byte[] last = lastLine(s);
+            if (last != null && record(last) == null) {
+                throw new IOException("the last line of the finished segment " + s.file() + " is not a journal "
+                        + "record; run mailprobe journal verify --journal " + config.dir());
+            }
             if (last != null) {
                 lastRecord = JSON.readTree(last);
                 seq = lastRecord.path("seq").asLong();
@@ -229,6 +274,11 @@ public final class Journal implements AutoCloseable {
             } else {
                 startSegment(newest != null && !newest.compressed() && Files.size(newest.file()) == 0
                         && newest.name().compareTo(current) > 0 ? newest.name() : current, now);
+            }
+            lastWall = current;
+            if (segment.compareTo(current) > 0) {
+                notes.add(clockBehind(now));
+                clockBehindNoted = true;
             }
             for (ObjectNode note : notes) {
                 write(clock.get(), "note", note);
@@ -272,6 +322,18 @@ public final class Journal implements AutoCloseable {
                     + (size - keep) + " bytes were cut and are quoted here; it is not part of the chain");
             return note;
         }
+    }
+
+    /** The record a line holds, or null if it is not one (not a JSON object with seq and prev). */
+    static JsonNode record(byte[] line) {
+        JsonNode rec;
+        try {
+            rec = JSON.readTree(line);
+        } catch (IOException e) {
+            return null;
+        }
+        return rec != null && rec.isObject() && rec.path("seq").canConvertToLong() && rec.path("prev").isTextual()
+                ? rec : null;
     }
 
     private static String sha256Of(byte[] bytes) {

@@ -52,6 +52,9 @@ public final class JournalVerifier {
         long records = 0;
         String previousName = null;
         String previousWhere = null;
+        String garbageAt = null;
+        long garbageLine = 0;
+        int garbageLines = 0;
         for (int i = 0; i < all.size(); i++) {
             Segment s = all.get(i);
             try (Segments.LineReader r = new Segments.LineReader(Segments.open(s))) {
@@ -71,16 +74,22 @@ public final class JournalVerifier {
                                 + ": incomplete line inside the journal (only the very last line may be torn)",
                                 s.name(), n, notes);
                     }
-                    JsonNode rec;
-                    try {
-                        rec = Journal.JSON.readTree(line);
-                    } catch (IOException e) {
-                        rec = null;
+                    JsonNode rec = Journal.record(line);
+                    if (rec == null && i == all.size() - 1) {
+                        // Garbage at the very end is cut by the agent with a note, like a torn tail;
+                        // with a record after it, it is a break (below).
+                        if (garbageAt == null) {
+                            garbageAt = where;
+                            garbageLine = n;
+                        }
+                        garbageLines++;
+                        continue;
                     }
-                    if (rec == null || !rec.isObject() || !rec.path("seq").canConvertToLong()
-                            || !rec.path("prev").isTextual()) {
-                        return broken(i + 1, records, expectedSeq - 1, expectedPrev, where
-                                + ": not a journal record (not JSON with seq and prev)", s.name(), n, notes);
+                    if (rec == null || garbageAt != null) {
+                        String at = garbageAt != null ? garbageAt : where;
+                        return broken(i + 1, records, expectedSeq - 1, expectedPrev, at
+                                + ": not a journal record (not JSON with seq and prev)", s.name(),
+                                garbageAt != null ? garbageLine : n, notes);
                     }
                     long seq = rec.path("seq").asLong();
                     String prev = rec.path("prev").asText();
@@ -116,6 +125,9 @@ public final class JournalVerifier {
                                 + " is not the hash of the record before it (" + previousWhere + ", hash "
                                 + expectedPrev + "): that record was edited", s.name(), n, notes);
                     }
+                    if ("note".equals(rec.path("type").asText())) {
+                        noteRepair(where, rec, notes);
+                    }
                     if ("retention".equals(rec.path("type").asText())) {
                         anchors.put(rec.path("last_hash").asText(), rec.path("last_seq").asLong());
                         notes.add(where + ": segment " + rec.path("removed_segment").asText()
@@ -129,6 +141,11 @@ public final class JournalVerifier {
             }
             previousName = s.name();
         }
+        if (garbageAt != null) {
+            notes.add(garbageAt + ": " + garbageLines + " line(s) at the very end are not journal records (a disk or "
+                    + "file system wrote garbage); not part of the chain, the agent cuts them with a note when it "
+                    + "next starts");
+        }
         if (records == 0) {
             return broken(all.size(), 0, 0, null, "the journal holds no record", all.get(0).name(), 1, notes);
         }
@@ -141,6 +158,21 @@ public final class JournalVerifier {
                     all.get(0).name(), 1, notes);
         }
         return new Result(true, all.size(), records, expectedSeq - 1, expectedPrev, null, null, 0, notes);
+    }
+
+    /** A repair the agent made at start-up, or a clock it found behind: noted, not a break. */
+    private static void noteRepair(String where, JsonNode rec, List<String> notes) {
+        switch (rec.path("note").asText()) {
+            case "torn_tail", "garbage_tail" -> notes.add(where + ": repaired at a start: " + rec.path("cut_bytes")
+                    .asLong() + " bytes cut from the end of segment " + rec.path("segment").asText() + " at offset "
+                    + rec.path("offset").asLong() + " (" + rec.path("note").asText() + ", sha256 "
+                    + rec.path("cut_sha256").asText() + "), quoted in this record");
+            case "clock_behind_segment" -> notes.add(where + ": the clock (" + rec.path("wall_time").asText()
+                    + ") was behind segment " + rec.path("segment").asText() + "'s period; the chain keeps its order");
+            default -> {
+                // unclean_stop and other notes explain gaps; they are not repairs.
+            }
+        }
     }
 
     private static Result broken(int segments, long records, long headSeq, String headHash, String problem,

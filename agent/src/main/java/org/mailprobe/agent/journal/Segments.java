@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -53,6 +54,13 @@ public final class Segments {
     /** The segment name for the period holding {@code time}. */
     static String nameFor(Instant time, JournalConfig.Rotation rotation) {
         return PREFIX + DateTimeFormatter.ofPattern(rotation.pattern()).withZone(ZoneOffset.UTC).format(time);
+    }
+
+    /** The name of the period right after {@code name}'s. */
+    static String after(String name, JournalConfig.Rotation rotation) {
+        Instant start = new Segment(name, null, false).start();
+        Duration period = rotation == JournalConfig.Rotation.HOURLY ? Duration.ofHours(1) : Duration.ofDays(1);
+        return nameFor(start.plus(period), rotation);
     }
 
     /** Every segment in {@code dir}, oldest first; where both forms of one exist, the plain one. */
