@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * {@code sun.misc.Signal} (module jdk.unsupported, present in every OpenJDK build); it is reached
  * by reflection so that the strict build does not fail on its "internal proprietary API" warning,
  * and so that a JVM without it (or Windows, which has no SIGHUP) only logs that reload by signal is
- * unavailable; {@code POST /-/reload} works everywhere.
+ * unavailable; {@code POST /-/reload} (with {@code --web.enable-lifecycle}) works everywhere.
  */
 public final class HangupSignal {
     private static final Logger logger = LoggerFactory.getLogger(HangupSignal.class);
@@ -46,7 +46,7 @@ public final class HangupSignal {
             return true;
         } catch (ClassNotFoundException | NoSuchMethodException | InstantiationException | IllegalAccessException
                 | InvocationTargetException | IllegalArgumentException e) {
-            logger.warn("Reload by SIGHUP is not available in this JVM; use POST /-/reload. error={}", e.toString());
+            logger.warn("Reload by SIGHUP is not available in this JVM; start with --web.enable-lifecycle and use POST /-/reload. error={}", e.toString());
             return false;
         }
     }
