@@ -1,6 +1,7 @@
 package org.mailprobe.agent.runtime;
 
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,15 +14,26 @@ import org.slf4j.LoggerFactory;
 public final class UncaughtErrors implements Thread.UncaughtExceptionHandler {
     private static final Logger logger = LoggerFactory.getLogger(UncaughtErrors.class);
 
-    private final Consumer<String> log;
+    /** The exit code of -XX:+ExitOnOutOfMemoryError, so both ways of ending look alike to a supervisor. */
+    static final int OUT_OF_MEMORY_EXIT = 3;
 
-    UncaughtErrors(Consumer<String> log) {
+    private final Consumer<String> log;
+    private final IntConsumer halt;
+
+    UncaughtErrors(Consumer<String> log, IntConsumer halt) {
         this.log = log;
+        this.halt = halt;
     }
 
-    /** Makes this the JVM's default handler for every thread without its own. */
+    /**
+     * Makes this the JVM's default handler for every thread without its own. A thread killed by an
+     * OutOfMemoryError then also ends the JVM (as -XX:+ExitOnOutOfMemoryError would, for a JVM
+     * started without it), since an agent with a dead watcher or scheduler measures nothing while
+     * its endpoint still says healthy.
+     */
     public static void install() {
-        Thread.setDefaultUncaughtExceptionHandler(new UncaughtErrors(line -> logger.error("{}", line)));
+        Thread.setDefaultUncaughtExceptionHandler(new UncaughtErrors(line -> logger.error("{}", line),
+                Runtime.getRuntime()::halt));
     }
 
     @Override
@@ -39,10 +51,17 @@ public final class UncaughtErrors implements Thread.UncaughtExceptionHandler {
             for (int i = 0; i < Math.min(5, frames.length); i++) {
                 line.append(i == 0 ? " at=" : " < ").append(frames[i]);
             }
+            if (error instanceof OutOfMemoryError) {
+                line.append("; exiting so that the supervisor starts a fresh agent");
+            }
             log.accept(line.toString());
         } catch (Throwable again) {
             // Out of memory while formatting: the name alone, without allocating much.
             log.accept("A thread died of an uncaught " + error.getClass().getName());
+        } finally {
+            if (error instanceof OutOfMemoryError) {
+                halt.accept(OUT_OF_MEMORY_EXIT);
+            }
         }
     }
 }

@@ -16,7 +16,8 @@ class UncaughtErrorsTest {
         Thread t = new Thread(() -> {
             throw new OutOfMemoryError("Java heap space");
         }, "mailprobe-watch-imap-1");
-        t.setUncaughtExceptionHandler(new UncaughtErrors(logged::add));
+        List<Integer> halts = new CopyOnWriteArrayList<>();
+        t.setUncaughtExceptionHandler(new UncaughtErrors(logged::add, halts::add));
 
         t.start();
         t.join(10_000);
@@ -26,6 +27,37 @@ class UncaughtErrorsTest {
         assertTrue(line.startsWith("A thread died of an uncaught error; what it did has stopped. "
                 + "thread=mailprobe-watch-imap-1 error=java.lang.OutOfMemoryError message=\"Java heap space\" at="), line);
         assertTrue(line.contains("UncaughtErrorsTest"), line);
+    }
+
+    @Test
+    void anOutOfMemoryErrorThatKillsAThreadEndsTheJvmWithTheCodeOfExitOnOutOfMemoryError() throws Exception {
+        List<Integer> halts = new CopyOnWriteArrayList<>();
+        Thread t = new Thread(() -> {
+            throw new OutOfMemoryError("Java heap space");
+        }, "mailprobe-scheduler");
+        t.setUncaughtExceptionHandler(new UncaughtErrors(line -> { }, halts::add));
+
+        t.start();
+        t.join(10_000);
+
+        assertEquals(List.of(3), halts);
+    }
+
+    @Test
+    void anExceptionThatKillsAThreadIsLoggedButDoesNotEndTheJvm() throws Exception {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        List<Integer> halts = new CopyOnWriteArrayList<>();
+        Thread t = new Thread(() -> {
+            throw new IllegalStateException("a bug");
+        }, "mailprobe-sweeper");
+        t.setUncaughtExceptionHandler(new UncaughtErrors(logged::add, halts::add));
+
+        t.start();
+        t.join(10_000);
+
+        assertTrue(logged.get(0).contains("uncaught exception; what it did has stopped. thread=mailprobe-sweeper"),
+                logged.toString());
+        assertEquals(List.of(), halts);
     }
 
     @Test
