@@ -238,6 +238,11 @@ public final class Agent implements AutoCloseable {
         return sink;
     }
 
+    /** The arrival watchers, for tests of this package. */
+    Watchers watchers() {
+        return watchers;
+    }
+
     public InFlightProbes inFlight() {
         return inFlight;
     }
