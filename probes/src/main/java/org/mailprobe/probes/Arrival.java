@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param evidence further facts of this sighting for the diagnostic output and the journal, in
  *     order (e.g. the sink's connect time, a webmail request's duration); never a secret, a
  *     cookie or page content
+ * @param blind for a probe first seen when the watcher came back after a lost connection (it may
+ *     have arrived while the watcher could not look): the time it was blind; null otherwise
  */
 public record Arrival(ProbeToken token, AccessPath path, String mailbox, Instant seenAt,
-        Instant serverTime, List<String> received, Map<String, String> evidence) {
+        Instant serverTime, List<String> received, Map<String, String> evidence, Blind blind) {
     public Arrival {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(path, "path");
@@ -31,9 +33,68 @@ public record Arrival(ProbeToken token, AccessPath path, String mailbox, Instant
         evidence = Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
     }
 
+    /** A sighting on a watching connection (not one first seen on a reconnect). */
+    public Arrival(ProbeToken token, AccessPath path, String mailbox, Instant seenAt, Instant serverTime,
+            List<String> received, Map<String, String> evidence) {
+        this(token, path, mailbox, seenAt, serverTime, received, evidence, null);
+    }
+
     /** A sighting with no further evidence. */
     public Arrival(ProbeToken token, AccessPath path, String mailbox, Instant seenAt, Instant serverTime,
             List<String> received) {
         this(token, path, mailbox, seenAt, serverTime, received, Map.of());
+    }
+
+    /** True if the watcher first saw this probe when it came back after a lost connection. */
+    public boolean seenOnReconnect() {
+        return blind != null;
+    }
+
+    /**
+     * This sighting, marked as made on a reconnect after {@code gap}, with the gap in its evidence
+     * ({@code seen_on_reconnect}, {@code blind_from}, {@code blind_until}, {@code blind_gap_ms}).
+     */
+    public Arrival seenOnReconnect(Blind gap) {
+        Map<String, String> marked = new LinkedHashMap<>(evidence);
+        marked.put("seen_on_reconnect", "true");
+        marked.put("blind_from", gap.lostAt().toString());
+        marked.put("blind_until", gap.reconnectedAt().toString());
+        marked.put("blind_gap_ms", String.valueOf(gap.gap().toMillis()));
+        return new Arrival(token, path, mailbox, seenAt, serverTime, received, marked, gap);
+    }
+
+    /**
+     * The instant the delay runs to, for a probe whose submission was accepted (250) at
+     * {@code accepted}. A probe seen live: when it was seen. A probe first seen on a reconnect may have
+     * arrived any time the watcher was blind, so it is dated with what is known (issue 12): the
+     * server's INTERNALDATE when that lies after the 250 and before the sighting; else the reconnect,
+     * the moment the watcher could look again; else (the 250 came after the reconnect) the sighting.
+     */
+    public Instant arrivedAt(Instant accepted) {
+        if (blind == null || accepted == null) {
+            return seenAt;
+        }
+        if (serverTime != null && serverTime.isAfter(accepted) && serverTime.isBefore(seenAt)) {
+            return serverTime;
+        }
+        Instant back = blind.reconnectedAt();
+        return back.isAfter(accepted) && !back.isAfter(seenAt) ? back : seenAt;
+    }
+
+    /**
+     * The time a watcher could not see its mailbox.
+     *
+     * @param lostAt when the watcher noticed its connection was lost
+     * @param reconnectedAt when it was logged in again
+     */
+    public record Blind(Instant lostAt, Instant reconnectedAt) {
+        public Blind {
+            Objects.requireNonNull(lostAt, "lostAt");
+            Objects.requireNonNull(reconnectedAt, "reconnectedAt");
+        }
+
+        public java.time.Duration gap() {
+            return java.time.Duration.between(lostAt, reconnectedAt);
+        }
     }
 }

@@ -25,6 +25,13 @@ public interface ArrivalWatcher extends AutoCloseable {
     default void expectArrival(java.time.Instant until) {}
 
     /**
+     * The watcher's server is reachable again (its reachability check passes again): a watcher
+     * waiting to reconnect tries at once rather than at the end of its back-off. Returns at once;
+     * never throws.
+     */
+    default void reconnectNow() {}
+
+    /**
      * How many of our probes this watcher keeps to delete once the listener lets it (seen here
      * before the other paths); 0 for a watcher that never deletes. A one-off probe waits for 0
      * before it exits, so it leaves no probe behind.

@@ -92,6 +92,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
 
     @Override
     public void expectArrival(Instant until) {
+        super.expectArrival(until); // the reconnect policy's part
         long left = Duration.between(ProbeClock.system().now(), until).toNanos();
         synchronized (quickLock) {
             expecting = left > 0;
@@ -230,6 +231,8 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         // "n:*" always includes the highest UID, even below n (RFC 3501 6.4.8): hence the filter.
         List<Message> fresh = new ArrayList<>();
         Map<Message, Instant> seenAt = new HashMap<>();
+        // Never announced: already in the folder when it was selected (issue 12, seen on a reconnect).
+        java.util.Set<Message> presentAtSelect = new java.util.HashSet<>();
         int through = 0;
         for (Message m : listed) {
             if (m == null) {
@@ -241,7 +244,11 @@ public final class ImapArrivalWatcher extends WatcherLoop {
                 // Seen when announced; a message that was there before we selected the folder,
                 // when this listing named it. Never later than the listing, never earlier than
                 // the announcement: the token is verified afterwards, the time is not moved.
-                Instant announced = announcements.firstSeen(m.getMessageNumber()).orElse(listedAt);
+                Optional<Instant> firstSeen = announcements.firstSeen(m.getMessageNumber());
+                if (firstSeen.isEmpty()) {
+                    presentAtSelect.add(m);
+                }
+                Instant announced = firstSeen.orElse(listedAt);
                 seenAt.put(m, announced.isAfter(listedAt) ? listedAt : announced);
             }
         }
@@ -256,13 +263,13 @@ public final class ImapArrivalWatcher extends WatcherLoop {
             Message[] batch = fresh.subList(from, Math.min(fresh.size(), from + FETCH_BATCH)).toArray(new Message[0]);
             folder.fetch(batch, profile); // BODY.PEEK[HEADER.FIELDS (...)]: nothing becomes \Seen
             for (Message m : batch) {
-                examine(folder, (IMAPMessage) m, seenAt.get(m), uidplus);
+                examine(folder, (IMAPMessage) m, seenAt.get(m), presentAtSelect.contains(m), uidplus);
             }
         }
     }
 
-    private void examine(IMAPFolder folder, IMAPMessage m, Instant seenAt, boolean uidplus)
-            throws MessagingException {
+    private void examine(IMAPFolder folder, IMAPMessage m, Instant seenAt, boolean presentAtSelect,
+            boolean uidplus) throws MessagingException {
         long uid = folder.getUID(m);
         // Advanced before the listener runs: a probe is reported once, whatever happens next.
         lastUid = Math.max(lastUid, uid);
@@ -284,7 +291,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         Arrival arrival = new Arrival(token.get(), AccessPath.IMAP, mailbox(), seenAt,
                 internalDate == null ? null : internalDate.toInstant(),
                 ProbeHeaders.received(m.getHeader(ProbeHeaders.RECEIVED)));
-        if (report(arrival)) {
+        if (report(arrival, presentAtSelect)) {
             delete(folder, m, uid, uidplus, token.get());
         } else if (deferrable(token.get())) {
             deferred.keep(uid, token.get());

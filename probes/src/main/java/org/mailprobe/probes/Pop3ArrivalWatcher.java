@@ -123,7 +123,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
         }
         logger.debug("A probe was seen. mailbox={} uidl={} probe={}", mailbox(), id, token.get().key());
         boolean delete = report(new Arrival(token.get(), AccessPath.POP3, mailbox(), seenAt, null,
-                ProbeHeaders.received(headers.getHeader(ProbeHeaders.RECEIVED))));
+                ProbeHeaders.received(headers.getHeader(ProbeHeaders.RECEIVED))), true); // each poll logs in anew
         if (!delete && deferrable(token.get())) {
             deferred.keep(id, token.get());
         }

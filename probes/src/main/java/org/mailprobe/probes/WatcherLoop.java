@@ -28,7 +28,18 @@ abstract class WatcherLoop implements ArrivalWatcher {
     final TokenSigner signer;
     private final ArrivalListener listener;
     private final Logger logger;
-    private final ReconnectBackoff backoff = new ReconnectBackoff(ReconnectBackoff.FIRST, ReconnectBackoff.MAX);
+    private final ReconnectBackoff backoff = new ReconnectBackoff();
+    /** Wakes a reconnect wait: {@link #reconnectNow()}, a probe newly expected, {@link #close()}. */
+    private final Object wakeup = new Object();
+    private boolean wakeRequested; // guarded by wakeup
+    // Until when a probe is expected here (System.nanoTime()); set by expectArrival from other threads.
+    private volatile boolean expecting;
+    private volatile long expectedUntilNanos;
+    // Touched only by the watcher thread.
+    /** When the connection was lost; null while it works. Kept through failed retries: the blind gap's start. */
+    private Instant lostAt;
+    /** The current connection's blind gap if it was made after a loss, else null. */
+    private Arrival.Blind blind;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final String threadName;
     private Thread thread;
@@ -117,13 +128,79 @@ abstract class WatcherLoop implements ArrivalWatcher {
         store = s;
         s.connect(settings.endpoint().host(), settings.endpoint().port(), settings.account().user(),
                 settings.account().password().reveal());
+        blind = lostAt == null ? null : new Arrival.Blind(lostAt, ProbeClock.system().now());
         return s;
     }
 
-    /** The connection works: healthy, and the next failure waits the shortest backoff. */
+    /** The connection works: healthy, and the next loss is retried at once. */
     final void connectedWell() {
+        if (lostAt != null && blind != null) {
+            logger.info("The watcher is back after a lost connection. path={} mailbox={} blindMs={}",
+                    path().label(), mailbox(), blind.gap().toMillis());
+        }
+        lostAt = null;
         healthy = true;
         backoff.reset();
+        synchronized (wakeup) {
+            wakeRequested = false;
+        }
+    }
+
+    @Override
+    public void expectArrival(Instant until) {
+        long left = Duration.between(ProbeClock.system().now(), until).toNanos();
+        boolean before = probeExpected();
+        expectedUntilNanos = System.nanoTime() + left;
+        expecting = left > 0;
+        if (expecting && !before) {
+            wake(); // a long idle back-off would date this probe's arrival late
+        }
+    }
+
+    @Override
+    public final void reconnectNow() {
+        if (!healthy) {
+            wake();
+        }
+    }
+
+    /** Whether a probe is on its way to this mailbox now ({@link #expectArrival}). */
+    final boolean probeExpected() {
+        return expecting && System.nanoTime() - expectedUntilNanos < 0;
+    }
+
+    private void wake() {
+        synchronized (wakeup) {
+            wakeRequested = true;
+            wakeup.notifyAll();
+        }
+    }
+
+    /** Waits {@code time} before a reconnect, or less if woken; false if the watcher was closed meanwhile. */
+    private boolean awaitRetry(Duration time) {
+        long end = System.nanoTime() + time.toNanos();
+        synchronized (wakeup) {
+            try {
+                long left;
+                while (!isClosing() && !wakeRequested && (left = end - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(wakeup, left);
+                }
+            } catch (InterruptedException e) {
+                logger.warn("The watcher thread was interrupted; it carries on. mailbox={}", mailbox());
+            }
+            wakeRequested = false;
+        }
+        return !isClosing();
+    }
+
+    /**
+     * Hands a verified probe to the listener, marked as seen on a reconnect (with this connection's
+     * blind gap) if this connection followed a loss and the probe was already in the mailbox when it
+     * was made: it may have arrived while the watcher could not look. See {@link #report(Arrival)}.
+     */
+    final boolean report(Arrival arrival, boolean presentAtConnect) {
+        Arrival.Blind b = blind;
+        return report(presentAtConnect && b != null ? arrival.seenOnReconnect(b) : arrival);
     }
 
     /**
@@ -191,7 +268,10 @@ abstract class WatcherLoop implements ArrivalWatcher {
 
     private void failed(Throwable e) {
         Reason reason = FailureClassifier.classify(e);
-        Duration wait = backoff.next();
+        if (lostAt == null) {
+            lostAt = ProbeClock.system().now();
+        }
+        Duration wait = backoff.next(probeExpected());
         if (reason == Reason.INTERNAL) {
             logger.error("The watch failed with an internal error; reconnecting. path={} mailbox={} retryInMs={}",
                     path().label(), mailbox(), wait.toMillis(), e);
@@ -207,7 +287,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
             logger.warn("The arrival listener threw on a watch failure; ignored. mailbox={}", mailbox(),
                     listenerFault);
         }
-        pause(wait);
+        awaitRetry(wait);
     }
 
     private void closeStore() {
@@ -230,6 +310,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
     @Override
     public final void close() {
         closing.countDown();
+        wake();
         try {
             stopping();
             // Closing the store from here ends an IDLE or a blocked command now rather than when the

@@ -41,8 +41,15 @@ final class NagiosLine {
                 code = ExitCodes.NAGIOS_CRITICAL;
                 continue;
             }
-            summary.add(String.format(Locale.ROOT, "%s %.3fs", path, d.toNanos() / 1e9));
+            Arrival a = e.getValue();
+            // Seen only when the watcher came back: dated with what is known, and said so (issue 12).
+            String mark = a.seenOnReconnect() ? String.format(Locale.ROOT, " (seen on reconnect, blind %.1fs)",
+                    a.blind().gap().toMillis() / 1e3) : "";
+            summary.add(String.format(Locale.ROOT, "%s %.3fs%s", path, d.toNanos() / 1e9, mark));
             perf.add(String.format(Locale.ROOT, "%s=%.3fs;%d;%d;0", path, d.toNanos() / 1e9, warn.toSeconds(), crit.toSeconds()));
+            if (a.seenOnReconnect()) {
+                perf.add(String.format(Locale.ROOT, "%s_blind=%.3fs;;;0", path, a.blind().gap().toNanos() / 1e9));
+            }
             if (d.compareTo(crit) > 0) {
                 code = ExitCodes.NAGIOS_CRITICAL;
             } else if (d.compareTo(warn) > 0 && code == ExitCodes.NAGIOS_OK) {

@@ -25,14 +25,18 @@ final class EndpointTask implements CheckScheduler.Task {
     private final ReachabilityCheck check;
     private final StateLedger ledger;
     private final AgentMetrics metrics;
+    private final java.util.function.Consumer<EndpointConfig> passedAgain;
     private volatile boolean lastPassed = true;
 
-    EndpointTask(EndpointConfig config, boolean control, StateLedger ledger, AgentMetrics metrics) {
+    /** @param passedAgain told when an endpoint's (not a control's) check passes after failing */
+    EndpointTask(EndpointConfig config, boolean control, StateLedger ledger, AgentMetrics metrics,
+            java.util.function.Consumer<EndpointConfig> passedAgain) {
         this.config = config;
         this.control = control;
         this.check = new ReachabilityCheck(config.check());
         this.ledger = ledger;
         this.metrics = metrics;
+        this.passedAgain = passedAgain;
     }
 
     @Override
@@ -75,6 +79,9 @@ final class EndpointTask implements CheckScheduler.Task {
             lastPassed = result.succeeded();
             if (lastPassed) {
                 logger.info("Reachability check passes again. {}={}", control ? "control" : "endpoint", config.name());
+                if (!control) {
+                    passedAgain.accept(config);
+                }
             } else {
                 logger.warn("Reachability check failed after {} attempts. {}={} stage={} reason={} detail={}",
                         config.retries() + 1, control ? "control" : "endpoint", config.name(),

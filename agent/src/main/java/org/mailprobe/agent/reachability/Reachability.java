@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.mailprobe.agent.config.EndpointConfig;
 import org.mailprobe.agent.config.MaintenanceWindow;
@@ -37,6 +38,7 @@ public final class Reachability implements AutoCloseable {
     private final CheckScheduler scheduler;
     private final ScheduledExecutorService ticker;
     private final Supplier<Instant> clock;
+    private volatile Consumer<ReachabilitySettings> passingAgain = settings -> {};
 
     public Reachability(ReachabilityConfig config, AgentMetrics metrics, Supplier<Instant> clock) throws IOException {
         this(config, metrics, clock, null);
@@ -68,14 +70,14 @@ public final class Reachability implements AutoCloseable {
         metrics.registerReachability();
         for (EndpointConfig e : config.endpoints().values()) {
             metrics.registerEndpoint(e.name(), e.check().kind().label(), stages(e.check()), ledger.endpoint(e.name()));
-            scheduler.add(new EndpointTask(e, false, ledger, metrics));
+            scheduler.add(new EndpointTask(e, false, ledger, metrics, this::passedAgain));
         }
         for (ServiceConfig s : config.services().values()) {
             metrics.registerService(s.name(), ledger.service(s.name()));
         }
         for (EndpointConfig c : config.controls().values()) {
             metrics.registerControl(c.name());
-            scheduler.add(new EndpointTask(c, true, ledger, metrics));
+            scheduler.add(new EndpointTask(c, true, ledger, metrics, this::passedAgain));
         }
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailprobe-state-ticker");
@@ -96,6 +98,23 @@ public final class Reachability implements AutoCloseable {
         logger.info("Reachability checks started. endpoints={} services={} controls={} windows={} stateFile={}",
                 config.endpoints().size(), config.services().size(), config.controls().size(),
                 config.maintenance().size(), stateFile.path());
+    }
+
+    /**
+     * Calls {@code action} with an endpoint's check settings each time its check passes again after
+     * failing, on the check's thread (it must be quick): the agent tells that server's watchers to
+     * reconnect at once (issue 12). Replaces any earlier action.
+     */
+    public void whenPassingAgain(Consumer<ReachabilitySettings> action) {
+        passingAgain = java.util.Objects.requireNonNull(action, "action");
+    }
+
+    private void passedAgain(EndpointConfig endpoint) {
+        try {
+            passingAgain.accept(endpoint.check());
+        } catch (RuntimeException e) {
+            logger.warn("Telling the watchers that an endpoint passes again failed. endpoint={}", endpoint.name(), e);
+        }
     }
 
     public StateLedger ledger() {

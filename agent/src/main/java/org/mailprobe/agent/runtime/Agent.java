@@ -96,6 +96,9 @@ public final class Agent implements AutoCloseable {
         });
         reachability = config.reachability().isEmpty() ? null
                 : new Reachability(config.reachability(), metrics, ProbeClock.system()::now, journal);
+        if (reachability != null) {
+            reachability.whenPassingAgain(check -> watchers.reconnect(check.kind(), check.endpoint()));
+        }
         web = new WebServer(listen, webConfig, registry, () -> ready);
         web.enableReload(this::reload);
         if (sink != null && sink.feed() != null) {
@@ -233,6 +236,11 @@ public final class Agent implements AutoCloseable {
     /** The sink, or null if none is configured. */
     public AgentSink sink() {
         return sink;
+    }
+
+    /** The arrival watchers, for tests of this package. */
+    Watchers watchers() {
+        return watchers;
     }
 
     public InFlightProbes inFlight() {

@@ -259,7 +259,7 @@ public final class InFlightProbes implements ArrivalListener {
     }
 
     private void recordDelay(Pending p, Arrival arrival) {
-        Duration delay = Duration.between(p.submission.accepted(), arrival.seenAt());
+        Duration delay = Duration.between(p.submission.accepted(), arrival.arrivedAt(p.submission.accepted()));
         SendEstimateConfig estimate = estimates.get(p.route);
         // A send route's external mailbox gives an end-to-end delay, a loop's; its send delay is the estimate.
         metrics.recordDelay(p.route, arrival.path(), estimate != null ? LOOP_LEG : p.leg, delay);

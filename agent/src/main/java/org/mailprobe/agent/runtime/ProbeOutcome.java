@@ -18,12 +18,16 @@ public record ProbeOutcome(String route, String leg, SubmissionResult submission
         arrivals = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arrivals));
     }
 
-    /** Delay on one path: seen minus accepted; null if lost or never submitted. */
+    /**
+     * Delay on one path: arrived minus accepted, where arrived is when seen, or for a probe first seen
+     * on a reconnect the instant it is dated with ({@link Arrival#arrivedAt}); null if lost or never
+     * submitted.
+     */
     public Duration delay(WatchKey key) {
         Arrival a = arrivals.get(key);
         if (a == null || submission.accepted() == null) {
             return null;
         }
-        return Duration.between(submission.accepted(), a.seenAt());
+        return Duration.between(submission.accepted(), a.arrivedAt(submission.accepted()));
     }
 }

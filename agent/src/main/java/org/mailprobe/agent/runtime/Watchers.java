@@ -11,8 +11,10 @@ import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.EndpointKind;
 import org.mailprobe.probes.ImapArrivalWatcher;
 import org.mailprobe.probes.Pop3ArrivalWatcher;
+import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.WatchSettings;
 import org.mailprobe.probes.WebmailArrivalWatcher;
@@ -30,6 +32,7 @@ public final class Watchers implements AutoCloseable {
     static final java.time.Duration IDLE_REFRESH = java.time.Duration.ofMinutes(5);
 
     private final Map<WatchKey, ArrivalWatcher> watchers = new LinkedHashMap<>();
+    private final Map<WatchKey, WatchConfig> configs = new LinkedHashMap<>();
 
     public Watchers(List<RouteConfig> routes, String agentId, String localHost, TokenSigner signer,
             ArrivalListener listener, AgentMetrics metrics) {
@@ -38,6 +41,7 @@ public final class Watchers implements AutoCloseable {
                 WatchKey key = new WatchKey(w.path(), mailboxName(w));
                 if (!watchers.containsKey(key)) {
                     watchers.put(key, create(w, agentId, localHost, signer, listener));
+                    configs.put(key, w);
                     if (metrics != null) {
                         metrics.registerWatcher(w.path(), key.mailbox());
                     }
@@ -88,6 +92,44 @@ public final class Watchers implements AutoCloseable {
     /** The watcher of a mailbox and path, or null. */
     public ArrivalWatcher get(WatchKey key) {
         return watchers.get(key);
+    }
+
+    /**
+     * Tells the watchers of the server at {@code endpoint} to reconnect at once, after its
+     * reachability check of {@code kind} passed again (issue 12): a watcher in a back-off would
+     * otherwise date the probes delivered meanwhile by its own retry. Returns how many were told.
+     */
+    public int reconnect(EndpointKind kind, ServerEndpoint endpoint) {
+        int told = 0;
+        for (Map.Entry<WatchKey, WatchConfig> e : configs.entrySet()) {
+            if (serves(e.getValue(), kind, endpoint)) {
+                logger.info("The watched server passes its reachability check again; reconnecting now. watch=\"{}\" "
+                        + "endpoint={}", e.getKey(), endpoint);
+                watchers.get(e.getKey()).reconnectNow();
+                told++;
+            }
+        }
+        return told;
+    }
+
+    /** Whether a check of {@code kind} at {@code endpoint} checks the server of {@code watch}: same host, port and protocol. */
+    static boolean serves(WatchConfig watch, EndpointKind kind, ServerEndpoint endpoint) {
+        ServerEndpoint server = watch.server().endpoint();
+        if (!server.host().equalsIgnoreCase(endpoint.host()) || server.port() != endpoint.port()) {
+            return false;
+        }
+        switch (kind) {
+            case TCP:
+                return true;
+            case IMAP:
+                return watch.path() == AccessPath.IMAP;
+            case POP3:
+                return watch.path() == AccessPath.POP3;
+            case HTTP:
+                return watch.path() == AccessPath.WEBMAIL;
+            default:
+                return false;
+        }
     }
 
     public List<ArrivalWatcher> all() {
