@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mailprobe.agent.config.AgentConfig;
+import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.config.Durations;
 import org.mailprobe.agent.config.RouteConfig;
@@ -58,6 +59,20 @@ final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProbeReportFormat format = ProbeReportFormat.parse(output);
+        if (format != ProbeReportFormat.NAGIOS) {
+            return probe(format);
+        }
+        try {
+            return probe(format);
+        } catch (ConfigException | java.io.IOException | RuntimeException e) {
+            // The plugin's own failure (bad arguments, config, a bug), not the service's: UNKNOWN.
+            spec.commandLine().getOut().println("MAILPROBE UNKNOWN - " + e.getMessage());
+            spec.commandLine().getOut().flush();
+            return ExitCodes.NAGIOS_UNKNOWN;
+        }
+    }
+
+    private int probe(ProbeReportFormat format) throws ConfigException, InterruptedException, java.io.IOException {
         Duration warn = Durations.parse(warning);
         Duration crit = Durations.parse(critical);
         if ((fromConfig == null) == (adHoc == null)) {

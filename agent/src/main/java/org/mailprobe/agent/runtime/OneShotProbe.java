@@ -31,15 +31,16 @@ public final class OneShotProbe {
     static final Duration CLEANUP = Duration.ofSeconds(3);
 
     /** What happened, including watcher failures seen along the way. */
-    public record Report(RouteConfig route, ProbeOutcome outcome, List<String> watcherProblems) {}
+    public record Report(RouteConfig route, ProbeFigures outcome, List<String> watcherProblems) {}
 
     private OneShotProbe() {}
 
     public static Report run(AgentConfig config, RouteConfig route) throws InterruptedException {
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<ProbeOutcome> finished = new CompletableFuture<>();
+        CompletableFuture<ProbeFigures> finished = new CompletableFuture<>();
         AgentMetrics metrics = new AgentMetrics(new SimpleMeterRegistry(), Version.current());
         InFlightProbes inFlight = new InFlightProbes(config.agent().id(), metrics, finished::complete);
+        inFlight.routes(List.of(route));
         org.mailprobe.probes.ArrivalListener listener = new org.mailprobe.probes.ArrivalListener() {
             @Override
             public boolean onArrival(org.mailprobe.probes.Arrival arrival) {

@@ -41,6 +41,11 @@ final class ProbeRecords {
     static final RouteConfig SEND_EXTERNAL = new RouteConfig("send-ext", RouteKind.SEND, P1, SMTP, EXTERNAL,
             Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1), List.of(watch(AccessPath.IMAP, IMAP, EXTERNAL)),
             P1.address(), EXTERNAL.address(), null, new SendEstimateConfig(List.of(".provider.test")));
+    /** As {@link #SEND_EXTERNAL}, also watched by POP3, whose copy here shows no Received headers (as webmail's). */
+    static final RouteConfig SEND_EXTERNAL_TWO_PATHS = new RouteConfig("send-ext2", RouteKind.SEND, P1, SMTP, EXTERNAL,
+            Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1), List.of(watch(AccessPath.IMAP, IMAP, EXTERNAL),
+                    watch(AccessPath.POP3, POP3, EXTERNAL)), P1.address(), EXTERNAL.address(), null,
+            new SendEstimateConfig(List.of(".provider.test")));
     static final RouteConfig RECEIVE = new RouteConfig("receive-p2", RouteKind.RECEIVE, null, null, P2,
             Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1), List.of(watch(AccessPath.IMAP, IMAP, P2)),
             "mailprobe@agent.test", P2.address(), new DirectDeliveryConfig(null, true, "agent.test", TlsPolicy.verified(),
@@ -149,6 +154,10 @@ final class ProbeRecords {
 
     static List<RouteConfig> routes() {
         return List.of(LOOP, SEND_EXTERNAL, RECEIVE, SEND_SINK);
+    }
+
+    static RouteConfig route(String name) {
+        return routes().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
     }
 
     record Finished(ProbeOutcome outcome, boolean resumed) {}
