@@ -126,9 +126,46 @@ class ProbeCommandTest {
 
         int code = run(args.toArray(new String[0]));
 
-        assertEquals(ExitCodes.NAGIOS_UNKNOWN, code, out + "" + err);
-        assertTrue(out.toString().contains("certificate"), out.toString());
+        assertEquals(ExitCodes.NAGIOS_CRITICAL, code, out + "" + err);
+        String line = out.toString();
+        assertTrue(line.startsWith("MAILPROBE CRITICAL"), line);
+        assertTrue(line.contains("imap "), line);
         assertEquals(0, provider.greenMail().getReceivedMessages().length);
+    }
+
+    @Test
+    void nagiosSaysEachDistinctWatcherProblemOnce() {
+        List<String> args = flags("--output", "nagios");
+        int ca = args.indexOf("--ca-file");
+        args.remove(ca + 1);
+        args.remove(ca);
+
+        run(args.toArray(new String[0]));
+
+        String line = out.toString().trim();
+        assertEquals(1, line.split("imap [^;]*: certificate", -1).length - 1, line);
+        assertEquals(1, line.split("pop3 [^;]*: certificate", -1).length - 1, line);
+    }
+
+    @Test
+    void nagiosIsCriticalWhenTheProvidersServerRefusesTheWatchersLogin() throws IOException {
+        List<String> args = flags("--output", "nagios");
+        args.addAll(List.of("--watch-password-file", Files.writeString(dir.resolve("pw2"), "wrong").toString()));
+
+        int code = run(args.toArray(new String[0]));
+
+        assertEquals(ExitCodes.NAGIOS_CRITICAL, code, out + "" + err);
+        assertTrue(out.toString().startsWith("MAILPROBE CRITICAL"), out.toString());
+    }
+
+    @Test
+    void nagiosIsUnknownForThePluginsOwnBadArguments() {
+        List<String> args = flags("--output", "nagios", "--warning", "soon");
+
+        int code = run(args.toArray(new String[0]));
+
+        assertEquals(ExitCodes.NAGIOS_UNKNOWN, code, out + "" + err);
+        assertTrue(out.toString().startsWith("MAILPROBE UNKNOWN"), out.toString());
     }
 
     @Test
