@@ -235,6 +235,11 @@ public final class Agent implements AutoCloseable {
         return sink;
     }
 
+    /** The metrics as Prometheus would scrape them; also after {@link #close}, when nothing changes them. */
+    String metricsText() {
+        return registry.scrape();
+    }
+
     public InFlightProbes inFlight() {
         return inFlight;
     }

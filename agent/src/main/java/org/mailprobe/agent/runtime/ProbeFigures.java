@@ -44,7 +44,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
      *     which measures a loop ({@link RouteConfig#watchLeg()})
      * @param arrival the sighting, or null if it was not seen
      * @param lost true if the probe was accepted and not seen on this path by its deadline
-     * @param delay seen minus accepted, never negative; null if not seen or never accepted
+     * @param delay seen minus accepted in whole milliseconds, never negative; null if not seen or never accepted
      * @param seenBeforeAccepted how long before our client read the server's 250 the watcher saw the
      *     message, when it did (the delay is then 0, "below resolution"); null otherwise. The
      *     arrival's own evidence (e.g. a first sighting on a reconnect) travels in {@link #arrival}.
@@ -69,8 +69,9 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
             if (a != null && accepted != null) {
                 Duration raw = Duration.between(accepted, a.seenAt());
                 // Seen before we read the 250: the order is known, the delay below what we can resolve.
-                delay = raw.isNegative() ? Duration.ZERO : raw;
-                early = raw.isNegative() ? raw.negated() : null;
+                // Whole milliseconds, the journal's unit, so the metrics' sums equal the journal's.
+                delay = raw.isNegative() ? Duration.ZERO : Duration.ofMillis(raw.toMillis());
+                early = raw.isNegative() ? Duration.ofMillis(raw.negated().toMillis()) : null;
             }
             paths.add(new PathFigures(e.getKey(), pathLeg, a, a == null && accepted != null, delay, early));
         }
@@ -130,7 +131,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
             return null;
         }
         Duration d = estimate.estimate().get().estimatedDelay();
-        return d.isNegative() ? Duration.ZERO : d;
+        return d.isNegative() ? Duration.ZERO : Duration.ofMillis(d.toMillis());
     }
 
     /** The figures of {@code watch}, or null if the probe was not expected there. */
