@@ -48,6 +48,10 @@ final class ProbeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** A test seam around the route's sender (identity in production); see ProbeCommandTest. */
+    static volatile java.util.function.UnaryOperator<org.mailprobe.agent.runtime.ProbeSender> senderSeam =
+            java.util.function.UnaryOperator.identity();
+
     static final class FromConfig {
         @Option(names = "--config", required = true, paramLabel = "FILE", description = "The agent's YAML config.")
         Path config;
@@ -94,7 +98,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (timeout != null || fromConfig == null) {
             route = withTimeout(route, Durations.parse(timeout == null ? AdHocRoute.DEFAULT_TIMEOUT : timeout));
         }
-        OneShotProbe.Report report = OneShotProbe.run(config, route);
+        OneShotProbe.Report report = OneShotProbe.run(config, route, senderSeam);
         PrintWriter out = spec.commandLine().getOut();
         int code = format.print(report, config, warn, crit, out);
         out.flush();

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
@@ -36,6 +37,15 @@ public final class OneShotProbe {
     private OneShotProbe() {}
 
     public static Report run(AgentConfig config, RouteConfig route) throws InterruptedException {
+        return run(config, route, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #run(AgentConfig, RouteConfig)}, with the route's sender wrapped by {@code senderSeam}:
+     * a test seam, e.g. to make our read of the server's 250 late.
+     */
+    public static Report run(AgentConfig config, RouteConfig route, UnaryOperator<ProbeSender> senderSeam)
+            throws InterruptedException {
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<ProbeFigures> finished = new CompletableFuture<>();
         AgentMetrics metrics = new AgentMetrics(new SimpleMeterRegistry(), Version.current());
@@ -70,7 +80,8 @@ public final class OneShotProbe {
                 return new Report(route, null, List.copyOf(problems));
             }
             RouteRunner runner = new RouteRunner(config.agent().id(), route,
-                    ProbeSenders.forRoute(route, config.agent().hostname(), config.agent().signer()), config.sink(),
+                    senderSeam.apply(ProbeSenders.forRoute(route, config.agent().hostname(), config.agent().signer())),
+                    config.sink(),
                     inFlight, metrics);
             SubmissionResult submitted = runner.probeOnce();
             Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : Instant.now();

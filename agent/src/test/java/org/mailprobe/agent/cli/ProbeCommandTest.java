@@ -39,7 +39,59 @@ class ProbeCommandTest {
 
     @AfterEach
     void stop() {
+        ProbeCommand.senderSeam = java.util.function.UnaryOperator.identity();
         provider.close();
+    }
+
+    /**
+     * Our client reads the server's 250 late, as a submission thread delayed after the server sent
+     * it would (a loaded machine): its accepted instant is 30 s after the real one, so every
+     * watcher sees the message before it.
+     */
+    void readThe250Late() {
+        ProbeCommand.senderSeam = sender -> (from, to, token, deadline) -> {
+            org.mailprobe.probes.SubmissionResult r = sender.send(from, to, token, deadline);
+            return !r.succeeded() ? r : new org.mailprobe.probes.SubmissionResult(r.token(), r.reason(),
+                    r.failedStage(), r.started(), r.accepted().plusSeconds(30), r.stages(), r.lastReply(), r.detail());
+        };
+    }
+
+    @Test
+    void textOutputSaysBelowResolutionNotANegativeDelayWhenTheWatcherSawItFirst() {
+        readThe250Late();
+
+        int code = run(flags().toArray(new String[0]));
+
+        String text = out.toString();
+        assertEquals(ExitCodes.OK, code, text + err);
+        assertTrue(text.contains("delay 0.000 s (below resolution: seen "), text);
+        assertFalse(text.contains("delay -"), text);
+    }
+
+    @Test
+    void jsonOutputHasDelayZeroAndTheOrderWhenTheWatcherSawItFirst() throws IOException {
+        readThe250Late();
+
+        run(flags("--output", "json").toArray(new String[0]));
+
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        for (JsonNode path : json.get("paths")) {
+            assertEquals(0.0, path.get("delay_seconds").asDouble(), path.toString());
+            assertTrue(path.get("order").asText().contains("below resolution"), path.toString());
+            assertTrue(path.get("seen_before_accepted_seconds").asDouble() > 0, path.toString());
+        }
+    }
+
+    @Test
+    void nagiosOutputIsOkWithZeroDelayBelowResolutionWhenTheWatcherSawItFirst() {
+        readThe250Late();
+
+        int code = run(flags("--output", "nagios").toArray(new String[0]));
+
+        String line = out.toString().trim();
+        assertEquals(ExitCodes.NAGIOS_OK, code, line + err);
+        assertTrue(line.contains("imap 0.000s (below resolution"), line);
+        assertFalse(line.matches(".*=-[0-9].*") || line.contains(" -0."), line);
     }
 
     int run(String... args) {
