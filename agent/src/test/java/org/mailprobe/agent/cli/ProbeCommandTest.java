@@ -211,6 +211,19 @@ class ProbeCommandTest {
     }
 
     @Test
+    void nagiosIsUnknownForAnOptionThePluginDoesNotKnow() {
+        int code = run(flags("--output", "nagios", "--no-such-option").toArray(new String[0]));
+
+        assertEquals(ExitCodes.NAGIOS_UNKNOWN, code, out + "" + err);
+        assertTrue(out.toString().startsWith("MAILPROBE UNKNOWN - Unknown option: '--no-such-option'"), out.toString());
+    }
+
+    @Test
+    void anUnknownOptionIsStillAUsageErrorOutsideNagiosOutput() {
+        assertEquals(ExitCodes.USAGE, run(flags("--no-such-option").toArray(new String[0])));
+    }
+
+    @Test
     void nagiosIsUnknownForThePluginsOwnBadArguments() {
         List<String> args = flags("--output", "nagios", "--warning", "soon");
 
