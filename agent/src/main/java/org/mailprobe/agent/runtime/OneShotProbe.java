@@ -77,6 +77,14 @@ public final class OneShotProbe {
                 sink.start();
             }
             if (!awaitHealthy(watchers, sink, min(WATCHERS_READY, route.timeout()))) {
+                for (ArrivalWatcher w : watchers.all()) {
+                    String which = w.path().label() + " " + w.mailbox() + ": ";
+                    // A server that never answers may leave no failure behind: say which watcher it was.
+                    if (!w.healthy() && problems.stream().noneMatch(p -> p.startsWith(which))) {
+                        problems.add(which + "not connected within " + min(WATCHERS_READY, route.timeout())
+                                .toSeconds() + " s (" + Reason.TIMEOUT.label() + ")");
+                    }
+                }
                 return new Report(route, null, List.copyOf(problems));
             }
             RouteRunner runner = new RouteRunner(config.agent().id(), route,

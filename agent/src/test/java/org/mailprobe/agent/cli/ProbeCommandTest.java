@@ -211,6 +211,39 @@ class ProbeCommandTest {
     }
 
     @Test
+    void nagiosIsCriticalWhenTheProvidersImapServerNeverAnswers() throws IOException {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread accept = new Thread(() -> {
+                List<java.net.Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accepted, never a greeting
+                    }
+                } catch (IOException closed) {
+                    held.forEach(s -> {
+                        try {
+                            s.close();
+                        } catch (IOException ignored) {
+                            // closing a test socket
+                        }
+                    });
+                }
+            }, "silent-imap");
+            accept.setDaemon(true);
+            accept.start();
+            List<String> args = flags("--output", "nagios");
+            args.set(args.indexOf("--imap-port") + 1, Integer.toString(silent.getLocalPort()));
+
+            int code = run(args.toArray(new String[0]));
+
+            assertEquals(ExitCodes.NAGIOS_CRITICAL, code, out + "" + err);
+            assertTrue(out.toString().startsWith("MAILPROBE CRITICAL") && out.toString().contains("imap "),
+                    out.toString());
+        }
+    }
+
+    @Test
     void nagiosIsUnknownForAnOptionThePluginDoesNotKnow() {
         int code = run(flags("--output", "nagios", "--no-such-option").toArray(new String[0]));
 
