@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,10 +84,5 @@ class ProbeRecordBytesTest {
 
     static String withoutPrev(String line) {
         return line.replaceFirst(",\"prev\":\"[0-9a-f]{64}\"}$", "}");
-    }
-
-    public static void main(String[] args) throws IOException {
-        Path dir = Files.createTempDirectory("capture");
-        Files.writeString(Path.of(args[0]), String.join("\n", written(dir)) + "\n");
     }
 }
