@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
+import org.mailprobe.agent.config.Durations;
+import org.mailprobe.agent.config.RouteConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -13,6 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "check-config", mixinStandardHelpOptions = true,
         description = "Validate a config file (the same loader as `run`) and exit: 0 if valid, 2 if not.")
 final class CheckConfigCommand implements Callable<Integer> {
+    /** Clause 4: no message over one hour. */
+    static final java.time.Duration CONTRACT_MAXIMUM = java.time.Duration.ofHours(1);
+
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
     Path config;
 
@@ -22,6 +27,17 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException {
         AgentConfig loaded = ConfigLoader.load(config);
+        java.util.List<RouteConfig> routes = loaded.routes();
+        for (int i = 0; i < routes.size(); i++) {
+            RouteConfig r = routes.get(i);
+            if (r.timeout().compareTo(CONTRACT_MAXIMUM) < 0) {
+                // Valid, but a probe lost at a shorter timeout proves nothing about clause 4's hour.
+                spec.commandLine().getOut().printf("WARNING: %s: routes[%d].timeout: %s (route %s) is under the "
+                        + "contract's one hour: a probe lost at it is reported as lost within a timeout shorter than "
+                        + "1 h, not as a message over 1 h, unless it arrives late%n", config, i,
+                        Durations.format(r.timeout()), r.name());
+            }
+        }
         spec.commandLine().getOut().printf("%s: valid: agent %s at site %s, %d servers, %d accounts, %d routes%n",
                 config, loaded.agent().id(), loaded.agent().site(), loaded.servers().size(), loaded.accounts().size(),
                 loaded.routes().size());

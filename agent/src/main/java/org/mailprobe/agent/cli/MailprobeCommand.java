@@ -32,7 +32,32 @@ public final class MailprobeCommand implements Runnable {
             e.printStackTrace(commandLine.getErr());
             return ExitCodes.FAILURE;
         });
+        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((e, args) -> {
+            if (!nagios(args)) {
+                return usage.handleParseException(e, args);
+            }
+            // A monitoring plugin's bad arguments are its own failure: UNKNOWN, not 2 (CRITICAL there).
+            e.getCommandLine().getOut().println("MAILPROBE UNKNOWN - " + e.getMessage());
+            e.getCommandLine().getOut().flush();
+            return ExitCodes.NAGIOS_UNKNOWN;
+        });
         return cl;
+    }
+
+    /** Whether the command line asks {@code probe} for nagios output. */
+    static boolean nagios(String[] args) {
+        java.util.List<String> list = java.util.Arrays.asList(args);
+        if (!list.contains("probe")) {
+            return false;
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--output=nagios") || args[i].equals("--output") && i + 1 < args.length
+                    && args[i + 1].equals("nagios")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

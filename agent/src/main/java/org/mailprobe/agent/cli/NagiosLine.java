@@ -2,26 +2,29 @@ package org.mailprobe.agent.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import org.mailprobe.agent.runtime.OneShotProbe;
-import org.mailprobe.agent.runtime.ProbeOutcome;
-import org.mailprobe.agent.runtime.WatchKey;
+import org.mailprobe.agent.runtime.ProbeFigures;
 import org.mailprobe.probes.Arrival;
 
 /**
  * Monitoring-plugin output: one status line with performance data, and the plugin exit code.
- * See https://nagios-plugins.org/doc/guidelines.html#AEN200 for the perfdata format.
+ * See https://nagios-plugins.org/doc/guidelines.html#AEN200 for the perfdata format. A provider's
+ * server that refuses the login, fails TLS or does not answer is the service's problem, CRITICAL;
+ * UNKNOWN is kept for the plugin's own failures (https://nagios-plugins.org/doc/guidelines.html#AEN78).
  */
 final class NagiosLine {
     private NagiosLine() {}
 
     static int print(OneShotProbe.Report report, Duration warn, Duration crit, PrintWriter out) {
-        ProbeOutcome outcome = report.outcome();
+        ProbeFigures outcome = report.outcome();
         if (outcome == null) {
-            out.println("MAILPROBE UNKNOWN - watchers could not connect: " + String.join("; ", report.watcherProblems()));
-            return ExitCodes.NAGIOS_UNKNOWN;
+            out.println("MAILPROBE CRITICAL - route " + report.route().name() + ": not sent, the watchers could not "
+                    + "connect: " + distinct(report));
+            return ExitCodes.NAGIOS_CRITICAL;
         }
         var s = outcome.submission();
         StringJoiner perf = new StringJoiner(" ");
@@ -33,19 +36,20 @@ final class NagiosLine {
         }
         int code = ExitCodes.NAGIOS_OK;
         StringJoiner summary = new StringJoiner(", ");
-        for (Map.Entry<WatchKey, Arrival> e : outcome.arrivals().entrySet()) {
-            String path = e.getKey().path().label();
-            Duration d = outcome.delay(e.getKey());
+        for (ProbeFigures.PathFigures p : outcome.paths()) {
+            String path = p.watch().path().label();
+            Duration d = p.delay();
             if (d == null) {
                 summary.add(path + " lost");
                 code = ExitCodes.NAGIOS_CRITICAL;
                 continue;
             }
-            Arrival a = e.getValue();
+            Arrival a = p.arrival();
             // Seen only when the watcher came back: dated with what is known, and said so (issue 12).
             String mark = a.seenOnReconnect() ? String.format(Locale.ROOT, " (seen on reconnect, blind %.1fs)",
                     a.blind().gap().toMillis() / 1e3) : "";
-            summary.add(String.format(Locale.ROOT, "%s %.3fs%s", path, d.toNanos() / 1e9, mark));
+            summary.add(String.format(Locale.ROOT, "%s %.3fs%s%s", path, d.toNanos() / 1e9, mark,
+                    p.belowResolution() ? " (below resolution: seen before the 250 was read)" : ""));
             perf.add(String.format(Locale.ROOT, "%s=%.3fs;%d;%d;0", path, d.toNanos() / 1e9, warn.toSeconds(), crit.toSeconds()));
             if (a.seenOnReconnect()) {
                 perf.add(String.format(Locale.ROOT, "%s_blind=%.3fs;;;0", path, a.blind().gap().toNanos() / 1e9));
@@ -59,5 +63,11 @@ final class NagiosLine {
         String status = code == ExitCodes.NAGIOS_OK ? "OK" : code == ExitCodes.NAGIOS_WARNING ? "WARNING" : "CRITICAL";
         out.println(String.format("MAILPROBE %s - route %s delivered: %s | %s", status, report.route().name(), summary, perf));
         return code;
+    }
+
+    /** Each watcher problem once, however often the watcher retried and failed alike. */
+    private static String distinct(OneShotProbe.Report report) {
+        Set<String> problems = new LinkedHashSet<>(report.watcherProblems());
+        return problems.isEmpty() ? "no answer within the time allowed (timeout)" : String.join("; ", problems);
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mailprobe.agent.config.AgentConfig;
+import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.config.Durations;
 import org.mailprobe.agent.config.RouteConfig;
@@ -47,6 +48,10 @@ final class ProbeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** A test seam around the route's sender (identity in production); see ProbeCommandTest. */
+    static volatile java.util.function.UnaryOperator<org.mailprobe.agent.runtime.ProbeSender> senderSeam =
+            java.util.function.UnaryOperator.identity();
+
     static final class FromConfig {
         @Option(names = "--config", required = true, paramLabel = "FILE", description = "The agent's YAML config.")
         Path config;
@@ -58,6 +63,20 @@ final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProbeReportFormat format = ProbeReportFormat.parse(output);
+        if (format != ProbeReportFormat.NAGIOS) {
+            return probe(format);
+        }
+        try {
+            return probe(format);
+        } catch (ConfigException | java.io.IOException | RuntimeException e) {
+            // The plugin's own failure (bad arguments, config, a bug), not the service's: UNKNOWN.
+            spec.commandLine().getOut().println("MAILPROBE UNKNOWN - " + e.getMessage());
+            spec.commandLine().getOut().flush();
+            return ExitCodes.NAGIOS_UNKNOWN;
+        }
+    }
+
+    private int probe(ProbeReportFormat format) throws ConfigException, InterruptedException, java.io.IOException {
         Duration warn = Durations.parse(warning);
         Duration crit = Durations.parse(critical);
         if ((fromConfig == null) == (adHoc == null)) {
@@ -79,7 +98,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (timeout != null || fromConfig == null) {
             route = withTimeout(route, Durations.parse(timeout == null ? AdHocRoute.DEFAULT_TIMEOUT : timeout));
         }
-        OneShotProbe.Report report = OneShotProbe.run(config, route);
+        OneShotProbe.Report report = OneShotProbe.run(config, route, senderSeam);
         PrintWriter out = spec.commandLine().getOut();
         int code = format.print(report, config, warn, crit, out);
         out.flush();

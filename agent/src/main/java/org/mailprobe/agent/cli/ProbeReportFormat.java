@@ -12,8 +12,7 @@ import java.util.Map;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.runtime.OneShotProbe;
-import org.mailprobe.agent.runtime.ProbeOutcome;
-import org.mailprobe.agent.runtime.WatchKey;
+import org.mailprobe.agent.runtime.ProbeFigures;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Stage;
@@ -63,7 +62,7 @@ enum ProbeReportFormat {
 
     static Map<String, Object> json(OneShotProbe.Report report, AgentConfig config) {
         Map<String, Object> root = new LinkedHashMap<>();
-        ProbeOutcome outcome = report.outcome();
+        ProbeFigures outcome = report.outcome();
         root.put("agent", config.agent().id());
         root.put("route", report.route().name());
         root.put("leg", report.route().kind().label());
@@ -90,14 +89,18 @@ enum ProbeReportFormat {
             sub.put("detail", s.detail());
             root.put("submission", sub);
             List<Map<String, Object>> paths = new ArrayList<>();
-            for (Map.Entry<WatchKey, Arrival> e : outcome.arrivals().entrySet()) {
+            for (ProbeFigures.PathFigures f : outcome.paths()) {
                 Map<String, Object> p = new LinkedHashMap<>();
-                p.put("path", e.getKey().path().label());
-                p.put("mailbox", e.getKey().mailbox());
-                Arrival a = e.getValue();
+                p.put("path", f.watch().path().label());
+                p.put("mailbox", f.watch().mailbox());
+                Arrival a = f.arrival();
                 p.put("seen", a == null ? null : a.seenAt().toString());
-                Duration d = outcome.delay(e.getKey());
+                Duration d = f.delay();
                 p.put("delay_seconds", d == null ? null : seconds(d));
+                if (f.belowResolution()) {
+                    p.put("order", "seen before the server's 250 was read: delay below resolution");
+                    p.put("seen_before_accepted_seconds", seconds(f.seenBeforeAccepted()));
+                }
                 p.put("server_time", a == null || a.serverTime() == null ? null : a.serverTime().toString());
                 p.put("received", a == null ? List.of() : a.received());
                 p.put("evidence", a == null ? Map.of() : a.evidence());

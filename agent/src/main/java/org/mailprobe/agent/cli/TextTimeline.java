@@ -4,8 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.mailprobe.agent.runtime.OneShotProbe;
-import org.mailprobe.agent.runtime.ProbeOutcome;
-import org.mailprobe.agent.runtime.WatchKey;
+import org.mailprobe.agent.runtime.ProbeFigures;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ReceivedChain;
@@ -20,7 +19,7 @@ final class TextTimeline {
 
     static String render(OneShotProbe.Report report) {
         StringBuilder b = new StringBuilder();
-        ProbeOutcome outcome = report.outcome();
+        ProbeFigures outcome = report.outcome();
         b.append(String.format("mailprobe probe: route %s (%s), %s%n", report.route().name(),
                 report.route().kind().label(), report.route().handOver()));
         if (outcome == null) {
@@ -45,26 +44,25 @@ final class TextTimeline {
                     s.detail()));
         }
         boolean estimated = false;
-        for (Map.Entry<WatchKey, Arrival> e : outcome.arrivals().entrySet()) {
-            Arrival a = e.getValue();
-            if (a != null && e.getKey().path() == AccessPath.SINK) {
-                sink(b, a, s);
+        for (ProbeFigures.PathFigures f : outcome.paths()) {
+            Arrival a = f.arrival();
+            if (a != null && f.watch().path() == AccessPath.SINK) {
+                sink(b, a, f);
             } else if (a != null) {
                 b.append(String.format("  %s  seen by %s in %s: delay %s (agent clock)%n", a.seenAt(),
-                        e.getKey().path().label(), e.getKey().mailbox(), seconds(outcome.delay(e.getKey()))));
+                        f.watch().path().label(), f.watch().mailbox(), delay(f)));
                 if (a.serverTime() != null) {
                     b.append(String.format("      server's own stamp (INTERNALDATE, server clock): %s%n", a.serverTime()));
                 }
                 a.evidence().forEach((k, v) -> b.append(String.format("      %s: %s%n", k, v)));
                 hops(b, a);
-                if (report.route().estimate() != null && s.accepted() != null && !estimated) {
+                if (outcome.estimate() != null && !estimated) {
                     estimated = true;
-                    estimate(b, SendDelayEstimate.from(ReceivedChain.parse(a.received()), s.accepted(),
-                            report.route().estimate()::isProviderHost));
+                    estimate(b, outcome.estimate(), outcome.estimatedDelay());
                 }
             } else if (s.succeeded()) {
                 b.append(String.format("  %-30s  LOST on %s in %s: not seen within %s%n", "",
-                        e.getKey().path().label(), e.getKey().mailbox(), report.route().timeout()));
+                        f.watch().path().label(), f.watch().mailbox(), report.route().timeout()));
             }
         }
         report.watcherProblems().forEach(p -> b.append("  watcher problem: ").append(p).append('\n'));
@@ -74,7 +72,7 @@ final class TextTimeline {
     }
 
     /** The sink's view: when the provider connected, began delivering, and finished. */
-    private static void sink(StringBuilder b, Arrival a, SubmissionResult s) {
+    private static void sink(StringBuilder b, Arrival a, ProbeFigures.PathFigures f) {
         Map<String, String> ev = a.evidence();
         String connected = ev.get("sink_connected_at");
         if (connected != null) {
@@ -82,7 +80,7 @@ final class TextTimeline {
                     connected, ev.get("sink_peer"), ev.get("sink_helo"), ev.get("sink_tls")));
         }
         b.append(String.format("  %s  provider said MAIL FROM at the sink: send delay %s (agent clock)%n", a.seenAt(),
-                seconds(Duration.between(s.accepted(), a.seenAt()))));
+                delay(f)));
         String data = ev.get("sink_data_completed_at");
         if (data != null) {
             b.append(String.format("  %s  message complete at the sink (end of DATA) (agent clock)%n", data));
@@ -111,14 +109,20 @@ final class TextTimeline {
         }
     }
 
-    private static void estimate(StringBuilder b, SendDelayEstimate.Result r) {
+    /** The path's delay, or where it was seen before the 250 was read, 0 and that order. */
+    private static String delay(ProbeFigures.PathFigures f) {
+        return f.belowResolution() ? seconds(f.delay()) + " (below resolution: seen " + seconds(f.seenBeforeAccepted())
+                + " before our client read the 250)" : seconds(f.delay());
+    }
+
+    private static void estimate(StringBuilder b, SendDelayEstimate.Result r, Duration delay) {
         if (r.estimate().isEmpty()) {
             b.append("      send delay estimate: none (").append(r.reason()).append(")\n");
             return;
         }
         SendDelayEstimate e = r.estimate().get();
         b.append(String.format("      send delay ESTIMATE from Received headers: %s (server clocks, +-1 s); %s%n",
-                seconds(e.estimatedDelay()), e.note()));
+                seconds(delay), e.note()));
         if (e.providerSkew() != null) {
             b.append(String.format("      provider's first stamp minus our accepted time: %s (clock skew, evidence)%n",
                     seconds(e.providerSkew())));

@@ -67,7 +67,9 @@ public final class AgentMetrics {
         for (AccessPath path : paths) {
             delay(route, path, leg);
             lost(route, path);
+            late(route, path, leg);
         }
+        unjournaled(route);
         for (Stage stage : new Stage[] {Stage.DNS, Stage.CONNECT, Stage.TLS, Stage.GREETING, Stage.EHLO, Stage.STARTTLS,
                 Stage.AUTH, Stage.ENVELOPE, Stage.DATA}) {
             smtpStage(route, stage);
@@ -256,6 +258,16 @@ public final class AgentMetrics {
         lost(route, path).increment();
     }
 
+    /** A probe seen on a path after it was counted lost there; its true delay is in the journal. */
+    public void recordLate(String route, AccessPath path, String leg) {
+        late(route, path, leg).increment();
+    }
+
+    /** A finished probe whose journal record could not be written, and which no other meter counts. */
+    public void recordUnjournaled(String route) {
+        unjournaled(route).increment();
+    }
+
     public void setInFlight(String route, int count) {
         inFlight.computeIfAbsent(route, r -> new AtomicInteger()).set(count);
     }
@@ -341,6 +353,20 @@ public final class AgentMetrics {
         return Counter.builder("mailprobe.lost.messages")
                 .description("Probe messages not seen on a path within the route's timeout")
                 .tags("route", route, "path", path.label())
+                .register(registry);
+    }
+
+    private Counter late(String route, AccessPath path, String leg) {
+        return Counter.builder("mailprobe.late.arrivals")
+                .description("Probe messages seen on a path after they were counted lost there (journal: late records)")
+                .tags("route", route, "path", path.label(), "leg", leg)
+                .register(registry);
+    }
+
+    private Counter unjournaled(String route) {
+        return Counter.builder("mailprobe.probes.unjournaled")
+                .description("Finished probes not counted in any other meter because the journal could not record them")
+                .tag("route", route)
                 .register(registry);
     }
 

@@ -34,7 +34,13 @@ public record Report(String month, String agent, String site, String periodStart
 
     /** Clause 1: a minute is a fault minute when more than 10% of the probed accounts fail. */
     public record Clause1(boolean assessed, List<String> accounts, double faultMinutes, double limitMinutes,
-            double ratio, boolean kept, List<Period> faults, String note) {}
+            double ratio, boolean kept, List<Period> faults, String note, List<AccountMinutes> byAccount) {}
+
+    /**
+     * One probed account in clause 1: the minutes it had a probe result in, and in how many of them a
+     * result booked to it failed (a failed submission to the sender, a message not seen to the receiver).
+     */
+    public record AccountMinutes(String account, long minutesProbed, long minutesFailing) {}
 
     public record Subject(String scope, String name, double minutesUp, double minutesDown, double minutesExcluded,
             double minutesUnknown, double minutesNoEvidence, double ratio, boolean kept, List<Period> outages,
@@ -43,9 +49,22 @@ public record Report(String month, String agent, String site, String periodStart
     /** Clause 2: reachability, at most {@code limitMinutes} down. */
     public record Clause2(double limitMinutes, boolean assessed, boolean kept, List<Subject> subjects, String note) {}
 
+    /**
+     * One leg and path of clause 4.
+     *
+     * @param overOneHour messages measured in time with a delay over 1 h
+     * @param lost messages not seen by their timeout, whatever it was
+     * @param maxKept the one-hour promise: false if a message is proved over 1 h, null if only
+     *     messages lost at a timeout under 1 h (and never seen since) leave it open, else true
+     * @param provedOverOneHour measured over 1 h, lost at a timeout of 1 h or more, or late by more than 1 h
+     * @param lostWithinShortTimeout lost at a timeout under 1 h and never seen since: not proof either way
+     * @param late messages seen after they were counted lost (journal {@code late} records)
+     * @param lateMaxSeconds the longest true delay among them
+     */
     public record PathDelay(String leg, String path, String promise, long messages, double averageSeconds,
             double maxSeconds, Ref maxEvidence, long overOneHour, List<Ref> overOneHourEvidence, long lost,
-            List<Ref> lostEvidence, boolean averageKept, boolean maxKept) {}
+            List<Ref> lostEvidence, boolean averageKept, Boolean maxKept, long provedOverOneHour,
+            long lostWithinShortTimeout, long late, double lateMaxSeconds, List<Ref> lateEvidence) {}
 
     public record DailyDelay(String day, String leg, String path, long messages, double averageSeconds,
             double maxSeconds) {}

@@ -51,13 +51,14 @@ public final class ReportFormats {
             periods(b, "Excluded (announced maintenance)", s.excluded());
             periods(b, "Unknown", s.unknown());
         }
-        b.append("## Clause 4: delays\n\n| leg | path | messages | average s | max s | over 1 h | lost | max record |\n"
-                + "|---|---|---|---|---|---|---|---|\n");
+        b.append("## Clause 4: delays\n\n| leg | path | messages | average s | max s | proved over 1 h | lost | "
+                + "lost, timeout under 1 h | late (longest s) | max record |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Report.PathDelay p : r.clause4().paths()) {
             b.append("| ").append(p.leg()).append(" | ").append(p.path()).append(" | ").append(p.messages())
                     .append(" | ").append(f(p.averageSeconds())).append(" | ").append(f(p.maxSeconds())).append(" | ")
-                    .append(p.overOneHour()).append(" | ").append(p.lost()).append(" | ").append(ref(p.maxEvidence()))
-                    .append(" |\n");
+                    .append(p.provedOverOneHour()).append(" | ").append(p.lost()).append(" | ")
+                    .append(p.lostWithinShortTimeout()).append(" | ").append(p.late()).append(" (")
+                    .append(f(p.lateMaxSeconds())).append(") | ").append(ref(p.maxEvidence())).append(" |\n");
         }
         b.append("\nFailed submissions: ").append(r.clause4().failedSubmissions()).append(". ")
                 .append(r.clause4().note()).append("\n\n");
@@ -68,6 +69,14 @@ public final class ReportFormats {
             periods(b, "Fault periods", r.clause1().faults());
         } else {
             b.append(r.clause1().note()).append(".\n\n");
+        }
+        if (!r.clause1().byAccount().isEmpty()) {
+            b.append("| account | minutes with a result | minutes failing |\n|---|---|---|\n");
+            for (Report.AccountMinutes a : r.clause1().byAccount()) {
+                b.append("| ").append(a.account()).append(" | ").append(a.minutesProbed()).append(" | ")
+                        .append(a.minutesFailing()).append(" |\n");
+            }
+            b.append('\n');
         }
         b.append("## Clause 8: compensation\n\n").append(f(r.clause8().compensationMinutes()))
                 .append(" minutes (outage ").append(f(r.clause8().outageMinutes())).append(" min; missed clauses: ")
@@ -164,12 +173,15 @@ public final class ReportFormats {
             htmlPeriods(b, "Unknown", s.unknown());
         }
         b.append("<h2>Clause 4: delays</h2>\n<table><tr><th>leg</th><th>path</th><th>messages</th><th>average s</th>"
-                + "<th>max s</th><th>over 1 h</th><th>lost</th><th>max record</th></tr>\n");
+                + "<th>max s</th><th>proved over 1 h</th><th>lost</th><th>lost, timeout under 1 h</th>"
+                + "<th>late (longest s)</th><th>max record</th></tr>\n");
         for (Report.PathDelay p : r.clause4().paths()) {
             b.append("<tr><td>").append(e(p.leg())).append("</td><td>").append(e(p.path())).append("</td><td>")
                     .append(p.messages()).append("</td><td>").append(f(p.averageSeconds())).append("</td><td>")
-                    .append(f(p.maxSeconds())).append("</td><td>").append(p.overOneHour()).append("</td><td>")
-                    .append(p.lost()).append("</td><td>").append(e(ref(p.maxEvidence()))).append("</td></tr>\n");
+                    .append(f(p.maxSeconds())).append("</td><td>").append(p.provedOverOneHour()).append("</td><td>")
+                    .append(p.lost()).append("</td><td>").append(p.lostWithinShortTimeout()).append("</td><td>")
+                    .append(p.late()).append(" (").append(f(p.lateMaxSeconds())).append(")</td><td>")
+                    .append(e(ref(p.maxEvidence()))).append("</td></tr>\n");
         }
         b.append("</table>\n<p>Failed submissions: ").append(r.clause4().failedSubmissions()).append(". ")
                 .append(e(r.clause4().note())).append("</p>\n").append(chart(r));
@@ -177,6 +189,14 @@ public final class ReportFormats {
         b.append(r.clause1().assessed() ? f(r.clause1().faultMinutes()) + " fault minutes over "
                 + r.clause1().accounts().size() + " accounts (limit 43.2)." : e(r.clause1().note())).append("</p>\n");
         htmlPeriods(b, "Fault periods", r.clause1().faults());
+        if (!r.clause1().byAccount().isEmpty()) {
+            b.append("<table><tr><th>account</th><th>minutes with a result</th><th>minutes failing</th></tr>\n");
+            for (Report.AccountMinutes a : r.clause1().byAccount()) {
+                b.append("<tr><td>").append(e(a.account())).append("</td><td>").append(a.minutesProbed())
+                        .append("</td><td>").append(a.minutesFailing()).append("</td></tr>\n");
+            }
+            b.append("</table>\n");
+        }
         b.append("<h2>Clause 8: compensation</h2>\n<p><b>").append(f(r.clause8().compensationMinutes()))
                 .append(" minutes</b> (outage ").append(f(r.clause8().outageMinutes())).append(" min). ")
                 .append(e(r.clause8().note())).append("</p>\n");
@@ -276,6 +296,7 @@ public final class ReportFormats {
         String[] colours = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"};
         for (int si = 0; si < series.size(); si++) {
             StringBuilder points = new StringBuilder();
+            StringBuilder markers = new StringBuilder();
             for (Report.DailyDelay d : days) {
                 if (!(d.leg() + " " + d.path()).equals(series.get(si))) {
                     continue;
@@ -284,10 +305,14 @@ public final class ReportFormats {
                 double x = 40 + (dayNames.size() == 1 ? 0.5 : i / (double) (dayNames.size() - 1)) * (w - 50);
                 double y = h - d.averageSeconds() / top * h;
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                // A line needs two days; a marker shows a single day (and each day of a longer month).
+                markers.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\">"
+                        + "<title>%s %s: %s s</title></circle>", x, y, colours[si % colours.length], e(d.day()),
+                        e(series.get(si)), f(d.averageSeconds())));
             }
             String colour = colours[si % colours.length];
             b.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(colour).append("\" points=\"")
-                    .append(points.toString().trim()).append("\"/>");
+                    .append(points.toString().trim()).append("\"/>").append(markers);
             b.append("<text x=\"").append(50 + si * 150).append("\" y=\"").append(h + 30)
                     .append("\" font-size=\"12\" fill=\"").append(colour).append("\">").append(e(series.get(si)))
                     .append("</text>");

@@ -54,13 +54,13 @@ public final class Agent implements AutoCloseable {
     private final Journal journal;
     private volatile boolean ready;
 
-    public Agent(AgentConfig config, InetSocketAddress listen, Consumer<ProbeOutcome> onOutcome)
+    public Agent(AgentConfig config, InetSocketAddress listen, Consumer<ProbeFigures> onOutcome)
             throws IOException, SchedulerException {
         this(config, listen, WebConfig.NONE, onOutcome);
     }
 
     /** With the HTTP endpoint protected as {@code webConfig} says (TLS, basic authentication). */
-    public Agent(AgentConfig config, InetSocketAddress listen, WebConfig webConfig, Consumer<ProbeOutcome> onOutcome)
+    public Agent(AgentConfig config, InetSocketAddress listen, WebConfig webConfig, Consumer<ProbeFigures> onOutcome)
             throws IOException, SchedulerException {
         this.config = config;
         String agentId = config.agent().id();
@@ -69,10 +69,11 @@ public final class Agent implements AutoCloseable {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags(Tags.of("agent", agentId, "site", config.agent().site()));
         metrics = new AgentMetrics(registry, Version.current());
-        inFlight = new InFlightProbes(agentId, metrics, outcome -> {
-            OutcomeLog.log(outcome);
-            onOutcome.accept(outcome);
+        inFlight = new InFlightProbes(agentId, metrics, figures -> {
+            OutcomeLog.log(figures);
+            onOutcome.accept(figures);
         });
+        inFlight.routes(config.routes());
         journal = openJournal(config, inFlight);
         watchers = new Watchers(config.routes(), agentId, localHost, signer, inFlight, metrics);
         inFlight.expectationsTo(watchers::get);
@@ -83,7 +84,6 @@ public final class Agent implements AutoCloseable {
                     RouteRunner.watchKeys(route, config.sink()).stream().map(WatchKey::path).distinct().toList());
             if (route.estimate() != null) {
                 metrics.registerEstimate(route.name(), route.kind().label());
-                inFlight.estimateSendDelay(route.name(), route.estimate());
             }
             runners.put(route.name(), new RouteRunner(agentId, route, ProbeSenders.forRoute(route, localHost, signer),
                     config.sink(), inFlight, metrics));
@@ -132,7 +132,7 @@ public final class Agent implements AutoCloseable {
         start.put("resumed_probes", unfinished.size());
         start.put("fsync", jc.fsyncEveryRecord() ? "always" : jc.fsyncInterval().toMillis() + "ms");
         j.append("event", start);
-        inFlight.journalTo(new ProbeJournal(j, config.routes()));
+        inFlight.journalTo(new ProbeJournal(j));
         inFlight.restore(unfinished);
         logger.info("Journal open. dir={} lastSeq={} resumedProbes={}", jc.dir(), j.lastSeq(), unfinished.size());
         return j;
@@ -241,6 +241,11 @@ public final class Agent implements AutoCloseable {
     /** The arrival watchers, for tests of this package. */
     Watchers watchers() {
         return watchers;
+    }
+
+    /** The metrics as Prometheus would scrape them; also after {@link #close}, when nothing changes them. */
+    String metricsText() {
+        return registry.scrape();
     }
 
     public InFlightProbes inFlight() {

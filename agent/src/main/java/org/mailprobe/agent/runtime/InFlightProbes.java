@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.mailprobe.agent.config.SendEstimateConfig;
+import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
@@ -21,8 +21,6 @@ import org.mailprobe.probes.ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
-import org.mailprobe.probes.ReceivedChain;
-import org.mailprobe.probes.SendDelayEstimate;
 import org.mailprobe.probes.SubmissionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +36,7 @@ public final class InFlightProbes implements ArrivalListener {
 
     private final String agentId;
     private final AgentMetrics metrics;
-    private final Consumer<ProbeOutcome> onFinished;
+    private final Consumer<ProbeFigures> onFinished;
     private final Map<String, Pending> pending = new HashMap<>();
     /**
      * Probes this process sent and finished (measured, lost or failed), most recent last, bounded.
@@ -54,25 +52,34 @@ public final class InFlightProbes implements ArrivalListener {
     static final int RECENTLY_FINISHED = 100_000;
     /** Probes restored from the journal after a restart, until they finish. */
     private final Set<String> resumed = new java.util.HashSet<>();
+    /**
+     * Probes this process declared lost on some path, most recent last, bounded like
+     * {@link #finished}: a sighting there later is a late arrival, journaled with its true delay.
+     */
+    private final Map<String, LostProbe> lost = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, LostProbe> eldest) {
+            return size() > RECENTLY_FINISHED;
+        }
+    };
     private volatile ProbeJournal journal;
-    private static final String LOOP_LEG = org.mailprobe.agent.config.RouteKind.LOOP.label();
-    /** Send routes to an external mailbox: their send delay is estimated from Received headers. */
-    private final Map<String, SendEstimateConfig> estimates = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The configured routes: their accounts, legs and send estimates enter each probe's figures. */
+    private final Map<String, RouteConfig> routes = new java.util.concurrent.ConcurrentHashMap<>();
     /** The watcher of a mailbox and path, told while a probe is on its way there (may return null). */
     private volatile Function<WatchKey, ArrivalWatcher> watchers = key -> null;
 
-    public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeOutcome> onFinished) {
+    public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeFigures> onFinished) {
         this.agentId = agentId;
         this.metrics = metrics;
         this.onFinished = onFinished;
     }
 
     /**
-     * Arrivals of {@code route}'s probes also give an estimated send delay, from their Received
-     * headers, recorded on its own path label beside the delay to the mailbox.
+     * The routes whose probes are expected: a probe's figures take its accounts, its paths' leg and
+     * its send estimate (from Received headers, on its own path label) from its route.
      */
-    public void estimateSendDelay(String route, SendEstimateConfig config) {
-        estimates.put(route, config);
+    public void routes(java.util.Collection<RouteConfig> configured) {
+        configured.forEach(r -> routes.put(r.name(), r));
     }
 
     /** Records every accepted and every finished probe in the journal from now on. */
@@ -135,9 +142,6 @@ public final class InFlightProbes implements ArrivalListener {
             } else {
                 p.deadline = result.accepted().plus(p.timeout);
                 accepted = p;
-                for (Arrival early : p.arrived.values()) {
-                    recordDelay(p, early);
-                }
                 if (p.waiting.isEmpty()) {
                     pending.remove(tokenKey);
                     done = p.outcome(Reason.NONE);
@@ -161,39 +165,41 @@ public final class InFlightProbes implements ArrivalListener {
         String key = arrival.token().key();
         WatchKey watch = new WatchKey(arrival.path(), arrival.mailbox());
         ProbeOutcome done = null;
+        LateArrival late;
         boolean delete;
         synchronized (this) {
             Pending p = pending.get(key);
             if (p == null) {
-                if (finished.containsKey(key)) {
-                    boolean deleter = watch.equals(finished.get(key));
-                    logger.info("Seen a probe of ours after it was finished (late or lost); {}. probe={} watch=\"{}\"",
-                            deleter ? "deleting it" : "its deleting path removes it", key, watch);
-                    return deleter;
+                if (!finished.containsKey(key)) {
+                    logger.info("Seen a verified probe of this agent that this process did not send (sent before "
+                            + "a restart?); leaving it in place. probe={} watch=\"{}\"", key, watch);
+                    return false;
                 }
-                logger.info("Seen a verified probe of this agent that this process did not send (sent before a "
-                        + "restart?); leaving it in place. probe={} watch=\"{}\"", key, watch);
-                return false;
-            }
-            if (!p.waiting.remove(watch)) {
-                return false; // seen again on a path that has already reported it
-            }
-            tellWatcher(watch);
-            p.arrived.put(watch, arrival);
-            if (p.submission != null) {
-                recordDelay(p, arrival);
-            }
-            // Delete only once every path has seen it (they all look into the same mailbox), and only
-            // from one path: two sessions expunging in one Dovecot mailbox made IMAP miss new mail.
-            boolean seenEverywhere = p.waiting.isEmpty();
-            delete = seenEverywhere && watch.equals(p.deleter);
-            if (seenEverywhere && p.submission != null) {
-                pending.remove(key);
-                done = p.outcome(Reason.NONE);
-                metrics.setInFlight(p.route, countFor(p.route));
+                late = lateArrival(key, watch, arrival);
+                delete = watch.equals(finished.get(key));
+                logger.info("Seen a probe of ours after it was finished ({}); {}. probe={} watch=\"{}\"",
+                        late != null ? "late: it was lost here at its timeout" : "already measured",
+                        delete ? "deleting it" : "its deleting path removes it", key, watch);
+            } else {
+                if (!p.waiting.remove(watch)) {
+                    return false; // seen again on a path that has already reported it
+                }
+                late = null;
+                tellWatcher(watch);
+                p.arrived.put(watch, arrival);
+                // Delete only once every path has seen it (they all look into the same mailbox), and only
+                // from one path: two sessions expunging in one Dovecot mailbox made IMAP miss new mail.
+                boolean seenEverywhere = p.waiting.isEmpty();
+                delete = seenEverywhere && watch.equals(p.deleter);
+                if (seenEverywhere && p.submission != null) {
+                    pending.remove(key);
+                    done = p.outcome(Reason.NONE);
+                    metrics.setInFlight(p.route, countFor(p.route));
+                }
             }
         }
         finish(done);
+        late(late);
         return delete;
     }
 
@@ -221,7 +227,6 @@ public final class InFlightProbes implements ArrivalListener {
                 if (p.deadline != null && !now.isBefore(p.deadline)) {
                     it.remove();
                     for (WatchKey w : p.waiting) {
-                        metrics.recordLost(p.route, w.path());
                         tellWatcher(w);
                     }
                     done.add(p.outcome(Reason.LOST));
@@ -258,59 +263,99 @@ public final class InFlightProbes implements ArrivalListener {
         w.expectArrival(until);
     }
 
-    private void recordDelay(Pending p, Arrival arrival) {
-        Duration delay = Duration.between(p.submission.accepted(), arrival.arrivedAt(p.submission.accepted()));
-        SendEstimateConfig estimate = estimates.get(p.route);
-        // A send route's external mailbox gives an end-to-end delay, a loop's; its send delay is the estimate.
-        metrics.recordDelay(p.route, arrival.path(), estimate != null ? LOOP_LEG : p.leg, delay);
-        if (estimate != null) {
-            // Every path sees the same message, so one estimate per probe: from the first path that saw it.
-            if (p.estimated) {
-                return;
-            }
-            p.estimated = true;
-            SendDelayEstimate.Result r = estimate(estimate, p.submission.accepted(), arrival);
-            if (r.estimate().isPresent()) {
-                metrics.recordEstimatedDelay(p.route, p.leg, r.estimate().get().estimatedDelay());
-            } else {
-                logger.info("No send delay estimate for a probe. route={} probe={} why=\"{}\"", p.route,
-                        arrival.token().key(), r.reason());
-            }
-        }
-    }
-
-    /** The send delay estimated from {@code arrival}'s Received headers. */
-    static SendDelayEstimate.Result estimate(SendEstimateConfig config, Instant accepted, Arrival arrival) {
-        return SendDelayEstimate.from(ReceivedChain.parse(arrival.received()), accepted, config::isProviderHost);
-    }
-
-    /** The estimate configuration of {@code route}, or null. */
-    SendEstimateConfig estimateOf(String route) {
-        return estimates.get(route);
-    }
-
+    /**
+     * Computes the probe's figures once and writes them: to the journal first, then to the metrics.
+     * If the journal record cannot be written, the metrics do not count the probe either (only
+     * {@code mailprobe_probes_unjournaled_total} does): a dashboard must not show what the evidence
+     * lacks, and the monthly report's comparison with Prometheus must stay exact.
+     */
     private void finish(ProbeOutcome outcome) {
         if (outcome == null) {
             return;
         }
+        String key = outcome.submission().token().key();
         boolean wasResumed;
         synchronized (this) {
-            finished.put(outcome.submission().token().key(), deleterOf(outcome.arrivals().keySet()));
-            wasResumed = resumed.remove(outcome.submission().token().key());
+            finished.put(key, deleterOf(outcome.arrivals().keySet()));
+            wasResumed = resumed.remove(key);
         }
-        ProbeJournal j = journal;
-        if (j != null) {
-            // On disk before it is counted: the journal is the evidence, the metrics only a view of it.
-            j.finished(outcome, wasResumed);
+        ProbeFigures figures = ProbeFigures.of(outcome, routes.get(outcome.route()), wasResumed);
+        rememberLost(figures);
+        if (journaled(figures)) {
+            FigureMetrics.record(metrics, figures);
+        } else {
+            metrics.recordUnjournaled(figures.route());
         }
-        Instant when = outcome.submission().accepted() != null ? outcome.submission().accepted() : Instant.now();
-        metrics.recordProbe(outcome.route(), outcome.reason(), when);
         try {
-            onFinished.accept(outcome);
+            onFinished.accept(figures);
         } catch (RuntimeException e) {
             logger.warn("A probe outcome consumer failed. route={}", outcome.route(), e);
         }
     }
+
+    private boolean journaled(ProbeFigures figures) {
+        ProbeJournal j = journal;
+        if (j == null) {
+            return true; // no journal configured: the metrics are all there is, and say so at start
+        }
+        try {
+            j.finished(figures);
+            return true;
+        } catch (java.io.IOException e) {
+            logger.error("Cannot append a probe to the journal; it is not evidence and not counted in the metrics. "
+                    + "route={} probe={} error={}", figures.route(), figures.submission().token().key(), e.toString());
+            return false;
+        }
+    }
+
+    private synchronized void rememberLost(ProbeFigures f) {
+        Set<WatchKey> lostHere = new LinkedHashSet<>();
+        for (ProbeFigures.PathFigures p : f.paths()) {
+            if (p.lost()) {
+                lostHere.add(p.watch());
+            }
+        }
+        if (!lostHere.isEmpty()) {
+            RouteConfig route = routes.get(f.route());
+            lost.put(f.submission().token().key(), new LostProbe(f, lostHere,
+                    route == null ? Duration.ZERO : route.timeout()));
+        }
+    }
+
+    /** The late arrival {@code arrival} is, if its probe was lost on {@code watch}; each is reported once. */
+    private LateArrival lateArrival(String key, WatchKey watch, Arrival arrival) {
+        LostProbe l = lost.get(key);
+        if (l == null || !l.watches.remove(watch)) {
+            return null;
+        }
+        ProbeFigures f = l.figures;
+        ProbeFigures.PathFigures path = f.path(watch);
+        return new LateArrival(f.route(), path.leg(), f.fromAccount(), f.toAccount(), watch,
+                f.submission().accepted(), l.timeout, arrival);
+    }
+
+    /** Journals a late arrival with its true delay, then counts it; as for a probe, journal first. */
+    private void late(LateArrival late) {
+        if (late == null) {
+            return;
+        }
+        logger.warn("Probe arrived after it was counted lost. route={} path={} delay={}ms timeout={}ms probe={}",
+                late.route(), late.watch().path().label(), late.delay().toMillis(), late.timeout().toMillis(),
+                late.arrival().token().key());
+        ProbeJournal j = journal;
+        if (j != null) {
+            try {
+                j.late(late);
+            } catch (java.io.IOException e) {
+                logger.error("Cannot append a late arrival to the journal; not counted. route={} error={}",
+                        late.route(), e.toString());
+                return;
+            }
+        }
+        metrics.recordLate(late.route(), late.watch().path(), late.leg());
+    }
+
+    private record LostProbe(ProbeFigures figures, Set<WatchKey> watches, Duration timeout) {}
 
     /**
      * The one path that deletes a probe: its IMAP watch (one UID EXPUNGE, at once), else its POP3
@@ -352,7 +397,6 @@ public final class InFlightProbes implements ArrivalListener {
         final Map<WatchKey, Arrival> arrived = new LinkedHashMap<>();
         SubmissionResult submission;
         Instant deadline;
-        boolean estimated;
         /** Until when its watchers are told to expect it; null for a probe restored after a restart. */
         Instant expectedUntil;
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
@@ -31,15 +32,25 @@ public final class OneShotProbe {
     static final Duration CLEANUP = Duration.ofSeconds(3);
 
     /** What happened, including watcher failures seen along the way. */
-    public record Report(RouteConfig route, ProbeOutcome outcome, List<String> watcherProblems) {}
+    public record Report(RouteConfig route, ProbeFigures outcome, List<String> watcherProblems) {}
 
     private OneShotProbe() {}
 
     public static Report run(AgentConfig config, RouteConfig route) throws InterruptedException {
+        return run(config, route, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #run(AgentConfig, RouteConfig)}, with the route's sender wrapped by {@code senderSeam}:
+     * a test seam, e.g. to make our read of the server's 250 late.
+     */
+    public static Report run(AgentConfig config, RouteConfig route, UnaryOperator<ProbeSender> senderSeam)
+            throws InterruptedException {
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<ProbeOutcome> finished = new CompletableFuture<>();
+        CompletableFuture<ProbeFigures> finished = new CompletableFuture<>();
         AgentMetrics metrics = new AgentMetrics(new SimpleMeterRegistry(), Version.current());
         InFlightProbes inFlight = new InFlightProbes(config.agent().id(), metrics, finished::complete);
+        inFlight.routes(List.of(route));
         org.mailprobe.probes.ArrivalListener listener = new org.mailprobe.probes.ArrivalListener() {
             @Override
             public boolean onArrival(org.mailprobe.probes.Arrival arrival) {
@@ -66,10 +77,19 @@ public final class OneShotProbe {
                 sink.start();
             }
             if (!awaitHealthy(watchers, sink, min(WATCHERS_READY, route.timeout()))) {
+                for (ArrivalWatcher w : watchers.all()) {
+                    String which = w.path().label() + " " + w.mailbox() + ": ";
+                    // A server that never answers may leave no failure behind: say which watcher it was.
+                    if (!w.healthy() && problems.stream().noneMatch(p -> p.startsWith(which))) {
+                        problems.add(which + "not connected within " + min(WATCHERS_READY, route.timeout())
+                                .toSeconds() + " s (" + Reason.TIMEOUT.label() + ")");
+                    }
+                }
                 return new Report(route, null, List.copyOf(problems));
             }
             RouteRunner runner = new RouteRunner(config.agent().id(), route,
-                    ProbeSenders.forRoute(route, config.agent().hostname(), config.agent().signer()), config.sink(),
+                    senderSeam.apply(ProbeSenders.forRoute(route, config.agent().hostname(), config.agent().signer())),
+                    config.sink(),
                     inFlight, metrics);
             SubmissionResult submitted = runner.probeOnce();
             Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : Instant.now();

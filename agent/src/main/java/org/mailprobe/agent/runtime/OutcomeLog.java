@@ -12,11 +12,12 @@ final class OutcomeLog {
 
     private OutcomeLog() {}
 
-    static void log(ProbeOutcome outcome) {
+    static void log(ProbeFigures outcome) {
         StringJoiner paths = new StringJoiner(" ");
-        for (WatchKey key : outcome.arrivals().keySet()) {
-            Duration d = outcome.delay(key);
-            paths.add(key.path().label() + "=" + (d == null ? "-" : d.toMillis() + "ms"));
+        for (ProbeFigures.PathFigures p : outcome.paths()) {
+            Duration d = p.delay();
+            paths.add(p.watch().path().label() + "=" + (d == null ? "-" : d.toMillis() + "ms")
+                    + (p.belowResolution() ? "(below_resolution)" : ""));
         }
         if (outcome.reason() == Reason.NONE) {
             logger.info("Probe done. route={} result=success {}", outcome.route(), paths);

@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
@@ -33,11 +32,9 @@ import org.mailprobe.probes.SubmissionResult;
  */
 public final class ProbeJournal {
     private final Journal journal;
-    private final Map<String, RouteConfig> routes = new LinkedHashMap<>();
 
-    public ProbeJournal(Journal journal, List<RouteConfig> routes) {
+    public ProbeJournal(Journal journal) {
         this.journal = journal;
-        routes.forEach(r -> this.routes.put(r.name(), r));
     }
 
     void submitted(String key, String leg, SubmissionResult s, Instant deadline, Set<WatchKey> watches) {
@@ -56,19 +53,29 @@ public final class ProbeJournal {
         journal.appendOrLog("submitted", r);
     }
 
-    void finished(ProbeOutcome o, boolean resumed) {
-        SubmissionResult s = o.submission();
-        RouteConfig route = routes.get(o.route());
+    /**
+     * Writes a finished probe's record from its figures, byte for byte as before the figures were
+     * typed (the chain hashes the bytes; ProbeRecordBytesTest), with the additions of issue 12 after
+     * today's fields: the order of a sighting before the 250 was read, and the submitting account.
+     *
+     * @throws IOException if the record could not be appended: it is then not evidence
+     */
+    void finished(ProbeFigures f) throws IOException {
+        journal.append("probe", record(f));
+    }
+
+    static ObjectNode record(ProbeFigures f) {
+        SubmissionResult s = f.submission();
         ObjectNode r = Journal.fields();
         r.put("probe", s.token().key());
-        r.put("route", o.route());
-        r.put("leg", o.leg());
-        if (route != null) {
-            r.put("account", route.to() == null ? null : route.to().name());
-            r.put("to", route.recipient());
+        r.put("route", f.route());
+        r.put("leg", f.leg());
+        if (f.routeKnown()) {
+            r.put("account", f.toAccount());
+            r.put("to", f.recipient());
         }
-        r.put("outcome", o.reason() == Reason.NONE ? "success" : "failure");
-        r.put("reason", o.reason().label());
+        r.put("outcome", f.reason() == Reason.NONE ? "success" : "failure");
+        r.put("reason", f.reason().label());
         r.put("sent_at", s.token().sentAt().toString());
         r.put("started", s.started() == null ? null : s.started().toString());
         r.put("accepted", s.accepted() == null ? null : s.accepted().toString());
@@ -79,50 +86,82 @@ public final class ProbeJournal {
         }
         r.put("last_reply", s.lastReply());
         r.put("detail", s.detail());
-        if (resumed) {
+        if (f.resumed()) {
             r.put("resumed_after_restart", true);
         }
         ArrayNode paths = r.putArray("paths");
-        SendDelayEstimate estimated = null;
-        for (Map.Entry<WatchKey, Arrival> e : o.arrivals().entrySet()) {
+        for (ProbeFigures.PathFigures pf : f.paths()) {
             ObjectNode p = paths.addObject();
-            p.put("path", e.getKey().path().label());
-            if (route != null && !route.watchLeg().equals(o.leg())) {
-                p.put("leg", route.watchLeg());
+            p.put("path", pf.watch().path().label());
+            if (!pf.leg().equals(f.leg())) {
+                p.put("leg", pf.leg());
             }
-            p.put("mailbox", e.getKey().mailbox());
-            Arrival a = e.getValue();
+            p.put("mailbox", pf.watch().mailbox());
+            Arrival a = pf.arrival();
             if (a == null) {
-                p.put("lost", s.accepted() != null);
+                p.put("lost", pf.lost());
                 continue;
             }
             p.put("seen_at", a.seenAt().toString());
-            Duration d = o.delay(e.getKey());
-            if (d != null) {
-                p.put("delay_ms", d.toMillis());
+            if (pf.delay() != null) {
+                p.put("delay_ms", pf.delay().toMillis());
             }
-            p.put("server_time", a.serverTime() == null ? null : a.serverTime().toString());
-            ObjectNode evidence = p.putObject("evidence");
-            a.evidence().forEach(evidence::put);
-            ArrayNode received = p.putArray("received");
-            a.received().forEach(received::add);
-            ReceivedChain chain = ReceivedChain.parse(a.received());
-            hops(p.putArray("hops"), chain);
-            if (route != null && route.estimate() != null && s.accepted() != null && !r.has("send_estimate")) {
-                SendDelayEstimate.Result estimate = SendDelayEstimate.from(chain, s.accepted(),
-                        route.estimate()::isProviderHost);
-                estimate(r.putObject("send_estimate"), estimate);
-                estimated = estimate.estimate().orElse(null);
+            if (pf.belowResolution()) {
+                p.put("order", ORDER_SEEN_FIRST);
+                p.put("seen_before_accepted_ms", pf.seenBeforeAccepted().toMillis());
             }
+            arrival(p, a);
         }
-        if (estimated != null) {
+        if (f.estimate() != null) {
+            estimate(r.putObject("send_estimate"), f.estimate(), f.estimatedDelay());
+        }
+        if (f.estimatedDelay() != null) {
             // The send leg's figure of this route, on its own path so the report keeps it apart.
             ObjectNode p = paths.addObject();
             p.put("path", AgentMetrics.ESTIMATE_PATH);
             p.put("estimate", true);
-            p.put("delay_ms", estimated.estimatedDelay().toMillis());
+            p.put("delay_ms", f.estimatedDelay().toMillis());
         }
-        journal.appendOrLog("probe", r);
+        if (f.fromAccount() != null) {
+            r.put("from_account", f.fromAccount());
+        }
+        return r;
+    }
+
+    /** What a path's record says when the watcher saw the message before our client read the 250. */
+    static final String ORDER_SEEN_FIRST = "seen before the server's 250 was read: delay below resolution";
+
+    /** The sighting's own evidence: server time, watcher evidence, Received chain and its hops. */
+    private static void arrival(ObjectNode p, Arrival a) {
+        p.put("server_time", a.serverTime() == null ? null : a.serverTime().toString());
+        ObjectNode evidence = p.putObject("evidence");
+        a.evidence().forEach(evidence::put);
+        ArrayNode received = p.putArray("received");
+        a.received().forEach(received::add);
+        hops(p.putArray("hops"), ReceivedChain.parse(a.received()));
+    }
+
+    /**
+     * A probe seen on a path after it was declared lost there: its true delay, which is the figure
+     * clause 4's one-hour limit is about.
+     */
+    void late(LateArrival l) throws IOException {
+        ObjectNode r = Journal.fields();
+        r.put("probe", l.arrival().token().key());
+        r.put("route", l.route());
+        r.put("leg", l.leg());
+        r.put("account", l.toAccount());
+        if (l.fromAccount() != null) {
+            r.put("from_account", l.fromAccount());
+        }
+        r.put("path", l.watch().path().label());
+        r.put("mailbox", l.watch().mailbox());
+        r.put("accepted", l.accepted().toString());
+        r.put("timeout_ms", l.timeout().toMillis());
+        r.put("seen_at", l.arrival().seenAt().toString());
+        r.put("delay_ms", l.delay().toMillis());
+        arrival(r, l.arrival());
+        journal.append("late", r);
     }
 
     /** Per hop, oldest first: who stamped it, when (server clock), and the delay since the hop before. */
@@ -143,7 +182,7 @@ public final class ProbeJournal {
     }
 
     /** An estimated send delay: figures from server clocks, labelled so. */
-    static void estimate(ObjectNode o, SendDelayEstimate.Result result) {
+    static void estimate(ObjectNode o, SendDelayEstimate.Result result, Duration delay) {
         o.put("kind", "estimate from Received headers (server clocks, 1 s resolution)");
         if (result.estimate().isEmpty()) {
             o.put("available", false);
@@ -152,7 +191,7 @@ public final class ProbeJournal {
         }
         SendDelayEstimate e = result.estimate().get();
         o.put("available", true);
-        o.put("delay_ms", e.estimatedDelay().toMillis());
+        o.put("delay_ms", delay.toMillis());
         o.put("provider_first_stamp", e.providerFirstStamp().toString());
         o.put("handoff_stamp", e.handoffStamp().toString());
         o.put("handoff_by_destination", e.handoffByDestination());

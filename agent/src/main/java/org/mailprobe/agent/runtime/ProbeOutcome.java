@@ -1,13 +1,13 @@
 package org.mailprobe.agent.runtime;
 
-import java.time.Duration;
 import java.util.Map;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.SubmissionResult;
 
 /**
- * A finished probe: its submission and, per watched path, the arrival (null where it was lost).
+ * A finished probe as observed: its submission and, per watched path, the arrival (null where it was
+ * lost). Its figures are computed from it once, by {@link ProbeFigures#of}.
  *
  * @param reason {@link Reason#NONE} when seen on every path; the submission's reason if it failed;
  *     {@link Reason#LOST} if any path timed out
@@ -16,18 +16,5 @@ public record ProbeOutcome(String route, String leg, SubmissionResult submission
         Reason reason) {
     public ProbeOutcome {
         arrivals = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arrivals));
-    }
-
-    /**
-     * Delay on one path: arrived minus accepted, where arrived is when seen, or for a probe first seen
-     * on a reconnect the instant it is dated with ({@link Arrival#arrivedAt}); null if lost or never
-     * submitted.
-     */
-    public Duration delay(WatchKey key) {
-        Arrival a = arrivals.get(key);
-        if (a == null || submission.accepted() == null) {
-            return null;
-        }
-        return Duration.between(submission.accepted(), a.arrivedAt(submission.accepted()));
     }
 }

@@ -11,14 +11,12 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.runtime.Agent;
-import org.mailprobe.agent.runtime.ProbeOutcome;
-import org.mailprobe.agent.runtime.WatchKey;
+import org.mailprobe.agent.runtime.ProbeFigures;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.testing.Testbed;
@@ -58,7 +56,7 @@ public final class IncidentReplayBenchmark {
                 bed.port("POP3S_PORT"), bed.caFile(), bed.user(USER), bed.passwordFile(USER), key, dir),
                 StandardCharsets.UTF_8);
         AgentConfig config = ConfigLoader.load(configFile);
-        List<ProbeOutcome> outcomes = new CopyOnWriteArrayList<>();
+        List<ProbeFigures> outcomes = new CopyOnWriteArrayList<>();
         System.out.printf("Incident replay on the testbed: receive probes every %d s into Postfix:%s for %s, "
                 + "Dovecot stopped %d s after %d s; work dir %s%n", INTERVAL.toSeconds(), bed.get("SMTP_PORT"),
                 bed.user(USER), outage.toSeconds(), before.toSeconds(), dir);
@@ -84,18 +82,18 @@ public final class IncidentReplayBenchmark {
         print(outcomes, Files.readAllLines(postfixLog, StandardCharsets.UTF_8), stopped, restarted);
     }
 
-    static void print(List<ProbeOutcome> outcomes, List<String> postfixLog, Instant stopped, Instant restarted) {
+    static void print(List<ProbeFigures> outcomes, List<String> postfixLog, Instant stopped, Instant restarted) {
         int year = stopped.atZone(ZoneId.systemDefault()).getYear();
         System.out.println("probe                      accepted                     postfix sent at              "
                 + "postfix delay  path  reported  seen on reconnect (blind)  reported - postfix");
-        for (ProbeOutcome o : outcomes) {
+        for (ProbeFigures o : outcomes) {
             Instant accepted = o.submission().accepted();
             Optional<String> queueId = PostfixLog.queueId(o.submission().lastReply());
             Optional<PostfixLog.Sent> sent = queueId.flatMap(q -> PostfixLog.sent(postfixLog, q, year,
                     ZoneId.systemDefault()));
-            for (Map.Entry<WatchKey, Arrival> e : o.arrivals().entrySet()) {
-                Duration reported = o.delay(e.getKey());
-                Arrival a = e.getValue();
+            for (ProbeFigures.PathFigures p : o.paths()) {
+                Duration reported = p.delay();
+                Arrival a = p.arrival();
                 String mark = a == null ? "-" : a.seenOnReconnect()
                         ? String.format(Locale.ROOT, "yes (%.1f s)", a.blind().gap().toMillis() / 1e3) : "no";
                 String diff = reported == null || sent.isEmpty() ? "-"
@@ -104,7 +102,7 @@ public final class IncidentReplayBenchmark {
                         o.submission().token().key(), accepted,
                         sent.map(s -> s.at().toString()).orElse(queueId.isPresent() ? "(no sent line)" : "(no queue id)"),
                         sent.map(s -> String.format(Locale.ROOT, "%.3f s", s.delay().toMillis() / 1e3)).orElse("-"),
-                        e.getKey().path().label(),
+                        p.watch().path().label(),
                         reported == null ? "lost" : String.format(Locale.ROOT, "%.3f s", reported.toMillis() / 1e3),
                         mark, diff);
             }

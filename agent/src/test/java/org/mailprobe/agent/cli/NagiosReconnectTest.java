@@ -18,6 +18,7 @@ import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.runtime.OneShotProbe;
+import org.mailprobe.agent.runtime.ProbeFigures;
 import org.mailprobe.agent.runtime.ProbeOutcome;
 import org.mailprobe.agent.runtime.WatchKey;
 import org.mailprobe.probes.Account;
@@ -61,7 +62,7 @@ class NagiosReconnectTest {
         ProbeOutcome outcome = new ProbeOutcome("r1", "loop", accepted, arrivals, Reason.NONE);
         StringWriter out = new StringWriter();
 
-        NagiosLine.print(new OneShotProbe.Report(route, outcome, List.of()), Duration.ofSeconds(60),
+        NagiosLine.print(new OneShotProbe.Report(route, ProbeFigures.of(outcome, route, false), List.of()), Duration.ofSeconds(60),
                 Duration.ofSeconds(120), new PrintWriter(out, true));
 
         String line = out.toString();

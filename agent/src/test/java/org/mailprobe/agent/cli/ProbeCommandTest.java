@@ -39,7 +39,59 @@ class ProbeCommandTest {
 
     @AfterEach
     void stop() {
+        ProbeCommand.senderSeam = java.util.function.UnaryOperator.identity();
         provider.close();
+    }
+
+    /**
+     * Our client reads the server's 250 late, as a submission thread delayed after the server sent
+     * it would (a loaded machine): its accepted instant is 30 s after the real one, so every
+     * watcher sees the message before it.
+     */
+    void readThe250Late() {
+        ProbeCommand.senderSeam = sender -> (from, to, token, deadline) -> {
+            org.mailprobe.probes.SubmissionResult r = sender.send(from, to, token, deadline);
+            return !r.succeeded() ? r : new org.mailprobe.probes.SubmissionResult(r.token(), r.reason(),
+                    r.failedStage(), r.started(), r.accepted().plusSeconds(30), r.stages(), r.lastReply(), r.detail());
+        };
+    }
+
+    @Test
+    void textOutputSaysBelowResolutionNotANegativeDelayWhenTheWatcherSawItFirst() {
+        readThe250Late();
+
+        int code = run(flags().toArray(new String[0]));
+
+        String text = out.toString();
+        assertEquals(ExitCodes.OK, code, text + err);
+        assertTrue(text.contains("delay 0.000 s (below resolution: seen "), text);
+        assertFalse(text.contains("delay -"), text);
+    }
+
+    @Test
+    void jsonOutputHasDelayZeroAndTheOrderWhenTheWatcherSawItFirst() throws IOException {
+        readThe250Late();
+
+        run(flags("--output", "json").toArray(new String[0]));
+
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        for (JsonNode path : json.get("paths")) {
+            assertEquals(0.0, path.get("delay_seconds").asDouble(), path.toString());
+            assertTrue(path.get("order").asText().contains("below resolution"), path.toString());
+            assertTrue(path.get("seen_before_accepted_seconds").asDouble() > 0, path.toString());
+        }
+    }
+
+    @Test
+    void nagiosOutputIsOkWithZeroDelayBelowResolutionWhenTheWatcherSawItFirst() {
+        readThe250Late();
+
+        int code = run(flags("--output", "nagios").toArray(new String[0]));
+
+        String line = out.toString().trim();
+        assertEquals(ExitCodes.NAGIOS_OK, code, line + err);
+        assertTrue(line.contains("imap 0.000s (below resolution"), line);
+        assertFalse(line.matches(".*=-[0-9].*") || line.contains(" -0."), line);
     }
 
     int run(String... args) {
@@ -126,9 +178,92 @@ class ProbeCommandTest {
 
         int code = run(args.toArray(new String[0]));
 
-        assertEquals(ExitCodes.NAGIOS_UNKNOWN, code, out + "" + err);
-        assertTrue(out.toString().contains("certificate"), out.toString());
+        assertEquals(ExitCodes.NAGIOS_CRITICAL, code, out + "" + err);
+        String line = out.toString();
+        assertTrue(line.startsWith("MAILPROBE CRITICAL"), line);
+        assertTrue(line.contains("imap "), line);
         assertEquals(0, provider.greenMail().getReceivedMessages().length);
+    }
+
+    @Test
+    void nagiosSaysEachDistinctWatcherProblemOnce() {
+        List<String> args = flags("--output", "nagios");
+        int ca = args.indexOf("--ca-file");
+        args.remove(ca + 1);
+        args.remove(ca);
+
+        run(args.toArray(new String[0]));
+
+        String line = out.toString().trim();
+        assertEquals(1, line.split("imap [^;]*: certificate", -1).length - 1, line);
+        assertEquals(1, line.split("pop3 [^;]*: certificate", -1).length - 1, line);
+    }
+
+    @Test
+    void nagiosIsCriticalWhenTheProvidersServerRefusesTheWatchersLogin() throws IOException {
+        List<String> args = flags("--output", "nagios");
+        args.addAll(List.of("--watch-password-file", Files.writeString(dir.resolve("pw2"), "wrong").toString()));
+
+        int code = run(args.toArray(new String[0]));
+
+        assertEquals(ExitCodes.NAGIOS_CRITICAL, code, out + "" + err);
+        assertTrue(out.toString().startsWith("MAILPROBE CRITICAL"), out.toString());
+    }
+
+    @Test
+    void nagiosIsCriticalWhenTheProvidersImapServerNeverAnswers() throws IOException {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread accept = new Thread(() -> {
+                List<java.net.Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accepted, never a greeting
+                    }
+                } catch (IOException closed) {
+                    held.forEach(s -> {
+                        try {
+                            s.close();
+                        } catch (IOException ignored) {
+                            // closing a test socket
+                        }
+                    });
+                }
+            }, "silent-imap");
+            accept.setDaemon(true);
+            accept.start();
+            List<String> args = flags("--output", "nagios");
+            args.set(args.indexOf("--imap-port") + 1, Integer.toString(silent.getLocalPort()));
+
+            int code = run(args.toArray(new String[0]));
+
+            assertEquals(ExitCodes.NAGIOS_CRITICAL, code, out + "" + err);
+            assertTrue(out.toString().startsWith("MAILPROBE CRITICAL") && out.toString().contains("imap "),
+                    out.toString());
+        }
+    }
+
+    @Test
+    void nagiosIsUnknownForAnOptionThePluginDoesNotKnow() {
+        int code = run(flags("--output", "nagios", "--no-such-option").toArray(new String[0]));
+
+        assertEquals(ExitCodes.NAGIOS_UNKNOWN, code, out + "" + err);
+        assertTrue(out.toString().startsWith("MAILPROBE UNKNOWN - Unknown option: '--no-such-option'"), out.toString());
+    }
+
+    @Test
+    void anUnknownOptionIsStillAUsageErrorOutsideNagiosOutput() {
+        assertEquals(ExitCodes.USAGE, run(flags("--no-such-option").toArray(new String[0])));
+    }
+
+    @Test
+    void nagiosIsUnknownForThePluginsOwnBadArguments() {
+        List<String> args = flags("--output", "nagios", "--warning", "soon");
+
+        int code = run(args.toArray(new String[0]));
+
+        assertEquals(ExitCodes.NAGIOS_UNKNOWN, code, out + "" + err);
+        assertTrue(out.toString().startsWith("MAILPROBE UNKNOWN"), out.toString());
     }
 
     @Test

@@ -34,7 +34,7 @@ import org.mailprobe.probes.testing.TestProvider;
 class AgentReceiveLegTest {
     TestProvider provider;
     Agent agent;
-    final List<ProbeOutcome> outcomes = new CopyOnWriteArrayList<>();
+    final List<ProbeFigures> outcomes = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
@@ -87,7 +87,7 @@ class AgentReceiveLegTest {
 
         assertTrue(Scrapes.value(page, "mailprobe_probes_total", "route=\"receive-test\"", "result=\"success\"") >= 2,
                 page);
-        ProbeOutcome o = outcomes.get(0);
+        ProbeFigures o = outcomes.get(0);
         assertEquals("receive", o.leg());
         assertEquals(Reason.NONE, o.reason());
         assertTrue(o.submission().accepted() != null);

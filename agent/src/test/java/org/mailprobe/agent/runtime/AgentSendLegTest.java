@@ -51,7 +51,7 @@ class AgentSendLegTest {
     static final Duration HOLD = Duration.ofMillis(600);
     static final TokenSigner SIGNER = new TokenSigner(TestConfigs.KEY);
     final List<AutoCloseable> closing = new ArrayList<>();
-    final List<ProbeOutcome> outcomes = new CopyOnWriteArrayList<>();
+    final List<ProbeFigures> outcomes = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void clear() {
@@ -123,8 +123,8 @@ class AgentSendLegTest {
                         && Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") >= 2);
 
         assertTrue(Scrapes.value(page, "mailprobe_delivery_delay_seconds_count", "leg=\"send\"", "path=\"sink\"") >= 2);
-        for (ProbeOutcome o : outcomes) {
-            Arrival a = o.arrivals().values().iterator().next();
+        for (ProbeFigures o : outcomes) {
+            Arrival a = o.paths().get(0).arrival();
             assertEquals(AccessPath.SINK, a.path());
             // Both agents run in this JVM on one clock: the measured offset is 0 within its stated bound.
             long offset = Long.parseLong(a.evidence().get("sink_clock_offset_ms"));
@@ -133,7 +133,7 @@ class AgentSendLegTest {
             // Causality, not timing: the sink cannot see MAIL FROM before the relay sent it.
             java.time.Instant sent = relay.handoff(SIGNER.sign(a.token())).orElseThrow().mailFromSentAt();
             assertFalse(a.seenAt().plusMillis(uncertainty + 1).isBefore(sent), a.seenAt() + " before " + sent);
-            assertTrue(o.delay(o.arrivals().keySet().iterator().next()).compareTo(Duration.ZERO) > 0);
+            assertTrue(o.paths().get(0).delay().compareTo(Duration.ZERO) > 0);
         }
     }
 
@@ -164,8 +164,8 @@ class AgentSendLegTest {
                         && Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") >= 1);
 
         assertEquals(1.0, Scrapes.value(page, "mailprobe_sink_refused_total", "reason=\"not_probe\""), page);
-        ProbeOutcome o = outcomes.get(0);
-        Arrival a = o.arrivals().values().iterator().next();
+        ProbeFigures o = outcomes.get(0);
+        Arrival a = o.paths().get(0).arrival();
         java.time.Instant sent = relay.handoff(SIGNER.sign(a.token())).orElseThrow().mailFromSentAt();
         assertFalse(a.seenAt().isBefore(sent), "the sink saw MAIL FROM at " + a.seenAt() + ", the relay sent it at " + sent);
         assertEquals("none", a.evidence().get("sink_tls"));
@@ -204,11 +204,11 @@ class AgentSendLegTest {
         assertTrue(Scrapes.value(page, "mailprobe_delivery_delay_seconds_count", "leg=\"loop\"", "path=\"imap\"",
                 "route=\"send-external\"") >= 1,
                 page);
-        ProbeOutcome o = outcomes.get(0);
-        Arrival a = o.arrivals().values().iterator().next();
+        ProbeFigures o = outcomes.get(0);
+        Arrival a = o.paths().get(0).arrival();
         // Two hops: the relay's stamp (the provider's) and GreenMail's (the destination's).
         assertTrue(a.received().size() >= 2, a.received().toString());
-        var estimate = InFlightProbes.estimate(route.estimate(), o.submission().accepted(), a);
+        var estimate = o.estimate();
         assertTrue(estimate.estimate().isPresent(), estimate.reason());
         assertTrue(estimate.estimate().get().handoffByDestination());
     }

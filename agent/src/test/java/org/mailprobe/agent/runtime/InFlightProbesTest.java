@@ -27,7 +27,7 @@ class InFlightProbesTest {
     static final WatchKey POP3 = new WatchKey(AccessPath.POP3, "u@h:110/INBOX");
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    final List<ProbeOutcome> finished = new ArrayList<>();
+    final List<ProbeFigures> finished = new ArrayList<>();
     final AgentMetrics metrics = new AgentMetrics(registry, "test");
     final InFlightProbes inFlight = new InFlightProbes("me", metrics, finished::add);
     final ProbeToken token = new ProbeToken("me", "r1", 1, T0);

@@ -36,7 +36,7 @@ class SeenOnReconnectTest {
     Path dir;
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    final List<ProbeOutcome> finished = new ArrayList<>();
+    final List<ProbeFigures> finished = new ArrayList<>();
     final InFlightProbes inFlight = new InFlightProbes("me", new AgentMetrics(registry, "test"), finished::add);
     final ProbeToken token = new ProbeToken("me", "r1", 1, T0);
 
@@ -52,7 +52,7 @@ class SeenOnReconnectTest {
     void theOutcomesDelayRunsToTheDatedArrival() {
         seenOnReconnect();
 
-        assertEquals(Duration.ofSeconds(10), finished.get(0).delay(IMAP));
+        assertEquals(Duration.ofSeconds(10), finished.get(0).path(IMAP).delay());
     }
 
     @Test
@@ -68,7 +68,7 @@ class SeenOnReconnectTest {
     @Timeout(10)
     void theJournalRecordKeepsTheDatedDelayTheMarkAndTheBlindGap() throws Exception {
         try (Journal journal = Journal.open(JournalConfig.defaults(dir), "me", "site", () -> T0.plusSeconds(61))) {
-            inFlight.journalTo(new ProbeJournal(journal, List.of()));
+            inFlight.journalTo(new ProbeJournal(journal));
             seenOnReconnect();
         }
         List<JsonNode> paths = new ArrayList<>();
