@@ -42,3 +42,80 @@ wait_port_closed() {
     sleep 0.1
   done
 }
+
+# ---- readiness checks (deploy/testbed/up) ----------------------------------------------------
+# Each speaks one real session with curl, TLS verified against the test CA for the name
+# `localhost` (pinned to $HOST), and returns non-zero with curl's error on stderr if it fails.
+# Passwords go to curl on its standard input (--config -), never on its command line.
+
+# Runs "$@" until it succeeds or $ready_deadline (a $SECONDS value) passes; then dies naming $1
+# and the last error. Retrying is the point: a daemon that has just forked may not serve yet.
+await() {
+  local what=$1 err
+  shift
+  until err="$("$@" 2>&1)"; do
+    if [ "$SECONDS" -ge "$ready_deadline" ]; then
+      die "not ready: $what: ${err:-no answer} (logs in $STATE/log)"
+    fi
+    sleep 0.2
+  done
+}
+
+# curl with the test CA, a bounded time and `localhost` pinned to $HOST for port $1.
+ready_curl() {
+  local port=$1
+  shift
+  curl --silent --show-error --max-time 15 --cacert "$STATE/tls/ca.crt" --resolve "localhost:$port:$HOST" "$@"
+}
+
+# Postfix on port $1: greeting, EHLO, STARTTLS, then AUTH as $2 (password file $3) when given,
+# and NOOP.
+smtp_session() {
+  local port=$1 user=$2 password_file=$3
+  if [ -n "$user" ]; then
+    printf 'user = "%s:%s"\n' "$user" "$(cat "$password_file")" |
+      ready_curl "$port" --config - --ssl-reqd --request NOOP "smtp://localhost:$port/ready.$DOMAIN" >/dev/null
+  else
+    ready_curl "$port" --ssl-reqd --request NOOP "smtp://localhost:$port/ready.$DOMAIN" >/dev/null
+  fi
+}
+
+# Dovecot: log in as $2 (password file $3) at URL $1 (imap[s]:// lists folders, pop3[s]:// lists
+# messages; neither changes the mailbox); further arguments go to curl (--ssl-reqd for STARTTLS).
+mailbox_session() {
+  local url=$1 user=$2 password_file=$3 port
+  shift 3
+  port="${url##*:}"
+  port="${port%%/*}"
+  printf 'user = "%s:%s"\n' "$user" "$(cat "$password_file")" |
+    ready_curl "$port" --config - "$@" "$url" >/dev/null
+}
+
+# Roundcube, as its users' browsers do: the login page and its _token, the login POST with the
+# session cookie (302 to the mail task), the mail view (logged in), and the logout.
+roundcube_session() (
+  user=$1
+  password_file=$2
+  url="http://$HOST:$WEB_PORT/"
+  jar="$(mktemp)"
+  trap 'rm -f "$jar"' EXIT
+  rc() { curl --silent --show-error --max-time 15 --cookie "$jar" --cookie-jar "$jar" "$@"; }
+  page="$(rc "$url")" || exit 1
+  token="$(printf '%s' "$page" | grep -o 'name="_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')"
+  [ -n "$token" ] || { echo "the login page at $url has no _token field" >&2; exit 1; }
+  answer="$(printf 'data-urlencode = "_user=%s"\ndata-urlencode = "_pass=%s"\n' "$user" "$(cat "$password_file")" |
+    rc --config - --output /dev/null --write-out '%{http_code} %{redirect_url}' --data-urlencode "_token=$token" \
+      --data _task=login --data _action=login --data _timezone=_default_ --data _url= "${url}?_task=login")" || exit 1
+  case "$answer" in
+    "302 "*_task=mail*) ;;
+    *) echo "the login of $user answered '$answer', not a redirect to the mail task (see $STATE/log/roundcube/errors.log)" >&2
+       exit 1 ;;
+  esac
+  mail="$(rc "${answer#302 }")" || exit 1
+  case "$mail" in
+    *'"task":"mail"'*) ;;
+    *) echo "after the login of $user the mail view is not logged in" >&2; exit 1 ;;
+  esac
+  request_token="$(printf '%s' "$mail" | grep -o '"request_token":"[^"]*"' | head -1 | sed 's/.*:"//; s/"$//')"
+  rc --output /dev/null "${url}?_task=logout&_token=$request_token" || exit 1
+)

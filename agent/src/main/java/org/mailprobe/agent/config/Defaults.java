@@ -30,7 +30,7 @@ public final class Defaults {
     public static final int JITTER_PERCENT = 10;
     /** ... but no more than this. */
     public static final Duration MAX_DEFAULT_JITTER = Duration.ofSeconds(30);
-    /** A route's {@code timeout}: one hour, the contract's maximum delay (DESIGN.md section 2). */
+    /** A route's {@code timeout}: one hour, the contract's maximum delay (docs/DESIGN.md section 2). */
     public static final Duration TIMEOUT = Duration.ofHours(1);
 
     /** A watch's {@code folder}. */

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The evidence journal (DESIGN.md section 4, issue 7).
+ * The evidence journal (docs/DESIGN.md section 4, issue 7).
  *
  * @param dir where the segments are written
  * @param rotation how often a new segment is started

@@ -3,7 +3,7 @@ package org.mailprobe.agent.config;
 import java.util.Locale;
 
 /**
- * What a route measures (DESIGN.md section 2): the delay label {@code leg} of its figures.
+ * What a route measures (docs/DESIGN.md section 2): the delay label {@code leg} of its figures.
  * <ul>
  *   <li>{@code loop}: submit through the provider to a mailbox at the provider, watch it arrive;
  *   <li>{@code send}: submit through the provider to the agent's own SMTP sink (clause 4's send

@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The append-only, hash-chained evidence journal (DESIGN.md section 4). Every record is one line of
+ * The append-only, hash-chained evidence journal (docs/DESIGN.md section 4). Every record is one line of
  * compact JSON: {@code seq} (1, 2, 3, ... over the whole journal), {@code time}, {@code type},
  * {@code agent}, {@code site}, the record's own fields, and {@code prev}, the SHA-256 of the line
  * before it (the previous segment's last line for a segment's first; {@link Segments#GENESIS} for

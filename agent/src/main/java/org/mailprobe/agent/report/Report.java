@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The month under the contract, as computed from the journal: every figure with the journal
- * records behind it. Minutes are the contract's: the month counts 43,200 of them (DESIGN.md
+ * records behind it. Minutes are the contract's: the month counts 43,200 of them (docs/DESIGN.md
  * section 1), whatever the calendar says; the calendar figure is given beside it.
  */
 public record Report(String month, String agent, String site, String periodStart, String periodEnd,
