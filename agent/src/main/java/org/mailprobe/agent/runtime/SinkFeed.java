@@ -99,7 +99,8 @@ public final class SinkFeed implements FeedEndpoint {
     public Answer answer(String rawQuery, String authorization) {
         String query = rawQuery == null ? "" : rawQuery;
         if (!auth.authorized(authorization, "/sink/deliveries?" + query, clock.get())) {
-            logger.info("Refused an unauthenticated request for the sink feed. query_length={}", query.length());
+            // debug, not info: anyone can send these, and a flood of them must not flood the log.
+            logger.debug("Refused an unauthenticated request for the sink feed. query_length={}", query.length());
             return new Answer(401, "text/plain", "The sink feed needs the " + FeedEndpoint.AUTH_HEADER
                     + " header made with the feed key.\n", Map.of("WWW-Authenticate", FeedAuth.SCHEME));
         }
