@@ -225,6 +225,9 @@ final class RemoteSinkFeed implements AutoCloseable {
                 if (t instanceof BoundedBody.TooLarge) {
                     throw refuse(Refusal.TOO_LARGE, t.getMessage());
                 }
+                if (t instanceof java.net.http.HttpTimeoutException) {
+                    throw refuse(Refusal.TIMEOUT, "no answer within " + settings.timeout().toMillis() + " ms");
+                }
             }
             throw cause instanceof IOException ? (IOException) cause : new IOException(cause);
         }

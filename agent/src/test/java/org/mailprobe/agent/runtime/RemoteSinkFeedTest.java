@@ -218,6 +218,17 @@ class RemoteSinkFeedTest {
     }
 
     @Test
+    void aServerSilentAfterTheRequestIsRefusedAtTheDeadline() throws Exception {
+        RemoteSinkFeed r = reader(hostile("", out -> Thread.sleep(60_000)),
+                new RemoteSinkFeed.Settings(null, true, DEADLINE, 1 << 20));
+
+        IOException e = assertThrows(IOException.class, r::pollOnce);
+
+        assertTrue(e.getMessage().contains("timeout"), e.getMessage());
+        assertEquals(List.of(RemoteSinkFeed.Refusal.TIMEOUT), refusals);
+    }
+
+    @Test
     void anEndlessBodyIsRefusedAtTheSizeCap() throws Exception {
         byte[] chunk = new byte[8192];
         java.util.Arrays.fill(chunk, (byte) ' ');
