@@ -22,9 +22,11 @@ import org.subethamail.smtp.server.SessionHandler;
 /**
  * The send leg's destination: an SMTP receiver (RFC 5321) where the provider delivers our probes.
  * It times each connection and each message's MAIL FROM on {@link ProbeClock}, accepts only
- * recipients in its own domains and only messages that carry a verified token, and stores
- * nothing: a message is read to its end, its header block kept in memory only until the token is
- * checked. SMTP itself is SubEthaSMTP's; the policy is here and in {@link SinkTransaction}.
+ * recipients in its own domains and only messages that carry a verified token, each token once
+ * and within its replay window ({@link SeenTokens}), and stores nothing: a message is read to its
+ * end, its header block kept in memory only until the token is checked. Connections are limited
+ * in all and per source address, closed when idle and at their lifetime, so no client can hold
+ * the provider out. SMTP itself is SubEthaSMTP's; the policy is here and in {@link SinkTransaction}.
  */
 public final class ProbeSink implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ProbeSink.class);
@@ -150,7 +152,7 @@ public final class ProbeSink implements AutoCloseable {
         return String.valueOf(address);
     }
 
-    /** Counts connections, stamps them, and closes any that outlive the lifetime limit. */
+    /** Counts connections (in all and per source), stamps them, and closes any that outlive the lifetime limit. */
     private final class Sessions implements SessionHandler {
         @Override
         public SessionAcceptance accept(Session session) {
