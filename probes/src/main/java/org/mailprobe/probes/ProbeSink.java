@@ -22,9 +22,11 @@ import org.subethamail.smtp.server.SessionHandler;
 /**
  * The send leg's destination: an SMTP receiver (RFC 5321) where the provider delivers our probes.
  * It times each connection and each message's MAIL FROM on {@link ProbeClock}, accepts only
- * recipients in its own domains and only messages that carry a verified token, and stores
- * nothing: a message is read to its end, its header block kept in memory only until the token is
- * checked. SMTP itself is SubEthaSMTP's; the policy is here and in {@link SinkTransaction}.
+ * recipients in its own domains and only messages that carry a verified token, each token once
+ * and within its replay window ({@link SeenTokens}), and stores nothing: a message is read to its
+ * end, its header block kept in memory only until the token is checked. Connections are limited
+ * in all and per source address, closed when idle and at their lifetime, so no client can hold
+ * the provider out. SMTP itself is SubEthaSMTP's; the policy is here and in {@link SinkTransaction}.
  */
 public final class ProbeSink implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ProbeSink.class);
@@ -40,12 +42,14 @@ public final class ProbeSink implements AutoCloseable {
     private final Context context;
     private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    /** Open connections per source address; an address leaves the map with its last connection. */
+    private final Map<String, Integer> perSource = new ConcurrentHashMap<>();
     private SMTPServer server;
 
     public ProbeSink(SinkSettings settings, TokenSigner signer, SinkListener listener) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.context = new Context(settings, Objects.requireNonNull(signer, "signer"),
-                Objects.requireNonNull(listener, "listener"), ProbeClock.system());
+                Objects.requireNonNull(listener, "listener"), ProbeClock.system(), new SeenTokens(settings.replay()));
     }
 
     /**
@@ -106,6 +110,11 @@ public final class ProbeSink implements AutoCloseable {
         return open.get();
     }
 
+    /** Tokens remembered now to refuse their replay; bounded by the replay window's capacity. */
+    public int rememberedTokens() {
+        return context.seen().size();
+    }
+
     /** Stops accepting, closes every connection and waits for their threads. Never throws. */
     @Override
     public synchronized void close() {
@@ -143,7 +152,7 @@ public final class ProbeSink implements AutoCloseable {
         return String.valueOf(address);
     }
 
-    /** Counts connections, stamps them, and closes any that outlive the lifetime limit. */
+    /** Counts connections (in all and per source), stamps them, and closes any that outlive the lifetime limit. */
     private final class Sessions implements SessionHandler {
         @Override
         public SessionAcceptance accept(Session session) {
@@ -151,13 +160,21 @@ public final class ProbeSink implements AutoCloseable {
             Instant connectedAt = raw instanceof StampingServerSocket.StampedSocket
                     ? ((StampingServerSocket.StampedSocket) raw).acceptedAt() : context.clock().now();
             String peer = peer(session.getRealRemoteAddress());
+            String source = source(session.getRealRemoteAddress());
             if (open.incrementAndGet() > settings.maxConnections()) {
                 open.decrementAndGet();
                 context.refused(SinkRefusal.TOO_MANY_CONNECTIONS, peer);
                 return SessionAcceptance.failure(421, "4.7.0 " + settings.hostName()
                         + " Too many connections, try again later");
             }
-            Connection connection = new Connection(peer, connectedAt, raw);
+            if (perSource.merge(source, 1, Integer::sum) > settings.maxConnectionsPerSource()) {
+                release(source);
+                open.decrementAndGet();
+                context.refused(SinkRefusal.TOO_MANY_FROM_SOURCE, peer);
+                return SessionAcceptance.failure(421, "4.7.0 " + settings.hostName()
+                        + " Too many connections from your address, try again later");
+            }
+            Connection connection = new Connection(peer, source, connectedAt, raw);
             connections.put(session, connection);
             connection.armed = Watchdog.arm(context.clock().now(), connectedAt.plus(settings.connectionLifetime()),
                     connection::expire);
@@ -171,6 +188,7 @@ public final class ProbeSink implements AutoCloseable {
                 return;
             }
             connection.armed.close();
+            release(connection.source);
             open.decrementAndGet();
             if (connection.expired) {
                 context.refused(SinkRefusal.TIMEOUT, connection.peer());
@@ -178,16 +196,30 @@ public final class ProbeSink implements AutoCloseable {
         }
     }
 
+    private void release(String source) {
+        perSource.computeIfPresent(source, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** The client's IP address alone: its connections share one limit whatever their ports. */
+    static String source(SocketAddress address) {
+        if (address instanceof InetSocketAddress && ((InetSocketAddress) address).getAddress() != null) {
+            return ((InetSocketAddress) address).getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
+    }
+
     /** One client connection: who, since when, and its TCP socket for the lifetime watchdog. */
     static final class Connection {
         private final String peer;
+        private final String source;
         private final Instant connectedAt;
         private final Socket raw;
         private volatile Watchdog.Armed armed = () -> { };
         private volatile boolean expired;
 
-        Connection(String peer, Instant connectedAt, Socket raw) {
+        Connection(String peer, String source, Instant connectedAt, Socket raw) {
             this.peer = peer;
+            this.source = source;
             this.connectedAt = connectedAt;
             this.raw = raw;
         }
@@ -212,7 +244,8 @@ public final class ProbeSink implements AutoCloseable {
     }
 
     /** What a transaction needs of the sink; the listener is shielded from throwing into SMTP. */
-    record Context(SinkSettings settings, TokenSigner signer, SinkListener listener, ProbeClock clock) {
+    record Context(SinkSettings settings, TokenSigner signer, SinkListener listener, ProbeClock clock,
+            SeenTokens seen) {
         void delivered(SinkDelivery delivery) {
             logger.debug("Probe received at the sink. probe={} peer={} tls={}", delivery.token().key(),
                     delivery.peer(), delivery.tlsProtocol());

@@ -12,8 +12,14 @@ public enum SinkRefusal {
     FORGED_TOKEN,
     /** A message larger than the limit: 552 after DATA. */
     TOO_LARGE,
+    /** A verified token the sink has already accepted once: 550 after DATA. */
+    REPLAY,
+    /** A verified token sent before its replay window, or too far in the future: 550 after DATA. */
+    STALE,
     /** A connection beyond the connection limit: 421 instead of the greeting. */
     TOO_MANY_CONNECTIONS,
+    /** A connection beyond the limit for one source address: 421 instead of the greeting. */
+    TOO_MANY_FROM_SOURCE,
     /** MAIL before STARTTLS where TLS is required: 530. */
     TLS_REQUIRED,
     /** A connection still open at its lifetime limit (a client trickling bytes): closed. */

@@ -80,6 +80,16 @@ final class SinkTransaction implements MessageHandler {
         if (token.isEmpty()) {
             throw refuse(SinkRefusal.FORGED_TOKEN, 550, "5.7.1 Not a probe message: this host accepts only its own probes");
         }
+        switch (sink.seen().admit(token.get(), completed)) {
+            case STALE:
+                throw refuse(SinkRefusal.STALE, 550, "5.7.1 Probe token outside its time window");
+            case REPLAY:
+                // 5xx, not 4xx: a provider that retries after a lost 250 is answered for good, and
+                // the probe was already counted the first time.
+                throw refuse(SinkRefusal.REPLAY, 550, "5.7.1 Probe token already delivered");
+            default:
+                break;
+        }
         sink.delivered(new SinkDelivery(token.get(), connection.peer(), session.getHelo().orElse(""),
                 connection.connectedAt(), mailFromAt, completed, tlsProtocol, envelopeFrom, recipients,
                 ProbeHeaders.received(headers.getHeader(ProbeHeaders.RECEIVED))));

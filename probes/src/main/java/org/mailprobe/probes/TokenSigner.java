@@ -69,6 +69,15 @@ public final class TokenSigner {
         }
     }
 
+    /**
+     * A key for another purpose derived from this one (HMAC-SHA256 of {@code purpose} under it), so
+     * that parties who share the token key share it too without a second secret to distribute,
+     * and a MAC made under it can never be taken for a token's.
+     */
+    public byte[] derive(String purpose) {
+        return mac("derive:" + purpose);
+    }
+
     private static String unfold(String value) {
         return value.replaceAll("\\r?\\n[ \\t]+", " ").trim();
     }

@@ -322,6 +322,12 @@ final class AdHocRoute {
             throw new IllegalArgumentException("--leg send: give --sink-listen HOST:PORT (run the sink here) or "
                     + "--sink-remote URL (a sink run elsewhere), one of them");
         }
+        if (sinkRemote != null && !"https".equals(sinkRemote.getScheme())) {
+            // The feed's MACs authenticate it, but a one-shot probe has no config to say that plain
+            // http was meant, so only https (verified by the JVM's trust store) is taken here.
+            throw new IllegalArgumentException("--sink-remote: '" + sinkRemote + "' is not https; the sink feed is "
+                    + "read over verified https only here (a config's sink.insecure_plain_http allows http)");
+        }
         if ((sinkCert == null) != (sinkKey == null)) {
             throw new IllegalArgumentException("--sink-cert and --sink-key go together");
         }

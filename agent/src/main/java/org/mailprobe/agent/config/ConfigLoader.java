@@ -136,7 +136,7 @@ public final class ConfigLoader {
         servers(top);
         accounts(top);
         String hostname = identity.hostname != null ? identity.hostname : Defaults.hostname();
-        SinkConfig sink = new SinkReader(top.mapping("sink", SinkReader.KEYS), hostname).read();
+        SinkConfig sink = new SinkReader(top.mapping("sink", SinkReader.KEYS), hostname, secrets).read();
         // An agent that only checks reachability (clause 2), or only runs a sink, needs no route.
         List<RouteConfig> routes = (top.has("endpoints") || top.has("sink")) && !top.has("routes") ? List.of()
                 : new RouteReader(top, serverNames, servers, accountNames, accounts, sink, hostname, defaultTls,

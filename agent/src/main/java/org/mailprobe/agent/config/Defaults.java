@@ -98,6 +98,25 @@ public final class Defaults {
     public static final int SINK_MAX_CONNECTIONS = 20;
     /** sink.connection_timeout: 60 s without a command closes a connection (RFC 5321 allows 5 min). */
     public static final Duration SINK_CONNECTION_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * sink.max_connections_per_source: 4; a provider's MTA opens one or two at a time, and one
+     * client holding connections must not lock out the others.
+     */
+    public static final int SINK_MAX_CONNECTIONS_PER_SOURCE = 4;
+    /**
+     * sink.connection_lifetime: 6 min, however busy (NOOPs too): above Postfix's 300 s
+     * smtp_connection_reuse_time_limit with a minute for the delivery begun last.
+     */
+    public static final Duration SINK_CONNECTION_LIFETIME = Duration.ofMinutes(6);
+    /**
+     * sink.replay_window: 1 h, the contract's longest delay; only for routes the sink does not
+     * know (a sink run on its own); for its own routes the window is the route's timeout.
+     */
+    public static final Duration SINK_REPLAY_WINDOW = Duration.ofHours(1);
+    /** sink.timeout (remote sink): 10 s for one whole exchange with the feed, headers and body. */
+    public static final Duration SINK_REMOTE_TIMEOUT = Duration.ofSeconds(10);
+    /** The largest feed answer a remote sink's reader accepts: 4 MiB, eight times a full answer. */
+    public static final long SINK_REMOTE_MAX_BYTES = 4L << 20;
 
     private static final String FALLBACK_HOSTNAME = "localhost";
 

@@ -12,17 +12,24 @@ import java.util.Locale;
 /** Reads {@code sink:}, the agent's own SMTP receiver for send routes. */
 final class SinkReader {
     static final List<String> KEYS = List.of("listen", "remote", "hostname", "domains", "tls_certificate_file", "tls_key_file",
-            "max_message_bytes", "max_connections", "connection_timeout");
+            "max_message_bytes", "max_connections", "connection_timeout", "max_connections_per_source",
+            "connection_lifetime", "replay_window", "feed_key_file", "ca_file", "insecure_plain_http", "timeout");
+    /** Keys of a remote sink's section; the others belong to the sink's own config. */
+    static final List<String> REMOTE_KEYS = List.of("remote", "domains", "feed_key_file", "ca_file",
+            "insecure_plain_http", "timeout");
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(SinkReader.class);
 
     private final Mapping sink;
     private final Problems problems;
     private final String agentHostname;
+    private final SecretReader secrets;
 
     /** {@code sink} null: there is no sink section. */
-    SinkReader(Mapping sink, String agentHostname) {
+    SinkReader(Mapping sink, String agentHostname, SecretReader secrets) {
         this.sink = sink;
         this.problems = sink == null ? null : sink.problems();
         this.agentHostname = agentHostname;
+        this.secrets = secrets;
     }
 
     /** The sink; null if there is none or it has problems (reported). */
@@ -50,21 +57,55 @@ final class SinkReader {
         Integer maxBytes = sink.integer("max_message_bytes", 1024, Integer.MAX_VALUE);
         Integer maxConnections = sink.integer("max_connections", 1, 10_000);
         Duration timeout = sink.duration("connection_timeout", Duration.ofSeconds(1));
+        Integer perSource = sink.integer("max_connections_per_source", 1, 10_000);
+        Duration lifetime = sink.duration("connection_lifetime", Duration.ofSeconds(10));
+        Duration replay = sink.duration("replay_window", Duration.ofMinutes(1));
+        for (String remoteOnly : List.of("ca_file", "insecure_plain_http", "timeout")) {
+            if (sink.has(remoteOnly)) {
+                problems.add(sink.pathOf(remoteOnly), "is for reading a remote sink; give it with remote:");
+            }
+        }
+        org.mailprobe.probes.Secret feedKey = feedKey();
         if (problems.count() > before || listen == null || domains == null) {
             return null;
         }
+        int connections = maxConnections != null ? maxConnections : Defaults.SINK_MAX_CONNECTIONS;
+        int fromOne = perSource != null ? perSource : Math.min(connections, Defaults.SINK_MAX_CONNECTIONS_PER_SOURCE);
+        if (fromOne > connections) {
+            problems.add(sink.pathOf("max_connections_per_source"), fromOne + " is more than max_connections ("
+                    + connections + ")");
+            return null;
+        }
         return new SinkConfig(listen, null, hostname != null ? hostname : agentHostname, domains, certificate, key,
-                maxBytes != null ? maxBytes : Defaults.SINK_MAX_MESSAGE_BYTES,
-                maxConnections != null ? maxConnections : Defaults.SINK_MAX_CONNECTIONS,
-                timeout != null ? timeout : Defaults.SINK_CONNECTION_TIMEOUT);
+                maxBytes != null ? maxBytes : Defaults.SINK_MAX_MESSAGE_BYTES, connections,
+                timeout != null ? timeout : Defaults.SINK_CONNECTION_TIMEOUT,
+                new SinkConfig.Limits(fromOne, lifetime != null ? lifetime : Defaults.SINK_CONNECTION_LIFETIME,
+                        replay != null ? replay : Defaults.SINK_REPLAY_WINDOW),
+                new SinkConfig.Feed(feedKey, null, false, Defaults.SINK_REMOTE_TIMEOUT, Defaults.SINK_REMOTE_MAX_BYTES));
+    }
+
+    /** The shared feed key, read like the agent's key; null if not configured (or reported). */
+    private org.mailprobe.probes.Secret feedKey() {
+        Path file = sink.file("feed_key_file");
+        if (file == null) {
+            return null;
+        }
+        byte[] bytes = secrets.key(sink.pathOf("feed_key_file"), file);
+        if (bytes == null) {
+            return null;
+        }
+        org.mailprobe.probes.Secret key = org.mailprobe.probes.Secret.of(
+                new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1));
+        java.util.Arrays.fill(bytes, (byte) 0);
+        return key;
     }
 
     /** A sink run by {@code mailprobe sink} elsewhere: only its feed's URL and its domains. */
     private SinkConfig remote(int before) {
         for (String key : KEYS) {
-            if (!key.equals("remote") && !key.equals("domains") && sink.has(key)) {
+            if (!REMOTE_KEYS.contains(key) && sink.has(key)) {
                 problems.add(sink.pathOf(key), "belongs to the config of the remote sink itself; here give only "
-                        + "remote and domains");
+                        + String.join(", ", REMOTE_KEYS));
             }
         }
         String text = sink.string("remote");
@@ -79,11 +120,28 @@ final class SinkReader {
                     + "endpoint, e.g. http://sink.example.net:9321");
         }
         List<String> domains = domains();
+        Path ca = readable("ca_file");
+        Boolean plain = sink.bool("insecure_plain_http");
+        Duration timeout = sink.positiveDuration("timeout");
+        org.mailprobe.probes.Secret feedKey = feedKey();
+        if (uri != null && "http".equals(uri.getScheme()) && !Boolean.TRUE.equals(plain)) {
+            problems.add(sink.pathOf("remote"), "'" + text + "' is plain http: anyone on the path reads the feed; use "
+                    + "https (with ca_file for a private CA), or set insecure_plain_http: true to accept that");
+        }
+        if (ca != null && uri != null && "http".equals(uri.getScheme())) {
+            problems.add(sink.pathOf("ca_file"), "is for https; the remote URL is plain http");
+        }
         if (problems.count() > before || domains == null) {
             return null;
         }
+        if (Boolean.TRUE.equals(plain)) {
+            logger.warn("INSECURE: sink.insecure_plain_http is true; the remote sink's feed may travel in clear. "
+                    + "remote={}", uri);
+        }
         return new SinkConfig(null, uri, agentHostname, domains, null, null, Defaults.SINK_MAX_MESSAGE_BYTES,
-                Defaults.SINK_MAX_CONNECTIONS, Defaults.SINK_CONNECTION_TIMEOUT);
+                Defaults.SINK_MAX_CONNECTIONS, Defaults.SINK_CONNECTION_TIMEOUT, SinkConfig.Limits.DEFAULTS,
+                new SinkConfig.Feed(feedKey, ca, Boolean.TRUE.equals(plain),
+                        timeout != null ? timeout : Defaults.SINK_REMOTE_TIMEOUT, Defaults.SINK_REMOTE_MAX_BYTES));
     }
 
     private InetSocketAddress listen() {

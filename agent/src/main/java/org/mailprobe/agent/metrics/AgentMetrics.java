@@ -308,6 +308,23 @@ public final class AgentMetrics {
         sinkRefused(reason).increment();
     }
 
+    /** Creates the remote sink feed's series; {@code refusals} are the labels of every reason. */
+    public void registerSinkFeed(Collection<String> refusals) {
+        refusals.forEach(this::sinkFeedRefused);
+    }
+
+    /** An answer of a remote sink's feed refused whole (nothing from it entered a figure). */
+    public void recordSinkFeedRefusal(String reason) {
+        sinkFeedRefused(reason).increment();
+    }
+
+    private Counter sinkFeedRefused(String reason) {
+        return Counter.builder("mailprobe.sink.feed.refused")
+                .description("Answers of a remote sink's feed refused whole, by reason; none entered a figure")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
     private Counter sinkDeliveries() {
         return Counter.builder("mailprobe.sink.deliveries")
                 .description("Verified probe messages delivered to the agent's SMTP sink")

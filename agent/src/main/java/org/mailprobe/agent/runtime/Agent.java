@@ -77,7 +77,8 @@ public final class Agent implements AutoCloseable {
         journal = openJournal(config, inFlight);
         watchers = new Watchers(config.routes(), agentId, localHost, signer, inFlight, metrics);
         inFlight.expectationsTo(watchers::get);
-        sink = config.sink() == null ? null : new AgentSink(config.sink(), signer, inFlight, metrics);
+        sink = config.sink() == null ? null : new AgentSink(config.sink(), signer, inFlight, metrics,
+                AgentSink.replayWindows(config.routes()));
         Map<String, RouteRunner> runners = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {
             metrics.registerRoute(route.name(), route.watchLeg(),
@@ -102,7 +103,7 @@ public final class Agent implements AutoCloseable {
         web = new WebServer(listen, webConfig, registry, () -> ready);
         web.enableReload(this::reload);
         if (sink != null && sink.feed() != null) {
-            web.enableSinkFeed(sink.feed()::since);
+            web.enableSinkFeed(sink.feed());
         }
     }
 

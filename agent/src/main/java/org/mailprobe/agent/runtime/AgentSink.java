@@ -3,14 +3,20 @@ package org.mailprobe.agent.runtime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
+import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeSink;
+import org.mailprobe.probes.ReplayWindow;
 import org.mailprobe.probes.ServerTls;
 import org.mailprobe.probes.SinkRefusal;
 import org.mailprobe.probes.SinkSettings;
@@ -24,35 +30,70 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentSink implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(AgentSink.class);
+    /** The feed key when none is configured: derived from the token key the sink and its agents share. */
+    static final String FEED_KEY_PURPOSE = "mailprobe sink feed v1";
 
     private final SinkConfig config;
     private final ProbeSink local;
     private final SinkFeed feed;
     private final RemoteSinkFeed remote;
 
+    /** A sink that knows no route: every token's replay window is {@code sink.replay_window}. */
     public AgentSink(SinkConfig config, TokenSigner signer, ArrivalListener listener, AgentMetrics metrics) {
+        this(config, signer, listener, metrics, Map.of());
+    }
+
+    /** {@code routeWindows}: the replay window of each route this agent sends to its sink (its timeout). */
+    public AgentSink(SinkConfig config, TokenSigner signer, ArrivalListener listener, AgentMetrics metrics,
+            Map<String, Duration> routeWindows) {
         this.config = config;
+        byte[] feedKey = config.feed().key() != null ? config.feed().keyBytes() : signer.derive(FEED_KEY_PURPOSE);
         if (config.remote() != null) {
             local = null;
             feed = null;
-            remote = new RemoteSinkFeed(config.remote(), config.mailboxName(), signer, listener, ProbeClock.system());
+            if (metrics != null) {
+                metrics.registerSinkFeed(Arrays.stream(RemoteSinkFeed.Refusal.values())
+                        .map(RemoteSinkFeed.Refusal::label).toList());
+            }
+            SinkConfig.Feed f = config.feed();
+            remote = new RemoteSinkFeed(config.remote(), new RemoteSinkFeed.Settings(f.caFile(), f.insecurePlainHttp(),
+                    f.timeout(), f.maxBytes()), feedKey, config.mailboxName(), signer, listener, ProbeClock.system(),
+                    reason -> {
+                        if (metrics != null) {
+                            metrics.recordSinkFeedRefusal(reason.label());
+                        }
+                    });
             return;
         }
         remote = null;
-        feed = new SinkFeed(ProbeClock.system()::now, signer);
+        feed = new SinkFeed(ProbeClock.system()::now, signer, feedKey);
         if (metrics != null) {
             metrics.registerSink(Arrays.stream(SinkRefusal.values()).map(SinkRefusal::label).toList());
         }
-        local = new ProbeSink(settings(config), signer,
+        local = new ProbeSink(settings(config, routeWindows), signer,
                 new SinkArrivals(config.mailboxName(), listener, metrics, feed));
     }
 
-    static SinkSettings settings(SinkConfig c) {
+    /** The replay window of each route that sends to a sink: its timeout, after which the probe is lost anyway. */
+    public static Map<String, Duration> replayWindows(List<RouteConfig> routes) {
+        Map<String, Duration> windows = new LinkedHashMap<>();
+        for (RouteConfig r : routes) {
+            if (r.toSink()) {
+                windows.put(r.name(), r.timeout());
+            }
+        }
+        return windows;
+    }
+
+    static SinkSettings settings(SinkConfig c, Map<String, Duration> routeWindows) {
         InetSocketAddress listen = c.listen().isUnresolved()
                 ? new InetSocketAddress(c.listen().getHostString(), c.listen().getPort()) : c.listen();
         SinkSettings s = SinkSettings.of(listen, new LinkedHashSet<>(c.domains()), c.hostname())
                 .withLimits(c.maxMessageBytes(), c.maxConnections(), c.connectionTimeout(),
-                        SinkSettings.DEFAULT_CONNECTION_LIFETIME);
+                        c.limits().connectionLifetime())
+                .withMaxConnectionsPerSource(c.limits().maxConnectionsPerSource())
+                .withReplay(ReplayWindow.defaults().with(c.limits().replayWindow(), ReplayWindow.DEFAULT_CAPACITY)
+                        .withRoutes(routeWindows));
         if (c.certificateFile() != null) {
             SSLContext tls = ServerTls.fromPem(c.certificateFile(), c.keyFile());
             s = s.withTls(tls, false);
@@ -82,6 +123,11 @@ public final class AgentSink implements AutoCloseable {
         }
         logger.info("Sink listening. address={}:{} domains={} starttls={}", config.listen().getHostString(),
                 local.port(), config.domains(), config.certificateFile() != null);
+    }
+
+    /** The local sink itself, for its bounds; null for a remote one. */
+    ProbeSink local() {
+        return local;
     }
 
     /** The port the local sink listens on (the real one when 0 was configured). */

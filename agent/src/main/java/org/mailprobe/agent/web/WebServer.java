@@ -124,26 +124,15 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * Serves {@code GET /sink/deliveries?after=SEQ}: the sink's deliveries after SEQ as JSON, for
-     * agents that send to this sink from elsewhere ({@code sink: remote:}).
+     * Serves {@code GET /sink/deliveries} for agents that send to this sink from elsewhere
+     * ({@code sink: remote:}); {@code endpoint} authenticates each request and signs its answer.
      */
-    public void enableSinkFeed(java.util.function.LongFunction<String> deliveriesAfter) {
+    public void enableSinkFeed(FeedEndpoint endpoint) {
         webConfig.protect(server.createContext("/sink/deliveries", ex -> handle(ex, () -> {
-            long after = 0;
-            String query = ex.getRequestURI().getRawQuery();
-            if (query != null) {
-                for (String part : query.split("&")) {
-                    if (part.startsWith("after=")) {
-                        try {
-                            after = Long.parseLong(part.substring("after=".length()));
-                        } catch (NumberFormatException e) {
-                            respond(ex, 400, "text/plain", "after must be a sequence number.\n");
-                            return;
-                        }
-                    }
-                }
-            }
-            respond(ex, 200, "application/json", deliveriesAfter.apply(after));
+            FeedEndpoint.Answer answer = endpoint.answer(ex.getRequestURI().getRawQuery(),
+                    ex.getRequestHeaders().getFirst(FeedEndpoint.AUTH_HEADER));
+            answer.headers().forEach(ex.getResponseHeaders()::set);
+            respond(ex, answer.status(), answer.contentType(), answer.body());
         })));
     }
 

@@ -350,6 +350,17 @@ class ProbeCommandTest {
     }
 
     @Test
+    void aRemoteSinkOverPlainHttpIsAUsageError() {
+        int code = run("probe", "--leg", "send", "--smtp-host", "localhost", "--user", TestProvider.USER,
+                "--password-file", passwordFile.toString(), "--to-address", "probe@sink.test", "--sink-remote",
+                "http://sink.example.net:9321");
+
+        assertEquals(ExitCodes.USAGE, code);
+        assertTrue(err.toString().contains("--sink-remote: 'http://sink.example.net:9321' is not https"),
+                err.toString());
+    }
+
+    @Test
     void helpDocumentsEveryFlag() {
         assertEquals(0, run("probe", "--help"));
         String help = out.toString();

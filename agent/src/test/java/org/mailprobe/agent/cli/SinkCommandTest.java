@@ -38,7 +38,7 @@ class SinkCommandTest {
 
     @Test
     void aRemoteSinkCannotBeRunHere() throws IOException {
-        Path config = config("sink: {remote: 'http://sink.example.net:9321', domains: [sink.example.net]}\n");
+        Path config = config("sink: {remote: 'https://sink.example.net:9321', domains: [sink.example.net]}\n");
 
         int code = cli.run("sink", "--config", config.toString());
 

@@ -48,6 +48,56 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSinkHasItsSlotAndReplayDefaultsAndNoFeedKeyOfItsOwn() throws Exception {
+        ConfigFixture fixture = fixture();
+
+        SinkConfig sink = fixture.load(fixture.copyResource("valid-send-receive.yml")).sink();
+
+        assertEquals(new SinkConfig.Limits(Defaults.SINK_MAX_CONNECTIONS_PER_SOURCE, Defaults.SINK_CONNECTION_LIFETIME,
+                Defaults.SINK_REPLAY_WINDOW), sink.limits());
+        assertNull(sink.feed().key(), "derived from the agent key");
+    }
+
+    @Test
+    void aSinksLimitsReplayWindowAndFeedKeyAreRead() throws Exception {
+        ConfigFixture fixture = fixture();
+        fixture.writePrivate("feed.key", "feed-key-feed-key-feed-key-1234\n");
+        Path file = minimalSink(fixture, "  max_connections_per_source: 2\n  connection_lifetime: 3m\n"
+                + "  replay_window: 2h\n  feed_key_file: feed.key\n");
+
+        SinkConfig sink = fixture.load(file).sink();
+
+        assertEquals(new SinkConfig.Limits(2, java.time.Duration.ofMinutes(3), java.time.Duration.ofHours(2)),
+                sink.limits());
+        assertEquals("feed-key-feed-key-feed-key-1234",
+                new String(sink.feed().keyBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals("****", sink.feed().key().toString());
+    }
+
+    @Test
+    void aRemoteSinkOverHttpsWithACaFileIsRead() throws Exception {
+        ConfigFixture fixture = fixture();
+        fixture.writePrivate("ca.pem", "-----BEGIN CERTIFICATE-----\n");
+        Path file = fixture.copyResource("valid-send-receive.yml");
+        String text = Files.readString(file);
+        Files.writeString(file, text.replace("  listen: 127.0.0.1:2525\n", "  remote: https://sink.example.net:9321\n"
+                + "  ca_file: ca.pem\n  timeout: 3s\n"));
+
+        SinkConfig sink = fixture.load(file).sink();
+
+        assertEquals(fixture.dir.resolve("ca.pem"), sink.feed().caFile());
+        assertFalse(sink.feed().insecurePlainHttp());
+        assertEquals(java.time.Duration.ofSeconds(3), sink.feed().timeout());
+    }
+
+    private Path minimalSink(ConfigFixture fixture, String more) throws Exception {
+        Path file = fixture.copyResource("valid-send-receive.yml");
+        String text = Files.readString(file);
+        Files.writeString(file, text.replace("  domains: [Sink.Example.NET]\n", "  domains: [Sink.Example.NET]\n" + more));
+        return file;
+    }
+
+    @Test
     void sendAndReceiveRoutesLoadWithTheirOwnWaysOfHandingOverAndSeeing() throws Exception {
         ConfigFixture fixture = fixture();
 

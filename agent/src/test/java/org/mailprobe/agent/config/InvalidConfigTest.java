@@ -133,6 +133,13 @@ class InvalidConfigTest {
                         + "tls_certificate_file: STARTTLS needs both the certificate chain and its key (PEM)"),
                 arguments("sink-bad-listen",
                         "sink.listen: '0.0.0.0:smtp' is not host:port or :port (e.g. 0.0.0.0:25)"),
+                arguments("sink-remote-plain-http", "sink.remote: 'http://sink.example.net:9321' is plain http: "
+                        + "anyone on the path reads the feed; use https (with ca_file for a private CA), or set "
+                        + "insecure_plain_http: true to accept that"),
+                arguments("sink-per-source-above-total",
+                        "sink.max_connections_per_source: 12 is more than max_connections (10)"),
+                arguments("sink-ca-file-without-remote", "sink.ca_file: is for reading a remote sink; give it with "
+                        + "remote:"),
                 arguments("estimate-bad-host", "routes[0].estimate.provider_hosts[0]: 'mx .example.com' is not a "
                         + "host name or a domain suffix like .example.com"),
                 arguments("unknown-account", "routes[0].from: unknown account 'alicia'; known accounts: alice, bob"),

@@ -216,6 +216,53 @@ class AgentSendLegTest {
     static SinkConfig remoteSink(Agent sinkAgent) {
         return new SinkConfig(null, java.net.URI.create("http://" + sinkAgent.web().hostPort()), "probe.test",
                 List.of("sink.test"), null, null, Defaults.SINK_MAX_MESSAGE_BYTES, Defaults.SINK_MAX_CONNECTIONS,
+                Defaults.SINK_CONNECTION_TIMEOUT).withFeed(SinkConfig.Feed.DEFAULTS.allowingPlainHttp());
+    }
+
+    @Test
+    void aGenuineProbeReplayedFiveHundredTimesWithHugeHeadersLeavesTheSinkBoundedAndProbesStillArrive()
+            throws Exception {
+        int sinkPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            sinkPort = free.getLocalPort();
+        }
+        HoldingRelay relay = relayTo(sinkPort);
+        SinkConfig sink = new SinkConfig(new InetSocketAddress("127.0.0.1", sinkPort), null, "sink.test",
+                List.of("sink.test"), null, null, Defaults.SINK_MAX_MESSAGE_BYTES, Defaults.SINK_MAX_CONNECTIONS,
                 Defaults.SINK_CONNECTION_TIMEOUT);
+        Agent agent = agent(config("test-agent", sink, toSink(relay.port())));
+        Scrapes.until(metrics(agent), Duration.ofSeconds(60),
+                p -> Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") >= 1);
+        Arrival genuine = outcomes.get(0).arrivals().values().iterator().next();
+        StringBuilder replay = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            replay.append("X-Padding-").append(i).append(": ").append("p".repeat(990)).append("\r\n");
+        }
+        replay.append(TokenSigner.HEADER).append(": ").append(SIGNER.sign(genuine.token()))
+                .append("\r\nSubject: replay\r\n\r\nagain\r\n");
+
+        try (SmtpClient attacker = new SmtpClient(sinkPort)) {
+            attacker.reply();
+            attacker.command("EHLO attacker.test");
+            for (int i = 0; i < 500; i++) {
+                attacker.command("MAIL FROM:<a@attacker.test>");
+                attacker.command("RCPT TO:<probe@sink.test>");
+                String reply = attacker.data(replay.toString());
+                assertTrue(reply.startsWith("550"), i + ": " + reply);
+            }
+        }
+        double before = Scrapes.value(Scrapes.get(metrics(agent)).body(), "mailprobe_probes_total",
+                "result=\"success\"");
+
+        String page = Scrapes.until(metrics(agent), Duration.ofSeconds(60),
+                p -> Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") > before);
+
+        assertEquals(500.0, Scrapes.value(page, "mailprobe_sink_refused_total", "reason=\"replay\""), page);
+        double delivered = Scrapes.value(page, "mailprobe_sink_deliveries_total");
+        SinkFeed feed = agent.sink().feed();
+        assertTrue(feed.size() <= delivered + 2, "feed entries " + feed.size() + ", deliveries " + delivered);
+        assertTrue(feed.bytes() <= feed.size() * 1024L, "feed bytes " + feed.bytes() + " for " + feed.size());
+        assertTrue(agent.sink().local().rememberedTokens() <= delivered + 2,
+                "remembered " + agent.sink().local().rememberedTokens() + ", deliveries " + delivered);
     }
 }

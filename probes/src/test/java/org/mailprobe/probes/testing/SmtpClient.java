@@ -18,7 +18,12 @@ public final class SmtpClient implements AutoCloseable {
     private final OutputStream out;
 
     public SmtpClient(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(null, port);
+    }
+
+    /** Connecting from {@code from} (e.g. 127.0.0.2, another loopback address); null: any. */
+    public SmtpClient(InetAddress from, int port) throws IOException {
+        socket = new Socket(InetAddress.getLoopbackAddress(), port, from, 0);
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
