@@ -204,6 +204,11 @@ abstract class WatcherLoop implements ArrivalWatcher {
         return settling.get();
     }
 
+    /** Tells the listener that a webmail entry was skipped ({@code oversized}, {@code unparsable}). */
+    final void listenerSkipped(String reason) {
+        listener.onWebmailSkipped(mailbox(), reason);
+    }
+
     /** Tells the listener that a measured probe of ours stays in the mailbox, and why. */
     final void cleanupFailed(ProbeToken token, String why) {
         try {

@@ -185,6 +185,12 @@ final class Watching {
         /** The answer to {@link #mayDeleteNow}: whether a probe kept earlier is finished now. */
         volatile boolean finishedLater;
         final List<ProbeToken> askedLater = new CopyOnWriteArrayList<>();
+        final List<String> skipped = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onWebmailSkipped(String mailbox, String reason) {
+            skipped.add(reason);
+        }
 
         @Override
         public boolean mayDeleteNow(ProbeToken token, AccessPath path, String mailbox) {
