@@ -198,8 +198,16 @@ final class Watching {
             return finishedLater;
         }
 
+        /** Set to have {@link #keptAtArrival} record its {@code keptForDeletion()} as each arrival is reported. */
+        volatile ArrivalWatcher watched;
+        final List<Integer> keptAtArrival = new CopyOnWriteArrayList<>();
+
         @Override
         public boolean onArrival(Arrival arrival) {
+            ArrivalWatcher w = watched;
+            if (w != null) {
+                keptAtArrival.add(w.keptForDeletion());
+            }
             arrivals.add(arrival);
             if (throwing) {
                 throw new IllegalStateException("a listener bug");
