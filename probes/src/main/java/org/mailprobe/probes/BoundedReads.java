@@ -163,12 +163,17 @@ final class BoundedReads implements AutoCloseable {
         }
     }
 
+    /** TLS is being layered on {@code plain}: from now on its bytes are ciphertext, bounded above TLS. */
+    void layeringTls(Socket plain) {
+        tcp(plain, true);
+    }
+
     private synchronized void tcp(Socket s, boolean layeringTls) {
         tcp = s;
         tlsLayered |= layeringTls;
     }
 
-    private synchronized boolean tlsLayered() {
+    synchronized boolean tlsLayered() {
         return tlsLayered;
     }
 
