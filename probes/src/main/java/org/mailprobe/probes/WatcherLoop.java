@@ -140,17 +140,19 @@ abstract class WatcherLoop implements ArrivalWatcher {
 
     /**
      * The bounds of one connection's reads. A command's answer must be complete within twice the
-     * read timeout; an IMAP IDLE is a command that lasts until the watcher ends it, at the latest
-     * after {@link WatchSettings#idleRefresh()}, so there the deadline is that plus a read timeout.
+     * read timeout. An IMAP IDLE is a command that lasts until the watcher ends it: every
+     * {@link WatchSettings#idleRecheck()} (the agent's 250 ms), or, with rechecks off, after
+     * {@link WatchSettings#idleRefresh()}; then the deadline is that plus a read timeout.
      */
     private ReadLimits readLimits(String base) {
-        java.time.Duration read = settings.timeouts().read();
-        java.time.Duration deadline = read.multipliedBy(2);
-        if ("imap".equals(base)) {
-            java.time.Duration idle = settings.idleRefresh().plus(read);
-            return ReadLimits.imap(idle.compareTo(deadline) > 0 ? idle : deadline);
+        Duration read = settings.timeouts().read();
+        Duration deadline = read.multipliedBy(2);
+        if (!"imap".equals(base)) {
+            return ReadLimits.pop3(deadline);
         }
-        return ReadLimits.pop3(deadline);
+        Duration idle = settings.idleRefresh().plus(read);
+        boolean longIdle = settings.useIdle() && settings.idleRecheck().isZero() && idle.compareTo(deadline) > 0;
+        return ReadLimits.imap(longIdle ? idle : deadline);
     }
 
     /** The answer to the next command on the current connection may be at most {@code bytes}. */
