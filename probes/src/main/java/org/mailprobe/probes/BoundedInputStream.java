@@ -13,7 +13,7 @@ import java.io.InputStream;
  * {@code LineInputStream}).
  */
 final class BoundedInputStream extends FilterInputStream {
-    private final BoundedReads reads;
+    private final BoundedReads.Guard reads;
     private final ReadLimits limits;
     private long line;
     private long literalLeft;
@@ -24,7 +24,7 @@ final class BoundedInputStream extends FilterInputStream {
     private int brace;
     private long digits;
 
-    BoundedInputStream(InputStream in, BoundedReads reads, ReadLimits limits) {
+    BoundedInputStream(InputStream in, BoundedReads.Guard reads, ReadLimits limits) {
         super(in);
         this.reads = reads;
         this.limits = limits;

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -16,12 +18,14 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The read bounds of one mail connection ({@link ReadLimits}), put under Angus Mail through the
- * socket factories it takes ({@code mail.P.socketFactory}, {@code mail.P.ssl.socketFactory}).
- * A command is what the client writes; its answer is everything read until the client writes
- * again. The size bounds are checked by {@link BoundedInputStream} on the clear text (above TLS);
- * the command deadline by a timer that closes the connection's TCP socket when a read has waited
- * too long since the last command, which ends the read at once whatever Angus is doing.
+ * The read bounds ({@link ReadLimits}) of the connections one mail session opens, put under Angus
+ * Mail through the socket factories it takes ({@code mail.P.socketFactory},
+ * {@code mail.P.ssl.socketFactory}); Angus's IMAP store opens more than one connection, each
+ * bounded on its own ({@link Guard}). A command is what the client writes; its answer is
+ * everything read until the client writes again. The size bounds are checked by
+ * {@link BoundedInputStream} on the clear text (above TLS); the command deadline by a timer that
+ * closes the connection's TCP socket when a read has waited too long since the last command, which
+ * ends the read at once whatever Angus is doing.
  */
 final class BoundedReads implements AutoCloseable {
     private static final ScheduledExecutorService TIMER =
@@ -31,23 +35,12 @@ final class BoundedReads implements AutoCloseable {
 
     private final ReadLimits limits;
     private final SSLSocketFactory tls;
-    // All guarded by this.
-    private long commandStartNanos = System.nanoTime();
-    private long responseBytes;
-    private long responseMax;
-    private long nextResponseMax;
-    private boolean readSinceWrite = true;
-    private int reading;
-    private boolean expired;
-    private boolean closed;
-    private boolean tlsLayered;
-    private Socket tcp;
-    private ScheduledFuture<?> ticker;
+    private final List<Guard> guards = new CopyOnWriteArrayList<>();
+    private volatile Guard latest;
 
     BoundedReads(ReadLimits limits, SSLSocketFactory tls) {
         this.limits = limits;
         this.tls = tls;
-        this.responseMax = limits.maxResponse();
     }
 
     /** Plain connections and STARTTLS: an unconnected socket whose streams are bounded. */
@@ -61,100 +54,197 @@ final class BoundedReads implements AutoCloseable {
     }
 
     /**
-     * The answer to the next command may be at most {@code bytes} (e.g. a POP3 TOP); the command
-     * after it gets the default again.
+     * The answer to the next command on the connection opened last may be at most {@code bytes}
+     * (e.g. a POP3 TOP); the command after it gets the default again.
      */
-    synchronized void limitNextResponse(long bytes) {
-        nextResponseMax = Math.min(bytes, limits.maxResponse());
+    void limitNextResponse(long bytes) {
+        Guard g = latest;
+        if (g != null) {
+            g.limitNextResponse(bytes);
+        }
     }
 
-    /** True once the command deadline closed the connection. */
-    synchronized boolean expired() {
-        return expired;
+    /** True once the command deadline closed one of the connections. */
+    boolean expired() {
+        return guards.stream().anyMatch(Guard::expired);
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (ticker != null) {
-            ticker.cancel(false);
-            ticker = null;
+    public void close() {
+        guards.forEach(Guard::close);
+    }
+
+    /** A new connection's bounds; {@code tcp} is closed at its deadline. */
+    Guard guard(Socket tcp) {
+        Guard g = new Guard(tcp);
+        guards.add(g);
+        latest = g;
+        return g;
+    }
+
+    /**
+     * The bounds of the connection {@code plain} belongs to, now that TLS is layered on it: the
+     * one a STARTTLS upgrades (Angus hands us its own wrapper of our socket, so it is found by its
+     * local port), or a new one for implicit TLS.
+     */
+    Guard layeringTls(Socket plain) {
+        for (Guard g : guards) {
+            if (g.sameConnection(plain)) {
+                g.layeringTls(plain);
+                return g;
+            }
         }
+        Guard g = guard(plain);
+        g.layeringTls(plain);
+        return g;
     }
 
     interface Read {
         int read() throws IOException;
     }
 
-    /** Runs one read of the server's stream under the command deadline. */
-    int read(Read read) throws IOException {
-        synchronized (this) {
-            reading++;
-            if (ticker == null && !closed && limits.commandDeadline() != null) {
-                ticker = TIMER.scheduleWithFixedDelay(this::check, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    /** One connection's bounds. */
+    final class Guard {
+        // All guarded by this.
+        private long commandStartNanos = System.nanoTime();
+        private long responseBytes;
+        private long responseMax = limits.maxResponse();
+        private long nextResponseMax;
+        private boolean readSinceWrite = true;
+        private int reading;
+        private boolean expired;
+        private boolean closed;
+        private boolean tlsLayered;
+        private Socket tcp;
+        private ScheduledFuture<?> ticker;
+
+        private Guard(Socket tcp) {
+            this.tcp = tcp;
+        }
+
+        synchronized void limitNextResponse(long bytes) {
+            nextResponseMax = Math.min(bytes, limits.maxResponse());
+        }
+
+        synchronized boolean expired() {
+            return expired;
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (ticker != null) {
+                ticker.cancel(false);
+                ticker = null;
             }
         }
-        int n;
-        try {
-            n = read.read();
-        } catch (IOException e) {
-            throw timedOut(e);
-        } finally {
+
+        /** Once TLS is layered on the TCP socket its bytes are ciphertext: bounded above TLS instead. */
+        synchronized boolean tlsLayered() {
+            return tlsLayered;
+        }
+
+        private synchronized void layeringTls(Socket plain) {
+            tcp = plain;
+            tlsLayered = true;
+        }
+
+        private synchronized boolean sameConnection(Socket plain) {
+            return tcp != null && !tlsLayered && tcp.getLocalPort() == plain.getLocalPort()
+                    && tcp.getPort() == plain.getPort();
+        }
+
+        InputStream bounded(InputStream in) {
+            return new BoundedInputStream(in, this, limits);
+        }
+
+        OutputStream counted(OutputStream out) {
+            return new FilterOutputStream(out) {
+                @Override
+                public void write(int b) throws IOException {
+                    written();
+                    out.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    written();
+                    out.write(b, off, len);
+                }
+            };
+        }
+
+        /** Runs one read of the server's stream under the command deadline. */
+        int read(Read read) throws IOException {
             synchronized (this) {
-                reading--;
-                readSinceWrite = true;
+                reading++;
+                if (ticker == null && !closed && limits.commandDeadline() != null) {
+                    ticker = TIMER.scheduleWithFixedDelay(this::check, TICK_MILLIS, TICK_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                }
+            }
+            int n;
+            try {
+                n = read.read();
+            } catch (IOException e) {
+                throw timedOut(e);
+            } finally {
+                synchronized (this) {
+                    reading--;
+                    readSinceWrite = true;
+                }
+            }
+            if (n < 0 && expired()) {
+                throw timedOut(null);
+            }
+            return n;
+        }
+
+        synchronized void received(int n) throws ReplyTooLongException {
+            responseBytes += n;
+            if (responseBytes > responseMax) {
+                throw new ReplyTooLongException("the server answered one command with more than " + responseMax
+                        + " bytes");
             }
         }
-        if (n < 0 && expired()) {
-            throw timedOut(null);
-        }
-        return n;
-    }
 
-    synchronized void received(int n) throws ReplyTooLongException {
-        responseBytes += n;
-        if (responseBytes > responseMax) {
-            throw new ReplyTooLongException("the server answered one command with more than " + responseMax + " bytes");
-        }
-    }
-
-    /** The client wrote (part of) a command: a new answer begins. */
-    synchronized void written() {
-        if (readSinceWrite) {
-            readSinceWrite = false;
-            responseBytes = 0;
-            responseMax = limits.maxResponse();
-        }
-        if (nextResponseMax > 0) {
-            responseMax = nextResponseMax;
-            nextResponseMax = 0;
-        }
-        commandStartNanos = System.nanoTime();
-    }
-
-    private IOException timedOut(IOException e) {
-        if (!expired()) {
-            return e;
-        }
-        SocketTimeoutException t = new SocketTimeoutException("the server did not finish its answer within "
-                + limits.commandDeadline().toMillis() + " ms of the command");
-        if (e != null) {
-            t.initCause(e);
-        }
-        return t;
-    }
-
-    private void check() {
-        Socket toClose;
-        synchronized (this) {
-            if (closed || expired || reading == 0
-                    || System.nanoTime() - commandStartNanos < limits.commandDeadline().toNanos()) {
-                return;
+        /** The client wrote (part of) a command: a new answer begins. */
+        private synchronized void written() {
+            if (readSinceWrite) {
+                readSinceWrite = false;
+                responseBytes = 0;
+                responseMax = limits.maxResponse();
             }
-            expired = true;
-            toClose = tcp;
+            if (nextResponseMax > 0) {
+                responseMax = nextResponseMax;
+                nextResponseMax = 0;
+            }
+            commandStartNanos = System.nanoTime();
         }
-        if (toClose != null) {
+
+        private IOException timedOut(IOException e) {
+            if (!expired()) {
+                return e;
+            }
+            SocketTimeoutException t = new SocketTimeoutException("the server did not finish its answer within "
+                    + limits.commandDeadline().toMillis() + " ms of the command");
+            if (e != null) {
+                t.initCause(e);
+            }
+            return t;
+        }
+
+        private void check() {
+            Socket toClose;
+            synchronized (this) {
+                if (closed || expired || reading == 0
+                        || System.nanoTime() - commandStartNanos < limits.commandDeadline().toNanos()) {
+                    return;
+                }
+                expired = true;
+                toClose = tcp;
+                ticker.cancel(false);
+                ticker = null;
+            }
             try {
                 toClose.close();
             } catch (IOException ignored) {
@@ -163,56 +253,11 @@ final class BoundedReads implements AutoCloseable {
         }
     }
 
-    /** TLS is being layered on {@code plain}: from now on its bytes are ciphertext, bounded above TLS. */
-    void layeringTls(Socket plain) {
-        tcp(plain, true);
-    }
-
-    private synchronized void tcp(Socket s, boolean layeringTls) {
-        tcp = s;
-        tlsLayered |= layeringTls;
-    }
-
-    synchronized boolean tlsLayered() {
-        return tlsLayered;
-    }
-
-    InputStream bounded(InputStream in) {
-        return new BoundedInputStream(in, this, limits);
-    }
-
-    OutputStream counted(OutputStream out) {
-        return new FilterOutputStream(out) {
-            @Override
-            public void write(int b) throws IOException {
-                written();
-                out.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                written();
-                out.write(b, off, len);
-            }
-        };
-    }
-
     private final class PlainFactory extends SocketFactory {
         @Override
         public Socket createSocket() {
-            Socket socket = new Socket() {
-                // Once TLS is layered on this socket its bytes are ciphertext: bounded above TLS instead.
-                @Override
-                public InputStream getInputStream() throws IOException {
-                    return tlsLayered() ? super.getInputStream() : bounded(super.getInputStream());
-                }
-
-                @Override
-                public OutputStream getOutputStream() throws IOException {
-                    return tlsLayered() ? super.getOutputStream() : counted(super.getOutputStream());
-                }
-            };
-            tcp(socket, false);
+            BoundedSocket socket = new BoundedSocket();
+            socket.guard = guard(socket);
             return socket;
         }
 
@@ -238,12 +283,27 @@ final class BoundedReads implements AutoCloseable {
         }
     }
 
+    /** A plain socket with bounded streams until TLS is layered on it. */
+    private static final class BoundedSocket extends Socket {
+        private Guard guard;
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return guard.tlsLayered() ? super.getInputStream() : guard.bounded(super.getInputStream());
+        }
+
+        @Override
+        public OutputStream getOutputStream() throws IOException {
+            return guard.tlsLayered() ? super.getOutputStream() : guard.counted(super.getOutputStream());
+        }
+    }
+
     private final class TlsFactory extends SSLSocketFactory {
         @Override
         public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
-            tcp(plain, true);
+            Guard g = layeringTls(plain);
             Socket s = tls.createSocket(plain, host, port, autoClose);
-            return s instanceof SSLSocket ? new BoundedSslSocket((SSLSocket) s, BoundedReads.this) : s;
+            return s instanceof SSLSocket ? new BoundedSslSocket((SSLSocket) s, g) : s;
         }
 
         @Override

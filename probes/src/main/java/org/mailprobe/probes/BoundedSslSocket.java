@@ -13,15 +13,15 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A TLS socket whose clear-text streams are bounded by {@link BoundedReads}; everything else is
+ * A TLS socket whose clear-text streams are bounded by {@link BoundedReads.Guard}; everything else is
  * the wrapped socket's. It stays an {@link SSLSocket} because Angus Mail configures and checks the
  * handshake only on one (protocols, endpoint identification, the host name check).
  */
 final class BoundedSslSocket extends SSLSocket {
     private final SSLSocket tls;
-    private final BoundedReads reads;
+    private final BoundedReads.Guard reads;
 
-    BoundedSslSocket(SSLSocket tls, BoundedReads reads) {
+    BoundedSslSocket(SSLSocket tls, BoundedReads.Guard reads) {
         this.tls = tls;
         this.reads = reads;
     }

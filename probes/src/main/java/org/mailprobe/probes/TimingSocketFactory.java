@@ -29,6 +29,7 @@ final class TimingSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() {
+        BoundedReads.Guard[] guard = new BoundedReads.Guard[1];
         Socket socket = new Socket() {
             @Override
             public void connect(SocketAddress endpoint, int timeout) throws IOException {
@@ -40,14 +41,15 @@ final class TimingSocketFactory extends SocketFactory {
             // Bounded until TLS is layered on it; then above TLS (TimingSslSocketFactory).
             @Override
             public InputStream getInputStream() throws IOException {
-                return reads.tlsLayered() ? super.getInputStream() : reads.bounded(super.getInputStream());
+                return guard[0].tlsLayered() ? super.getInputStream() : guard[0].bounded(super.getInputStream());
             }
 
             @Override
             public OutputStream getOutputStream() throws IOException {
-                return reads.tlsLayered() ? super.getOutputStream() : reads.counted(super.getOutputStream());
+                return guard[0].tlsLayered() ? super.getOutputStream() : guard[0].counted(super.getOutputStream());
             }
         };
+        guard[0] = reads.guard(socket);
         holder.set(socket);
         return socket;
     }

@@ -34,11 +34,11 @@ final class TimingSslSocketFactory extends SSLSocketFactory {
         if (implicit) {
             timeline.begin(Stage.TLS);
         }
-        reads.layeringTls(plain);
+        BoundedReads.Guard guard = reads.layeringTls(plain);
         Socket tls = delegate.createSocket(plain, host, port, autoClose);
         if (tls instanceof SSLSocket) {
             holder.setTls((SSLSocket) tls);
-            tls = new BoundedSslSocket((SSLSocket) tls, reads);
+            tls = new BoundedSslSocket((SSLSocket) tls, guard);
         }
         if (implicit && tls instanceof SSLSocket) {
             ((SSLSocket) tls).addHandshakeCompletedListener(event -> timeline.begin(Stage.GREETING));
