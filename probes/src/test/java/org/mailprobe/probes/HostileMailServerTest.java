@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mailprobe.probes.testing.TestCa;
 import org.mailprobe.probes.testing.TestProvider;
 
 /**
@@ -60,6 +61,27 @@ class HostileMailServerTest {
             }
         })) {
             watch(this::imap, server, TestProvider.FAST.read());
+            assertEquals(Reason.PROTOCOL, recorder.failures.get(0));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void hugeLiteralOverImplicitTlsIsBoundedAboveTheTls() throws Exception {
+        try (HostileServer server = new HostileServer(peer -> {
+            peer.raw("* OK {1900000000}\r\n");
+            while (peer.readLine() != null) {
+                // says nothing more
+            }
+        }, HostileServer.localhostTls())) {
+            watcher = imap(new WatchSettings(new ServerEndpoint("localhost", server.port(), TlsMode.IMPLICIT),
+                    new Account("user", Secret.of("pw")), TlsPolicy.trusting(TestCa.get().caPem()), TestProvider.FAST,
+                    "INBOX", Duration.ofMillis(200), Duration.ofSeconds(1), true, "agent.test", AGENT, true,
+                    WatchSettings.DEFAULT_IDLE_RECHECK));
+            watcher.start();
+            await("a watch failure", Duration.ofSeconds(20), () -> !recorder.failures.isEmpty());
+            await("a second connection", Duration.ofSeconds(20), () -> server.connections() >= 2);
+
             assertEquals(Reason.PROTOCOL, recorder.failures.get(0));
         }
     }

@@ -74,7 +74,13 @@ final class HostileServer implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     HostileServer(Script script) throws IOException {
-        server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        this(script, null);
+    }
+
+    /** With {@code tls}, every connection is implicit TLS (e.g. the test CA's localhost key). */
+    HostileServer(Script script, javax.net.ssl.SSLContext tls) throws IOException {
+        server = tls == null ? new ServerSocket(0, 10, InetAddress.getLoopbackAddress())
+                : tls.getServerSocketFactory().createServerSocket(0, 10, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
@@ -96,6 +102,21 @@ final class HostileServer implements AutoCloseable {
         }, "hostile-server");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** The test CA's key for {@code localhost}, for {@link #HostileServer(Script, javax.net.ssl.SSLContext)}. */
+    static javax.net.ssl.SSLContext localhostTls() throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = java.nio.file.Files.newInputStream(
+                org.mailprobe.probes.testing.TestCa.get().serverKeyStore())) {
+            keys.load(in, org.mailprobe.probes.testing.TestCa.PASSWORD.toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf =
+                javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, org.mailprobe.probes.testing.TestCa.PASSWORD.toCharArray());
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        return context;
     }
 
     int port() {
