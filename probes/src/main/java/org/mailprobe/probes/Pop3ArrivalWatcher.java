@@ -98,7 +98,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
                 ProbeToken measured = toDelete.get(id);
                 if (measured != null) {
                     // Measured: now finished on every path, or in an earlier session whose QUIT did not go through.
-                    if (unique && measured.equals(header(m).flatMap(this::token).orElse(null))) {
+                    if (unique && measured.equals(token(header(m)).orElse(null))) {
                         m.setFlag(Flags.Flag.DELETED, true);
                         deleting = true;
                     } else if (!unique) {
@@ -128,7 +128,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
     /** Reads and verifies a new message; flags it for DELE if it is our measured probe. */
     private boolean examine(POP3Message m, String id, boolean unique, Instant seenAt)
             throws MessagingException, IOException {
-        InternetHeaders headers = header(m).orElseThrow();
+        InternetHeaders headers = header(m);
         Optional<ProbeToken> token = token(headers);
         if (token.isEmpty()) {
             return false; // not ours: never reported, never touched
@@ -162,8 +162,8 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
         cleanupFailed(token, "another message in the mailbox has the same UIDL");
     }
 
-    /** The message's header block by TOP, bounded; empty never (a refused TOP fails the poll). */
-    private Optional<InternetHeaders> header(Message m) throws MessagingException, IOException {
+    /** The message's header block by TOP, at most {@link ReadLimits#MAX_TOP}; a refused TOP fails the poll. */
+    private InternetHeaders header(Message m) throws MessagingException, IOException {
         limitNextResponse(ReadLimits.MAX_TOP);
         InputStream top = ((POP3Message) m).top(0);
         if (top == null) {
@@ -171,7 +171,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
                     + "which may mark mail read");
         }
         try (top) {
-            return Optional.of(new InternetHeaders(top));
+            return new InternetHeaders(top);
         }
     }
 
