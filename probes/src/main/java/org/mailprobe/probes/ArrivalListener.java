@@ -21,6 +21,20 @@ public interface ArrivalListener {
         return false;
     }
 
+    /**
+     * A measured probe of ours that this watcher would delete stays in the mailbox: {@code why}
+     * says why (the server has no UIDPLUS, its UIDL is shared, the deletion failed). Never holds a
+     * secret.
+     */
+    default void onCleanupFailure(AccessPath path, String mailbox, ProbeToken token, String why) {}
+
+    /**
+     * A webmail listing entry was skipped without being looked at again: its source was larger than
+     * the webmail client reads, or could not be read. {@code reason} is {@code oversized} or
+     * {@code unparsable}.
+     */
+    default void onWebmailSkipped(String mailbox, String reason) {}
+
     /** The watcher's connection failed; it will reconnect with backoff. */
     default void onWatchFailure(AccessPath path, String mailbox, Reason reason) {}
 }

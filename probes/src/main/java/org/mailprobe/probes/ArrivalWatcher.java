@@ -40,6 +40,14 @@ public interface ArrivalWatcher extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Why this watcher does not delete measured probes although deletion is configured (an IMAP
+     * server without UIDPLUS); empty when it does, or is not meant to.
+     */
+    default java.util.Optional<String> deletionDisabled() {
+        return java.util.Optional.empty();
+    }
+
     /** Deletes the kept probes the listener now lets it delete at its next chance, not its next look. */
     default void deleteKeptSoon() {}
 

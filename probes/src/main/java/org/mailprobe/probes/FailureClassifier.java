@@ -57,6 +57,9 @@ public final class FailureClassifier {
                 || t instanceof HttpTimeoutException) {
             return Reason.TIMEOUT;
         }
+        if (t instanceof ReplyTooLongException) {
+            return Reason.PROTOCOL;
+        }
         if (t instanceof WebmailException) {
             return ((WebmailException) t).reason();
         }

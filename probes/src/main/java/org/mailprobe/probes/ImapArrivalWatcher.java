@@ -57,6 +57,8 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     private long uidValidity = -1;
     private long lastUid;
     private boolean toldNoUidplus;
+    /** Why measured probes are not deleted here (no UIDPLUS), for other threads; null when they are. */
+    private volatile String deletionDisabled;
     /** Our probes reported before a read-only path saw them: deleted once finished. */
     private final DeferredDeletions<Long> deferred = new DeferredDeletions<>();
     /** {@code deferred.size()}, for other threads. */
@@ -128,7 +130,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
 
     @Override
     public int keptForDeletion() {
-        return kept;
+        return kept + settling();
     }
 
     /** Ends the IDLE, so that the scan after it deletes what is now due. */
@@ -163,6 +165,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         resync(folder);
         boolean idle = settings.useIdle() && store.hasCapability("IDLE");
         boolean uidplus = store.hasCapability("UIDPLUS");
+        noteUidplus(uidplus);
         connectedWell();
         logger.info("IMAP watcher connected. mailbox={} uidvalidity={} lastUid={} waitBy={} uidplus={}",
                 mailbox(), uidValidity, lastUid, idle ? "idle" : "poll", uidplus);
@@ -177,6 +180,31 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         }
         // The base class closes the store; Angus closes the folder with close(false) (UNSELECT, or
         // EXAMINE then CLOSE), which never expunges. close(true) would expunge the user's mail too.
+    }
+
+    /**
+     * Without UIDPLUS there is no expunge of one message: a plain EXPUNGE (or CLOSE) would also
+     * remove every message the user flagged \Deleted but has not expunged. So nothing is flagged at
+     * all (a flagged probe left behind is the user's next expunge's business, and hidden by many
+     * clients, which is worse than a visible one); said once, and kept for {@link #deletionDisabled()}.
+     */
+    private void noteUidplus(boolean uidplus) {
+        if (uidplus || !settings.deleteAfterMeasure()) {
+            deletionDisabled = null;
+            return;
+        }
+        deletionDisabled = "the IMAP server does not offer UIDPLUS (RFC 4315), so measured probes are left in "
+                + "the mailbox: a plain EXPUNGE would remove the user's deleted mail too";
+        if (!toldNoUidplus) {
+            toldNoUidplus = true;
+            logger.warn("The IMAP server has no UIDPLUS, so measured probes are not deleted: they stay in the "
+                    + "mailbox (a plain EXPUNGE would remove the user's deleted mail too). mailbox={}", mailbox());
+        }
+    }
+
+    @Override
+    public Optional<String> deletionDisabled() {
+        return Optional.ofNullable(deletionDisabled);
     }
 
     /** Starts over when the server renumbered the folder's UIDs. */
@@ -291,23 +319,28 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         Arrival arrival = new Arrival(token.get(), AccessPath.IMAP, mailbox(), seenAt,
                 internalDate == null ? null : internalDate.toInstant(),
                 ProbeHeaders.received(m.getHeader(ProbeHeaders.RECEIVED)));
-        if (report(arrival, presentAtSelect)) {
-            delete(folder, m, uid, uidplus, token.get());
-        } else if (deferrable(token.get())) {
-            deferred.keep(uid, token.get());
-            kept = deferred.size();
+        try {
+            if (report(arrival, presentAtSelect)) {
+                delete(folder, m, uid, uidplus, token.get());
+            } else if (deferrable(token.get())) {
+                deferred.keep(uid, token.get());
+                kept = deferred.size();
+            }
+        } finally {
+            settled(token.get());
         }
     }
 
     /**
-     * Flags one probe \Deleted by UID and expunges it by UID EXPUNGE. Without UIDPLUS the probe
-     * keeps its \Deleted flag and stays: a plain EXPUNGE (or CLOSE, or close(true)) would also
-     * remove every message the user flagged \Deleted but has not expunged, and "never touch what is
-     * not ours" outranks a tidy mailbox. Most clients hide such a message, and the user's next
-     * expunge removes it; we skip it on a later look (see examine()).
+     * Flags one probe \Deleted by UID and expunges it by UID EXPUNGE, as one step that
+     * {@link #close()} waits for. Without UIDPLUS nothing is done at all: see {@link #noteUidplus}.
      */
     private void delete(IMAPFolder folder, IMAPMessage m, long uid, boolean uidplus, ProbeToken token)
             throws MessagingException {
+        if (!uidplus) {
+            cleanupFailed(token, deletionDisabled);
+            return;
+        }
         try {
             // UID STORE, not Angus's setFlag (STORE by sequence number): the UID names the very
             // message whose token we verified.
@@ -317,20 +350,15 @@ public final class ImapArrivalWatcher extends WatcherLoop {
                 p.handleResult(r[r.length - 1]);
                 return null;
             });
-            if (uidplus) {
-                folder.expunge(new Message[] {m}); // UID EXPUNGE <uid>
-                logger.debug("A measured probe was deleted. mailbox={} uid={} probe={}", mailbox(), uid, token.key());
-            } else if (!toldNoUidplus) {
-                toldNoUidplus = true;
-                logger.info("The server has no UIDPLUS, so measured probes are flagged deleted but not "
-                        + "expunged (a plain EXPUNGE would remove the user's deleted mail too). mailbox={}",
-                        mailbox());
-            }
+            folder.expunge(new Message[] {m}); // UID EXPUNGE <uid>
+            logger.debug("A measured probe was deleted. mailbox={} uid={} probe={}", mailbox(), uid, token.key());
         } catch (FolderClosedException | StoreClosedException e) {
+            cleanupFailed(token, "the connection ended during the deletion: " + FailureClassifier.describe(e));
             throw e;
         } catch (MessagingException e) {
             logger.warn("A measured probe could not be deleted; it stays. mailbox={} uid={} probe={} error={}",
                     mailbox(), uid, token.key(), FailureClassifier.describe(e));
+            cleanupFailed(token, "the deletion failed: " + FailureClassifier.describe(e));
         }
     }
 

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.angus.mail.pop3.POP3Folder;
@@ -33,8 +35,12 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
     // Touched only by the watcher thread. Both are cut down each poll to the UIDLs still present.
     /** UIDLs already looked at. */
     private final Set<String> seen = new HashSet<>();
-    /** Our measured probes whose deletion is not yet confirmed by their absence. */
-    private final Set<String> toDelete = new HashSet<>();
+    /**
+     * Our measured probes whose deletion is not yet confirmed by their absence, by UIDL. Only a
+     * hint: a UIDL can come back on another message (a server bug, or a QUIT that did not go
+     * through and a reused id), so each is read and verified again before a DELE.
+     */
+    private final Map<String, ProbeToken> toDelete = new HashMap<>();
     /** Our probes reported before a read-only path (webmail) saw them: deleted once finished. */
     private final DeferredDeletions<String> deferred = new DeferredDeletions<>();
     /** {@code deferred.size()}, for other threads; a poll updates it. */
@@ -57,6 +63,12 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
         pause(settings.pollInterval().minus(Duration.ofNanos(System.nanoTime() - started)));
     }
 
+    /**
+     * One session. {@code DELE n} is sent only for a message n whose header was read by TOP and
+     * whose token verified in this very session, and whose UIDL no other message in this
+     * session's listing shares: message numbers are valid for one session only (RFC 1939 7), and
+     * a UIDL is all that ties a number to what we measured before.
+     */
     private void poll() throws MessagingException, IOException {
         try (Store store = connect("pop3")) {
             POP3Folder folder = (POP3Folder) store.getFolder(INBOX);
@@ -68,35 +80,41 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
             // A new UIDL in the listing is a message the user can now download: its arrival time.
             // Its token is verified afterwards by TOP, which does not move the time.
             Instant listedAt = ProbeClock.system().now();
-            Set<String> present = new HashSet<>();
-            boolean deleting = false;
-            // Kept probes now finished on every path join those to delete (flagged in the loop below).
-            deferred.due(this::mayDeleteNow).forEach(due -> toDelete.add(due.getKey()));
+            Map<String, Integer> listed = new HashMap<>();
             for (Message m : messages) {
                 String id = folder.getUID(m);
                 if (id == null) {
                     throw new MessagingException("the POP3 server offers no UIDL, so new messages cannot be told "
                             + "from old ones");
                 }
-                present.add(id);
-                if (toDelete.contains(id)) {
+                listed.merge(id, 1, Integer::sum);
+            }
+            boolean deleting = false;
+            // Kept probes now finished on every path join those to delete (checked in the loop below).
+            deferred.due(this::mayDeleteNow).forEach(due -> toDelete.put(due.getKey(), due.getValue()));
+            for (Message m : messages) {
+                String id = folder.getUID(m);
+                boolean unique = listed.get(id) == 1;
+                ProbeToken measured = toDelete.get(id);
+                if (measured != null) {
                     // Measured: now finished on every path, or in an earlier session whose QUIT did not go through.
-                    m.setFlag(Flags.Flag.DELETED, true);
-                    deleting = true;
-                } else if (!seen.contains(id)) {
-                    boolean delete = examine((POP3Message) m, id, listedAt);
-                    seen.add(id);
-                    if (delete) {
-                        toDelete.add(id);
-                        m.setFlag(Flags.Flag.DELETED, true); // local until QUIT: DELE for this one only
+                    if (unique && measured.equals(token(header(m)).orElse(null))) {
+                        m.setFlag(Flags.Flag.DELETED, true);
                         deleting = true;
+                    } else if (!unique) {
+                        refuse(measured, id);
+                    } else {
+                        toDelete.remove(id); // the id now names another message: ours is gone
                     }
+                } else if (!seen.contains(id)) {
+                    seen.add(id);
+                    deleting |= examine((POP3Message) m, id, unique, listedAt);
                 }
             }
-            deferred.retain(present);
+            deferred.retain(listed.keySet());
             kept = deferred.size();
-            seen.retainAll(present);
-            toDelete.retainAll(present);
+            seen.retainAll(listed.keySet());
+            toDelete.keySet().retainAll(listed.keySet());
             // close(true) sends DELE for exactly the messages flagged above, then QUIT (RFC 1939 6).
             folder.close(deleting);
         }
@@ -104,29 +122,60 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
 
     @Override
     public int keptForDeletion() {
-        return kept;
+        return kept + settling();
     }
 
-    private boolean examine(POP3Message m, String id, Instant seenAt) throws MessagingException, IOException {
-        InputStream top = m.top(0);
-        if (top == null) {
-            throw new MessagingException("the POP3 server refused TOP; mailprobe does not fall back to RETR, "
-                    + "which may mark mail read");
-        }
-        InternetHeaders headers;
-        try (top) {
-            headers = new InternetHeaders(top);
-        }
-        Optional<ProbeToken> token = ProbeHeaders.token(signer, headers.getHeader(TokenSigner.HEADER));
+    /** Reads and verifies a new message; flags it for DELE if it is our measured probe. */
+    private boolean examine(POP3Message m, String id, boolean unique, Instant seenAt)
+            throws MessagingException, IOException {
+        InternetHeaders headers = header(m);
+        Optional<ProbeToken> token = token(headers);
         if (token.isEmpty()) {
             return false; // not ours: never reported, never touched
         }
         logger.debug("A probe was seen. mailbox={} uidl={} probe={}", mailbox(), id, token.get().key());
-        boolean delete = report(new Arrival(token.get(), AccessPath.POP3, mailbox(), seenAt, null,
-                ProbeHeaders.received(headers.getHeader(ProbeHeaders.RECEIVED))), true); // each poll logs in anew
-        if (!delete && deferrable(token.get())) {
-            deferred.keep(id, token.get());
+        try {
+            boolean delete = report(new Arrival(token.get(), AccessPath.POP3, mailbox(), seenAt, null,
+                    ProbeHeaders.received(headers.getHeader(ProbeHeaders.RECEIVED))), true); // each poll logs in anew
+            if (delete && !unique) {
+                refuse(token.get(), id);
+                return false;
+            }
+            if (delete) {
+                toDelete.put(id, token.get());
+                m.setFlag(Flags.Flag.DELETED, true); // local until QUIT: DELE for this one only
+                return true;
+            }
+            if (deferrable(token.get())) {
+                deferred.keep(id, token.get());
+            }
+            return false;
+        } finally {
+            settled(token.get());
         }
-        return delete;
+    }
+
+    private void refuse(ProbeToken token, String id) {
+        toDelete.remove(id);
+        logger.warn("A measured probe is not deleted: another message in the mailbox has the same UIDL, so "
+                + "its number may name the other one. mailbox={} uidl={} probe={}", mailbox(), id, token.key());
+        cleanupFailed(token, "another message in the mailbox has the same UIDL");
+    }
+
+    /** The message's header block by TOP, at most {@link ReadLimits#MAX_TOP}; a refused TOP fails the poll. */
+    private InternetHeaders header(Message m) throws MessagingException, IOException {
+        limitNextResponse(ReadLimits.MAX_TOP);
+        InputStream top = ((POP3Message) m).top(0);
+        if (top == null) {
+            throw new MessagingException("the POP3 server refused TOP; mailprobe does not fall back to RETR, "
+                    + "which may mark mail read");
+        }
+        try (top) {
+            return new InternetHeaders(top);
+        }
+    }
+
+    private Optional<ProbeToken> token(InternetHeaders headers) {
+        return ProbeHeaders.token(signer, headers.getHeader(TokenSigner.HEADER));
     }
 }

@@ -113,11 +113,15 @@ final class SmtpDialogue {
         if (opportunisticStartTls && endpoint.tlsMode() == TlsMode.STARTTLS) {
             props.setProperty(p + "starttls.required", "false");
         }
+        // Replies bounded in size (Angus Mail reads a reply line, and a multi-line reply, without
+        // limit); the probe's deadline bounds the time.
+        BoundedReads reads = new BoundedReads(ReadLimits.smtp(), tls.socketFactory());
         props.put(p + "ssl.socketFactory",
-                new TimingSslSocketFactory(tls.socketFactory(), timeline, implicit(), sockets));
+                new TimingSslSocketFactory(tls.socketFactory(), timeline, implicit(), sockets, reads));
         if (!implicit()) {
-            props.put(p + "socketFactory", new TimingSocketFactory(timeline, Stage.GREETING, sockets));
+            props.put(p + "socketFactory", new TimingSocketFactory(timeline, Stage.GREETING, sockets, reads));
         }
+        props.setProperty(p + "socketFactory.fallback", "false");
         return props;
     }
 

@@ -9,19 +9,23 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * Wraps the policy's TLS socket factory. For implicit TLS it marks the TCP connect's end (Angus
  * Mail hands us the connected plain socket to layer TLS on) and the handshake's end (reported by
- * the JDK on a notification thread, a fraction of a millisecond late).
+ * the JDK on a notification thread, a fraction of a millisecond late). Its clear text is bounded
+ * by {@link BoundedReads}.
  */
 final class TimingSslSocketFactory extends SSLSocketFactory {
     private final SSLSocketFactory delegate;
     private final StageTimeline timeline;
     private final boolean implicit;
     private final SocketHolder holder;
+    private final BoundedReads reads;
 
-    TimingSslSocketFactory(SSLSocketFactory delegate, StageTimeline timeline, boolean implicit, SocketHolder holder) {
+    TimingSslSocketFactory(SSLSocketFactory delegate, StageTimeline timeline, boolean implicit, SocketHolder holder,
+            BoundedReads reads) {
         this.delegate = delegate;
         this.timeline = timeline;
         this.implicit = implicit;
         this.holder = holder;
+        this.reads = reads;
     }
 
     @Override
@@ -30,9 +34,11 @@ final class TimingSslSocketFactory extends SSLSocketFactory {
         if (implicit) {
             timeline.begin(Stage.TLS);
         }
+        BoundedReads.Guard guard = reads.layeringTls(plain);
         Socket tls = delegate.createSocket(plain, host, port, autoClose);
         if (tls instanceof SSLSocket) {
             holder.setTls((SSLSocket) tls);
+            tls = new BoundedSslSocket((SSLSocket) tls, guard);
         }
         if (implicit && tls instanceof SSLSocket) {
             ((SSLSocket) tls).addHandshakeCompletedListener(event -> timeline.begin(Stage.GREETING));

@@ -44,7 +44,15 @@ abstract class WatcherLoop implements ArrivalWatcher {
     private final String threadName;
     private Thread thread;
     private volatile Store store;
+    /** The read bounds of the current connection; see {@link #connect}. */
+    private volatile BoundedReads reads;
     private volatile boolean healthy;
+    /**
+     * Our probes handed to the listener and not yet deleted or kept: counted before the listener
+     * hears of them, so a one-shot probe that is told "measured" does not exit (and close the
+     * connection) between the STORE and the UID EXPUNGE.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger settling = new java.util.concurrent.atomic.AtomicInteger();
 
     WatcherLoop(WatchSettings settings, TokenSigner signer, ArrivalListener listener, Logger logger) {
         this.settings = java.util.Objects.requireNonNull(settings, "settings");
@@ -123,13 +131,48 @@ abstract class WatcherLoop implements ArrivalWatcher {
         Instant now = ProbeClock.system().now();
         Properties props = MailSessions.properties(base, settings.endpoint(), settings.tls(), settings.timeouts(),
                 settings.localHost(), now, now.plus(NO_DEADLINE));
+        String protocol = MailSessions.protocol(base, settings.endpoint().tlsMode());
+        // Every read from the server bounded in size and, per command, in time: Angus Mail would read
+        // a literal of any announced size into memory, and a server trickling bytes resets its read
+        // timeout with each one.
+        BoundedReads bounded = new BoundedReads(readLimits(base), settings.tls().socketFactory());
+        props.put("mail." + protocol + ".socketFactory", bounded.plainFactory());
+        props.put("mail." + protocol + ".ssl.socketFactory", bounded.tlsFactory());
+        // Without this, a factory that fails is silently replaced by an unbounded plain socket.
+        props.setProperty("mail." + protocol + ".socketFactory.fallback", "false");
+        reads = bounded;
         Session session = MailSessions.session(props);
-        Store s = session.getStore(MailSessions.protocol(base, settings.endpoint().tlsMode()));
+        Store s = session.getStore(protocol);
         store = s;
         s.connect(settings.endpoint().host(), settings.endpoint().port(), settings.account().user(),
                 settings.account().password().reveal());
         blind = lostAt == null ? null : new Arrival.Blind(lostAt, ProbeClock.system().now());
         return s;
+    }
+
+    /**
+     * The bounds of one connection's reads. A command's answer must be complete within twice the
+     * read timeout. An IMAP IDLE is a command that lasts until the watcher ends it: every
+     * {@link WatchSettings#idleRecheck()} (the agent's 250 ms), or, with rechecks off, after
+     * {@link WatchSettings#idleRefresh()}; then the deadline is that plus a read timeout.
+     */
+    private ReadLimits readLimits(String base) {
+        Duration read = settings.timeouts().read();
+        Duration deadline = read.multipliedBy(2);
+        if (!"imap".equals(base)) {
+            return ReadLimits.pop3(deadline);
+        }
+        Duration idle = settings.idleRefresh().plus(read);
+        boolean longIdle = settings.useIdle() && settings.idleRecheck().isZero() && idle.compareTo(deadline) > 0;
+        return ReadLimits.imap(longIdle ? idle : deadline);
+    }
+
+    /** The answer to the next command on the current connection may be at most {@code bytes}. */
+    final void limitNextResponse(long bytes) {
+        BoundedReads r = reads;
+        if (r != null) {
+            r.limitNextResponse(bytes);
+        }
     }
 
     /** The connection works: healthy, and the next loss is retried at once. */
@@ -208,6 +251,9 @@ abstract class WatcherLoop implements ArrivalWatcher {
      * listener measured it, deletion is configured, and the probe is this agent's own.
      */
     final boolean report(Arrival arrival) {
+        if (deferrable(arrival.token())) {
+            settling.incrementAndGet(); // until settled(): see the field
+        }
         boolean measured;
         try {
             measured = listener.onArrival(arrival);
@@ -220,6 +266,37 @@ abstract class WatcherLoop implements ArrivalWatcher {
         }
         return measured && settings.deleteAfterMeasure()
                 && arrival.token().agentId().equals(settings.ownAgentId());
+    }
+
+    /**
+     * Called by the watcher in a finally after {@link #report} of a {@link #deferrable} probe, once
+     * it is deleted, kept for later, or given up.
+     */
+    final void settled(ProbeToken token) {
+        if (deferrable(token)) {
+            settling.decrementAndGet();
+        }
+    }
+
+    /** Probes being deleted right now (see {@link #settled}). */
+    final int settling() {
+        return settling.get();
+    }
+
+    /** Tells the listener that a webmail entry was skipped ({@code oversized}, {@code unparsable}). */
+    final void listenerSkipped(String reason) {
+        listener.onWebmailSkipped(mailbox(), reason);
+    }
+
+    /** Tells the listener that a measured probe of ours stays in the mailbox, and why. */
+    final void cleanupFailed(ProbeToken token, String why) {
+        try {
+            listener.onCleanupFailure(path(), mailbox(), token, why);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable e) {
+            logger.warn("The arrival listener threw on a cleanup failure; ignored. mailbox={}", mailbox(), e);
+        }
     }
 
     /** True if a probe the listener did not let us delete when reported is to be kept and asked about again. */
@@ -267,7 +344,9 @@ abstract class WatcherLoop implements ArrivalWatcher {
     }
 
     private void failed(Throwable e) {
-        Reason reason = FailureClassifier.classify(e);
+        BoundedReads r = reads;
+        // Angus Mail reports a connection closed under it as the server's BYE, whatever closed it.
+        Reason reason = r != null && r.expired() ? Reason.TIMEOUT : FailureClassifier.classify(e);
         if (lostAt == null) {
             lostAt = ProbeClock.system().now();
         }
@@ -293,6 +372,10 @@ abstract class WatcherLoop implements ArrivalWatcher {
     private void closeStore() {
         Store s = store;
         store = null;
+        BoundedReads r = reads;
+        if (r != null) {
+            r.close();
+        }
         if (s != null) {
             closeQuietly(s);
         }
@@ -307,12 +390,21 @@ abstract class WatcherLoop implements ArrivalWatcher {
         }
     }
 
+    /** A deletion under way (UID STORE then UID EXPUNGE) is one step: close waits for its end. */
+    private void awaitSettled() throws InterruptedException {
+        long until = System.nanoTime() + CLOSE_WAIT.toNanos();
+        while (settling.get() > 0 && System.nanoTime() - until < 0) {
+            Thread.sleep(10);
+        }
+    }
+
     @Override
     public final void close() {
         closing.countDown();
         wake();
         try {
             stopping();
+            awaitSettled();
             // Closing the store from here ends an IDLE or a blocked command now rather than when the
             // watcher thread next looks. On a server that has gone silent the close itself may wait
             // for a read timeout, so it runs on a helper thread that we wait for only briefly.

@@ -60,6 +60,14 @@ public final class WebmailArrivalWatcher extends WatcherLoop {
         return ProbeClock.system().now().plus(webmail.timeouts().connect()).plus(webmail.timeouts().read());
     }
 
+    private void skipped(String why) {
+        try {
+            listenerSkipped(why);
+        } catch (RuntimeException e) {
+            logger.warn("The arrival listener threw on a skipped entry; ignored. mailbox={}", mailbox(), e);
+        }
+    }
+
     @Override
     void stopping() {
         driver.abort();
@@ -129,7 +137,22 @@ public final class WebmailArrivalWatcher extends WatcherLoop {
             java.util.List<String> tokens = listed.tokens();
             java.util.List<String> received = java.util.List.of();
             if (tokens.isEmpty()) {
-                WebmailDriver.Source source = inSession(() -> driver.source(listed.id(), deadline()));
+                WebmailDriver.Source source;
+                try {
+                    source = inSession(() -> driver.source(listed.id(), deadline()));
+                } catch (WebmailException e) {
+                    if (!e.isOversized() && e.reason() != Reason.SEARCH) {
+                        throw e;
+                    }
+                    // One poisoned message (a huge mail with our subject prefix, a source we cannot
+                    // read) must not fail every poll nor hide the probes listed after it: skipped,
+                    // counted, and remembered while listed (the caller adds it to seen).
+                    String why = e.isOversized() ? "oversized" : "unparsable";
+                    logger.warn("A webmail entry is skipped and not looked at again while listed. mailbox={} id={} "
+                            + "reason={} error={}", mailbox(), listed.id(), why, e.getMessage());
+                    skipped(why);
+                    return;
+                }
                 tokens = source.tokens();
                 received = source.received();
                 evidence.put("source_ms", Long.toString(source.took().toMillis()));

@@ -12,10 +12,26 @@ public final class WebmailException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final Reason reason;
+    private final boolean oversized;
 
     public WebmailException(Reason reason, String message) {
+        this(reason, message, false);
+    }
+
+    private WebmailException(Reason reason, String message, boolean oversized) {
         super(message);
         this.reason = Objects.requireNonNull(reason, "reason");
+        this.oversized = oversized;
+    }
+
+    /** An answer longer than the client reads ({@link Reason#PROTOCOL}). */
+    static WebmailException oversized(String message) {
+        return new WebmailException(Reason.PROTOCOL, message, true);
+    }
+
+    /** The answer was longer than the client reads: about that one request, not the session. */
+    public boolean isOversized() {
+        return oversized;
     }
 
     public Reason reason() {

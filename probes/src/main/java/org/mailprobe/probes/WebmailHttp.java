@@ -210,7 +210,7 @@ final class WebmailHttp {
             for (ByteBuffer item : items) {
                 if (bytes.size() + item.remaining() > MAX_BODY) {
                     subscription.cancel();
-                    result.completeExceptionally(new WebmailException(Reason.PROTOCOL,
+                    result.completeExceptionally(WebmailException.oversized(
                             "the answer is longer than " + MAX_BODY + " bytes"));
                     return;
                 }

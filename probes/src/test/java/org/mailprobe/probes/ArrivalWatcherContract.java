@@ -57,6 +57,24 @@ abstract class ArrivalWatcherContract {
         return watcher;
     }
 
+    /**
+     * A one-shot probe exits when the watchers keep nothing to delete; the listener hears "seen"
+     * before the deletion starts, so the probe must count from before that moment until it is gone,
+     * or the process exits (and closes the connection) between UID STORE and UID EXPUNGE.
+     */
+    @Test
+    @Timeout(20)
+    void measuredProbeCountsAsKeptFromItsReportUntilItIsDeleted() throws Exception {
+        recorder.watched = start(Watching.settings(provider, plain(), true));
+        Watching.Delivery delivery = Watching.sendProbe(provider, AGENT);
+
+        recorder.awaitArrival(delivery.token());
+        await("the probe's deletion", () -> watcher.keptForDeletion() == 0);
+
+        assertEquals(java.util.List.of(1), recorder.keptAtArrival);
+        assertFalse(Watching.present(provider, delivery.token()));
+    }
+
     /** Waits until a fresh probe is reported: everything delivered before it has been looked at. */
     void drain() throws Exception {
         recorder.awaitArrival(sendProbe(provider, AGENT).token());

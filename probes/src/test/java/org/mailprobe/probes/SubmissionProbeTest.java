@@ -190,6 +190,24 @@ class SubmissionProbeTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void endlessReplyLineIsAProtocolFailureNotMemory() throws IOException {
+        try (HostileServer server = new HostileServer(peer -> {
+            String chunk = "a".repeat(8192);
+            peer.raw("220-");
+            while (true) {
+                peer.raw(chunk);
+            }
+        })) {
+            SubmissionResult result = submit(new ServerEndpoint("localhost", server.port(), TlsMode.PLAIN),
+                    TestProvider.trusted(), provider.account());
+
+            assertEquals(Reason.PROTOCOL, result.reason(), result.toString());
+            assertEquals(Stage.GREETING, result.failedStage());
+        }
+    }
+
+    @Test
     void serverThatHangsUpMidDialogueIsAProtocolFailure() throws IOException {
         try (ScriptedServer server = new ScriptedServer("220 test ESMTP", line ->
                 line.startsWith("EHLO") ? "250-test.invalid\r\n250 AUTH PLAIN" : line.startsWith("AUTH") ? "235 ok" : null)) {

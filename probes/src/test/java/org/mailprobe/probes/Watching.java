@@ -185,6 +185,12 @@ final class Watching {
         /** The answer to {@link #mayDeleteNow}: whether a probe kept earlier is finished now. */
         volatile boolean finishedLater;
         final List<ProbeToken> askedLater = new CopyOnWriteArrayList<>();
+        final List<String> skipped = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onWebmailSkipped(String mailbox, String reason) {
+            skipped.add(reason);
+        }
 
         @Override
         public boolean mayDeleteNow(ProbeToken token, AccessPath path, String mailbox) {
@@ -192,8 +198,16 @@ final class Watching {
             return finishedLater;
         }
 
+        /** Set to have {@link #keptAtArrival} record its {@code keptForDeletion()} as each arrival is reported. */
+        volatile ArrivalWatcher watched;
+        final List<Integer> keptAtArrival = new CopyOnWriteArrayList<>();
+
         @Override
         public boolean onArrival(Arrival arrival) {
+            ArrivalWatcher w = watched;
+            if (w != null) {
+                keptAtArrival.add(w.keptForDeletion());
+            }
             arrivals.add(arrival);
             if (throwing) {
                 throw new IllegalStateException("a listener bug");

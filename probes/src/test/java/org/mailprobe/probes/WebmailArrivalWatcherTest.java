@@ -111,6 +111,30 @@ class WebmailArrivalWatcherTest {
     }
 
     @Test
+    @Timeout(30)
+    void oversizedEntryIsSkippedCountedAndNotDownloadedAgain() throws Exception {
+        roundcube = new FakeRoundcube(USER, PASSWORD, false);
+        Watching.Recorder counting = recorder;
+        ProbeToken before = deliverProbe();
+        ProbeToken poison = Watching.token(AGENT);
+        roundcube.deliver(raw(poison, Watching.SIGNER) + "x".repeat(WebmailHttp.MAX_BODY + 1));
+        ProbeToken after = deliverProbe();
+        watcher = new WebmailArrivalWatcher(roundcubeSettings(PASSWORD, TlsPolicy.verified()), Watching.SIGNER,
+                counting);
+        watcher.start();
+
+        counting.awaitArrival(before);
+        counting.awaitArrival(after);
+        int searches = roundcube.searches.get();
+        await("three more polls", () -> roundcube.searches.get() >= searches + 3);
+
+        assertEquals(List.of("oversized"), counting.skipped);
+        assertEquals(3, roundcube.sources.get(), "each source fetched once, the oversized one too");
+        assertTrue(counting.failures.isEmpty(), "no poll failed: " + counting.failures);
+        assertFalse(counting.saw(poison));
+    }
+
+    @Test
     @Timeout(20)
     void watcherOnlyReads() throws Exception {
         roundcube = new FakeRoundcube(USER, PASSWORD, false);

@@ -102,6 +102,9 @@ final class ProbeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int code = format.print(report, config, warn, crit, out);
         out.flush();
+        // Said on stderr too, whatever the output format: a probe left behind needs a person.
+        report.cleanupProblems().forEach(p -> spec.commandLine().getErr().println("mailprobe probe: " + p));
+        spec.commandLine().getErr().flush();
         return code;
     }
 

@@ -110,6 +110,7 @@ enum ProbeReportFormat {
             root.put("paths", paths);
         }
         root.put("watcher_problems", report.watcherProblems());
+        root.put("cleanup_problems", report.cleanupProblems());
         return root;
     }
 

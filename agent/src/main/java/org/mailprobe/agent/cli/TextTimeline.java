@@ -66,6 +66,7 @@ final class TextTimeline {
             }
         }
         report.watcherProblems().forEach(p -> b.append("  watcher problem: ").append(p).append('\n'));
+        report.cleanupProblems().forEach(p -> b.append("  not deleted: ").append(p).append('\n'));
         b.append("result: ").append(ProbeReportFormat.succeeded(report) ? "SUCCESS" : "FAILURE (" + outcome.reason().label() + ")")
                 .append('\n');
         return b.toString();

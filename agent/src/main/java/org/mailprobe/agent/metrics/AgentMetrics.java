@@ -23,6 +23,8 @@ import org.mailprobe.probes.Stage;
  * is defined. No label ever takes a token, a message id or an address.
  */
 public final class AgentMetrics {
+    /** The closed set of {@code reason} values of {@code mailprobe_webmail_skipped_total}. */
+    static final java.util.List<String> WEBMAIL_SKIP_REASONS = java.util.List.of("oversized", "unparsable");
     /**
      * Delay histogram bounds, seconds: 50 ms to 1 h, with the contract's two limits (60 s average,
      * 3600 s maximum) as exact bucket bounds.
@@ -101,6 +103,23 @@ public final class AgentMetrics {
                 watcherFailure(path, mailbox, reason);
             }
         }
+        if (path == AccessPath.WEBMAIL) {
+            for (String reason : WEBMAIL_SKIP_REASONS) {
+                webmailSkipped(reason);
+            }
+        }
+    }
+
+    /** A webmail listing entry skipped ({@code oversized}, {@code unparsable}); see ArrivalListener. */
+    public void recordWebmailSkipped(String reason) {
+        webmailSkipped(WEBMAIL_SKIP_REASONS.contains(reason) ? reason : "unparsable").increment();
+    }
+
+    private Counter webmailSkipped(String reason) {
+        return Counter.builder("mailprobe.webmail.skipped")
+                .description("Webmail entries skipped without failing the poll: source oversized or unparsable")
+                .tag("reason", reason)
+                .register(registry);
     }
 
     /**

@@ -218,6 +218,11 @@ public final class InFlightProbes implements ArrivalListener {
         metrics.recordWatcherFailure(path, mailbox, reason);
     }
 
+    @Override
+    public void onWebmailSkipped(String mailbox, String reason) {
+        metrics.recordWebmailSkipped(reason);
+    }
+
     /** Counts as lost every path not seen by its probe's deadline. */
     public void sweep(Instant now) {
         List<ProbeOutcome> done = new ArrayList<>();

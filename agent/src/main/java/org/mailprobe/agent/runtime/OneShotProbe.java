@@ -31,8 +31,18 @@ public final class OneShotProbe {
     /** How long, beyond the longest poll interval, a measured probe's deletion is waited for. */
     static final Duration CLEANUP = Duration.ofSeconds(3);
 
-    /** What happened, including watcher failures seen along the way. */
-    public record Report(RouteConfig route, ProbeFigures outcome, List<String> watcherProblems) {}
+    /**
+     * What happened, including watcher failures seen along the way.
+     *
+     * @param cleanupProblems why the measured probe (or another of ours) was left in a mailbox; empty
+     *     when every deleting watcher expunged what it measured
+     */
+    public record Report(RouteConfig route, ProbeFigures outcome, List<String> watcherProblems,
+            List<String> cleanupProblems) {
+        public Report(RouteConfig route, ProbeFigures outcome, List<String> watcherProblems) {
+            this(route, outcome, watcherProblems, List.of());
+        }
+    }
 
     private OneShotProbe() {}
 
@@ -47,6 +57,7 @@ public final class OneShotProbe {
     public static Report run(AgentConfig config, RouteConfig route, UnaryOperator<ProbeSender> senderSeam)
             throws InterruptedException {
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        List<String> cleanup = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<ProbeFigures> finished = new CompletableFuture<>();
         AgentMetrics metrics = new AgentMetrics(new SimpleMeterRegistry(), Version.current());
         InFlightProbes inFlight = new InFlightProbes(config.agent().id(), metrics, finished::complete);
@@ -65,6 +76,12 @@ public final class OneShotProbe {
             @Override
             public void onWatchFailure(AccessPath path, String mailbox, Reason reason) {
                 problems.add(path.label() + " " + mailbox + ": " + reason.label());
+            }
+
+            @Override
+            public void onCleanupFailure(AccessPath path, String mailbox, org.mailprobe.probes.ProbeToken token,
+                    String why) {
+                cleanup.add(path.label() + " " + mailbox + ": probe " + token.key() + " left in the mailbox: " + why);
             }
         };
         try (Watchers watchers = new Watchers(List.of(route), config.agent().id(), config.agent().hostname(),
@@ -103,8 +120,11 @@ public final class OneShotProbe {
                     }
                 }
             }
-            awaitCleanup(watchers, route);
-            return new Report(route, finished.getNow(null), List.copyOf(problems));
+            int left = awaitCleanup(watchers, route);
+            if (left > 0) {
+                cleanup.add(left + " measured probe(s) not yet deleted when the probe ended; they stay in the mailbox");
+            }
+            return new Report(route, finished.getNow(null), List.copyOf(problems), List.copyOf(cleanup));
         } catch (ExecutionException e) {
             throw new IllegalStateException("the probe's outcome could not be read", e);
         }
@@ -112,25 +132,28 @@ public final class OneShotProbe {
 
     /**
      * Gives the deleting watcher its chance to remove the measured probe before the process
-     * exits: it may have seen the probe before another path and kept it (only one path deletes).
+     * exits: it may have seen the probe before another path and kept it (only one path deletes), or
+     * be between its UID STORE and its UID EXPUNGE. Returns how many are still not deleted.
      */
-    private static void awaitCleanup(Watchers watchers, RouteConfig route) throws InterruptedException {
+    private static int awaitCleanup(Watchers watchers, RouteConfig route) throws InterruptedException {
         Duration longestPoll = Duration.ZERO;
         for (org.mailprobe.agent.config.WatchConfig w : route.watches()) {
             longestPoll = w.pollInterval().compareTo(longestPoll) > 0 ? w.pollInterval() : longestPoll;
         }
         Instant until = Instant.now().plus(CLEANUP).plus(longestPoll);
-        while (Instant.now().isBefore(until)) {
-            int kept = 0;
+        int kept;
+        do {
+            kept = 0;
             for (ArrivalWatcher w : watchers.all()) {
                 w.deleteKeptSoon();
                 kept += w.keptForDeletion();
             }
             if (kept == 0) {
-                return;
+                return 0;
             }
             Thread.sleep(50);
-        }
+        } while (Instant.now().isBefore(until));
+        return kept;
     }
 
     private static boolean awaitHealthy(Watchers watchers, AgentSink sink, Duration within)

@@ -43,6 +43,17 @@ class AgentMetricsTest {
     }
 
     @Test
+    void webmailSkippedEntriesAreCountedByReasonFromZero() {
+        metrics.registerWatcher(AccessPath.WEBMAIL, "u@h:443/INBOX");
+        assertTrue(registry.scrape().contains("mailprobe_webmail_skipped_total{reason=\"unparsable\"} 0.0"));
+        metrics.recordWebmailSkipped("oversized");
+
+        String text = registry.scrape();
+        assertTrue(text.contains("mailprobe_webmail_skipped_total{reason=\"oversized\"} 1.0"), text);
+        assertTrue(text.contains("mailprobe_webmail_skipped_total{reason=\"unparsable\"} 0.0"), text);
+    }
+
+    @Test
     void successSetsTheLastSuccessTimestamp() {
         metrics.registerRoute("r1", "loop", List.of(AccessPath.IMAP));
         metrics.recordProbe("r1", Reason.NONE, Instant.ofEpochSecond(1_764_000_000L));

@@ -233,7 +233,7 @@ class AgentSendLegTest {
         Agent agent = agent(config("test-agent", sink, toSink(relay.port())));
         Scrapes.until(metrics(agent), Duration.ofSeconds(60),
                 p -> Scrapes.value(p, "mailprobe_probes_total", "result=\"success\"") >= 1);
-        Arrival genuine = outcomes.get(0).arrivals().values().iterator().next();
+        Arrival genuine = outcomes.get(0).outcome().arrivals().values().iterator().next();
         StringBuilder replay = new StringBuilder();
         for (int i = 0; i < 60; i++) {
             replay.append("X-Padding-").append(i).append(": ").append("p".repeat(990)).append("\r\n");

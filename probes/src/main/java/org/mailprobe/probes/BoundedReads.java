@@ -1,0 +1,345 @@
+package org.mailprobe.probes;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * The read bounds ({@link ReadLimits}) of the connections one mail session opens, put under Angus
+ * Mail through the socket factories it takes ({@code mail.P.socketFactory},
+ * {@code mail.P.ssl.socketFactory}); Angus's IMAP store opens more than one connection, each
+ * bounded on its own ({@link Guard}). A command is what the client writes; its answer is
+ * everything read until the client writes again. The size bounds are checked by
+ * {@link BoundedInputStream} on the clear text (above TLS); the command deadline by a timer that
+ * closes the connection's TCP socket when a read has waited too long since the last command, which
+ * ends the read at once whatever Angus is doing.
+ */
+final class BoundedReads implements AutoCloseable {
+    private static final ScheduledExecutorService TIMER =
+            Executors.newSingleThreadScheduledExecutor(MailSessions.daemonThreads("mailprobe-command-deadline"));
+    /** How late past its deadline a command may be ended. */
+    private static final long TICK_MILLIS = 100;
+
+    private final ReadLimits limits;
+    private final SSLSocketFactory tls;
+    private final List<Guard> guards = new CopyOnWriteArrayList<>();
+    private volatile Guard latest;
+
+    BoundedReads(ReadLimits limits, SSLSocketFactory tls) {
+        this.limits = limits;
+        this.tls = tls;
+    }
+
+    /** Plain connections and STARTTLS: an unconnected socket whose streams are bounded. */
+    SocketFactory plainFactory() {
+        return new PlainFactory();
+    }
+
+    /** TLS, implicit or after STARTTLS: the policy's TLS socket with bounded streams above it. */
+    SSLSocketFactory tlsFactory() {
+        return new TlsFactory();
+    }
+
+    /**
+     * The answer to the next command on the connection opened last may be at most {@code bytes}
+     * (e.g. a POP3 TOP); the command after it gets the default again.
+     */
+    void limitNextResponse(long bytes) {
+        Guard g = latest;
+        if (g != null) {
+            g.limitNextResponse(bytes);
+        }
+    }
+
+    /** True once the command deadline closed one of the connections. */
+    boolean expired() {
+        return guards.stream().anyMatch(Guard::expired);
+    }
+
+    @Override
+    public void close() {
+        guards.forEach(Guard::close);
+    }
+
+    /** A new connection's bounds; {@code tcp} is closed at its deadline. */
+    Guard guard(Socket tcp) {
+        Guard g = new Guard(tcp);
+        guards.add(g);
+        latest = g;
+        return g;
+    }
+
+    /**
+     * The bounds of the connection {@code plain} belongs to, now that TLS is layered on it: the
+     * one a STARTTLS upgrades (Angus hands us its own wrapper of our socket, so it is found by its
+     * local port), or a new one for implicit TLS.
+     */
+    Guard layeringTls(Socket plain) {
+        for (Guard g : guards) {
+            if (g.sameConnection(plain)) {
+                g.layeringTls(plain);
+                return g;
+            }
+        }
+        Guard g = guard(plain);
+        g.layeringTls(plain);
+        return g;
+    }
+
+    interface Read {
+        int read() throws IOException;
+    }
+
+    /** One connection's bounds. */
+    final class Guard {
+        // All guarded by this.
+        private long commandStartNanos = System.nanoTime();
+        private long responseBytes;
+        private long responseMax = limits.maxResponse();
+        private long nextResponseMax;
+        private boolean readSinceWrite = true;
+        private int reading;
+        private boolean expired;
+        private boolean closed;
+        private boolean tlsLayered;
+        private Socket tcp;
+        private ScheduledFuture<?> ticker;
+
+        private Guard(Socket tcp) {
+            this.tcp = tcp;
+        }
+
+        synchronized void limitNextResponse(long bytes) {
+            nextResponseMax = Math.min(bytes, limits.maxResponse());
+        }
+
+        synchronized boolean expired() {
+            return expired;
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (ticker != null) {
+                ticker.cancel(false);
+                ticker = null;
+            }
+        }
+
+        /** Once TLS is layered on the TCP socket its bytes are ciphertext: bounded above TLS instead. */
+        synchronized boolean tlsLayered() {
+            return tlsLayered;
+        }
+
+        private synchronized void layeringTls(Socket plain) {
+            tcp = plain;
+            tlsLayered = true;
+        }
+
+        private synchronized boolean sameConnection(Socket plain) {
+            return tcp != null && !tlsLayered && tcp.getLocalPort() == plain.getLocalPort()
+                    && tcp.getPort() == plain.getPort();
+        }
+
+        InputStream bounded(InputStream in) {
+            return new BoundedInputStream(in, this, limits);
+        }
+
+        OutputStream counted(OutputStream out) {
+            return new FilterOutputStream(out) {
+                @Override
+                public void write(int b) throws IOException {
+                    written();
+                    out.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    written();
+                    out.write(b, off, len);
+                }
+            };
+        }
+
+        /** Runs one read of the server's stream under the command deadline. */
+        int read(Read read) throws IOException {
+            synchronized (this) {
+                reading++;
+                if (ticker == null && !closed && limits.commandDeadline() != null) {
+                    ticker = TIMER.scheduleWithFixedDelay(this::check, TICK_MILLIS, TICK_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                }
+            }
+            int n;
+            try {
+                n = read.read();
+            } catch (IOException e) {
+                throw timedOut(e);
+            } finally {
+                synchronized (this) {
+                    reading--;
+                    readSinceWrite = true;
+                }
+            }
+            if (n < 0 && expired()) {
+                throw timedOut(null);
+            }
+            return n;
+        }
+
+        synchronized void received(int n) throws ReplyTooLongException {
+            responseBytes += n;
+            if (responseBytes > responseMax) {
+                throw new ReplyTooLongException("the server answered one command with more than " + responseMax
+                        + " bytes");
+            }
+        }
+
+        /** The client wrote (part of) a command: a new answer begins. */
+        private synchronized void written() {
+            if (readSinceWrite) {
+                readSinceWrite = false;
+                responseBytes = 0;
+                responseMax = limits.maxResponse();
+            }
+            if (nextResponseMax > 0) {
+                responseMax = nextResponseMax;
+                nextResponseMax = 0;
+            }
+            commandStartNanos = System.nanoTime();
+        }
+
+        private IOException timedOut(IOException e) {
+            if (!expired()) {
+                return e;
+            }
+            SocketTimeoutException t = new SocketTimeoutException("the server did not finish its answer within "
+                    + limits.commandDeadline().toMillis() + " ms of the command");
+            if (e != null) {
+                t.initCause(e);
+            }
+            return t;
+        }
+
+        private void check() {
+            Socket toClose;
+            synchronized (this) {
+                if (closed || expired || reading == 0
+                        || System.nanoTime() - commandStartNanos < limits.commandDeadline().toNanos()) {
+                    return;
+                }
+                expired = true;
+                toClose = tcp;
+                ticker.cancel(false);
+                ticker = null;
+            }
+            try {
+                toClose.close();
+            } catch (IOException ignored) {
+                // closing to abort; the blocked read fails either way
+            }
+        }
+    }
+
+    private final class PlainFactory extends SocketFactory {
+        @Override
+        public Socket createSocket() {
+            BoundedSocket socket = new BoundedSocket();
+            socket.guard = guard(socket);
+            return socket;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            throw new IOException("mailprobe creates unconnected sockets only");
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            throw new IOException("mailprobe creates unconnected sockets only");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            throw new IOException("mailprobe creates unconnected sockets only");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            throw new IOException("mailprobe creates unconnected sockets only");
+        }
+    }
+
+    /** A plain socket with bounded streams until TLS is layered on it. */
+    private static final class BoundedSocket extends Socket {
+        private Guard guard;
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return guard.tlsLayered() ? super.getInputStream() : guard.bounded(super.getInputStream());
+        }
+
+        @Override
+        public OutputStream getOutputStream() throws IOException {
+            return guard.tlsLayered() ? super.getOutputStream() : guard.counted(super.getOutputStream());
+        }
+    }
+
+    private final class TlsFactory extends SSLSocketFactory {
+        @Override
+        public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
+            Guard g = layeringTls(plain);
+            Socket s = tls.createSocket(plain, host, port, autoClose);
+            return s instanceof SSLSocket ? new BoundedSslSocket((SSLSocket) s, g) : s;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return tls.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return tls.getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            throw new IOException("mailprobe layers TLS on its own connected sockets only");
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            throw new IOException("mailprobe layers TLS on its own connected sockets only");
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            throw new IOException("mailprobe layers TLS on its own connected sockets only");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            throw new IOException("mailprobe layers TLS on its own connected sockets only");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            throw new IOException("mailprobe layers TLS on its own connected sockets only");
+        }
+    }
+}

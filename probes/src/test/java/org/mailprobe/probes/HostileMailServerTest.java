@@ -1,0 +1,131 @@
+package org.mailprobe.probes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mailprobe.probes.Watching.AGENT;
+import static org.mailprobe.probes.Watching.await;
+
+import java.time.Duration;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mailprobe.probes.testing.TestCa;
+import org.mailprobe.probes.testing.TestProvider;
+
+/**
+ * Servers that send too much, or too slowly: each costs the watcher one failed connection with a
+ * closed reason, and it connects again (its thread alive), never an OutOfMemoryError.
+ */
+class HostileMailServerTest {
+    private final Watching.Recorder recorder = new Watching.Recorder();
+    private ArrivalWatcher watcher;
+
+    @AfterEach
+    void closeWatcher() {
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+
+    static WatchSettings settings(int port, Duration read) {
+        return new WatchSettings(new ServerEndpoint("127.0.0.1", port, TlsMode.PLAIN),
+                new Account("user", Secret.of("pw")), TlsPolicy.verified(), new Timeouts(Duration.ofSeconds(3), read),
+                "INBOX", Duration.ofMillis(200), Duration.ofSeconds(1), true, "agent.test", AGENT, true,
+                WatchSettings.DEFAULT_IDLE_RECHECK);
+    }
+
+    private void watch(Function<WatchSettings, ArrivalWatcher> make, HostileServer server, Duration read)
+            throws Exception {
+        watcher = make.apply(settings(server.port(), read));
+        watcher.start();
+        await("a watch failure", Duration.ofSeconds(20), () -> !recorder.failures.isEmpty());
+        await("a second connection", Duration.ofSeconds(20), () -> server.connections() >= 2);
+    }
+
+    private ArrivalWatcher imap(WatchSettings s) {
+        return new ImapArrivalWatcher(s, Watching.SIGNER, recorder);
+    }
+
+    private ArrivalWatcher pop3(WatchSettings s) {
+        return new Pop3ArrivalWatcher(s, Watching.SIGNER, recorder);
+    }
+
+    @Test
+    @Timeout(60)
+    void imapGreetingAnnouncingAHugeLiteralIsOneProtocolFailure() throws Exception {
+        try (HostileServer server = new HostileServer(peer -> {
+            peer.raw("* OK {1900000000}\r\n");
+            while (peer.readLine() != null) {
+                // says nothing more
+            }
+        })) {
+            watch(this::imap, server, TestProvider.FAST.read());
+            assertEquals(Reason.PROTOCOL, recorder.failures.get(0));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void hugeLiteralOverImplicitTlsIsBoundedAboveTheTls() throws Exception {
+        try (HostileServer server = new HostileServer(peer -> {
+            peer.raw("* OK {1900000000}\r\n");
+            while (peer.readLine() != null) {
+                // says nothing more
+            }
+        }, HostileServer.localhostTls())) {
+            watcher = imap(new WatchSettings(new ServerEndpoint("localhost", server.port(), TlsMode.IMPLICIT),
+                    new Account("user", Secret.of("pw")), TlsPolicy.trusting(TestCa.get().caPem()), TestProvider.FAST,
+                    "INBOX", Duration.ofMillis(200), Duration.ofSeconds(1), true, "agent.test", AGENT, true,
+                    WatchSettings.DEFAULT_IDLE_RECHECK));
+            watcher.start();
+            await("a watch failure", Duration.ofSeconds(20), () -> !recorder.failures.isEmpty());
+            await("a second connection", Duration.ofSeconds(20), () -> server.connections() >= 2);
+
+            assertEquals(Reason.PROTOCOL, recorder.failures.get(0));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void imapEndlessLineIsOneProtocolFailure() throws Exception {
+        try (HostileServer server = new HostileServer(peer -> {
+            String chunk = "* OK " + "a".repeat(8192);
+            while (true) {
+                peer.raw(chunk);
+            }
+        })) {
+            watch(this::imap, server, TestProvider.FAST.read());
+            assertEquals(Reason.PROTOCOL, recorder.failures.get(0));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void pop3EndlessTopAnswerIsOneProtocolFailure() throws Exception {
+        try (HostileServer server = new HostileServer(Pop3Script.serving(
+                java.util.List.of(new Pop3Script.Mail("u1", null)), top -> {
+                    while (true) {
+                        top.raw("X-Filler: " + "b".repeat(100) + "\r\n");
+                    }
+                }))) {
+            watch(this::pop3, server, TestProvider.FAST.read());
+            assertEquals(Reason.PROTOCOL, recorder.failures.get(0));
+            assertTrue(server.lines().stream().anyMatch(l -> l.startsWith("1 TOP 1 0")), server.lines().toString());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void serverTricklingItsGreetingTimesOutAtTheCommandDeadline() throws Exception {
+        try (HostileServer server = new HostileServer(peer -> {
+            while (true) {
+                peer.raw("+");
+                Thread.sleep(100); // well within the read timeout each time
+            }
+        })) {
+            watch(this::pop3, server, Duration.ofSeconds(1));
+            assertEquals(Reason.TIMEOUT, recorder.failures.get(0));
+        }
+    }
+}
