@@ -425,7 +425,12 @@ public final class HostileServer implements AutoCloseable {
                 return;
             }
         }
-        close();
+        // Enough connections: stop accepting, and let those open finish their scripts.
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
     }
 
     private void serve(Socket socket) {
