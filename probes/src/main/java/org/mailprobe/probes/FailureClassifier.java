@@ -41,6 +41,22 @@ public final class FailureClassifier {
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ReplyTooLongException || t instanceof java.net.ProtocolException) {
+                // Our bound on a reply, or the JDK HTTP client's on a header: the server broke the protocol.
+                return Reason.PROTOCOL;
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // A handshake that failed is TLS's, even under Angus Mail's "STARTTLS failure" wrapper.
+            if (t instanceof SSLException) {
+                return Reason.TLS;
+            }
+        }
+        Reason lost = fromLostCause(failure);
+        if (lost != null) {
+            return lost;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             Reason r = direct(t);
             if (r != null) {
                 return r;
@@ -98,6 +114,31 @@ public final class FailureClassifier {
         }
         if (t instanceof EOFException || t instanceof SocketException) {
             return Reason.PROTOCOL;
+        }
+        return null;
+    }
+
+    /**
+     * Angus Mail drops the cause in two places and keeps only its message: POP3 turns a failure
+     * before login (a greeting that never came, STLS missing or refused) into an
+     * {@link AuthenticationFailedException} carrying that message, and IMAP turns a read failure
+     * into a synthetic {@code * BYE} response quoting the exception. Their text is all there is.
+     */
+    private static Reason fromLostCause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof AuthenticationFailedException) {
+                if (m.contains("Read timed out")) {
+                    return Reason.TIMEOUT;
+                }
+                if (m.startsWith("STLS required")) {
+                    return Reason.STARTTLS;
+                }
+            }
+            if (t instanceof org.eclipse.angus.mail.iap.ConnectionException
+                    && m.contains("Jakarta Mail Exception: java.net.SocketTimeoutException")) {
+                return Reason.TIMEOUT;
+            }
         }
         return null;
     }

@@ -12,6 +12,9 @@ import org.mailprobe.probes.LineConnection.ReplyException;
  * {@link ReplyException} naming its reason.
  */
 final class ReachabilityDialogues {
+    /** Far more than any EHLO reply has (Postfix sends about a dozen lines). */
+    static final int MAX_REPLY_LINES = 200;
+
     private ReachabilityDialogues() {}
 
     /** RFC 5321 4.2: a 220 greeting, possibly multi-line; EHLO, STARTTLS (RFC 3207), AUTH PLAIN (RFC 4954). */
@@ -101,16 +104,20 @@ final class ReachabilityDialogues {
         }
     }
 
-    /** A whole SMTP reply (RFC 5321 4.2.1: lines "NNN-" continue it, "NNN " ends it). */
+    /**
+     * A whole SMTP reply (RFC 5321 4.2.1: lines "NNN-" continue it, "NNN " ends it), at most
+     * {@link #MAX_REPLY_LINES} lines: a reply that never ends would otherwise grow until the deadline.
+     */
     private static String smtpReply(LineConnection c) throws IOException {
         StringBuilder all = new StringBuilder();
-        while (true) {
+        for (int lines = 1; lines <= MAX_REPLY_LINES; lines++) {
             String line = c.readLine();
             all.append(line).append('\n');
             if (line.length() < 4 || line.charAt(3) != '-') {
                 return all.toString();
             }
         }
+        throw new ReplyException(Reason.PROTOCOL, "a reply of more than " + MAX_REPLY_LINES + " lines");
     }
 
     private static void expect(String reply, String code, Reason otherwise, String what) throws ReplyException {
