@@ -109,10 +109,12 @@ public final class Defaults {
      */
     public static final Duration SINK_CONNECTION_LIFETIME = Duration.ofMinutes(6);
     /**
-     * sink.replay_window: 1 h, the contract's longest delay; only for routes the sink does not
-     * know (a sink run on its own); for its own routes the window is the route's timeout.
+     * sink.replay_window: 2 h, twice the contract's longest delay, so that a delivery more than an
+     * hour late is still taken once and measured (the proof of a message over the hour) rather than
+     * refused; only for routes the sink does not know (a sink run on its own); for its own routes
+     * the window is twice the route's timeout ({@code AgentSink.replayWindows}).
      */
-    public static final Duration SINK_REPLAY_WINDOW = Duration.ofHours(1);
+    public static final Duration SINK_REPLAY_WINDOW = Duration.ofHours(2);
     /** sink.timeout (remote sink): 10 s for one whole exchange with the feed, headers and body. */
     public static final Duration SINK_REMOTE_TIMEOUT = Duration.ofSeconds(10);
     /** The largest feed answer a remote sink's reader accepts: 4 MiB, eight times a full answer. */

@@ -74,12 +74,17 @@ public final class AgentSink implements AutoCloseable {
                 new SinkArrivals(config.mailboxName(), listener, metrics, feed));
     }
 
-    /** The replay window of each route that sends to a sink: its timeout, after which the probe is lost anyway. */
+    /**
+     * The replay window of each route that sends to a sink: twice its timeout. A delivery after the
+     * timeout is lost for the route's figures, but taken once more and journaled as late with its
+     * true delay (the only proof of a message over the contract's hour); refusing it would bounce
+     * the provider's late delivery and lose that figure.
+     */
     public static Map<String, Duration> replayWindows(List<RouteConfig> routes) {
         Map<String, Duration> windows = new LinkedHashMap<>();
         for (RouteConfig r : routes) {
             if (r.toSink()) {
-                windows.put(r.name(), r.timeout());
+                windows.put(r.name(), r.timeout().multipliedBy(2));
             }
         }
         return windows;

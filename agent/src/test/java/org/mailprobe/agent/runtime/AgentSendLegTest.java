@@ -112,6 +112,31 @@ class AgentSendLegTest {
     }
 
     @Test
+    void aDeliveryToTheSinkAfterTheRoutesTimeoutIsTakenAndJournaledAsLate() throws Exception {
+        // Refusing it as stale would bounce the provider's late delivery and lose the one figure
+        // that proves a message over the timeout; the replay window is twice the timeout for that.
+        int sinkPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            sinkPort = free.getLocalPort();
+        }
+        HoldingRelay relay = new HoldingRelay(sinkPort, token -> Duration.ofMillis(3500));
+        closing.add(relay);
+        SinkConfig sink = new SinkConfig(new InetSocketAddress("127.0.0.1", sinkPort), null, "sink.test",
+                List.of("sink.test"), null, null, Defaults.SINK_MAX_MESSAGE_BYTES, Defaults.SINK_MAX_CONNECTIONS,
+                Defaults.SINK_CONNECTION_TIMEOUT);
+        RouteConfig late = new RouteConfig("send-late", RouteKind.SEND, sender(), smtp(relay.port()), null,
+                Duration.ofMinutes(10), Duration.ZERO, Duration.ofSeconds(2), List.of(), "agent@probe.test",
+                "probe@sink.test", null, null);
+        Agent sender = agent(config("test-agent", sink, late));
+
+        String page = Scrapes.until(metrics(sender), Duration.ofSeconds(60),
+                p -> Scrapes.value(p, "mailprobe_late_arrivals_total", "route=\"send-late\"") >= 1);
+
+        assertEquals(1.0, Scrapes.value(page, "mailprobe_late_arrivals_total", "route=\"send-late\""));
+        assertEquals(0.0, Scrapes.value(page, "mailprobe_sink_refused_total", "reason=\"stale\""));
+    }
+
+    @Test
     void aRemoteSinksDeliveriesAreMeasuredOnTheSendingAgentsClock() throws Exception {
         // A sink run on its own (as `mailprobe sink` does), read remotely by the sending agent.
         Agent agent = agent(config("sink-agent", localSink()));
