@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -25,13 +26,16 @@ import javax.net.ssl.SSLSocketFactory;
  * everything read until the client writes again. The size bounds are checked by
  * {@link BoundedInputStream} on the clear text (above TLS); the command deadline by a timer that
  * closes the connection's TCP socket when a read has waited too long since the last command, which
- * ends the read at once whatever Angus is doing.
+ * ends the read at once whatever Angus is doing. An IMAP IDLE, seen as its command line is written,
+ * gets {@link ReadLimits#idleDeadline()} where there is one; the DONE that ends it is a new command.
  */
 final class BoundedReads implements AutoCloseable {
     private static final ScheduledExecutorService TIMER =
             Executors.newSingleThreadScheduledExecutor(MailSessions.daemonThreads("mailprobe-command-deadline"));
     /** How late past its deadline a command may be ended. */
     private static final long TICK_MILLIS = 100;
+    /** Longer than any "tag IDLE" line Angus writes; a longer command line is not an IDLE. */
+    private static final int MAX_IDLE_LINE = 40;
 
     private final ReadLimits limits;
     private final SSLSocketFactory tls;
@@ -107,6 +111,10 @@ final class BoundedReads implements AutoCloseable {
     final class Guard {
         // All guarded by this.
         private long commandStartNanos = System.nanoTime();
+        /** The running command's deadline: the connection's greeting and every command but an IDLE get the default. */
+        private long commandDeadlineNanos = nanos(limits.commandDeadline());
+        /** The command line being written, up to {@link #MAX_IDLE_LINE} bytes, to tell an IDLE. */
+        private final StringBuilder writtenLine = new StringBuilder();
         private long responseBytes;
         private long responseMax = limits.maxResponse();
         private long nextResponseMax;
@@ -161,13 +169,13 @@ final class BoundedReads implements AutoCloseable {
             return new FilterOutputStream(out) {
                 @Override
                 public void write(int b) throws IOException {
-                    written();
+                    written(new byte[] {(byte) b}, 0, 1);
                     out.write(b);
                 }
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                    written();
+                    written(b, off, len);
                     out.write(b, off, len);
                 }
             };
@@ -208,7 +216,7 @@ final class BoundedReads implements AutoCloseable {
         }
 
         /** The client wrote (part of) a command: a new answer begins. */
-        private synchronized void written() {
+        private synchronized void written(byte[] b, int off, int len) {
             if (readSinceWrite) {
                 readSinceWrite = false;
                 responseBytes = 0;
@@ -219,14 +227,38 @@ final class BoundedReads implements AutoCloseable {
                 nextResponseMax = 0;
             }
             commandStartNanos = System.nanoTime();
+            commandDeadlineNanos = nanos(limits.commandDeadline());
+            if (limits.idleDeadline() != null) {
+                for (int i = off; i < off + len; i++) {
+                    commandLineByte(b[i]);
+                }
+            }
+        }
+
+        /** An IDLE's line once written gives that command the IDLE's deadline, until the client writes again. */
+        private void commandLineByte(byte c) {
+            if (c != '\n') {
+                if (writtenLine.length() <= MAX_IDLE_LINE) {
+                    writtenLine.append((char) (c & 0xff));
+                }
+                return;
+            }
+            if (isIdle(writtenLine)) {
+                commandDeadlineNanos = nanos(limits.idleDeadline());
+            }
+            writtenLine.setLength(0);
         }
 
         private IOException timedOut(IOException e) {
             if (!expired()) {
                 return e;
             }
+            long deadlineMillis;
+            synchronized (this) {
+                deadlineMillis = TimeUnit.NANOSECONDS.toMillis(commandDeadlineNanos);
+            }
             SocketTimeoutException t = new SocketTimeoutException("the server did not finish its answer within "
-                    + limits.commandDeadline().toMillis() + " ms of the command");
+                    + deadlineMillis + " ms of the command");
             if (e != null) {
                 t.initCause(e);
             }
@@ -236,8 +268,7 @@ final class BoundedReads implements AutoCloseable {
         private void check() {
             Socket toClose;
             synchronized (this) {
-                if (closed || expired || reading == 0
-                        || System.nanoTime() - commandStartNanos < limits.commandDeadline().toNanos()) {
+                if (closed || expired || reading == 0 || System.nanoTime() - commandStartNanos < commandDeadlineNanos) {
                     return;
                 }
                 expired = true;
@@ -251,6 +282,20 @@ final class BoundedReads implements AutoCloseable {
                 // closing to abort; the blocked read fails either way
             }
         }
+    }
+
+    private static long nanos(Duration d) {
+        return d == null ? Long.MAX_VALUE : d.toNanos();
+    }
+
+    /** "tag IDLE" CRLF (RFC 3501 9: tag SP "IDLE"; RFC 2177), as Angus writes it. */
+    static boolean isIdle(CharSequence line) {
+        String l = line.toString();
+        if (l.endsWith("\r")) {
+            l = l.substring(0, l.length() - 1);
+        }
+        int space = l.indexOf(' ');
+        return space > 0 && l.substring(space + 1).equalsIgnoreCase("IDLE");
     }
 
     private final class PlainFactory extends SocketFactory {
