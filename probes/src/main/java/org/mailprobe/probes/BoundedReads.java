@@ -34,8 +34,8 @@ final class BoundedReads implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(MailSessions.daemonThreads("mailprobe-command-deadline"));
     /** How late past its deadline a command may be ended. */
     private static final long TICK_MILLIS = 100;
-    /** Longer than any "tag IDLE" line Angus writes; a longer command line is not an IDLE. */
-    private static final int MAX_IDLE_LINE = 40;
+    /** Longer than any "tag IDLE" or "tag STARTTLS" line Angus writes; a longer line names neither. */
+    private static final int MAX_COMMAND_LINE = 40;
 
     private final ReadLimits limits;
     private final SSLSocketFactory tls;
@@ -71,6 +71,14 @@ final class BoundedReads implements AutoCloseable {
     /** True once the command deadline closed one of the connections. */
     boolean expired() {
         return guards.stream().anyMatch(Guard::expired);
+    }
+
+    /**
+     * True if the client asked for TLS (STARTTLS, POP3's STLS) on one of the connections and no TLS
+     * was layered on it after: the server did not say yes (or has not yet).
+     */
+    boolean startTlsNotLayered() {
+        return guards.stream().anyMatch(Guard::startTlsNotLayered);
     }
 
     @Override
@@ -113,8 +121,9 @@ final class BoundedReads implements AutoCloseable {
         private long commandStartNanos = System.nanoTime();
         /** The running command's deadline: the connection's greeting and every command but an IDLE get the default. */
         private long commandDeadlineNanos = nanos(limits.commandDeadline());
-        /** The command line being written, up to {@link #MAX_IDLE_LINE} bytes, to tell an IDLE. */
+        /** The command line being written, up to {@link #MAX_COMMAND_LINE} bytes, to tell an IDLE or a STARTTLS. */
         private final StringBuilder writtenLine = new StringBuilder();
+        private boolean startTlsSent;
         private long responseBytes;
         private long responseMax = limits.maxResponse();
         private long nextResponseMax;
@@ -149,6 +158,10 @@ final class BoundedReads implements AutoCloseable {
         /** Once TLS is layered on the TCP socket its bytes are ciphertext: bounded above TLS instead. */
         synchronized boolean tlsLayered() {
             return tlsLayered;
+        }
+
+        synchronized boolean startTlsNotLayered() {
+            return startTlsSent && !tlsLayered;
         }
 
         private synchronized void layeringTls(Socket plain) {
@@ -228,23 +241,28 @@ final class BoundedReads implements AutoCloseable {
             }
             commandStartNanos = System.nanoTime();
             commandDeadlineNanos = nanos(limits.commandDeadline());
-            if (limits.idleDeadline() != null) {
-                for (int i = off; i < off + len; i++) {
-                    commandLineByte(b[i]);
-                }
+            for (int i = off; i < off + len; i++) {
+                commandLineByte(b[i]);
             }
         }
 
-        /** An IDLE's line once written gives that command the IDLE's deadline, until the client writes again. */
+        /**
+         * Tells the commands that matter here by their line as it is written: an IDLE gets the IDLE's
+         * deadline until the client writes again; a STARTTLS is remembered until TLS is layered.
+         */
         private void commandLineByte(byte c) {
             if (c != '\n') {
-                if (writtenLine.length() <= MAX_IDLE_LINE) {
+                if (writtenLine.length() <= MAX_COMMAND_LINE) {
                     writtenLine.append((char) (c & 0xff));
                 }
                 return;
             }
-            if (isIdle(writtenLine)) {
+            String command = bareCommand(writtenLine, limits.maxLiteral() > 0);
+            if (command.equals("IDLE") && limits.idleDeadline() != null) {
                 commandDeadlineNanos = nanos(limits.idleDeadline());
+            }
+            if (!tlsLayered && (command.equals("STARTTLS") || command.equals("STLS"))) {
+                startTlsSent = true;
             }
             writtenLine.setLength(0);
         }
@@ -288,14 +306,24 @@ final class BoundedReads implements AutoCloseable {
         return d == null ? Long.MAX_VALUE : d.toNanos();
     }
 
-    /** "tag IDLE" CRLF (RFC 3501 9: tag SP "IDLE"; RFC 2177), as Angus writes it. */
-    static boolean isIdle(CharSequence line) {
+    /**
+     * The name of a command written without arguments, in upper case: "tag NAME" in IMAP (RFC 3501
+     * 9, e.g. IDLE, RFC 2177), "NAME" in POP3 and SMTP; "" for a command with arguments or a line
+     * too long to be one.
+     */
+    static String bareCommand(CharSequence line, boolean tagged) {
+        if (line.length() > MAX_COMMAND_LINE) {
+            return "";
+        }
         String l = line.toString();
         if (l.endsWith("\r")) {
             l = l.substring(0, l.length() - 1);
         }
-        int space = l.indexOf(' ');
-        return space > 0 && l.substring(space + 1).equalsIgnoreCase("IDLE");
+        String[] words = l.split(" ", -1);
+        if (words.length != (tagged ? 2 : 1) || words[0].isEmpty()) {
+            return "";
+        }
+        return words[words.length - 1].toUpperCase(java.util.Locale.ROOT);
     }
 
     private final class PlainFactory extends SocketFactory {

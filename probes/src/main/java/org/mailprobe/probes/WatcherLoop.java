@@ -169,6 +169,11 @@ abstract class WatcherLoop implements ArrivalWatcher {
         return ReadLimits.imap(deadline, longIdle ? idle : null);
     }
 
+    /** STARTTLS is required: the watcher never logs in before TLS (see {@link MailSessions#properties}). */
+    private boolean startTlsRequired() {
+        return settings.endpoint().tlsMode() == TlsMode.STARTTLS;
+    }
+
     /** The answer to the next command on the current connection may be at most {@code bytes}. */
     final void limitNextResponse(long bytes) {
         BoundedReads r = reads;
@@ -347,8 +352,11 @@ abstract class WatcherLoop implements ArrivalWatcher {
 
     private void failed(Throwable e) {
         BoundedReads r = reads;
-        // Angus Mail reports a connection closed under it as the server's BYE, whatever closed it.
-        Reason reason = r != null && r.expired() ? Reason.TIMEOUT : FailureClassifier.classify(e);
+        // Angus Mail reports a connection closed under it as the server's BYE, whatever closed it;
+        // and a refused STARTTLS as a refused login (we know which: no TLS was layered after it).
+        Reason reason = r != null && r.expired() ? Reason.TIMEOUT
+                : r != null && startTlsRequired() && r.startTlsNotLayered()
+                        ? FailureClassifier.classifyWithoutTlsAfterStartTls(e) : FailureClassifier.classify(e);
         if (lostAt == null) {
             lostAt = ProbeClock.system().now();
         }
