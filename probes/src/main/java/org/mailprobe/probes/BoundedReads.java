@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -25,13 +26,16 @@ import javax.net.ssl.SSLSocketFactory;
  * everything read until the client writes again. The size bounds are checked by
  * {@link BoundedInputStream} on the clear text (above TLS); the command deadline by a timer that
  * closes the connection's TCP socket when a read has waited too long since the last command, which
- * ends the read at once whatever Angus is doing.
+ * ends the read at once whatever Angus is doing. An IMAP IDLE, seen as its command line is written,
+ * gets {@link ReadLimits#idleDeadline()} where there is one; the DONE that ends it is a new command.
  */
 final class BoundedReads implements AutoCloseable {
     private static final ScheduledExecutorService TIMER =
             Executors.newSingleThreadScheduledExecutor(MailSessions.daemonThreads("mailprobe-command-deadline"));
     /** How late past its deadline a command may be ended. */
     private static final long TICK_MILLIS = 100;
+    /** Longer than any "tag IDLE" or "tag STARTTLS" line Angus writes; a longer line names neither. */
+    private static final int MAX_COMMAND_LINE = 40;
 
     private final ReadLimits limits;
     private final SSLSocketFactory tls;
@@ -67,6 +71,14 @@ final class BoundedReads implements AutoCloseable {
     /** True once the command deadline closed one of the connections. */
     boolean expired() {
         return guards.stream().anyMatch(Guard::expired);
+    }
+
+    /**
+     * True if the client asked for TLS (STARTTLS, POP3's STLS) on one of the connections and no TLS
+     * was layered on it after: the server did not say yes (or has not yet).
+     */
+    boolean startTlsNotLayered() {
+        return guards.stream().anyMatch(Guard::startTlsNotLayered);
     }
 
     @Override
@@ -107,6 +119,11 @@ final class BoundedReads implements AutoCloseable {
     final class Guard {
         // All guarded by this.
         private long commandStartNanos = System.nanoTime();
+        /** The running command's deadline: the connection's greeting and every command but an IDLE get the default. */
+        private long commandDeadlineNanos = nanos(limits.commandDeadline());
+        /** The command line being written, up to {@link #MAX_COMMAND_LINE} bytes, to tell an IDLE or a STARTTLS. */
+        private final StringBuilder writtenLine = new StringBuilder();
+        private boolean startTlsSent;
         private long responseBytes;
         private long responseMax = limits.maxResponse();
         private long nextResponseMax;
@@ -143,6 +160,10 @@ final class BoundedReads implements AutoCloseable {
             return tlsLayered;
         }
 
+        synchronized boolean startTlsNotLayered() {
+            return startTlsSent && !tlsLayered;
+        }
+
         private synchronized void layeringTls(Socket plain) {
             tcp = plain;
             tlsLayered = true;
@@ -161,13 +182,13 @@ final class BoundedReads implements AutoCloseable {
             return new FilterOutputStream(out) {
                 @Override
                 public void write(int b) throws IOException {
-                    written();
+                    written(new byte[] {(byte) b}, 0, 1);
                     out.write(b);
                 }
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                    written();
+                    written(b, off, len);
                     out.write(b, off, len);
                 }
             };
@@ -208,7 +229,7 @@ final class BoundedReads implements AutoCloseable {
         }
 
         /** The client wrote (part of) a command: a new answer begins. */
-        private synchronized void written() {
+        private synchronized void written(byte[] b, int off, int len) {
             if (readSinceWrite) {
                 readSinceWrite = false;
                 responseBytes = 0;
@@ -219,14 +240,43 @@ final class BoundedReads implements AutoCloseable {
                 nextResponseMax = 0;
             }
             commandStartNanos = System.nanoTime();
+            commandDeadlineNanos = nanos(limits.commandDeadline());
+            for (int i = off; i < off + len; i++) {
+                commandLineByte(b[i]);
+            }
+        }
+
+        /**
+         * Tells the commands that matter here by their line as it is written: an IDLE gets the IDLE's
+         * deadline until the client writes again; a STARTTLS is remembered until TLS is layered.
+         */
+        private void commandLineByte(byte c) {
+            if (c != '\n') {
+                if (writtenLine.length() <= MAX_COMMAND_LINE) {
+                    writtenLine.append((char) (c & 0xff));
+                }
+                return;
+            }
+            String command = bareCommand(writtenLine, limits.maxLiteral() > 0);
+            if (command.equals("IDLE") && limits.idleDeadline() != null) {
+                commandDeadlineNanos = nanos(limits.idleDeadline());
+            }
+            if (!tlsLayered && (command.equals("STARTTLS") || command.equals("STLS"))) {
+                startTlsSent = true;
+            }
+            writtenLine.setLength(0);
         }
 
         private IOException timedOut(IOException e) {
             if (!expired()) {
                 return e;
             }
+            long deadlineMillis;
+            synchronized (this) {
+                deadlineMillis = TimeUnit.NANOSECONDS.toMillis(commandDeadlineNanos);
+            }
             SocketTimeoutException t = new SocketTimeoutException("the server did not finish its answer within "
-                    + limits.commandDeadline().toMillis() + " ms of the command");
+                    + deadlineMillis + " ms of the command");
             if (e != null) {
                 t.initCause(e);
             }
@@ -236,8 +286,7 @@ final class BoundedReads implements AutoCloseable {
         private void check() {
             Socket toClose;
             synchronized (this) {
-                if (closed || expired || reading == 0
-                        || System.nanoTime() - commandStartNanos < limits.commandDeadline().toNanos()) {
+                if (closed || expired || reading == 0 || System.nanoTime() - commandStartNanos < commandDeadlineNanos) {
                     return;
                 }
                 expired = true;
@@ -251,6 +300,30 @@ final class BoundedReads implements AutoCloseable {
                 // closing to abort; the blocked read fails either way
             }
         }
+    }
+
+    private static long nanos(Duration d) {
+        return d == null ? Long.MAX_VALUE : d.toNanos();
+    }
+
+    /**
+     * The name of a command written without arguments, in upper case: "tag NAME" in IMAP (RFC 3501
+     * 9, e.g. IDLE, RFC 2177), "NAME" in POP3 and SMTP; "" for a command with arguments or a line
+     * too long to be one.
+     */
+    static String bareCommand(CharSequence line, boolean tagged) {
+        if (line.length() > MAX_COMMAND_LINE) {
+            return "";
+        }
+        String l = line.toString();
+        if (l.endsWith("\r")) {
+            l = l.substring(0, l.length() - 1);
+        }
+        String[] words = l.split(" ", -1);
+        if (words.length != (tagged ? 2 : 1) || words[0].isEmpty()) {
+            return "";
+        }
+        return words[words.length - 1].toUpperCase(java.util.Locale.ROOT);
     }
 
     private final class PlainFactory extends SocketFactory {

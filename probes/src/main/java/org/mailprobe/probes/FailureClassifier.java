@@ -16,6 +16,7 @@ import java.util.Locale;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.eclipse.angus.mail.iap.BadCommandException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.util.MailConnectException;
@@ -66,6 +67,27 @@ public final class FailureClassifier {
             return Reason.PROTOCOL;
         }
         return Reason.INTERNAL;
+    }
+
+    /**
+     * A failure on a connection where we sent STARTTLS (with STARTTLS required) and no TLS was
+     * layered after it. Angus Mail sends no credentials before TLS then, so a refusal here is the
+     * server refusing STARTTLS, not our login: Angus's IMAP store turns that tagged NO into an
+     * {@link AuthenticationFailedException} carrying only the server's text, and a BAD into a
+     * {@link MessagingException} over the protocol's {@link BadCommandException}. Anything else (a
+     * timeout, a dropped connection) keeps its own reason.
+     */
+    public static Reason classifyWithoutTlsAfterStartTls(Throwable failure) {
+        Reason reason = classify(failure);
+        if (reason == Reason.AUTH) {
+            return Reason.STARTTLS;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (reason == Reason.PROTOCOL && t instanceof BadCommandException) {
+                return Reason.STARTTLS;
+            }
+        }
+        return reason;
     }
 
     private static Reason direct(Throwable t) {

@@ -16,8 +16,11 @@ import java.util.Objects;
  * @param commandDeadline the longest a read may wait after the last command was written (or the
  *     connection opened); a server that trickles bytes resets the read timeout with each one but
  *     not this; null for none (the caller bounds the dialogue itself)
+ * @param idleDeadline the same for an IMAP IDLE command (RFC 2177), which lasts until the client
+ *     ends it with DONE; null where IDLE gets {@code commandDeadline} like any other command. Only
+ *     IDLE: a greeting, a login or a fetch that trickles is cut at {@code commandDeadline}.
  */
-record ReadLimits(int maxLine, int maxLiteral, long maxResponse, Duration commandDeadline) {
+record ReadLimits(int maxLine, int maxLiteral, long maxResponse, Duration commandDeadline, Duration idleDeadline) {
     /** 64 KiB: far above any reply line a mail server sends (SMTP allows 512 bytes, RFC 5321 4.5.3.1.5). */
     static final int MAX_LINE = 64 * 1024;
     /** 1 MiB: the header fields we fetch of one message, with room for a long Received chain. */
@@ -36,20 +39,33 @@ record ReadLimits(int maxLine, int maxLiteral, long maxResponse, Duration comman
         if (commandDeadline != null && (commandDeadline.isNegative() || commandDeadline.isZero())) {
             throw new IllegalArgumentException("commandDeadline must be positive");
         }
+        if (idleDeadline != null && (commandDeadline == null || maxLiteral == 0
+                || idleDeadline.compareTo(commandDeadline) < 0)) {
+            throw new IllegalArgumentException("idleDeadline is for IMAP, at least commandDeadline");
+        }
     }
 
-    /** IMAP: literals up to {@link #MAX_LITERAL}, each command done within {@code deadline}. */
+    /** IMAP: literals up to {@link #MAX_LITERAL}, each command (IDLE too) done within {@code deadline}. */
     static ReadLimits imap(Duration deadline) {
-        return new ReadLimits(MAX_LINE, MAX_LITERAL, MAX_RESPONSE, Objects.requireNonNull(deadline, "deadline"));
+        return imap(deadline, null);
+    }
+
+    /**
+     * IMAP: literals up to {@link #MAX_LITERAL}, each command done within {@code deadline}, an IDLE
+     * ended within {@code idleDeadline} (null: {@code deadline}).
+     */
+    static ReadLimits imap(Duration deadline, Duration idleDeadline) {
+        return new ReadLimits(MAX_LINE, MAX_LITERAL, MAX_RESPONSE, Objects.requireNonNull(deadline, "deadline"),
+                idleDeadline);
     }
 
     /** POP3: lines only, each command done within {@code deadline}. */
     static ReadLimits pop3(Duration deadline) {
-        return new ReadLimits(MAX_LINE, 0, MAX_RESPONSE, Objects.requireNonNull(deadline, "deadline"));
+        return new ReadLimits(MAX_LINE, 0, MAX_RESPONSE, Objects.requireNonNull(deadline, "deadline"), null);
     }
 
     /** SMTP: lines only; the probe's own deadline bounds the time. */
     static ReadLimits smtp() {
-        return new ReadLimits(MAX_LINE, 0, MAX_SMTP_RESPONSE, null);
+        return new ReadLimits(MAX_LINE, 0, MAX_SMTP_RESPONSE, null, null);
     }
 }

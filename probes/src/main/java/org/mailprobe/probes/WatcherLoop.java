@@ -154,7 +154,9 @@ abstract class WatcherLoop implements ArrivalWatcher {
      * The bounds of one connection's reads. A command's answer must be complete within twice the
      * read timeout. An IMAP IDLE is a command that lasts until the watcher ends it: every
      * {@link WatchSettings#idleRecheck()} (the agent's 250 ms), or, with rechecks off, after
-     * {@link WatchSettings#idleRefresh()}; then the deadline is that plus a read timeout.
+     * {@link WatchSettings#idleRefresh()}; then the IDLE's own deadline is that plus a read
+     * timeout, and every other command keeps twice the read timeout (a greeting trickled a byte a
+     * second must not get the IDLE's minutes).
      */
     private ReadLimits readLimits(String base) {
         Duration read = settings.timeouts().read();
@@ -164,7 +166,12 @@ abstract class WatcherLoop implements ArrivalWatcher {
         }
         Duration idle = settings.idleRefresh().plus(read);
         boolean longIdle = settings.useIdle() && settings.idleRecheck().isZero() && idle.compareTo(deadline) > 0;
-        return ReadLimits.imap(longIdle ? idle : deadline);
+        return ReadLimits.imap(deadline, longIdle ? idle : null);
+    }
+
+    /** STARTTLS is required: the watcher never logs in before TLS (see {@link MailSessions#properties}). */
+    private boolean startTlsRequired() {
+        return settings.endpoint().tlsMode() == TlsMode.STARTTLS;
     }
 
     /** The answer to the next command on the current connection may be at most {@code bytes}. */
@@ -345,8 +352,11 @@ abstract class WatcherLoop implements ArrivalWatcher {
 
     private void failed(Throwable e) {
         BoundedReads r = reads;
-        // Angus Mail reports a connection closed under it as the server's BYE, whatever closed it.
-        Reason reason = r != null && r.expired() ? Reason.TIMEOUT : FailureClassifier.classify(e);
+        // Angus Mail reports a connection closed under it as the server's BYE, whatever closed it;
+        // and a refused STARTTLS as a refused login (we know which: no TLS was layered after it).
+        Reason reason = r != null && r.expired() ? Reason.TIMEOUT
+                : r != null && startTlsRequired() && r.startTlsNotLayered()
+                        ? FailureClassifier.classifyWithoutTlsAfterStartTls(e) : FailureClassifier.classify(e);
         if (lostAt == null) {
             lostAt = ProbeClock.system().now();
         }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +74,8 @@ class FaultMatrixTest {
     static final List<SinkRefusal> sinkRefusals = new CopyOnWriteArrayList<>();
     static final List<SinkDelivery> sinkDeliveries = new CopyOnWriteArrayList<>();
     static final Map<Cell, Outcome> results = new ConcurrentHashMap<>();
+    /** The sink accepts each probe token once, so every genuine delivery after a hostile client is a new probe. */
+    static final AtomicLong sinkSequence = new AtomicLong();
 
     @BeforeAll
     static void start() throws Exception {
@@ -377,12 +380,14 @@ class FaultMatrixTest {
     private void healthyRouteStillWorks(Target t) throws Exception {
         if (t == Target.SINK) {
             int before = sinkDeliveries.size();
+            ProbeToken token = ProbeSinkTest.token(sinkSequence.incrementAndGet());
             SubmissionResult r = new SubmissionProbe(new SubmissionSettings(new ServerEndpoint("localhost",
                     sink.port(), TlsMode.PLAIN), null, TestProvider.trusted(), TestProvider.FAST, "agent.test"),
-                    ProbeSinkTest.SIGNER).submit("agent@example.test", ProbeSinkTest.RCPT, ProbeSinkTest.token(1),
+                    ProbeSinkTest.SIGNER).submit("agent@example.test", ProbeSinkTest.RCPT, token,
                     ProbeClock.system().now().plusSeconds(10));
             assertTrue(r.succeeded(), "a genuine delivery to the sink after the hostile client: " + r);
-            assertEquals(before + 1, sinkDeliveries.size());
+            assertEquals(before + 1, sinkDeliveries.size(), "the sink told its listener of one delivery");
+            assertEquals(token, sinkDeliveries.get(before).token(), "the sink recorded this probe's token");
             return;
         }
         if (t.watcher()) {
