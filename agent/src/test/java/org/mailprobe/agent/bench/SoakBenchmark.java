@@ -4,6 +4,7 @@ import static org.mailprobe.probes.testing.HostileServer.converse;
 import static org.mailprobe.probes.testing.HostileServer.drop;
 import static org.mailprobe.probes.testing.HostileServer.endlessLine;
 import static org.mailprobe.probes.testing.HostileServer.expect;
+import static org.mailprobe.probes.testing.HostileServer.hugeLiteral;
 import static org.mailprobe.probes.testing.HostileServer.rotating;
 import static org.mailprobe.probes.testing.HostileServer.send;
 import static org.mailprobe.probes.testing.HostileServer.stall;
@@ -65,6 +66,8 @@ import org.mailprobe.probes.testing.TestProvider;
  * <p>Arguments: {@code [minutes] [report-seconds]}.
  */
 public final class SoakBenchmark {
+    /** How fast the flooding servers send: fast enough to hit a bound at once, not to swamp the machine. */
+    private static final int FLOOD_RATE = 4 * 1024 * 1024;
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(3);
     private static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
     private static final String OTHER_USER = "other@example.test";
@@ -160,10 +163,7 @@ public final class SoakBenchmark {
                 HostileServer.all(trickle(greeting, 1), stall())));
     }
 
-    /**
-     * IMAP that misbehaves differently on each connection. No endless line or huge literal here:
-     * bounding those reads is the IMAP watcher's own change (issue 11), not in this branch.
-     */
+    /** IMAP that misbehaves differently on each connection, the unbounded reads of issue 11 included. */
     private static HostileServer hostileImap(Duration length) throws IOException {
         String greeting = "* OK hostile IMAP ready";
         Function<String, String> imap = HostileDialects.imap(false, 0, null, null);
@@ -174,7 +174,9 @@ public final class SoakBenchmark {
                         "NO [AUTHENTICATIONFAILED] no"))),
                 HostileServer.all(send(greeting), converse(line -> line.toUpperCase(Locale.ROOT).endsWith(" IDLE")
                         ? "!+ idling" : imap.apply(line)), drop()),
-                HostileServer.all(trickle(greeting, 1), stall())));
+                HostileServer.all(trickle(greeting, 1), stall()),
+                endlessLine("* OK ", FLOOD_RATE),
+                hugeLiteral("* OK", 1_900_000_000L, FLOOD_RATE)));
     }
 
     private static AgentConfig config(TestProvider provider, int smtpBad, int imapBad, int refused, Path stateDir) {
