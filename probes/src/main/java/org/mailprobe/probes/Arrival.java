@@ -64,6 +64,20 @@ public record Arrival(ProbeToken token, AccessPath path, String mailbox, Instant
     }
 
     /**
+     * This sighting as it stands for a probe accepted (250) at {@code accepted}: unmarked if the
+     * watcher was back before the 250, since such a probe cannot have arrived while it was blind (a
+     * POP3 watcher's first poll after a failure lists it as new all the same).
+     */
+    public Arrival forAccepted(Instant accepted) {
+        if (blind == null || accepted == null || accepted.isBefore(blind.reconnectedAt())) {
+            return this;
+        }
+        Map<String, String> unmarked = new LinkedHashMap<>(evidence);
+        unmarked.keySet().removeAll(List.of("seen_on_reconnect", "blind_from", "blind_until", "blind_gap_ms"));
+        return new Arrival(token, path, mailbox, seenAt, serverTime, received, unmarked, null);
+    }
+
+    /**
      * The instant the delay runs to, for a probe whose submission was accepted (250) at
      * {@code accepted}. A probe seen live: when it was seen. A probe first seen on a reconnect may have
      * arrived any time the watcher was blind, so it is dated with what is known (issue 12): the

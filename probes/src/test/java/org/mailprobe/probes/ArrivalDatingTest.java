@@ -1,6 +1,8 @@
 package org.mailprobe.probes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
@@ -67,5 +69,22 @@ class ArrivalDatingTest {
         assertEquals("61200", a.evidence().get("blind_gap_ms"));
         assertEquals("2026-11-28T01:11:07Z", a.evidence().get("blind_from"));
         assertEquals("2026-11-28T01:12:08.200Z", a.evidence().get("blind_until"));
+    }
+
+    @Test
+    @Timeout(5)
+    void aProbeAcceptedAfterTheReconnectIsNotMarkedAsSeenOnReconnect() {
+        Instant lateAccept = Instant.parse("2026-11-28T01:12:08.250Z");
+        Arrival a = seen(null).seenOnReconnect(BLIND).forAccepted(lateAccept);
+        assertFalse(a.seenOnReconnect());
+        assertFalse(a.evidence().containsKey("seen_on_reconnect"));
+    }
+
+    @Test
+    @Timeout(5)
+    void aProbeAcceptedBeforeTheReconnectKeepsItsMark() {
+        Arrival a = seen(null).seenOnReconnect(BLIND).forAccepted(ACCEPTED);
+        assertTrue(a.seenOnReconnect());
+        assertEquals("61200", a.evidence().get("blind_gap_ms"));
     }
 }

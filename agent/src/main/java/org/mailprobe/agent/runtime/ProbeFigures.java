@@ -65,7 +65,8 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
         String pathLeg = route == null ? outcome.leg() : route.watchLeg();
         List<PathFigures> paths = new ArrayList<>();
         for (Map.Entry<WatchKey, Arrival> e : outcome.arrivals().entrySet()) {
-            Arrival a = e.getValue();
+            // A mark of "seen on a reconnect" holds only for a probe accepted before the watcher was back.
+            Arrival a = e.getValue() == null ? null : e.getValue().forAccepted(accepted);
             Duration delay = null;
             Duration early = null;
             if (a != null && accepted != null) {
