@@ -371,7 +371,7 @@ final class BoundedReads implements AutoCloseable {
         }
     }
 
-    private final class TlsFactory extends SSLSocketFactory {
+    private final class TlsFactory extends LayeringSslSocketFactory {
         @Override
         public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
             Guard g = layeringTls(plain);
@@ -380,39 +380,8 @@ final class BoundedReads implements AutoCloseable {
         }
 
         @Override
-        public String[] getDefaultCipherSuites() {
-            return tls.getDefaultCipherSuites();
-        }
-
-        @Override
-        public String[] getSupportedCipherSuites() {
-            return tls.getSupportedCipherSuites();
-        }
-
-        @Override
-        public Socket createSocket() throws IOException {
-            throw new IOException("mailprobe layers TLS on its own connected sockets only");
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            throw new IOException("mailprobe layers TLS on its own connected sockets only");
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            throw new IOException("mailprobe layers TLS on its own connected sockets only");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            throw new IOException("mailprobe layers TLS on its own connected sockets only");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-                throws IOException {
-            throw new IOException("mailprobe layers TLS on its own connected sockets only");
+        SSLSocketFactory delegate() {
+            return tls;
         }
     }
 }

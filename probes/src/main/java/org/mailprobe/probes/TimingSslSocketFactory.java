@@ -1,7 +1,6 @@
 package org.mailprobe.probes;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Socket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -12,7 +11,7 @@ import javax.net.ssl.SSLSocketFactory;
  * the JDK on a notification thread, a fraction of a millisecond late). Its clear text is bounded
  * by {@link BoundedReads}.
  */
-final class TimingSslSocketFactory extends SSLSocketFactory {
+final class TimingSslSocketFactory extends LayeringSslSocketFactory {
     private final SSLSocketFactory delegate;
     private final StageTimeline timeline;
     private final boolean implicit;
@@ -47,38 +46,7 @@ final class TimingSslSocketFactory extends SSLSocketFactory {
     }
 
     @Override
-    public String[] getDefaultCipherSuites() {
-        return delegate.getDefaultCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-        return delegate.getSupportedCipherSuites();
-    }
-
-    @Override
-    public Socket createSocket() throws IOException {
-        throw new IOException("mailprobe layers TLS on its own connected sockets only");
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-        throw new IOException("mailprobe layers TLS on its own connected sockets only");
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        throw new IOException("mailprobe layers TLS on its own connected sockets only");
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-        throw new IOException("mailprobe layers TLS on its own connected sockets only");
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-            throws IOException {
-        throw new IOException("mailprobe layers TLS on its own connected sockets only");
+    SSLSocketFactory delegate() {
+        return delegate;
     }
 }
