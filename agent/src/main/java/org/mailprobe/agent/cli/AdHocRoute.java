@@ -244,7 +244,10 @@ final class AdHocRoute {
         }
         refusePlainAuth(smtp, "--smtp-tls");
         for (WatchConfig watch : watches) {
-            refusePlainAuth(watch.server(), watch.path() == AccessPath.IMAP ? "--imap-tls" : "--pop3-tls");
+            // Webmail has its own rule and flag (--webmail-insecure-plain-http, in webmail()).
+            if (watch.path() != AccessPath.WEBMAIL) {
+                refusePlainAuth(watch.server(), watch.path() == AccessPath.IMAP ? "--imap-tls" : "--pop3-tls");
+            }
         }
         Duration interval = Duration.ofHours(1);
         String hostname = helo == null ? Defaults.hostname() : helo;

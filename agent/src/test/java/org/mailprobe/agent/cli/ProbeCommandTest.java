@@ -1,6 +1,7 @@
 package org.mailprobe.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -325,6 +326,20 @@ class ProbeCommandTest {
         assertTrue(err.toString().contains("--smtp-tls plain would send the password in clear; use starttls or "
                 + "implicit, or add --insecure-plain-auth (lab only)"), err.toString());
         assertEquals(0, provider.greenMail().getReceivedMessages().length);
+    }
+
+    @Test
+    void plainHttpWebmailAllowedByItsOwnFlagIsNotRefusedAsPlainPop3() {
+        // The receive leg logs in nowhere but the mailboxes: IMAP over TLS, webmail over http by its flag.
+        int code = run("probe", "--leg", "receive", "--mx-host", "localhost", "--mx-port",
+                Integer.toString(provider.smtp().port()), "--from", "agent@probe.test", "--to", TestProvider.USER,
+                "--watch-user", TestProvider.USER, "--watch-password-file", passwordFile.toString(),
+                "--imap-host", "localhost", "--imap-port", Integer.toString(provider.imaps().port()),
+                "--ca-file", TestCa.get().caPem().toString(), "--webmail-url", "http://127.0.0.1:1/",
+                "--webmail-insecure-plain-http", "--timeout", "5s");
+
+        assertFalse(err.toString().contains("would send the password in clear"), err.toString());
+        assertNotEquals(ExitCodes.USAGE, code, err.toString());
     }
 
     @Test
