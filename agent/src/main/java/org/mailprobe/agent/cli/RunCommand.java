@@ -35,14 +35,22 @@ final class RunCommand implements Callable<Integer> {
             agent.close();
             stopped.countDown();
         }, "mailprobe-shutdown"));
-        agent.start();
+        // The handler goes in before the agent starts: a SIGHUP that came between a started agent and
+        // its handler would take the JVM's default action and stop the agent. One that comes while
+        // the agent starts waits for it, so the reload applies to the agent as started.
+        CountDownLatch started = new CountDownLatch(1);
         HangupSignal.install(() -> {
             try {
+                started.await();
                 agent.reload();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (Exception e) {
                 // Already logged with every problem; the running config stays in force.
             }
         });
+        agent.start();
+        started.countDown();
         stopped.await();
         return ExitCodes.OK;
     }
