@@ -322,8 +322,9 @@ public final class InFlightProbes implements ArrivalListener {
         }
         if (!lostHere.isEmpty()) {
             RouteConfig route = routes.get(f.route());
-            lost.put(f.submission().token().key(), new LostProbe(f, lostHere,
-                    route == null ? Duration.ZERO : route.timeout()));
+            String leg = f.paths().get(0).leg();
+            lost.put(f.submission().token().key(), new LostProbe(f.route(), leg, f.fromAccount(), f.toAccount(),
+                    f.submission().accepted(), lostHere, route == null ? Duration.ZERO : route.timeout()));
         }
     }
 
@@ -333,10 +334,7 @@ public final class InFlightProbes implements ArrivalListener {
         if (l == null || !l.watches.remove(watch)) {
             return null;
         }
-        ProbeFigures f = l.figures;
-        ProbeFigures.PathFigures path = f.path(watch);
-        return new LateArrival(f.route(), path.leg(), f.fromAccount(), f.toAccount(), watch,
-                f.submission().accepted(), l.timeout, arrival);
+        return new LateArrival(l.route, l.leg, l.fromAccount, l.toAccount, watch, l.accepted, l.timeout, arrival);
     }
 
     /** Journals a late arrival with its true delay, then counts it; as for a probe, journal first. */
@@ -360,7 +358,13 @@ public final class InFlightProbes implements ArrivalListener {
         metrics.recordLate(late.route(), late.watch().path(), late.leg());
     }
 
-    private record LostProbe(ProbeFigures figures, Set<WatchKey> watches, Duration timeout) {}
+    /**
+     * What a late record needs of a lost probe, and no more: up to {@link #RECENTLY_FINISHED} of
+     * them are kept, so a long outage must not hold every lost probe's whole figures (its submission
+     * stages, replies and sightings) on the heap.
+     */
+    private record LostProbe(String route, String leg, String fromAccount, String toAccount, Instant accepted,
+            Set<WatchKey> watches, Duration timeout) {}
 
     /**
      * The one path that deletes a probe: its IMAP watch (one UID EXPUNGE, at once), else its POP3
