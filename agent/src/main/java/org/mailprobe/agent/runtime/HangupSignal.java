@@ -42,9 +42,17 @@ public final class HangupSignal {
                         return null;
                     });
             Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-            handle.invoke(null, signal, handler);
+            Object previous = handle.invoke(null, signal, handler);
+            // A process started with SIGHUP ignored (nohup, some supervisors) keeps it ignored: the
+            // JVM does not install a handler over that, and says so only by handing SIG_IGN back.
+            if (previous != null && previous == handlerClass.getField("SIG_IGN").get(null)) {
+                logger.warn("SIGHUP is ignored by this process (started under nohup?), so it does not reload the "
+                        + "config; start with --web.enable-lifecycle and use POST /-/reload, or restart.");
+                return false;
+            }
             return true;
-        } catch (ClassNotFoundException | NoSuchMethodException | InstantiationException | IllegalAccessException
+        } catch (ClassNotFoundException | NoSuchMethodException | NoSuchFieldException | InstantiationException
+                | IllegalAccessException
                 | InvocationTargetException | IllegalArgumentException e) {
             logger.warn("Reload by SIGHUP is not available in this JVM; start with --web.enable-lifecycle and use POST /-/reload. error={}", e.toString());
             return false;
