@@ -6,47 +6,18 @@ import static org.mailprobe.probes.ProbeSinkTest.RCPT;
 import static org.mailprobe.probes.ProbeSinkTest.SIGNER;
 import static org.mailprobe.probes.ProbeSinkTest.probeText;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.testing.SmtpClient;
 
 /** The sink accepts each token once, and only within its window (issue 11: sink replay, tokens). */
 @Timeout(60)
-class ProbeSinkReplayTest {
-    final List<SinkDelivery> deliveries = new CopyOnWriteArrayList<>();
-    final List<SinkRefusal> refusals = new CopyOnWriteArrayList<>();
-    ProbeSink sink;
-
-    @AfterEach
-    void stop() {
-        if (sink != null) {
-            sink.close();
-        }
-    }
-
-    void start(SinkSettings settings) throws IOException {
-        sink = new ProbeSink(settings, SIGNER, new SinkListener() {
-            @Override
-            public void delivered(SinkDelivery delivery) {
-                deliveries.add(delivery);
-            }
-
-            @Override
-            public void refused(SinkRefusal reason, String peer) {
-                refusals.add(reason);
-            }
-        });
-        sink.start();
-    }
-
+class ProbeSinkReplayTest extends RecordingSinkFixture {
     static ProbeToken sentAt(long seq, Instant sent) {
         return new ProbeToken("test-agent", "send-1", seq, sent.truncatedTo(ChronoUnit.MILLIS));
     }

@@ -11,41 +11,13 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.testing.SmtpClient;
 
 /** The sink's connection slots cannot be held by one client (issue 11: sink connection slots). */
 @Timeout(60)
-class ProbeSinkSlotsTest {
-    final List<SinkRefusal> refusals = new CopyOnWriteArrayList<>();
-    final List<SinkDelivery> deliveries = new CopyOnWriteArrayList<>();
-    ProbeSink sink;
-
-    @AfterEach
-    void stop() {
-        if (sink != null) {
-            sink.close();
-        }
-    }
-
-    void start(SinkSettings settings) throws IOException {
-        sink = new ProbeSink(settings, SIGNER, new SinkListener() {
-            @Override
-            public void delivered(SinkDelivery delivery) {
-                deliveries.add(delivery);
-            }
-
-            @Override
-            public void refused(SinkRefusal reason, String peer) {
-                refusals.add(reason);
-            }
-        });
-        sink.start();
-    }
-
+class ProbeSinkSlotsTest extends RecordingSinkFixture {
     @Test
     void noopHoldingClientsFromOneSourceDoNotLockOutADeliveryFromAnother() throws Exception {
         start(ProbeSinkTest.settings());
