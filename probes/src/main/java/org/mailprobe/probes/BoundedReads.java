@@ -4,7 +4,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -326,47 +325,31 @@ final class BoundedReads implements AutoCloseable {
         return words[words.length - 1].toUpperCase(java.util.Locale.ROOT);
     }
 
-    private final class PlainFactory extends SocketFactory {
+    private final class PlainFactory extends UnconnectedSocketFactory {
         @Override
         public Socket createSocket() {
             BoundedSocket socket = new BoundedSocket();
-            socket.guard = guard(socket);
+            socket.guardWith(guard(socket));
             return socket;
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            throw new IOException("mailprobe creates unconnected sockets only");
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            throw new IOException("mailprobe creates unconnected sockets only");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            throw new IOException("mailprobe creates unconnected sockets only");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-                throws IOException {
-            throw new IOException("mailprobe creates unconnected sockets only");
         }
     }
 
     /** A plain socket with bounded streams until TLS is layered on it. */
-    private static final class BoundedSocket extends Socket {
+    static class BoundedSocket extends Socket {
         private Guard guard;
 
+        /** Set once, right after construction: the guard needs the socket it guards. */
+        final void guardWith(Guard g) {
+            guard = g;
+        }
+
         @Override
-        public InputStream getInputStream() throws IOException {
+        public final InputStream getInputStream() throws IOException {
             return guard.tlsLayered() ? super.getInputStream() : guard.bounded(super.getInputStream());
         }
 
         @Override
-        public OutputStream getOutputStream() throws IOException {
+        public final OutputStream getOutputStream() throws IOException {
             return guard.tlsLayered() ? super.getOutputStream() : guard.counted(super.getOutputStream());
         }
     }

@@ -1,12 +1,8 @@
 package org.mailprobe.probes;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
-import javax.net.SocketFactory;
 
 /**
  * Hands Angus Mail an unconnected socket that marks the end of the TCP connect on a
@@ -14,7 +10,7 @@ import javax.net.SocketFactory;
  * thread (Angus Mail's transport methods are synchronized, so closing the transport would wait
  * for the very call that hangs). Its reads are bounded by {@link BoundedReads}.
  */
-final class TimingSocketFactory extends SocketFactory {
+final class TimingSocketFactory extends UnconnectedSocketFactory {
     private final StageTimeline timeline;
     private final Stage afterConnect;
     private final SocketHolder holder;
@@ -29,49 +25,17 @@ final class TimingSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() {
-        BoundedReads.Guard[] guard = new BoundedReads.Guard[1];
-        Socket socket = new Socket() {
+        // Bounded until TLS is layered on it; then above TLS (TimingSslSocketFactory).
+        BoundedReads.BoundedSocket socket = new BoundedReads.BoundedSocket() {
             @Override
             public void connect(SocketAddress endpoint, int timeout) throws IOException {
                 timeline.begin(Stage.CONNECT);
                 super.connect(endpoint, timeout);
                 timeline.begin(afterConnect);
             }
-
-            // Bounded until TLS is layered on it; then above TLS (TimingSslSocketFactory).
-            @Override
-            public InputStream getInputStream() throws IOException {
-                return guard[0].tlsLayered() ? super.getInputStream() : guard[0].bounded(super.getInputStream());
-            }
-
-            @Override
-            public OutputStream getOutputStream() throws IOException {
-                return guard[0].tlsLayered() ? super.getOutputStream() : guard[0].counted(super.getOutputStream());
-            }
         };
-        guard[0] = reads.guard(socket);
+        socket.guardWith(reads.guard(socket));
         holder.set(socket);
         return socket;
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-        throw new IOException("mailprobe creates unconnected sockets only");
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        throw new IOException("mailprobe creates unconnected sockets only");
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-        throw new IOException("mailprobe creates unconnected sockets only");
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-            throws IOException {
-        throw new IOException("mailprobe creates unconnected sockets only");
     }
 }
