@@ -130,7 +130,9 @@ public final class ImapArrivalWatcher extends WatcherLoop {
 
     @Override
     public int keptForDeletion() {
-        return kept + settling();
+        // settling() first: the watcher raises kept before it lowers settling, so a reader that
+        // sees settling already lowered then sees kept raised.
+        return settling() + kept;
     }
 
     /** Ends the IDLE, so that the scan after it deletes what is now due. */

@@ -45,6 +45,12 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
     private final DeferredDeletions<String> deferred = new DeferredDeletions<>();
     /** {@code deferred.size()}, for other threads; a poll updates it. */
     private volatile int kept;
+    /**
+     * Probes flagged for DELE in this session, for other threads. POP3 deletes only at QUIT, so a
+     * measured probe counts as kept from its report until the session has closed: a one-shot
+     * probe that exits before would leave it in the mailbox. Written only by the watcher thread.
+     */
+    private volatile int awaitingQuit;
 
     public Pop3ArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener) {
         super(settings, signer, listener, logger);
@@ -63,13 +69,21 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
         pause(settings.pollInterval().minus(Duration.ofNanos(System.nanoTime() - started)));
     }
 
+    private void poll() throws MessagingException, IOException {
+        try {
+            session();
+        } finally {
+            awaitingQuit = 0; // QUIT sent (or the session lost: the next one finds the probe again)
+        }
+    }
+
     /**
      * One session. {@code DELE n} is sent only for a message n whose header was read by TOP and
      * whose token verified in this very session, and whose UIDL no other message in this
      * session's listing shares: message numbers are valid for one session only (RFC 1939 7), and
      * a UIDL is all that ties a number to what we measured before.
      */
-    private void poll() throws MessagingException, IOException {
+    private void session() throws MessagingException, IOException {
         try (Store store = connect("pop3")) {
             POP3Folder folder = (POP3Folder) store.getFolder(INBOX);
             folder.open(Folder.READ_WRITE);
@@ -100,6 +114,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
                     // Measured: now finished on every path, or in an earlier session whose QUIT did not go through.
                     if (unique && measured.equals(token(header(m)).orElse(null))) {
                         m.setFlag(Flags.Flag.DELETED, true);
+                        awaitingQuit = awaitingQuit + 1;
                         deleting = true;
                     } else if (!unique) {
                         refuse(measured, id);
@@ -122,7 +137,9 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
 
     @Override
     public int keptForDeletion() {
-        return kept + settling();
+        // settling() first: the watcher raises the others before it lowers settling, so a reader
+        // that sees settling already lowered then sees the others raised.
+        return settling() + kept + awaitingQuit;
     }
 
     /** Reads and verifies a new message; flags it for DELE if it is our measured probe. */
@@ -144,6 +161,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
             if (delete) {
                 toDelete.put(id, token.get());
                 m.setFlag(Flags.Flag.DELETED, true); // local until QUIT: DELE for this one only
+                awaitingQuit = awaitingQuit + 1; // before settled() below, so the count never dips
                 return true;
             }
             if (deferrable(token.get())) {
