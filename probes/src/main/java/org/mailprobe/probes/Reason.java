@@ -21,8 +21,13 @@ public enum Reason {
     CERTIFICATE,
     /** STARTTLS was required but the server did not offer it or refused it. */
     STARTTLS,
-    /** The server refused our credentials. */
+    /** The server refused our credentials (a password, or an OAuth 2.0 token it was given). */
     AUTH,
+    /**
+     * No OAuth 2.0 access token could be had: the token endpoint refused the client or the refresh
+     * token, did not answer, or the token file is missing. The mail server was not asked.
+     */
+    TOKEN,
     /** The server refused the message or a recipient (a 4xx/5xx reply to MAIL, RCPT or DATA). */
     REJECTED,
     /** The server said something the protocol does not allow, or closed the connection mid-dialogue. */
