@@ -20,9 +20,8 @@ import org.mailprobe.probes.Secret;
  * file or the variable, never the value.
  */
 final class SecretReader {
-    private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+    private static final Set<PosixFilePermission> GROUP_OR_OTHER_BEYOND_READ = EnumSet.of(
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     private final Problems problems;
     private final Function<String, String> env;
@@ -101,13 +100,28 @@ final class SecretReader {
     private void warnIfShared(String where, Path file) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-            if (!java.util.Collections.disjoint(perms, GROUP_OR_OTHER)) {
+            boolean ownFile = Files.getOwner(file).getName().equals(System.getProperty("user.name"));
+            if (shared(perms, ownFile)) {
                 warnings.accept(problems.format(where, file + " can be read or written by group or others ("
-                        + PosixFilePermissions.toString(perms) + "); chmod 600 it"));
+                        + PosixFilePermissions.toString(perms) + "); chmod 600 it, or 640 owned by root with "
+                        + "the agent's group"));
             }
         } catch (UnsupportedOperationException | IOException e) {
             // Not a POSIX file system (or the attributes are unreadable): nothing to say.
         }
+    }
+
+    /**
+     * Whether a secret file's permissions let someone else than the agent at it. Group read is the
+     * documented deployment (0640, owned by root, group of the service), where the agent can read
+     * its secrets and cannot change them; it is warned about only on a file the agent's own user
+     * owns, where 0600 would do.
+     */
+    static boolean shared(Set<PosixFilePermission> perms, boolean ownedByAgentUser) {
+        if (!java.util.Collections.disjoint(perms, GROUP_OR_OTHER_BEYOND_READ)) {
+            return true;
+        }
+        return ownedByAgentUser && perms.contains(PosixFilePermission.GROUP_READ);
     }
 
     /** Drops one trailing "\n" or "\r\n", as left by {@code echo} or an editor. */

@@ -359,7 +359,8 @@ class ConfigLoaderTest {
         fixture.load(file);
 
         assertEquals(List.of(file + ": agent.key_file: " + key
-                + " can be read or written by group or others (rw-r--r--); chmod 600 it"), fixture.warnings);
+                + " can be read or written by group or others (rw-r--r--); chmod 600 it, or 640 owned by root with "
+                + "the agent's group"), fixture.warnings);
     }
 
     @Test
