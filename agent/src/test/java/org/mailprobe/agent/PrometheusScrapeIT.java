@@ -38,6 +38,13 @@ class PrometheusScrapeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The check interval of the endpoints, and Prometheus's scrape and evaluation interval. */
     private static final double INTERVAL_SECONDS = 1.0;
+    /**
+     * How late a check may start on a loaded machine (CI's two cores, Prometheus, Chromium and
+     * the testbed beside the agent): the first passing check starts up to one interval plus this
+     * after the restart (README, "When a down period starts and ends"). CI saw 7 ms beyond the
+     * interval; 250 ms keeps a real error (a missed check, a whole interval) visible.
+     */
+    private static final double LATENESS_SECONDS = 0.25;
 
     @TempDir
     static Path dir;
@@ -123,13 +130,14 @@ class PrometheusScrapeIT {
                     shortest, longest, agentDown, recordedSeconds);
             System.out.println(figures);
             // The agent's accounting is right to within one check interval (README, "Clause 2").
-            assertTrue(agentDown > shortest - INTERVAL_SECONDS && agentDown < longest + INTERVAL_SECONDS, figures);
+            assertTrue(agentDown > shortest - INTERVAL_SECONDS && agentDown < longest + INTERVAL_SECONDS + LATENESS_SECONDS,
+                    figures);
             // Prometheus returns the same to within one scrape interval: increase() extrapolates
             // at the window's end by at most 1.1 scrape intervals' share of the sampled range.
             assertTrue(Math.abs(recordedSeconds - agentDown) < INTERVAL_SECONDS, figures);
             // So against the real outage the two errors add up: one check interval plus one scrape interval.
             assertTrue(recordedSeconds > shortest - 2 * INTERVAL_SECONDS
-                    && recordedSeconds < longest + 2 * INTERVAL_SECONDS, figures);
+                    && recordedSeconds < longest + 2 * INTERVAL_SECONDS + LATENESS_SECONDS, figures);
 
             Double budgetLeft = prometheus.query("site_service:mailprobe_clause2_budget_left_minutes:30d{site=\"it-site\",service=\"mail\"}");
             assertNotNull(budgetLeft);
@@ -173,7 +181,8 @@ class PrometheusScrapeIT {
                         + f.path("journal").asText() + ", Prometheus " + f.path("prometheus").asText() + " ("
                         + f.path("explanation").asText() + ")");
             }
-            assertTrue(journalDown > shortest - INTERVAL_SECONDS && journalDown < longest + INTERVAL_SECONDS, reported);
+            assertTrue(journalDown > shortest - INTERVAL_SECONDS
+                    && journalDown < longest + INTERVAL_SECONDS + LATENESS_SECONDS, reported);
             assertTrue(Math.abs(promDown - journalDown) < INTERVAL_SECONDS, reported);
             assertTrue(down.path("agrees").asBoolean(), reported);
             assertEquals(INTERVAL_SECONDS, comparison.path("scrape_interval_seconds").asDouble(), 0.01, json);

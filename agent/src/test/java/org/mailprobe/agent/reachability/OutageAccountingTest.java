@@ -28,6 +28,11 @@ import org.mailprobe.probes.testing.TestProvider;
 class OutageAccountingTest {
     static final Duration OUTAGE = Duration.ofSeconds(3);
     static final double INTERVAL = Checks.INTERVAL.toMillis() / 1000.0;
+    /**
+     * How late the first passing check may start on a loaded machine, beyond its interval (README,
+     * "When a down period starts and ends"): small against a missed check, a whole interval.
+     */
+    static final double LATENESS = 0.25;
 
     static TestProvider provider;
     static Checks plain;
@@ -90,7 +95,7 @@ class OutageAccountingTest {
     void aStoppedProviderIsDownForTheOutageWithinOneInterval() {
         double down = plain.seconds("submission", Availability.DOWN);
 
-        assertTrue(down >= shortest - INTERVAL && down <= longest + INTERVAL,
+        assertTrue(down >= shortest - INTERVAL && down <= longest + INTERVAL + LATENESS,
                 "down " + down + " s for an outage of " + shortest + " to " + longest + " s");
         double unknown = plain.seconds("submission", Availability.UNKNOWN);
         assertTrue(unknown <= INTERVAL + 0.5, "unknown only before the first check: " + unknown + " s");
@@ -101,7 +106,7 @@ class OutageAccountingTest {
         double unknown = withControl.seconds("submission", Availability.UNKNOWN) - unknownBefore;
         double down = withControl.seconds("submission", Availability.DOWN);
 
-        assertTrue(unknown >= shortest - 2 * INTERVAL && unknown <= longest + INTERVAL,
+        assertTrue(unknown >= shortest - 2 * INTERVAL && unknown <= longest + INTERVAL + LATENESS,
                 "unknown " + unknown + " s for an outage of " + shortest + " to " + longest + " s");
         // Until the control's own check fails (within its interval), nothing says the fault is ours.
         assertTrue(down <= INTERVAL, "down " + down + " s");
