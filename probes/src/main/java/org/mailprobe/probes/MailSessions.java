@@ -3,8 +3,7 @@ package org.mailprobe.probes;
 import jakarta.mail.Session;
 import java.time.Instant;
 import java.util.Properties;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,12 +14,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MailSessions {
     /**
      * Shared by every connection for its write timeout; without it Angus Mail starts a thread per
-     * socket.
+     * socket. Angus schedules one task per socket write and cancels it when the write returns: a
+     * cancelled task must leave the queue at once, or every write of the last timeout period stays
+     * queued (hundreds of thousands at a thousand routes).
      */
-    private static final ScheduledExecutorService WRITE_TIMEOUTS =
-            Executors.newScheduledThreadPool(1, daemonThreads("mailprobe-write-timeout"));
+    static final ScheduledThreadPoolExecutor WRITE_TIMEOUTS = writeTimeouts();
 
     private MailSessions() {}
+
+    private static ScheduledThreadPoolExecutor writeTimeouts() {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, daemonThreads("mailprobe-write-timeout"));
+        pool.setRemoveOnCancelPolicy(true);
+        return pool;
+    }
 
     /** {@code smtp}, {@code imap} or {@code pop3}, with an {@code s} for implicit TLS. */
     public static String protocol(String base, TlsMode mode) {

@@ -65,6 +65,19 @@ class SubmissionProbeTest {
     }
 
     @Test
+    void writeTimeoutsOfFinishedSubmissionsDoNotStayQueued() {
+        for (int i = 0; i < 10; i++) {
+            assertTrue(submit(provider.smtp(), TestProvider.trusted(), provider.account()).succeeded());
+        }
+
+        // Each write scheduled a timeout and cancelled it when done: none is left for its delay (ten
+        // submissions left 90 before). Fewer than one submission's writes, in case another test's
+        // connection is writing right now.
+        int queued = MailSessions.WRITE_TIMEOUTS.getQueue().size();
+        assertTrue(queued < 9, queued + " write timeouts queued");
+    }
+
+    @Test
     void implicitTlsPassesWhenThePrivateCaIsTrusted() {
         SubmissionResult result = submit(provider.smtps(), TestProvider.trusted(), provider.account());
 
