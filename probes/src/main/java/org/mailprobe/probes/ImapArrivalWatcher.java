@@ -401,20 +401,16 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     }
 
     /**
-     * Runs on the waker thread: ends the IDLE when a recheck or a refresh is due. A recheck is due
-     * only while a probe is expected here or one is kept until another path has seen it (the scan
-     * after the recheck deletes it once due): between probes the watcher sends nothing but the IDLE
-     * refresh, whatever the number of mailboxes (a thousand rechecked four times a second would be
-     * twelve thousand commands a second at the provider). The read timeout does not bound IDLE, so
-     * this is also how a dead connection is noticed: the DONE gets no answer, the read times out,
-     * and the watcher reconnects.
+     * Runs on the waker thread: ends the IDLE when a recheck or a refresh is due. The read timeout
+     * does not bound IDLE, so this is also how a dead connection is noticed: the DONE gets no
+     * answer, the read times out, and the watcher reconnects.
      */
     private void wake() {
         IMAPFolder folder = idlingFolder;
         if (folder == null) {
             return;
         }
-        boolean due = !settings.idleRecheck().isZero() && (probeExpected() || kept > 0)
+        boolean due = !settings.idleRecheck().isZero()
                 || System.nanoTime() - idleSinceNanos >= settings.idleRefresh().toNanos();
         if (due) {
             endIdle();

@@ -20,11 +20,9 @@ import java.util.Objects;
  * @param ownAgentId only verified probes with this agent id are deleted
  * @param useIdle IMAP: use IDLE where the server offers it; false forces polling at
  *     {@code pollInterval}; default true
- * @param idleRecheck IMAP: while idling and a probe is expected here (until its deadline), how
- *     often the watcher also looks for new mail itself (UID FETCH), because some servers (Dovecot)
- *     announce new mail to an IDLE client only about 0.5 s late; the first two minutes of an
- *     expectation look every 25 ms instead; between probes, only IDLE; zero relies on IDLE alone;
- *     default {@link #DEFAULT_IDLE_RECHECK}
+ * @param idleRecheck IMAP: while idling, how often the watcher also looks for new mail itself
+ *     (UID FETCH), because some servers (Dovecot) announce new mail to an IDLE client only about
+ *     0.5 s late; zero relies on IDLE alone; default {@link #DEFAULT_IDLE_RECHECK}
  */
 public record WatchSettings(ServerEndpoint endpoint, Account account, TlsPolicy tls, Timeouts timeouts,
         String folder, Duration pollInterval, Duration idleRefresh, boolean deleteAfterMeasure,

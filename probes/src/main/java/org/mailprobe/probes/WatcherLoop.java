@@ -152,10 +152,11 @@ abstract class WatcherLoop implements ArrivalWatcher {
 
     /**
      * The bounds of one connection's reads. A command's answer must be complete within twice the
-     * read timeout. An IMAP IDLE is a command that lasts until the watcher ends it: between probes
-     * only after {@link WatchSettings#idleRefresh()} (rechecks run only while a probe is expected);
-     * so the IDLE's own deadline is the refresh plus a read timeout, and every other command keeps
-     * twice the read timeout (a greeting trickled a byte a second must not get the IDLE's minutes).
+     * read timeout. An IMAP IDLE is a command that lasts until the watcher ends it: every
+     * {@link WatchSettings#idleRecheck()} (the agent's 250 ms), or, with rechecks off, after
+     * {@link WatchSettings#idleRefresh()}; then the IDLE's own deadline is that plus a read
+     * timeout, and every other command keeps twice the read timeout (a greeting trickled a byte a
+     * second must not get the IDLE's minutes).
      */
     private ReadLimits readLimits(String base) {
         Duration read = settings.timeouts().read();
@@ -164,7 +165,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
             return ReadLimits.pop3(deadline);
         }
         Duration idle = settings.idleRefresh().plus(read);
-        boolean longIdle = settings.useIdle() && idle.compareTo(deadline) > 0;
+        boolean longIdle = settings.useIdle() && settings.idleRecheck().isZero() && idle.compareTo(deadline) > 0;
         return ReadLimits.imap(deadline, longIdle ? idle : null);
     }
 

@@ -10,11 +10,9 @@ import static org.mailprobe.probes.Watching.sendProbe;
 import static org.mailprobe.probes.Watching.settings;
 
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.Watching.Delivery;
-import org.mailprobe.probes.testing.CommandCountingProxy;
 import org.mailprobe.probes.testing.TestProvider;
 
 class ImapArrivalWatcherTest extends ArrivalWatcherContract {
@@ -31,34 +29,6 @@ class ImapArrivalWatcherTest extends ArrivalWatcherContract {
     @Override
     ServerEndpoint implicitTls() {
         return provider.imaps();
-    }
-
-    /**
-     * Between probes the provider gets the IDLE refresh and nothing else: a recheck runs only
-     * while a probe is expected (it ran every 250 ms before: DONE, UID FETCH and IDLE four times a
-     * second per mailbox), and the connection stays. Watched for 3 s, longer than twice the read
-     * timeout (a command's own deadline).
-     */
-    @Test
-    @Timeout(20)
-    void idleWatcherWithNoProbeExpectedSendsNoCommandBetweenRefreshes() throws Exception {
-        try (CommandCountingProxy proxy = new CommandCountingProxy(provider.imap())) {
-            Timeouts quick = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1));
-            start(new WatchSettings(proxy.endpoint(), provider.account(), TestProvider.trusted(), quick, "INBOX",
-                    Duration.ofMillis(200), Duration.ofSeconds(60), true, "agent.test", AGENT, true,
-                    WatchSettings.DEFAULT_IDLE_RECHECK));
-            Watching.await("the watcher to idle", () -> {
-                List<String> lines = proxy.clientLines();
-                return !lines.isEmpty() && lines.get(lines.size() - 1).endsWith(" IDLE");
-            });
-            int idling = proxy.clientLines().size();
-
-            Thread.sleep(3_000); // an observation window: nothing may happen in it
-
-            List<String> lines = proxy.clientLines();
-            assertEquals(idling, lines.size(), "commands while idle: " + lines.subList(idling - 1, lines.size()));
-            assertTrue(watcher.healthy());
-        }
     }
 
     @Test
