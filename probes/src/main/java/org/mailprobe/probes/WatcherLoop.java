@@ -132,6 +132,9 @@ abstract class WatcherLoop implements ArrivalWatcher {
      * sign-in tried once more, on a new connection, with a fresh one.
      */
     final Store connect(String base) throws MessagingException {
+        // The last connection's bounds are over; kept, a failure to get a token would be read as
+        // that connection's timeout.
+        reads = null;
         Account account = settings.account();
         if (!account.usesOAuth()) {
             return connectOnce(base, account.password());

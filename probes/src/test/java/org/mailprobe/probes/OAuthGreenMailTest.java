@@ -125,6 +125,26 @@ class OAuthGreenMailTest {
     }
 
     @Test
+    void aWatcherWithoutATokenReportsReasonToken() throws Exception {
+        try (TokenEndpointStub endpoint = new TokenEndpointStub()) {
+            endpoint.refuseWith401();
+            watcher = new ImapArrivalWatcher(Watching.settings(provider, provider.imap(),
+                    Account.oauth(TestProvider.USER, new OAuthLogin(endpoint.open(Duration.ofMinutes(5)),
+                            OAuthMechanism.AUTO)), TestProvider.trusted(), true, true,
+                    WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder);
+            watcher.start();
+
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (recorder.failures.isEmpty()) {
+                assertTrue(System.nanoTime() - end < 0, "no watch failure reported");
+                Thread.sleep(20);
+            }
+            assertEquals(Reason.TOKEN, recorder.failures.get(0));
+            assertTrue(!watcher.healthy());
+        }
+    }
+
+    @Test
     void reachabilityChecksSignInWithXoauth2OnEveryProtocol() throws Exception {
         Account login = oauth(TestProvider.PASSWORD);
         for (EndpointKind kind : List.of(EndpointKind.SMTP, EndpointKind.IMAP, EndpointKind.POP3)) {

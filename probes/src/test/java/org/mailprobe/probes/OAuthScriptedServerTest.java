@@ -382,6 +382,45 @@ class OAuthScriptedServerTest {
     }
 
     @Test
+    void aWatchersTokenFailureAfterATimedOutConnectionIsReasonToken() throws Exception {
+        // The first connection trickles its CAPABILITY answer until its command deadline closes it.
+        HostileServer server = server(peer -> {
+            peer.send("* OK scripted");
+            peer.readLine();
+            peer.raw("* CAPABILITY IMAP4rev1 ");
+            while (true) {
+                peer.raw("X");
+                Thread.sleep(100);
+            }
+        });
+        endpoint.expiresIn(1); // refreshed, and expired, long before the deadline closes the connection
+        BearerTokens tokens = endpoint.open(Duration.ofMinutes(5));
+        closing.add(tokens);
+        Watching.Recorder recorder = new Watching.Recorder();
+        ImapArrivalWatcher watcher = new ImapArrivalWatcher(new WatchSettings(
+                new ServerEndpoint("127.0.0.1", server.port(), TlsMode.PLAIN),
+                Account.oauth(USER, new OAuthLogin(tokens, OAuthMechanism.AUTO)), TlsPolicy.verified(),
+                new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)), "INBOX", Duration.ofSeconds(1),
+                Duration.ofMinutes(5), false, "probe.test", Watching.AGENT, true, WatchSettings.DEFAULT_IDLE_RECHECK),
+                Watching.SIGNER, recorder);
+        closing.add(watcher::close);
+        watcher.start();
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (endpoint.requests() < 1) {
+            assertTrue(System.nanoTime() - end < 0, "no token fetched");
+            Thread.sleep(10);
+        }
+        endpoint.refuseWith401();
+
+        while (recorder.failures.size() < 2) {
+            assertTrue(System.nanoTime() - end < 0, "not two failures: " + recorder.failures);
+            Thread.sleep(20);
+        }
+
+        assertEquals(List.of(Reason.TIMEOUT, Reason.TOKEN), recorder.failures.subList(0, 2));
+    }
+
+    @Test
     void aPop3WatcherRefusesOauthbearerAtOnce() {
         WatchSettings settings = new WatchSettings(new ServerEndpoint("127.0.0.1", 110, TlsMode.PLAIN),
                 account(OAuthMechanism.OAUTHBEARER), TlsPolicy.verified(), Timeouts.DEFAULT, "INBOX",

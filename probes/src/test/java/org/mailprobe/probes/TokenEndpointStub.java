@@ -36,6 +36,7 @@ final class TokenEndpointStub implements AutoCloseable {
     }
 
     private void answer(HttpExchange exchange) throws IOException {
+        int status = this.status; // as it was when the request came, so a test may change it once it is counted
         int n = requests.incrementAndGet();
         bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         try {
@@ -72,6 +73,7 @@ final class TokenEndpointStub implements AutoCloseable {
         expiresIn = seconds;
     }
 
+    /** Requests counted from now on are refused (401 invalid_client). */
     void refuseWith401() {
         status = 401;
     }
