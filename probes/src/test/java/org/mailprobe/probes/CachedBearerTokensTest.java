@@ -95,6 +95,29 @@ class CachedBearerTokensTest {
     }
 
     @Test
+    void closeStopsTheBackgroundRefresh() throws Exception {
+        endpoint.expiresIn(2);
+        tokens = endpoint.open(Duration.ofSeconds(1));
+        try (TokenEndpointStub control = new TokenEndpointStub()) {
+            control.expiresIn(2);
+            tokens.current(soon());
+            tokens.close();
+            BearerTokens open = control.open(Duration.ofSeconds(1));
+            try {
+                open.current(soon());
+                // One timer thread runs every refresh in order of its time: once the control's
+                // (scheduled later) has run, the closed one's would have too.
+                await(() -> control.requests() == 2, "the control's background refresh");
+            } finally {
+                open.close();
+            }
+        }
+
+        assertEquals(1, endpoint.requests(), "no refresh after close");
+        assertThrows(TokenException.class, () -> tokens.current(soon()));
+    }
+
+    @Test
     void aFailureIsHeldAndRethrownWithoutAskingAgain() throws Exception {
         endpoint.refuseWith401();
         tokens = endpoint.open(Duration.ofMinutes(5));
