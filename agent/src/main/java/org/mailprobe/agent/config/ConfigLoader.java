@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.mailprobe.probes.Account;
+import org.mailprobe.probes.OAuthLogin;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
@@ -60,13 +61,14 @@ public final class ConfigLoader {
     /** Keys of a mail server that a webmail server gives by its URL instead, and the reverse. */
     private static final List<String> MAIL_SERVER_ONLY = List.of("host", "port", "tls");
     private static final List<String> WEBMAIL_ONLY = List.of("url", "driver", "form", "insecure_plain_http");
-    static final List<String> ACCOUNT_KEYS = List.of("address", "user", "password_file", "password_env", "password");
+    static final List<String> ACCOUNT_KEYS =
+            List.of("address", "user", "password_file", "password_env", "password", "oauth2");
 
     private static final List<String> PASSWORD_KEYS = List.of("password_file", "password_env", "password");
     // A host name (letters, digits, '.', '-', '_'), or an address literal as EHLO allows (RFC 5321 4.1.3).
     private static final Pattern HOSTNAME =
             Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}[A-Za-z0-9])?|\\[[0-9A-Za-z.:]+\\]");
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder()
             // A key given twice is almost always a mistake that the last value would silently hide.
@@ -494,11 +496,32 @@ public final class ConfigLoader {
             address = address(a.pathOf("address"), address);
         }
         String user = a.string("user");
+        if (a.has("oauth2")) {
+            return oauthAccount(name, a, address, user, before);
+        }
         Secret password = password(a);
         if (problems.count() > before) {
             return null;
         }
         return new AccountConfig(name, address, new Account(user != null ? user : address, password));
+    }
+
+    /** An account that signs in with OAuth 2.0 (issue 16): its tokens are opened at first use. */
+    private AccountConfig oauthAccount(String name, Mapping a, String address, String user, int before) {
+        for (String key : PASSWORD_KEYS) {
+            if (a.has(key)) {
+                problems.add(a.pathOf(key), "an account signs in with a password or with oauth2, not both; remove "
+                        + key + " or oauth2");
+            }
+        }
+        Mapping o = a.mapping("oauth2", OAuthReader.KEYS);
+        OAuthConfig oauth = o == null ? null : new OAuthReader(this, secrets, warnings).read(o);
+        if (problems.count() > before || oauth == null) {
+            return null;
+        }
+        AccountTokens tokens = new AccountTokens(name, oauth);
+        return new AccountConfig(name, address,
+                Account.oauth(user != null ? user : address, new OAuthLogin(tokens, oauth.mechanism())));
     }
 
     private String address(String where, String text) {
