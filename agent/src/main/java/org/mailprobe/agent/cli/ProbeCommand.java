@@ -98,7 +98,12 @@ final class ProbeCommand implements Callable<Integer> {
         if (timeout != null || fromConfig == null) {
             route = withTimeout(route, Durations.parse(timeout == null ? AdHocRoute.DEFAULT_TIMEOUT : timeout));
         }
-        OneShotProbe.Report report = OneShotProbe.run(config, route, senderSeam);
+        OneShotProbe.Report report;
+        try {
+            report = OneShotProbe.run(config, route, senderSeam);
+        } finally {
+            config.closeTokens();
+        }
         PrintWriter out = spec.commandLine().getOut();
         int code = format.print(report, config, warn, crit, out);
         out.flush();

@@ -152,6 +152,41 @@ public final class ConfigLoader {
         return new AgentConfig(file, agent, servers, accounts, routes, reachability, journal, sink);
     }
 
+    /**
+     * An {@code oauth2:} block given on the command line ({@code probe --oauth2-*}), as a mapping of
+     * the same keys, validated by the same rules. Relative files resolve against the working
+     * directory; variables are read from the process environment.
+     *
+     * @param flag how a key is spelled on the command line, e.g. {@code --oauth2-client-id}
+     * @throws ConfigException with one line per problem, each naming the flag
+     */
+    public static OAuthConfig oauthFromFlags(JsonNode block, TlsPolicy tls, Timeouts timeouts,
+            java.util.function.UnaryOperator<String> flag, Consumer<String> warnings) throws ConfigException {
+        String source = "command line";
+        ConfigLoader loader = new ConfigLoader(Path.of(source), System::getenv,
+                warning -> warnings.accept(flagged(warning, source, flag)));
+        loader.defaultTls = tls;
+        loader.defaultTimeouts = timeouts;
+        Mapping m = Mapping.of(loader.problems, "", block, loader.baseDir, OAuthReader.KEYS);
+        OAuthConfig oauth = m == null ? null
+                : new OAuthReader(loader, loader.secrets, loader.warnings, flag).read(m);
+        try {
+            loader.problems.throwIfAny();
+        } catch (ConfigException e) {
+            throw new ConfigException(e.problems().stream().map(p -> flagged(p, source, flag)).toList());
+        }
+        return oauth;
+    }
+
+    /** "SOURCE: KEY: what" (or "SOURCE: : what" for the whole block) as "--flag: what". */
+    private static String flagged(String line, String source, java.util.function.UnaryOperator<String> flag) {
+        String rest = line.substring(source.length() + 2);
+        int colon = rest.indexOf(": ");
+        String where = rest.substring(0, colon);
+        return (where.isEmpty() ? "the OAuth 2.0 sign-in" : flag.apply(where.replaceAll("\\[.*", ""))) + ": "
+                + rest.substring(colon + 2);
+    }
+
     private JsonNode parse() {
         return parse(file, problems);
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.mailprobe.probes.OAuthMechanism;
 import org.mailprobe.probes.Secret;
@@ -51,12 +52,28 @@ final class OAuthReader {
     private final Problems problems;
     private final SecretReader secrets;
     private final Consumer<String> warnings;
+    private final UnaryOperator<String> name;
 
-    OAuthReader(ConfigLoader loader, SecretReader secrets, Consumer<String> warnings) {
+    /** Problems name each key as {@code name} spells it: itself in a file, a flag on the command line. */
+    OAuthReader(ConfigLoader loader, SecretReader secrets, Consumer<String> warnings, UnaryOperator<String> name) {
         this.loader = loader;
         this.problems = loader.problems();
         this.secrets = secrets;
         this.warnings = warnings;
+        this.name = name;
+    }
+
+    OAuthReader(ConfigLoader loader, SecretReader secrets, Consumer<String> warnings) {
+        this(loader, secrets, warnings, UnaryOperator.identity());
+    }
+
+    private String k(String key) {
+        return name.apply(key);
+    }
+
+    private String credentials() {
+        return k("client_secret_file") + ", " + k("client_secret_env") + ", or " + k("client_certificate_file")
+                + " with " + k("client_key_file");
     }
 
     /** The account's OAuth settings; null if anything is wrong (reported). */
@@ -147,16 +164,17 @@ final class OAuthReader {
         }
         URI endpoint = null;
         if (o.has("tenant") && o.has("token_endpoint")) {
-            problems.add(o.pathOf("token_endpoint"), "tenant and token_endpoint are both set; tenant stands for "
-                    + "Microsoft's token endpoint, so give one of them");
+            problems.add(o.pathOf("token_endpoint"), k("tenant") + " and " + k("token_endpoint")
+                    + " are both set; " + k("tenant") + " stands for Microsoft's token endpoint, so give one of them");
         } else if (tenant != null) {
             endpoint = Defaults.microsoftTokenEndpoint(tenant);
             if (o.has("insecure_plain_http")) {
-                problems.add(o.pathOf("insecure_plain_http"), "applies to an http:// token_endpoint only; tenant's "
-                        + "endpoint is https");
+                problems.add(o.pathOf("insecure_plain_http"), "applies to an http:// " + k("token_endpoint")
+                        + " only; " + k("tenant") + "'s endpoint is https");
             }
         } else if (!o.has("tenant") && !o.has("token_endpoint")) {
-            problems.add(o.path(), "needs token_endpoint (or tenant, for the Microsoft identity platform)");
+            problems.add(o.path(), "needs " + k("token_endpoint") + " (or " + k("tenant")
+                    + ", for the Microsoft identity platform)");
         } else if (o.has("token_endpoint")) {
             endpoint = endpoint(o);
         }
@@ -203,7 +221,7 @@ final class OAuthReader {
         if (url.getRawUserInfo() != null) {
             // Not echoed: it may hold the client's secret.
             problems.add(o.pathOf("token_endpoint"), "must not hold a user name or password; give the client's "
-                    + "secret in client_secret_file or client_secret_env");
+                    + "secret in " + k("client_secret_file") + " or " + k("client_secret_env"));
             return null;
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
@@ -215,15 +233,16 @@ final class OAuthReader {
         Boolean plain = o.bool("insecure_plain_http");
         if (scheme.equals("http") && !Boolean.TRUE.equals(plain)) {
             problems.add(o.pathOf("token_endpoint"), "'" + text + "' is plain http, so the client's secret and the "
-                    + "tokens would cross the network in clear; use https, or set insecure_plain_http: true for a lab");
+                    + "tokens would cross the network in clear; use https, or set " + k("insecure_plain_http")
+                    + (k("insecure_plain_http").startsWith("-") ? "" : ": true") + " for a lab");
             return null;
         }
         if (scheme.equals("http")) {
             warnings.accept(problems.format(o.pathOf("insecure_plain_http"), "the token endpoint " + text
                     + " is plain http: the client's secret and the tokens cross the network in clear"));
         } else if (plain != null) {
-            problems.add(o.pathOf("insecure_plain_http"), "applies to an http:// token_endpoint only; this one is "
-                    + "https");
+            problems.add(o.pathOf("insecure_plain_http"), "applies to an http:// " + k("token_endpoint")
+                    + " only; this one is https");
             return null;
         }
         return url;
@@ -245,21 +264,21 @@ final class OAuthReader {
         if (certificate && grant == Grant.REFRESH_TOKEN) {
             String key = o.has("client_certificate_file") ? "client_certificate_file" : "client_key_file";
             problems.add(o.pathOf(key), "applies to grant client_credentials only (private_key_jwt); the "
-                    + "refresh_token grant uses client_secret_file or client_secret_env, or none for a public client");
+                    + "refresh_token grant uses " + k("client_secret_file") + " or " + k("client_secret_env")
+                    + ", or none for a public client");
             return null;
         }
         if (certificate) {
             given.add("client_certificate_file");
         }
         if (given.size() > 1) {
-            problems.add(o.path(), String.join(" and ", given) + " are both set; give one client credential: "
-                    + "client_secret_file, client_secret_env, or client_certificate_file with client_key_file");
+            problems.add(o.path(), k(given.get(0)) + " and " + k(given.get(1)) + " are both set; give one client "
+                    + "credential: " + credentials());
             return null;
         }
         if (given.isEmpty()) {
             if (grant == Grant.CLIENT_CREDENTIALS) {
-                problems.add(o.path(), "needs a client credential: client_secret_file, client_secret_env, or "
-                        + "client_certificate_file with client_key_file");
+                problems.add(o.path(), "needs a client credential: " + credentials());
             }
             return null;
         }
@@ -324,7 +343,7 @@ final class OAuthReader {
         String fileKey = prefix + "_file";
         String envKey = prefix + "_env";
         if (o.has(fileKey) && o.has(envKey)) {
-            problems.add(o.path(), fileKey + " and " + envKey + " are both set; give exactly one");
+            problems.add(o.path(), k(fileKey) + " and " + k(envKey) + " are both set; give exactly one");
             return null;
         }
         if (o.has(fileKey)) {
@@ -345,7 +364,7 @@ final class OAuthReader {
             return secrets.passwordEnv(o.pathOf(envKey), variable);
         }
         if (required) {
-            problems.add(o.path(), "needs a " + prefix.replace('_', ' ') + ": set " + fileKey + " or " + envKey);
+            problems.add(o.path(), "needs a " + prefix.replace('_', ' ') + ": set " + k(fileKey) + " or " + k(envKey));
         }
         return null;
     }
@@ -358,8 +377,8 @@ final class OAuthReader {
                 return List.of(Defaults.MICROSOFT_SCOPE);
             }
             if (grant == Grant.CLIENT_CREDENTIALS) {
-                problems.add(o.pathOf("scope"), "is required for grant client_credentials (unless tenant gives "
-                        + "Microsoft's default, " + Defaults.MICROSOFT_SCOPE + ")");
+                problems.add(o.pathOf("scope"), "is required for grant client_credentials (unless " + k("tenant")
+                        + " gives Microsoft's default, " + Defaults.MICROSOFT_SCOPE + ")");
                 return null;
             }
             // RFC 6749 6: a refresh without scope keeps the scope the user consented to.
