@@ -1,7 +1,6 @@
 package org.mailprobe.probes;
 
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * One account's OAuth 2.0 access tokens: fetched from its {@link TokenGrant}, cached until shortly
@@ -23,14 +22,6 @@ public interface BearerTokens extends AutoCloseable {
      * a fresh one (unless another connection already has).
      */
     void refused(Secret refused);
-
-    /**
-     * When the cached token expires, if a token is cached and its lifetime is known; what
-     * {@code check-config --fetch-token} reports after a {@link #current}. Empty unless overridden.
-     */
-    default Optional<Instant> expiresAt() {
-        return Optional.empty();
-    }
 
     /** Stops any background refresh. */
     @Override

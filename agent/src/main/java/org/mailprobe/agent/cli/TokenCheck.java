@@ -7,6 +7,8 @@ import java.util.Optional;
 import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AccountTokens;
 import org.mailprobe.agent.config.AgentConfig;
+import org.mailprobe.agent.config.OAuthConfig;
+import org.mailprobe.probes.BearerTokenSources;
 import org.mailprobe.probes.TokenException;
 
 /**
@@ -26,7 +28,7 @@ final class TokenCheck {
                 Optional<AccountTokens> tokens = account.tokens();
                 if (tokens.isPresent()) {
                     accounts++;
-                    all &= fetch(account.name(), tokens.get(), out);
+                    all &= fetch(account.name(), tokens.get().config(), out);
                 }
             }
         } finally {
@@ -38,17 +40,24 @@ final class TokenCheck {
         return all;
     }
 
-    private static boolean fetch(String name, AccountTokens tokens, PrintWriter out) {
-        Duration budget = tokens.config().timeouts().connect().plus(tokens.config().timeouts().read());
+    private static boolean fetch(String name, OAuthConfig oauth, PrintWriter out) {
+        Duration budget = oauth.timeouts().connect().plus(oauth.timeouts().read());
+        Optional<Duration> lifetime;
         try {
-            tokens.current(Instant.now().plus(budget));
+            // Uncached and on its own: no refresh is left running after the check.
+            lifetime = BearerTokenSources.check(oauth.grant(), oauth.tls(), oauth.timeouts(), oauth.insecurePlainHttp(),
+                    Instant.now().plus(budget));
         } catch (TokenException e) {
             out.println("account " + name + ": no token: " + evidence(e));
             return false;
+        } catch (RuntimeException e) {
+            // Only the class: a message from the token library might quote a secret it was given.
+            out.println("account " + name + ": no token: cannot set up the token source: "
+                    + e.getClass().getSimpleName());
+            return false;
         }
-        Optional<Instant> expiry = tokens.expiresAt();
-        out.println("account " + name + ": token fetched (" + expiry
-                .map(at -> "expires in " + Math.max(0, Duration.between(Instant.now(), at).toSeconds()) + " s")
+        out.println("account " + name + ": token fetched (" + lifetime
+                .map(d -> "expires in " + d.toSeconds() + " s")
                 .orElse("expiry not given") + ")");
         return true;
     }

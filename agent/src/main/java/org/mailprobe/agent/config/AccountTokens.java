@@ -3,7 +3,6 @@ package org.mailprobe.agent.config;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 import org.mailprobe.probes.BearerTokenSources;
 import org.mailprobe.probes.BearerTokens;
 import org.mailprobe.probes.Secret;
@@ -22,7 +21,8 @@ public final class AccountTokens implements BearerTokens {
     /** Opens the token source; {@link BearerTokenSources#open} outside tests. */
     @FunctionalInterface
     public interface Opener {
-        BearerTokens open(TokenGrant grant, TlsPolicy tls, Timeouts timeouts, Duration refreshAhead);
+        BearerTokens open(TokenGrant grant, TlsPolicy tls, Timeouts timeouts, Duration refreshAhead,
+                boolean allowPlainHttp);
     }
 
     private final String account;
@@ -63,15 +63,6 @@ public final class AccountTokens implements BearerTokens {
     }
 
     @Override
-    public Optional<Instant> expiresAt() {
-        BearerTokens source;
-        synchronized (this) {
-            source = opened;
-        }
-        return source == null ? Optional.empty() : source.expiresAt();
-    }
-
-    @Override
     public void close() {
         BearerTokens source;
         synchronized (this) {
@@ -101,7 +92,8 @@ public final class AccountTokens implements BearerTokens {
         }
         if (opened == null) {
             try {
-                opened = opener.open(config.grant(), config.tls(), config.timeouts(), config.refreshAhead());
+                opened = opener.open(config.grant(), config.tls(), config.timeouts(), config.refreshAhead(),
+                        config.insecurePlainHttp());
             } catch (RuntimeException e) {
                 // Only the class: a message from the token library might quote a secret it was given.
                 throw new TokenException("cannot set up the token source of account " + account + ": "

@@ -16,9 +16,10 @@ import org.mailprobe.probes.TokenGrant;
  * @param refreshAhead how long before expiry a cached token is refreshed
  * @param tls the trust for the token endpoint's certificate ({@code ca_file}, else the config's default)
  * @param timeouts connect and read timeouts for each token request (the config's defaults)
+ * @param insecurePlainHttp true if an {@code http://} token endpoint is allowed ({@code insecure_plain_http}, a lab)
  */
 public record OAuthConfig(TokenGrant grant, OAuthMechanism mechanism, Duration refreshAhead, TlsPolicy tls,
-        Timeouts timeouts) {
+        Timeouts timeouts, boolean insecurePlainHttp) {
     public OAuthConfig {
         Objects.requireNonNull(grant, "grant");
         Objects.requireNonNull(mechanism, "mechanism");

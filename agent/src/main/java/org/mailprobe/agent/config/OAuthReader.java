@@ -102,7 +102,9 @@ final class OAuthReader {
         }
         return new OAuthConfig(tokenGrant, mechanism != null ? mechanism : Defaults.OAUTH_MECHANISM,
                 refreshAhead != null ? refreshAhead : Defaults.OAUTH_REFRESH_AHEAD,
-                tls != null ? tls : loader.defaultTls(), loader.defaultTimeouts());
+                tls != null ? tls : loader.defaultTls(), loader.defaultTimeouts(),
+                // Checked (and warned about) with token_endpoint; a wrong value has failed the load.
+                o.has("insecure_plain_http") && o.raw("insecure_plain_http").asBoolean());
     }
 
     private Grant grant(Mapping o) {

@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import okhttp3.mockwebserver.MockResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,18 +25,17 @@ class CheckConfigFetchTokenTest {
 
     @TempDir
     Path dir;
-    private MockOAuth2Server server;
+    private RefusingTokenEndpoint server;
     private final Cli cli = new Cli();
 
     @BeforeEach
     void start() {
-        server = new MockOAuth2Server();
-        server.start(java.net.InetAddress.getLoopbackAddress(), 0);
+        server = new RefusingTokenEndpoint();
     }
 
     @AfterEach
     void stop() {
-        server.shutdown();
+        server.close();
     }
 
     private Path config() throws IOException {
@@ -55,7 +52,7 @@ class CheckConfigFetchTokenTest {
                 "    address: probe@contoso.com",
                 "    oauth2:",
                 "      grant: client_credentials",
-                "      token_endpoint: " + server.tokenEndpointUrl("default"),
+                "      token_endpoint: " + server.tokenEndpoint(),
                 "      insecure_plain_http: true",
                 "      client_id: mailprobe",
                 "      client_secret_file: client.secret",
@@ -79,13 +76,10 @@ class CheckConfigFetchTokenTest {
     }
 
     @Test
-    @SuppressWarnings("deprecation") // enqueueResponse: the server's only way to answer with an OAuth error
     void refusedClientFailsWithTheStatusAndTheOAuthErrorOnly() throws IOException {
         OAuthImplementation.assumeMerged();
         Path file = config();
-        server.enqueueResponse(new MockResponse().setResponseCode(401)
-                .setHeader("Content-Type", "application/json")
-                .setBody("{\"error\":\"invalid_client\",\"error_description\":\"body-text-not-evidence\"}"));
+        server.refuse(1);
 
         int code = cli.run("check-config", "--config", file.toString(), "--fetch-token");
 
@@ -93,7 +87,7 @@ class CheckConfigFetchTokenTest {
         assertEquals(ExitCodes.FAILURE, code, all);
         assertTrue(cli.out.toString().contains("account m365: no token: "), all);
         assertTrue(all.contains("(HTTP 401) (OAuth error invalid_client)"), all);
-        assertFalse(all.contains("body-text-not-evidence"), all);
+        assertFalse(all.contains(RefusingTokenEndpoint.DESCRIPTION), all);
         assertFalse(all.contains(CLIENT_SECRET), all);
     }
 

@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import okhttp3.mockwebserver.MockResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,21 +32,20 @@ class OAuthProbeCommandTest {
     @TempDir
     Path dir;
     private TestProvider provider;
-    private MockOAuth2Server server;
+    private RefusingTokenEndpoint server;
     private final Cli cli = new Cli();
 
     @BeforeEach
     void start() {
         OAuthImplementation.assumeMerged();
         provider = new TestProvider();
-        server = new MockOAuth2Server();
-        server.start(java.net.InetAddress.getLoopbackAddress(), 0);
+        server = new RefusingTokenEndpoint();
     }
 
     @AfterEach
     void stop() {
         if (server != null) {
-            server.shutdown();
+            server.close();
         }
         if (provider != null) {
             provider.close();
@@ -67,18 +64,13 @@ class OAuthProbeCommandTest {
     }
 
     /** The submitter signs in at a token endpoint that refuses the client; the watched mailbox by password. */
-    @SuppressWarnings("deprecation") // enqueueResponse: the server's only way to answer with an OAuth error
     private List<String> refusedClient(String... extra) throws IOException {
-        for (int i = 0; i < 3; i++) {
-            server.enqueueResponse(new MockResponse().setResponseCode(401)
-                    .setHeader("Content-Type", "application/json")
-                    .setBody("{\"error\":\"invalid_client\",\"error_description\":\"body-text-not-evidence\"}"));
-        }
+        server.refuse(3);
         Path secret = Files.writeString(dir.resolve("client.secret"), CLIENT_SECRET + "\n");
         Path password = Files.writeString(dir.resolve("pw"), TestProvider.PASSWORD + "\n");
         List<String> args = servers("--watch-password-file", password.toString(),
                 "--oauth2-grant", "client_credentials", "--oauth2-token-endpoint",
-                server.tokenEndpointUrl("default").toString(), "--oauth2-insecure-plain-http",
+                server.tokenEndpoint(), "--oauth2-insecure-plain-http",
                 "--oauth2-client-id", "mailprobe", "--oauth2-client-secret-file", secret.toString(),
                 "--oauth2-scope", "mail");
         args.addAll(List.of(extra));
@@ -91,7 +83,7 @@ class OAuthProbeCommandTest {
 
     private void assertNoSecret() {
         assertFalse(all().contains(CLIENT_SECRET), all());
-        assertFalse(all().contains("body-text-not-evidence"), all());
+        assertFalse(all().contains(RefusingTokenEndpoint.DESCRIPTION), all());
     }
 
     @Test

@@ -25,7 +25,7 @@ import org.mailprobe.probes.TokenGrant;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class AccountTokensTest {
     private static final OAuthConfig CONFIG = new OAuthConfig(new TokenGrant.TokenFile(Path.of("/run/token")),
-            OAuthMechanism.AUTO, Duration.ofMinutes(5), TlsPolicy.verified(), Timeouts.DEFAULT);
+            OAuthMechanism.AUTO, Duration.ofMinutes(5), TlsPolicy.verified(), Timeouts.DEFAULT, false);
     private static final Instant DEADLINE = Instant.now().plusSeconds(60);
 
     /** A token source that hands out one token and says whether it was closed. */
@@ -52,7 +52,7 @@ class AccountTokensTest {
     @Test
     void sourceIsOpenedOnceAtFirstUse() throws Exception {
         List<Source> opened = new ArrayList<>();
-        AccountTokens tokens = new AccountTokens("m365", CONFIG, (g, tls, t, ahead) -> {
+        AccountTokens tokens = new AccountTokens("m365", CONFIG, (g, tls, t, ahead, plain) -> {
             Source s = new Source();
             opened.add(s);
             return s;
@@ -68,7 +68,7 @@ class AccountTokensTest {
     @Test
     void closingClosesTheOpenedSource() throws Exception {
         Source source = new Source();
-        AccountTokens tokens = new AccountTokens("m365", CONFIG, (g, tls, t, ahead) -> source);
+        AccountTokens tokens = new AccountTokens("m365", CONFIG, (g, tls, t, ahead, plain) -> source);
         tokens.current(DEADLINE);
 
         tokens.close();
@@ -81,7 +81,7 @@ class AccountTokensTest {
     @Test
     void closedTokensOpenNothingAgain() {
         List<Source> opened = new ArrayList<>();
-        AccountTokens tokens = new AccountTokens("m365", CONFIG, (g, tls, t, ahead) -> {
+        AccountTokens tokens = new AccountTokens("m365", CONFIG, (g, tls, t, ahead, plain) -> {
             Source s = new Source();
             opened.add(s);
             return s;
@@ -97,7 +97,7 @@ class AccountTokensTest {
 
     @Test
     void sourceThatCannotBeOpenedIsATokenFailureWithoutItsMessage() {
-        AccountTokens tokens = new AccountTokens("m365", CONFIG, (g, tls, t, ahead) -> {
+        AccountTokens tokens = new AccountTokens("m365", CONFIG, (g, tls, t, ahead, plain) -> {
             throw new IllegalArgumentException("bad key s3cr3t-value");
         });
 

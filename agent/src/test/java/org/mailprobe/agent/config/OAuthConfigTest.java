@@ -64,6 +64,7 @@ class OAuthConfigTest {
 
         assertEquals(OAuthMechanism.AUTO, oauth.mechanism());
         assertEquals(Duration.ofMinutes(5), oauth.refreshAhead());
+        assertFalse(oauth.insecurePlainHttp());
     }
 
     @Test
@@ -149,8 +150,10 @@ class OAuthConfigTest {
 
     @Test
     void plainHttpEndpointForALabIsAcceptedWithAWarning() throws Exception {
-        m365("grant: client_credentials\ntoken_endpoint: http://127.0.0.1:8080/default/token\nclient_id: app\n"
-                + "client_secret_file: client.secret\nscope: mail\ninsecure_plain_http: true\n");
+        OAuthConfig oauth = oauth(m365("grant: client_credentials\ntoken_endpoint: http://127.0.0.1:8080/default/token\n"
+                + "client_id: app\nclient_secret_file: client.secret\nscope: mail\ninsecure_plain_http: true\n"));
+
+        assertTrue(oauth.insecurePlainHttp());
 
         assertEquals(List.of(dir.resolve("agent.yml") + ": accounts.m365.oauth2.insecure_plain_http: the token "
                 + "endpoint http://127.0.0.1:8080/default/token is plain http: the client's secret and the tokens "

@@ -14,11 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import okhttp3.mockwebserver.MockResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailprobe.agent.cli.RefusingTokenEndpoint;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.journal.JournalFixture;
 import org.mailprobe.agent.web.WebConfig;
@@ -38,18 +37,11 @@ class TokenFailureEvidenceTest {
     Path dir;
 
     @Test
-    @SuppressWarnings("deprecation") // enqueueResponse: the server's only way to answer with an OAuth error
     void refusedClientIsReasonTokenInMetricsAndJournalWithTheEvidence() throws Exception {
         org.mailprobe.agent.cli.OAuthImplementation.assumeMerged();
-        MockOAuth2Server server = new MockOAuth2Server();
-        server.start(java.net.InetAddress.getLoopbackAddress(), 0);
-        try (TestProvider provider = new TestProvider()) {
-            for (int i = 0; i < 20; i++) {
-                server.enqueueResponse(new MockResponse().setResponseCode(401)
-                        .setHeader("Content-Type", "application/json")
-                        .setBody("{\"error\":\"invalid_client\",\"error_description\":\"body-text-not-evidence\"}"));
-            }
-            Path config = writeConfig(provider, server.tokenEndpointUrl("default").toString());
+        try (RefusingTokenEndpoint server = new RefusingTokenEndpoint(); TestProvider provider = new TestProvider()) {
+            server.refuse(20);
+            Path config = writeConfig(provider, server.tokenEndpoint());
             String page;
             try (Agent agent = new Agent(ConfigLoader.load(config), new InetSocketAddress("127.0.0.1", 0),
                     WebConfig.NONE, o -> { })) {
@@ -67,7 +59,7 @@ class TokenFailureEvidenceTest {
             JsonNode record = null;
             for (String line : lines) {
                 assertFalse(line.contains(CLIENT_SECRET), line);
-                assertFalse(line.contains("body-text-not-evidence"), line);
+                assertFalse(line.contains(RefusingTokenEndpoint.DESCRIPTION), line);
                 JsonNode r = new ObjectMapper().readTree(line);
                 if (record == null && "token".equals(r.path("reason").asText())) {
                     record = r;
@@ -77,8 +69,6 @@ class TokenFailureEvidenceTest {
             assertEquals("failure", record.path("outcome").asText(), record.toString());
             assertTrue(record.path("detail").asText().contains("401"), record.toString());
             assertTrue(record.path("detail").asText().contains("invalid_client"), record.toString());
-        } finally {
-            server.shutdown();
         }
     }
 
