@@ -34,6 +34,11 @@ public final class FailureClassifier {
         if (failure == null) {
             return Reason.INTERNAL;
         }
+        // No token: the mail server was not asked, whatever the token endpoint's own failure was
+        // (a timeout there is the endpoint's, not the mail server's).
+        if (tokenFailure(failure) != null) {
+            return Reason.TOKEN;
+        }
         // A certificate the policy rejects is that, however Angus Mail wraps it: its IMAP and POP3
         // STARTTLS put the handshake's failure under a "STARTTLS failure" MessagingException.
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -104,7 +109,7 @@ public final class FailureClassifier {
         if (t instanceof UnknownHostException) {
             return Reason.DNS;
         }
-        if (t instanceof AuthenticationFailedException) {
+        if (t instanceof AuthenticationFailedException || t instanceof OAuthSasl.MechanismNotOfferedException) {
             return Reason.AUTH;
         }
         if (t instanceof SMTPSendFailedException) {
@@ -165,6 +170,15 @@ public final class FailureClassifier {
         return null;
     }
 
+    private static TokenException tokenFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TokenException) {
+                return (TokenException) t;
+            }
+        }
+        return null;
+    }
+
     /** A 4xx or 5xx reply; Angus Mail reports a connection closed mid-reply as -1 ("[EOF]"). */
     private static boolean isReply(int code) {
         return code >= 400 && code < 600;
@@ -192,6 +206,11 @@ public final class FailureClassifier {
      * message with anything after "password" or "auth" removed. Never used as a label.
      */
     public static String describe(Throwable failure) {
+        TokenException token = tokenFailure(failure);
+        if (token != null) {
+            // Its message is written to be safe; its causes are the HTTP client's and add nothing.
+            return token.getMessage();
+        }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

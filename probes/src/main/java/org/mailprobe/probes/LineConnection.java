@@ -104,7 +104,7 @@ final class LineConnection {
     }
 
     /** A reply that ends the check with {@code reason}; its message quotes the reply, never a secret. */
-    static final class ReplyException extends IOException {
+    static class ReplyException extends IOException {
         private final Reason reason;
 
         ReplyException(Reason reason, String message) {

@@ -52,8 +52,16 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
      */
     private volatile int awaitingQuit;
 
+    /**
+     * @throws IllegalArgumentException if the account signs in with OAUTHBEARER, which Angus Mail's
+     *     POP3 client cannot speak (XOAUTH2 and AUTO can)
+     */
     public Pop3ArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener) {
         super(settings, signer, listener, logger);
+        OAuthLogin oauth = settings.account().oauth();
+        if (oauth != null) {
+            OAuthSasl.configure(new java.util.Properties(), "pop3", oauth.mechanism()); // fails now, not per poll
+        }
     }
 
     @Override

@@ -36,14 +36,58 @@ public final class ReachabilityCheck {
         return settings;
     }
 
+    /**
+     * One check by {@code deadline}. With an OAuth login, the account's token is had first (a
+     * failure is {@link Reason#TOKEN} at the LOGIN stage, the server not asked); a token the server
+     * refuses is dropped and the check made once more, on a new connection, with a fresh one.
+     */
     public ReachabilityResult check(Instant deadline) {
         StageTimeline timeline = new StageTimeline(clock);
         Instant started = timeline.begin(Stage.DNS);
+        Account login = settings.login();
+        if (login == null || !login.usesOAuth()) {
+            return attempt(timeline, started, deadline, null).result();
+        }
+        BearerTokens tokens = login.oauth().tokens();
+        Secret bearer;
+        try {
+            bearer = tokens.current(deadline);
+        } catch (TokenException e) {
+            return noToken(timeline, started, e);
+        }
+        Checked first = attempt(timeline, started, deadline, bearer);
+        if (!first.tokenRefused()) {
+            return first.result();
+        }
+        logger.info("The server refused the access token; checking once more with a fresh one. endpoint={}",
+                settings.endpoint());
+        tokens.refused(bearer);
+        try {
+            bearer = tokens.current(deadline);
+        } catch (TokenException e) {
+            return noToken(timeline, started, e);
+        }
+        timeline.reopen();
+        return attempt(timeline, started, deadline, bearer).result();
+    }
+
+    private static ReachabilityResult noToken(StageTimeline timeline, Instant started, TokenException e) {
+        timeline.begin(Stage.LOGIN);
+        Instant failedAt = timeline.end();
+        return new ReachabilityResult(Reason.TOKEN, Stage.LOGIN, started, failedAt, timeline.durations(), null, "",
+                FailureClassifier.describe(e));
+    }
+
+    /** One connection's check; tokenRefused if the server refused the OAuth token it was given. */
+    private record Checked(ReachabilityResult result, boolean tokenRefused) {}
+
+    private Checked attempt(StageTimeline timeline, Instant started, Instant deadline, Secret bearer) {
         SocketHolder sockets = new SocketHolder();
         LineConnection connection = null;
         ServerEndpoint endpoint = settings.endpoint();
-        try (Watchdog.Armed armed = Watchdog.arm(started, deadline, sockets::close)) {
-            InetAddress[] addresses = DnsLookup.resolve(endpoint.host(), started, deadline);
+        try (Watchdog.Armed armed = Watchdog.arm(clock.now(), deadline, sockets::close)) {
+            timeline.begin(Stage.DNS);
+            InetAddress[] addresses = DnsLookup.resolve(endpoint.host(), clock.now(), deadline);
             Socket socket = connect(addresses, timeline, sockets, deadline);
             connection = new LineConnection(socket, endpoint.host(), endpoint.port(), sockets);
             if (endpoint.tlsMode() == TlsMode.IMPLICIT) {
@@ -55,13 +99,13 @@ public final class ReachabilityCheck {
             }
             switch (settings.kind()) {
                 case SMTP:
-                    ReachabilityDialogues.smtp(connection, settings, timeline);
+                    ReachabilityDialogues.smtp(connection, settings, timeline, bearer);
                     break;
                 case IMAP:
-                    ReachabilityDialogues.imap(connection, settings, timeline);
+                    ReachabilityDialogues.imap(connection, settings, timeline, bearer);
                     break;
                 case POP3:
-                    ReachabilityDialogues.pop3(connection, settings, timeline);
+                    ReachabilityDialogues.pop3(connection, settings, timeline, bearer);
                     break;
                 case HTTP:
                     ReachabilityDialogues.http(connection, settings);
@@ -72,16 +116,18 @@ public final class ReachabilityCheck {
             }
             Instant finished = timeline.end();
             sockets.close();
-            return new ReachabilityResult(Reason.NONE, null, started, finished, timeline.durations(),
-                    connection.certificateNotAfter(), connection.lastLine(), "");
+            return new Checked(new ReachabilityResult(Reason.NONE, null, started, finished, timeline.durations(),
+                    connection.certificateNotAfter(), connection.lastLine(), ""), false);
         } catch (Exception | LinkageError e) {
             Instant failedAt = timeline.end();
             Stage stage = timeline.current();
             Reason reason;
+            boolean refusedToken = false;
             if (sockets.closedByWatchdog() || !failedAt.isBefore(deadline)) {
                 reason = Reason.TIMEOUT;
             } else if (e instanceof ReplyException) {
                 reason = ((ReplyException) e).reason();
+                refusedToken = e instanceof ReachabilityDialogues.TokenRefusedException;
             } else {
                 reason = refine(FailureClassifier.classify(e), stage);
             }
@@ -90,10 +136,10 @@ public final class ReachabilityCheck {
                         stage.label(), e);
             }
             sockets.close();
-            return new ReachabilityResult(reason, stage, started, failedAt, timeline.durations(),
+            return new Checked(new ReachabilityResult(reason, stage, started, failedAt, timeline.durations(),
                     connection == null ? null : connection.certificateNotAfter(),
                     connection == null ? "" : connection.lastLine(),
-                    e instanceof ReplyException ? e.getMessage() : FailureClassifier.describe(e));
+                    e instanceof ReplyException ? e.getMessage() : FailureClassifier.describe(e)), refusedToken);
         }
     }
 

@@ -2,8 +2,11 @@ package org.mailprobe.probes;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import org.mailprobe.probes.LineConnection.ReplyException;
 
 /**
@@ -18,7 +21,8 @@ final class ReachabilityDialogues {
     private ReachabilityDialogues() {}
 
     /** RFC 5321 4.2: a 220 greeting, possibly multi-line; EHLO, STARTTLS (RFC 3207), AUTH PLAIN (RFC 4954). */
-    static void smtp(LineConnection c, ReachabilitySettings s, StageTimeline timeline) throws IOException {
+    static void smtp(LineConnection c, ReachabilitySettings s, StageTimeline timeline, Secret bearer)
+            throws IOException {
         expect(smtpReply(c), "220", Reason.GREETING, "greeting");
         String ehlo = "EHLO " + s.localHost();
         if (s.endpoint().tlsMode() == TlsMode.STARTTLS) {
@@ -36,7 +40,13 @@ final class ReachabilityDialogues {
         if (s.login() != null) {
             timeline.begin(Stage.LOGIN);
             c.send(ehlo);
-            expect(smtpReply(c), "250", Reason.PROTOCOL, "EHLO");
+            String extensions = smtpReply(c);
+            expect(extensions, "250", Reason.PROTOCOL, "EHLO");
+            if (bearer != null) {
+                smtpOAuth(c, s.login(), bearer, extensions);
+                c.send("QUIT");
+                return;
+            }
             String plain = "\0" + s.login().user() + "\0" + s.login().password().reveal();
             c.send("AUTH PLAIN " + Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.UTF_8)));
             expect(smtpReply(c), "235", Reason.AUTH, "AUTH");
@@ -45,7 +55,8 @@ final class ReachabilityDialogues {
     }
 
     /** RFC 9051 7.1: {@code * OK} or {@code * PREAUTH}; STARTTLS (6.2.1); LOGIN (6.2.3). */
-    static void imap(LineConnection c, ReachabilitySettings s, StageTimeline timeline) throws IOException {
+    static void imap(LineConnection c, ReachabilitySettings s, StageTimeline timeline, Secret bearer)
+            throws IOException {
         String greeting = c.readLine();
         String upper = greeting.toUpperCase(Locale.ROOT);
         if (!upper.startsWith("* OK") && !upper.startsWith("* PREAUTH")) {
@@ -59,6 +70,11 @@ final class ReachabilityDialogues {
         }
         if (s.login() != null) {
             timeline.begin(Stage.LOGIN);
+            if (bearer != null) {
+                imapOAuth(c, s.login(), bearer);
+                c.send("a3 LOGOUT");
+                return;
+            }
             c.send("a2 LOGIN " + quoted(s.login().user()) + " " + quoted(s.login().password().reveal()));
             imapTagged(c, "a2", Reason.AUTH, "LOGIN");
         }
@@ -66,7 +82,8 @@ final class ReachabilityDialogues {
     }
 
     /** RFC 1939 4: {@code +OK}; STLS (RFC 2595 4); USER and PASS. */
-    static void pop3(LineConnection c, ReachabilitySettings s, StageTimeline timeline) throws IOException {
+    static void pop3(LineConnection c, ReachabilitySettings s, StageTimeline timeline, Secret bearer)
+            throws IOException {
         if (!c.readLine().startsWith("+OK")) {
             throw new ReplyException(Reason.GREETING, "greeting was not +OK");
         }
@@ -78,6 +95,11 @@ final class ReachabilityDialogues {
         }
         if (s.login() != null) {
             timeline.begin(Stage.LOGIN);
+            if (bearer != null) {
+                pop3OAuth(c, s.login(), bearer);
+                c.send("QUIT");
+                return;
+            }
             c.send("USER " + s.login().user());
             pop3Ok(c, Reason.AUTH, "USER");
             c.send("PASS " + s.login().password().reveal());
@@ -101,6 +123,133 @@ final class ReachabilityDialogues {
         int code = Integer.parseInt(parts[1]);
         if (!s.httpStatuses().contains(code)) {
             throw new ReplyException(Reason.HTTP_STATUS, "HTTP status " + code + " is not one of " + s.httpStatuses());
+        }
+    }
+
+    /** RFC 4954 AUTH with an initial response; a 334 is the server's error challenge (RFC 7628 3.2.2). */
+    private static void smtpOAuth(LineConnection c, Account login, Secret bearer, String extensions)
+            throws IOException {
+        Set<String> offered = new HashSet<>();
+        for (String line : extensions.split("\n")) {
+            String keyword = line.length() > 4 ? line.substring(4).toUpperCase(Locale.ROOT) : "";
+            if (keyword.startsWith("AUTH ") || keyword.startsWith("AUTH=")) {
+                offered.addAll(Arrays.asList(keyword.substring(5).trim().split("\\s+")));
+            }
+        }
+        String mechanism = chosen(login, offered);
+        c.send("AUTH " + mechanism + " " + initialResponse(mechanism, login, bearer));
+        String reply = smtpReply(c);
+        if (reply.startsWith("334")) {
+            c.send(errorAcknowledgement(mechanism));
+            reply = smtpReply(c);
+        }
+        if (!reply.startsWith("235")) {
+            throw new TokenRefusedException("AUTH " + mechanism + " was answered with something other than 235");
+        }
+    }
+
+    /** RFC 9051 6.2.2 AUTHENTICATE, with SASL-IR (RFC 4959) where the server offers it. */
+    private static void imapOAuth(LineConnection c, Account login, Secret bearer) throws IOException {
+        c.send("a0 CAPABILITY");
+        Set<String> capabilities = new HashSet<>();
+        while (true) {
+            String line = c.readLine();
+            String upper = line.toUpperCase(Locale.ROOT);
+            if (upper.startsWith("* CAPABILITY ")) {
+                capabilities.addAll(Arrays.asList(upper.substring(13).trim().split("\\s+")));
+            } else if (upper.startsWith("A0 ")) {
+                if (!upper.startsWith("A0 OK")) {
+                    throw new ReplyException(Reason.PROTOCOL, "CAPABILITY was refused");
+                }
+                break;
+            } else if (upper.startsWith("* BYE")) {
+                throw new ReplyException(Reason.PROTOCOL, "the server said BYE");
+            }
+        }
+        Set<String> offered = new HashSet<>();
+        for (String capability : capabilities) {
+            if (capability.startsWith("AUTH=")) {
+                offered.add(capability.substring(5));
+            }
+        }
+        String mechanism = chosen(login, offered);
+        String response = initialResponse(mechanism, login, bearer);
+        boolean initial = capabilities.contains("SASL-IR");
+        c.send("a2 AUTHENTICATE " + mechanism + (initial ? " " + response : ""));
+        boolean sent = initial;
+        while (true) {
+            String line = c.readLine();
+            String upper = line.toUpperCase(Locale.ROOT);
+            if (line.startsWith("+")) {
+                // The first continuation asks for the response; one after it is the error challenge.
+                c.send(sent ? errorAcknowledgement(mechanism) : response);
+                sent = true;
+            } else if (upper.startsWith("A2 OK")) {
+                return;
+            } else if (upper.startsWith("A2 NO")) {
+                throw new TokenRefusedException("AUTHENTICATE " + mechanism + " was refused");
+            } else if (upper.startsWith("A2 ") || upper.startsWith("* BYE")) {
+                throw new ReplyException(Reason.PROTOCOL, "AUTHENTICATE " + mechanism + " was not understood");
+            }
+        }
+    }
+
+    /** RFC 5034 AUTH with an initial response, after CAPA (RFC 2449) says which SASL mechanisms there are. */
+    private static void pop3OAuth(LineConnection c, Account login, Secret bearer) throws IOException {
+        c.send("CAPA");
+        Set<String> offered = new HashSet<>();
+        if (c.readLine().startsWith("+OK")) {
+            for (int lines = 1; lines <= MAX_REPLY_LINES; lines++) {
+                String line = c.readLine();
+                if (line.equals(".")) {
+                    break;
+                }
+                String upper = line.toUpperCase(Locale.ROOT);
+                if (upper.startsWith("SASL ")) {
+                    offered.addAll(Arrays.asList(upper.substring(5).trim().split("\\s+")));
+                }
+            }
+        }
+        String mechanism = chosen(login, offered);
+        c.send("AUTH " + mechanism + " " + initialResponse(mechanism, login, bearer));
+        String reply = c.readLine();
+        if (reply.startsWith("+ ") || reply.equals("+")) {
+            c.send(errorAcknowledgement(mechanism));
+            reply = c.readLine();
+        }
+        if (!reply.startsWith("+OK")) {
+            throw new TokenRefusedException("AUTH " + mechanism + " was refused");
+        }
+    }
+
+    private static String chosen(Account login, Set<String> offered) throws ReplyException {
+        OAuthMechanism allowed = login.oauth().mechanism();
+        String mechanism = OAuthSasl.choose(allowed, offered.contains(OAuthSasl.OAUTHBEARER),
+                offered.contains(OAuthSasl.XOAUTH2));
+        if (mechanism == null) {
+            throw new ReplyException(Reason.AUTH, OAuthSasl.notOffered(allowed));
+        }
+        return mechanism;
+    }
+
+    private static String initialResponse(String mechanism, Account login, Secret bearer) {
+        byte[] response = mechanism.equals(OAuthSasl.XOAUTH2) ? OAuthSasl.xoauth2(login.user(), bearer)
+                : OAuthSasl.oauthBearer(login.user(), bearer);
+        return Base64.getEncoder().encodeToString(response);
+    }
+
+    /** OAUTHBEARER's %x01 (RFC 7628 3.2.3); for XOAUTH2 an empty response, as Google documents. */
+    private static String errorAcknowledgement(String mechanism) {
+        return mechanism.equals(OAuthSasl.OAUTHBEARER)
+                ? Base64.getEncoder().encodeToString(OAuthSasl.errorAcknowledgement()) : "";
+    }
+
+    /** The server refused the OAuth token it was given: worth one more try with a fresh token. */
+    static final class TokenRefusedException extends ReplyException {
+        private static final long serialVersionUID = 1L;
+
+        TokenRefusedException(String message) {
+            super(Reason.AUTH, message);
         }
     }
 

@@ -49,10 +49,51 @@ final class SmtpDialogue {
 
     /**
      * Sends the probe on {@code timeline} (whose DNS stage the caller began at {@code started}),
-     * giving up at {@code deadline}.
+     * giving up at {@code deadline}. An OAuth account's token is had first (a failure is
+     * {@link Reason#TOKEN} at the AUTH stage, the mail server not asked); a token the server
+     * refuses is dropped and the whole dialogue tried once more, on a new connection, with a fresh
+     * one, within the same deadline.
      */
     Attempt send(String from, String to, ProbeToken token, TokenSigner signer, StageTimeline timeline,
             Instant started, Instant deadline) {
+        if (account == null || !account.usesOAuth()) {
+            return attempt(from, to, token, signer, timeline, started, deadline,
+                    account == null ? null : account.password()).attempt();
+        }
+        BearerTokens tokens = account.oauth().tokens();
+        Secret bearer;
+        try {
+            bearer = tokens.current(deadline);
+        } catch (TokenException e) {
+            return noToken(token, timeline, started, e);
+        }
+        Tried first = attempt(from, to, token, signer, timeline, started, deadline, bearer);
+        if (!first.tokenRefused()) {
+            return first.attempt();
+        }
+        logger.info("The server refused the access token; sending once more with a fresh one. route={}", token.route());
+        tokens.refused(bearer);
+        try {
+            bearer = tokens.current(deadline);
+        } catch (TokenException e) {
+            return noToken(token, timeline, started, e);
+        }
+        timeline.reopen();
+        return attempt(from, to, token, signer, timeline, started, deadline, bearer).attempt();
+    }
+
+    private static Attempt noToken(ProbeToken token, StageTimeline timeline, Instant started, TokenException e) {
+        timeline.begin(Stage.AUTH);
+        timeline.end();
+        return new Attempt(new SubmissionResult(token, Reason.TOKEN, Stage.AUTH, started, null, timeline.durations(),
+                "", FailureClassifier.describe(e)), "");
+    }
+
+    /** One dialogue; tokenRefused if it failed because the server refused the OAuth token it was given. */
+    private record Tried(Attempt attempt, boolean tokenRefused) {}
+
+    private Tried attempt(String from, String to, ProbeToken token, TokenSigner signer, StageTimeline timeline,
+            Instant started, Instant deadline, Secret secret) {
         SocketHolder sockets = new SocketHolder();
         TimedSmtpTransport transport = null;
         try (Watchdog.Armed armed = Watchdog.arm(ProbeClock.system().now(), deadline, sockets::close)) {
@@ -61,10 +102,10 @@ final class SmtpDialogue {
             Instant connectStart = timeline.begin(Stage.CONNECT);
             Session session = MailSessions.session(properties(timeline, sockets, connectStart, deadline));
             transport = new TimedSmtpTransport(session, implicit(), timeline);
-            if (account == null) {
+            if (secret == null) {
                 transport.connect();
             } else {
-                transport.connect(account.user(), account.password().reveal());
+                transport.connect(account.user(), secret.reveal());
             }
             MimeMessage message = ProbeMessage.build(session, from, to, token, signer);
             transport.sendMessage(message, message.getAllRecipients());
@@ -72,8 +113,8 @@ final class SmtpDialogue {
             String reply = reply(transport);
             String protocol = sockets.tlsProtocol();
             closeQuietly(transport);
-            return new Attempt(new SubmissionResult(token, Reason.NONE, null, started, accepted, timeline.durations(),
-                    reply, ""), protocol);
+            return new Tried(new Attempt(new SubmissionResult(token, Reason.NONE, null, started, accepted,
+                    timeline.durations(), reply, ""), protocol), false);
         } catch (Exception | LinkageError e) {
             Instant failedAt = timeline.end();
             Stage stage = timeline.current();
@@ -86,8 +127,10 @@ final class SmtpDialogue {
             String reply = transport == null ? "" : reply(transport);
             String protocol = sockets.tlsProtocol();
             sockets.close();
-            return new Attempt(new SubmissionResult(token, reason, stage, started, null, timeline.durations(), reply,
-                    FailureClassifier.describe(e)), protocol);
+            boolean refused = reason == Reason.AUTH && stage == Stage.AUTH && account != null && account.usesOAuth()
+                    && OAuthSasl.tokenRefused(e);
+            return new Tried(new Attempt(new SubmissionResult(token, reason, stage, started, null,
+                    timeline.durations(), reply, FailureClassifier.describe(e)), protocol), refused);
         }
     }
 
@@ -110,6 +153,9 @@ final class SmtpDialogue {
         Properties props = MailSessions.properties("smtp", endpoint, tls, timeouts, localHost, now, deadline);
         String p = "mail." + MailSessions.protocol("smtp", endpoint.tlsMode()) + ".";
         props.setProperty(p + "auth", Boolean.toString(account != null));
+        if (account != null && account.usesOAuth()) {
+            OAuthSasl.configure(props, MailSessions.protocol("smtp", endpoint.tlsMode()), account.oauth().mechanism());
+        }
         if (opportunisticStartTls && endpoint.tlsMode() == TlsMode.STARTTLS) {
             props.setProperty(p + "starttls.required", "false");
         }

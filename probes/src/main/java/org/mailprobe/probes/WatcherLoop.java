@@ -126,8 +126,45 @@ abstract class WatcherLoop implements ArrivalWatcher {
         }
     }
 
-    /** A connected, logged-in store for {@code base} ("imap" or "pop3"), remembered for close(). */
+    /**
+     * A connected, logged-in store for {@code base} ("imap" or "pop3"), remembered for close(). An
+     * OAuth account signs in with its current token; a token the server refuses is dropped and the
+     * sign-in tried once more, on a new connection, with a fresh one.
+     */
     final Store connect(String base) throws MessagingException {
+        Account account = settings.account();
+        if (!account.usesOAuth()) {
+            return connectOnce(base, account.password());
+        }
+        BearerTokens tokens = account.oauth().tokens();
+        Instant deadline = ProbeClock.system().now().plus(settings.timeouts().connect()).plus(settings.timeouts().read());
+        Secret token = token(tokens, deadline);
+        try {
+            return connectOnce(base, token);
+        } catch (MessagingException e) {
+            BoundedReads r = reads;
+            // A refused STARTTLS looks like a refused login to Angus; a new token would not help.
+            if (!OAuthSasl.tokenRefused(e) || (startTlsRequired() && r != null && r.startTlsNotLayered())) {
+                throw e;
+            }
+            logger.info("The server refused the access token; signing in once more with a fresh one. path={} "
+                    + "mailbox={}", path().label(), mailbox());
+            tokens.refused(token);
+            closeStore();
+            return connectOnce(base, token(tokens, deadline));
+        }
+    }
+
+    private static Secret token(BearerTokens tokens, Instant deadline) throws MessagingException {
+        try {
+            return tokens.current(deadline);
+        } catch (TokenException e) {
+            // Carried as the cause: the classifier finds it and says TOKEN.
+            throw new MessagingException(e.getMessage(), e);
+        }
+    }
+
+    private Store connectOnce(String base, Secret secret) throws MessagingException {
         Instant now = ProbeClock.system().now();
         Properties props = MailSessions.properties(base, settings.endpoint(), settings.tls(), settings.timeouts(),
                 settings.localHost(), now, now.plus(NO_DEADLINE));
@@ -140,12 +177,17 @@ abstract class WatcherLoop implements ArrivalWatcher {
         props.put("mail." + protocol + ".ssl.socketFactory", bounded.tlsFactory());
         // Without this, a factory that fails is silently replaced by an unbounded plain socket.
         props.setProperty("mail." + protocol + ".socketFactory.fallback", "false");
+        OAuthLogin oauth = settings.account().oauth();
+        if (oauth != null && !"imap".equals(base)) {
+            OAuthSasl.configure(props, protocol, oauth.mechanism());
+        }
         reads = bounded;
         Session session = MailSessions.session(props);
-        Store s = session.getStore(protocol);
+        Store s = oauth != null && "imap".equals(base)
+                ? new OAuthImapStore(session, settings.endpoint().tlsMode() == TlsMode.IMPLICIT, oauth.mechanism())
+                : session.getStore(protocol);
         store = s;
-        s.connect(settings.endpoint().host(), settings.endpoint().port(), settings.account().user(),
-                settings.account().password().reveal());
+        s.connect(settings.endpoint().host(), settings.endpoint().port(), settings.account().user(), secret.reveal());
         blind = lostAt == null ? null : new Arrival.Blind(lostAt, ProbeClock.system().now());
         return s;
     }
