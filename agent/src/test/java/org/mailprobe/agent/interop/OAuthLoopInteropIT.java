@@ -103,11 +103,12 @@ class OAuthLoopInteropIT {
     }
 
     @Test
-    void revokedClientFailsWithReasonTokenAndTheEndpointsAnswerAsEvidence() throws Exception {
+    void revokedClientFailsTheSubmissionWithReasonTokenAndTheEndpointsAnswerAsEvidence() throws Exception {
         oauth.revoke(CLIENT);
 
         Run run = ProbeJar.run(loopArgs(CLIENT, "--oauth2-grant", "client_credentials",
-                "--oauth2-client-secret-file", secretFile("client.secret").toString(), "--timeout", "20s"));
+                "--oauth2-client-secret-file", secretFile("client.secret").toString(),
+                "--watch-password-file", bed.passwordFile(USER).toString(), "--timeout", "20s"));
 
         assertEquals(1, run.exit(), run.toString());
         assertEquals("token", run.json().get("reason").asText(), run.toString());
@@ -117,19 +118,49 @@ class OAuthLoopInteropIT {
     }
 
     @Test
-    void tokenTheMailServerRefusesFailsWithReasonAuthAfterOneFreshToken() throws Exception {
-        // The client probe3 gets tokens for probe3@: Dovecot refuses them for probe2@ (the login).
+    void revokedClientFailsTheImapAndPop3WatchersWithReasonToken() throws Exception {
+        oauth.revoke(CLIENT);
+
+        Run run = ProbeJar.run(loopArgs(CLIENT, "--oauth2-grant", "client_credentials",
+                "--oauth2-client-secret-file", secretFile("client.secret").toString(), "--timeout", "10s"));
+
+        assertEquals(1, run.exit(), run.toString());
+        String problems = run.json().get("watcher_problems").toString();
+        assertTrue(problems.contains(":143/INBOX: token") && problems.contains(":110/INBOX: token"), problems);
+        assertNoTokenIn(run.out(), run.log());
+    }
+
+    @Test
+    void tokenTheSubmissionServerRefusesFailsWithReasonAuthAfterOneFreshToken() throws Exception {
+        // The client probe3 gets tokens for probe3@: Postfix (Dovecot SASL) refuses them for probe2@.
         String otherClient = "probe3";
         int before = oauth.tokenRequests(otherClient);
         try {
             Run run = ProbeJar.run(loopArgs(otherClient, "--oauth2-grant", "client_credentials",
-                    "--oauth2-client-secret-file", secretFile("client.secret").toString(), "--timeout", "20s"));
+                    "--oauth2-client-secret-file", secretFile("client.secret").toString(),
+                    "--watch-password-file", bed.passwordFile(USER).toString(), "--timeout", "20s"));
 
             assertEquals(1, run.exit(), run.toString());
             assertEquals("auth", run.json().get("reason").asText(), run.toString());
             assertTrue(oauth.tokenRequests(otherClient) >= before + 2,
                     "a refused token is retried once with a fresh token: token requests "
                             + (oauth.tokenRequests(otherClient) - before));
+            assertNoTokenIn(run.out(), run.log());
+        } finally {
+            loginOnceAfterAFailure();
+        }
+    }
+
+    @Test
+    void tokenTheMailboxServerRefusesFailsTheImapAndPop3WatchersWithReasonAuth() throws Exception {
+        try {
+            // Long enough for Dovecot's delay after failed logins from 127.0.0.1 (up to 15 s).
+            Run run = ProbeJar.run(loopArgs("probe3", "--oauth2-grant", "client_credentials",
+                    "--oauth2-client-secret-file", secretFile("client.secret").toString(), "--timeout", "40s"));
+
+            assertEquals(1, run.exit(), run.toString());
+            String problems = run.json().get("watcher_problems").toString();
+            assertTrue(problems.contains(":143/INBOX: auth") && problems.contains(":110/INBOX: auth"), problems);
             assertNoTokenIn(run.out(), run.log());
         } finally {
             loginOnceAfterAFailure();
@@ -167,6 +198,11 @@ class OAuthLoopInteropIT {
         assertTrue(oauth.tokenRequests(CLIENT) - before >= 3, "tokens fetched while the agent ran: "
                 + (oauth.tokenRequests(CLIENT) - before) + " (tokens live " + lifetime.toSeconds() + " s)");
         List<Introspection> shown = oauth.introspections().stream().filter(i -> i.at().isAfter(started)).toList();
+        System.out.printf("interop oauth expiry: %d tokens of %d s fetched over %d s; %d sign-ins introspected, "
+                + "%d distinct tokens, %d inactive%n", oauth.tokenRequests(CLIENT) - before, lifetime.toSeconds(),
+                Duration.between(started, Instant.now()).toSeconds(), shown.size(),
+                shown.stream().map(Introspection::token).distinct().count(),
+                shown.stream().filter(i -> !i.active()).count());
         assertTrue(shown.stream().map(Introspection::token).distinct().count() >= 2,
                 "the mail servers saw fewer than two tokens: none was replaced");
         assertTrue(shown.stream().allMatch(Introspection::active),
@@ -277,11 +313,15 @@ class OAuthLoopInteropIT {
         return all.toString();
     }
 
-    /** No access, ID or refresh token the authorization server ever issued is in any of the outputs. */
-    private static void assertNoTokenIn(String... outputs) {
+    /**
+     * No access, ID or refresh token the authorization server ever issued (in this JVM), nor the
+     * client secret, is in any of the outputs.
+     */
+    private void assertNoTokenIn(String... outputs) throws IOException {
         List<String> issued = oauth.issued();
-        assertFalse(issued.isEmpty(), "the authorization server issued no token");
+        String clientSecret = Files.readString(secretFile("client.secret")).strip();
         for (String output : outputs) {
+            assertFalse(output.contains(clientSecret), "the client secret leaked into an output");
             for (String token : issued) {
                 assertFalse(output.contains(token), "a token issued by the authorization server leaked into an output");
                 // A JWT's signature alone identifies it: a token cut to fit a line still leaks.
