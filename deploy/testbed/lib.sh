@@ -7,6 +7,11 @@ DOMAIN=mailprobe.test
 SINK_DOMAIN=sink.test
 SINK_PORT="${MAILPROBE_TESTBED_SINK_PORT:-2525}"
 WEB_PORT="${MAILPROBE_TESTBED_WEB_PORT:-8080}"
+# The local OAuth 2.0 authorization server (mock-oauth2-server, run by the tests or by hand; see
+# README.md) that Dovecot's oauth2 passdb asks to introspect bearer tokens. Not a daemon of ours:
+# Dovecot and the readiness checks do not need it running.
+OAUTH_PORT="${MAILPROBE_TESTBED_OAUTH_PORT:-8443}"
+OAUTH_ISSUER="https://$HOST:$OAUTH_PORT/testbed"
 USERS=(probe1 probe2 probe3)
 # Postfix's configuration is the machine's own /etc/postfix (a second Postfix instance needs
 # postmulti and a queue of its own; a testbed machine does not run another Postfix).

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * metrics address it announces. {@link #stop()} sends SIGTERM through the process handle, because
  * {@link Process#destroy()} also closes our end of its stderr and would lose the shutdown log.
  */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
     static final Pattern SERVING = Pattern.compile("address=(http://\\S+/metrics)");
 
     private final Process process;
@@ -39,7 +39,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** {@code mailprobe run --config CONFIG} on a free loopback port. */
-    static AgentProcess run(Path config) throws IOException {
+    public static AgentProcess run(Path config) throws IOException {
         return new AgentProcess(List.of("run", "--config", config.toString(), "--web.listen-address", "127.0.0.1:0"));
     }
 
@@ -52,7 +52,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** The metrics address the agent logged, or null if it exited without one. */
-    String metricsUrl(Duration within) throws InterruptedException, ExecutionException, TimeoutException {
+    public String metricsUrl(Duration within) throws InterruptedException, ExecutionException, TimeoutException {
         return metricsUrl.get(within.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -64,12 +64,12 @@ final class AgentProcess implements AutoCloseable {
         return log;
     }
 
-    String logText() {
+    public String logText() {
         return String.join("\n", log);
     }
 
     /** SIGTERM, then waits for the exit and the last log lines; true if it stopped within 30 s. */
-    boolean stop() throws InterruptedException {
+    public boolean stop() throws InterruptedException {
         process.toHandle().destroy();
         boolean stopped = process.waitFor(30, TimeUnit.SECONDS);
         reader.join(5000);

@@ -13,13 +13,18 @@ import picocli.CommandLine.Spec;
 
 /** Loads and validates a config exactly as {@code run} would, and says what it found. */
 @Command(name = "check-config", mixinStandardHelpOptions = true,
-        description = "Validate a config file (the same loader as `run`) and exit: 0 if valid, 2 if not.")
+        description = {"Validate a config file (the same loader as `run`) and exit: 0 if valid, 2 if not.",
+            "With --fetch-token, also fetch one token per OAuth 2.0 account: 1 if any fails."})
 final class CheckConfigCommand implements Callable<Integer> {
     /** Clause 4: no message over one hour. */
     static final java.time.Duration CONTRACT_MAXIMUM = java.time.Duration.ofHours(1);
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
     Path config;
+
+    @Option(names = "--fetch-token", description = "Also fetch one OAuth 2.0 token per oauth2 account to prove its "
+            + "credentials (the token is never printed); exit 1 if any fails.")
+    boolean fetchToken;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -41,6 +46,12 @@ final class CheckConfigCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("%s: valid: agent %s at site %s, %d servers, %d accounts, %d routes%n",
                 config, loaded.agent().id(), loaded.agent().site(), loaded.servers().size(), loaded.accounts().size(),
                 loaded.routes().size());
+        if (fetchToken) {
+            boolean fetched = TokenCheck.fetchAll(loaded, spec.commandLine().getOut());
+            spec.commandLine().getOut().flush();
+            return fetched ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
+        loaded.closeTokens();
         return ExitCodes.OK;
     }
 }

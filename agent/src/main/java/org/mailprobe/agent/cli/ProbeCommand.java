@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Send one probe, watch it arrive, print what happened and exit.",
             "Either --config FILE --route NAME, or the server flags below (no config file needed).",
             "Passwords come from --password-env or --password-file, never from the command line.",
+            "OAuth 2.0 instead of a password: --oauth2-grant and the --oauth2-* options (secrets from files or "
+                    + "variables too).",
             "Exit codes: text/json 0 success, 1 failure, 2 usage; nagios 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."})
 final class ProbeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, heading = "%nFrom a config file:%n")
@@ -98,7 +100,12 @@ final class ProbeCommand implements Callable<Integer> {
         if (timeout != null || fromConfig == null) {
             route = withTimeout(route, Durations.parse(timeout == null ? AdHocRoute.DEFAULT_TIMEOUT : timeout));
         }
-        OneShotProbe.Report report = OneShotProbe.run(config, route, senderSeam);
+        OneShotProbe.Report report;
+        try {
+            report = OneShotProbe.run(config, route, senderSeam);
+        } finally {
+            config.closeTokens();
+        }
         PrintWriter out = spec.commandLine().getOut();
         int code = format.print(report, config, warn, crit, out);
         out.flush();

@@ -30,6 +30,18 @@ public record AgentConfig(Path source, AgentIdentity agent, Map<String, ServerCo
         routes = List.copyOf(routes);
     }
 
+    /**
+     * Closes the OAuth 2.0 tokens of every account (issue 16): at stop, and for a config that a
+     * reload read but did not put in force, so that no background refresh outlives its config.
+     */
+    public void closeTokens() {
+        for (AccountConfig account : accounts.values()) {
+            if (account.login().oauth() != null) {
+                account.login().oauth().tokens().close();
+            }
+        }
+    }
+
     /** A config without a sink. */
     public AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
             Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability,

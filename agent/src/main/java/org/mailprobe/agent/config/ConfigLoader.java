@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.mailprobe.probes.Account;
+import org.mailprobe.probes.OAuthLogin;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
@@ -60,13 +61,14 @@ public final class ConfigLoader {
     /** Keys of a mail server that a webmail server gives by its URL instead, and the reverse. */
     private static final List<String> MAIL_SERVER_ONLY = List.of("host", "port", "tls");
     private static final List<String> WEBMAIL_ONLY = List.of("url", "driver", "form", "insecure_plain_http");
-    static final List<String> ACCOUNT_KEYS = List.of("address", "user", "password_file", "password_env", "password");
+    static final List<String> ACCOUNT_KEYS =
+            List.of("address", "user", "password_file", "password_env", "password", "oauth2");
 
     private static final List<String> PASSWORD_KEYS = List.of("password_file", "password_env", "password");
     // A host name (letters, digits, '.', '-', '_'), or an address literal as EHLO allows (RFC 5321 4.1.3).
     private static final Pattern HOSTNAME =
             Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}[A-Za-z0-9])?|\\[[0-9A-Za-z.:]+\\]");
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder()
             // A key given twice is almost always a mistake that the last value would silently hide.
@@ -148,6 +150,41 @@ public final class ConfigLoader {
         problems.throwIfAny();
         AgentIdentity agent = new AgentIdentity(identity.id, identity.site, identity.signer, hostname);
         return new AgentConfig(file, agent, servers, accounts, routes, reachability, journal, sink);
+    }
+
+    /**
+     * An {@code oauth2:} block given on the command line ({@code probe --oauth2-*}), as a mapping of
+     * the same keys, validated by the same rules. Relative files resolve against the working
+     * directory; variables are read from the process environment.
+     *
+     * @param flag how a key is spelled on the command line, e.g. {@code --oauth2-client-id}
+     * @throws ConfigException with one line per problem, each naming the flag
+     */
+    public static OAuthConfig oauthFromFlags(JsonNode block, TlsPolicy tls, Timeouts timeouts,
+            java.util.function.UnaryOperator<String> flag, Consumer<String> warnings) throws ConfigException {
+        String source = "command line";
+        ConfigLoader loader = new ConfigLoader(Path.of(source), System::getenv,
+                warning -> warnings.accept(flagged(warning, source, flag)));
+        loader.defaultTls = tls;
+        loader.defaultTimeouts = timeouts;
+        Mapping m = Mapping.of(loader.problems, "", block, loader.baseDir, OAuthReader.KEYS);
+        OAuthConfig oauth = m == null ? null
+                : new OAuthReader(loader, loader.secrets, loader.warnings, flag).read(m);
+        try {
+            loader.problems.throwIfAny();
+        } catch (ConfigException e) {
+            throw new ConfigException(e.problems().stream().map(p -> flagged(p, source, flag)).toList());
+        }
+        return oauth;
+    }
+
+    /** "SOURCE: KEY: what" (or "SOURCE: : what" for the whole block) as "--flag: what". */
+    private static String flagged(String line, String source, java.util.function.UnaryOperator<String> flag) {
+        String rest = line.substring(source.length() + 2);
+        int colon = rest.indexOf(": ");
+        String where = rest.substring(0, colon);
+        return (where.isEmpty() ? "the OAuth 2.0 sign-in" : flag.apply(where.replaceAll("\\[.*", ""))) + ": "
+                + rest.substring(colon + 2);
     }
 
     private JsonNode parse() {
@@ -494,11 +531,32 @@ public final class ConfigLoader {
             address = address(a.pathOf("address"), address);
         }
         String user = a.string("user");
+        if (a.has("oauth2")) {
+            return oauthAccount(name, a, address, user, before);
+        }
         Secret password = password(a);
         if (problems.count() > before) {
             return null;
         }
         return new AccountConfig(name, address, new Account(user != null ? user : address, password));
+    }
+
+    /** An account that signs in with OAuth 2.0 (issue 16): its tokens are opened at first use. */
+    private AccountConfig oauthAccount(String name, Mapping a, String address, String user, int before) {
+        for (String key : PASSWORD_KEYS) {
+            if (a.has(key)) {
+                problems.add(a.pathOf(key), "an account signs in with a password or with oauth2, not both; remove "
+                        + key + " or oauth2");
+            }
+        }
+        Mapping o = a.mapping("oauth2", OAuthReader.KEYS);
+        OAuthConfig oauth = o == null ? null : new OAuthReader(this, secrets, warnings).read(o);
+        if (problems.count() > before || oauth == null) {
+            return null;
+        }
+        AccountTokens tokens = new AccountTokens(name, oauth);
+        return new AccountConfig(name, address,
+                Account.oauth(user != null ? user : address, new OAuthLogin(tokens, oauth.mechanism())));
     }
 
     private String address(String where, String text) {

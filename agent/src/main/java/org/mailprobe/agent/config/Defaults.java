@@ -120,6 +120,16 @@ public final class Defaults {
     /** The largest feed answer a remote sink's reader accepts: 4 MiB, eight times a full answer. */
     public static final long SINK_REMOTE_MAX_BYTES = 4L << 20;
 
+    /** An {@code oauth2:} account's {@code refresh_ahead}: a cached token is refreshed 5 min before it expires. */
+    public static final Duration OAUTH_REFRESH_AHEAD = Duration.ofMinutes(5);
+    /** An {@code oauth2:} account's {@code mechanism}: OAUTHBEARER if the server offers it, else XOAUTH2. */
+    public static final org.mailprobe.probes.OAuthMechanism OAUTH_MECHANISM = org.mailprobe.probes.OAuthMechanism.AUTO;
+    /**
+     * The {@code scope} that {@code tenant} implies: Exchange Online's, for an app registration's
+     * application permissions (SMTP.SendAsApp, IMAP.AccessAsApp, POP.AccessAsApp).
+     */
+    public static final String MICROSOFT_SCOPE = "https://outlook.office365.com/.default";
+
     private static final String FALLBACK_HOSTNAME = "localhost";
 
     private Defaults() {}
@@ -217,5 +227,10 @@ public final class Defaults {
         } catch (UnknownHostException | SecurityException e) {
             return FALLBACK_HOSTNAME;
         }
+    }
+
+    /** The token endpoint that {@code tenant} stands for: the Microsoft identity platform's v2.0 endpoint. */
+    public static java.net.URI microsoftTokenEndpoint(String tenant) {
+        return java.net.URI.create("https://login.microsoftonline.com/" + tenant + "/oauth2/v2.0/token");
     }
 }

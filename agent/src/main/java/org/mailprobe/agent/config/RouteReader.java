@@ -317,7 +317,7 @@ final class RouteReader {
         for (int j = 0; j < items.size(); j++) {
             Mapping w = Mapping.of(problems, r.pathOf("watch") + "[" + j + "]", items.get(j), top.baseDir(),
                     WATCH_KEYS);
-            WatchConfig watch = w == null ? null : watch(w, to);
+            WatchConfig watch = w == null ? null : watch(w, route, to);
             if (watch == null) {
                 complete = false;
                 continue;
@@ -330,7 +330,7 @@ final class RouteReader {
         return complete && !watches.isEmpty() ? watches : null;
     }
 
-    private WatchConfig watch(Mapping w, AccountConfig to) {
+    private WatchConfig watch(Mapping w, String route, AccountConfig to) {
         int before = problems.count();
         AccessPath path = accessPath(w);
         ServerConfig server = path == null
@@ -355,6 +355,11 @@ final class RouteReader {
         if (Boolean.TRUE.equals(delete) && path == AccessPath.WEBMAIL) {
             problems.add(w.pathOf("delete_probes"), "a webmail watch only reads; the imap or pop3 watch of the same "
                     + "mailbox deletes the measured probes");
+        }
+        if (path == AccessPath.WEBMAIL && account != null && account.login().usesOAuth()) {
+            problems.add(w.has("account") ? w.pathOf("account") : w.pathOf("path"),
+                    (route != null ? "route '" + route + "'" : "this route") + " watches account '" + account.name() + "' by webmail, but that account signs in with oauth2 "
+                    + "and a webmail login form needs a password; watch it by imap or pop3");
         }
         if (problems.count() > before || path == null || server == null || account == null) {
             return null;

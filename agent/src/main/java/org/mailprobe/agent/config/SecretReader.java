@@ -16,7 +16,7 @@ import java.util.function.Function;
 import org.mailprobe.probes.Secret;
 
 /**
- * Reads the agent's key and account passwords from files and the environment. Problems name the
+ * Reads the agent's key, account passwords and OAuth client secrets from files and the environment. Problems name the
  * file or the variable, never the value.
  */
 final class SecretReader {
@@ -52,13 +52,21 @@ final class SecretReader {
 
     /** The password in {@code file}, one trailing newline trimmed; null (reported) if unusable. */
     Secret passwordFile(String where, Path file) {
+        return secretFile(where, file, "password file");
+    }
+
+    /**
+     * The secret in {@code file} (a {@code what}, e.g. "client secret file"), one trailing newline
+     * trimmed; null (reported) if unusable. Warns as for a password if others can read it.
+     */
+    Secret secretFile(String where, Path file, String what) {
         byte[] bytes = read(where, file);
         if (bytes == null) {
             return null;
         }
         String value = new String(trimNewline(bytes), StandardCharsets.UTF_8);
         if (value.isEmpty()) {
-            problems.add(where, "the password file " + file + " is empty");
+            problems.add(where, "the " + what + " " + file + " is empty");
             return null;
         }
         return Secret.of(value);
@@ -97,7 +105,7 @@ final class SecretReader {
         return null;
     }
 
-    private void warnIfShared(String where, Path file) {
+    void warnIfShared(String where, Path file) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             boolean ownFile = Files.getOwner(file).getName().equals(System.getProperty("user.name"));

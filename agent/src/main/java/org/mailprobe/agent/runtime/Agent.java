@@ -53,6 +53,13 @@ public final class Agent implements AutoCloseable {
     private final WebServer web;
     private final Journal journal;
     private volatile boolean ready;
+    private volatile ConfigSource configSource = ConfigLoader::load;
+
+    /** Where a reload reads the config from: {@link ConfigLoader#load(java.nio.file.Path)}, or a test's. */
+    @FunctionalInterface
+    interface ConfigSource {
+        AgentConfig load(java.nio.file.Path file) throws ConfigException;
+    }
 
     public Agent(AgentConfig config, InetSocketAddress listen, Consumer<ProbeFigures> onOutcome)
             throws IOException, SchedulerException {
@@ -155,7 +162,7 @@ public final class Agent implements AutoCloseable {
             }
             AgentConfig fresh;
             try {
-                fresh = ConfigLoader.load(config.source());
+                fresh = configSource.load(config.source());
             } catch (ConfigException e) {
                 metrics.recordReload(false);
                 logger.error("Config reload failed; the running config stays in force. file={} problems={}",
@@ -163,6 +170,9 @@ public final class Agent implements AutoCloseable {
                 throw e;
             }
             metrics.recordReload(true);
+            // Only the maintenance windows are taken from the fresh config; its accounts' tokens are
+            // never used, and closing them keeps a later change of this method from leaking them.
+            fresh.closeTokens();
             if (journal != null) {
                 ObjectNode r = Journal.fields();
                 r.put("event", "reload");
@@ -239,6 +249,11 @@ public final class Agent implements AutoCloseable {
         return sink;
     }
 
+    /** For tests of this package: reloads read the config through {@code source}. */
+    void reloadFrom(ConfigSource source) {
+        configSource = source;
+    }
+
     /** The arrival watchers, for tests of this package. */
     Watchers watchers() {
         return watchers;
@@ -267,6 +282,8 @@ public final class Agent implements AutoCloseable {
             sink.close();
         }
         web.close();
+        // After everything that signs in has stopped: no refresh outlives the agent.
+        config.closeTokens();
         if (journal != null) {
             ObjectNode stop = Journal.fields();
             stop.put("event", "stop");
