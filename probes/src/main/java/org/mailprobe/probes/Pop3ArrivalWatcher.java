@@ -1,5 +1,6 @@
 package org.mailprobe.probes;
 
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -92,9 +93,8 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
      * a UIDL is all that ties a number to what we measured before.
      */
     private void session() throws MessagingException, IOException {
-        try (Store store = connect("pop3")) {
-            POP3Folder folder = (POP3Folder) store.getFolder(INBOX);
-            folder.open(Folder.READ_WRITE);
+        POP3Folder folder = signIn("pop3", this::openInbox);
+        try (Store store = folder.getStore()) {
             Message[] messages = folder.getMessages();
             FetchProfile uidl = new FetchProfile();
             uidl.add(UIDFolder.FetchProfileItem.UID);
@@ -141,6 +141,36 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
             // close(true) sends DELE for exactly the messages flagged above, then QUIT (RFC 1939 6).
             folder.close(deleting);
         }
+    }
+
+    /**
+     * Opens the mailbox (STAT). Angus Mail's POP3 XOAUTH2 takes a server's error challenge for a
+     * refused token ({@code + <base64 JSON>}, as Dovecot sends) for success and never answers it;
+     * the server then reads our next command, this STAT, as the answer and refuses the login with
+     * {@code -ERR [AUTH]} (RFC 3206). That is the sign-in refused, not a protocol error: said as
+     * such, so that {@link #signIn} tries once more with a fresh token and the reason is auth.
+     */
+    private POP3Folder openInbox(Store store) throws MessagingException {
+        POP3Folder folder = (POP3Folder) store.getFolder(INBOX);
+        try {
+            folder.open(Folder.READ_WRITE);
+        } catch (MessagingException e) {
+            if (settings.account().usesOAuth() && authResponseCode(e)) {
+                throw new AuthenticationFailedException("the POP3 server refused the sign-in at its first command "
+                        + "(-ERR [AUTH])", e);
+            }
+            throw e;
+        }
+        return folder;
+    }
+
+    private static boolean authResponseCode(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("[AUTH]")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

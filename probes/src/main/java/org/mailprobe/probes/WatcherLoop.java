@@ -132,18 +132,33 @@ abstract class WatcherLoop implements ArrivalWatcher {
      * sign-in tried once more, on a new connection, with a fresh one.
      */
     final Store connect(String base) throws MessagingException {
+        return signIn(base, s -> s);
+    }
+
+    /** The first command after a sign-in; see {@link #signIn}. */
+    @FunctionalInterface
+    interface FirstCommand<T> {
+        T run(Store store) throws MessagingException;
+    }
+
+    /**
+     * As {@link #connect}, and runs {@code first} on the new store within the same retry: a server
+     * may refuse the token only at the first command after the login (see the POP3 watcher), and
+     * that too gets one fresh token.
+     */
+    final <T> T signIn(String base, FirstCommand<T> first) throws MessagingException {
         // The last connection's bounds are over; kept, a failure to get a token would be read as
         // that connection's timeout.
         reads = null;
         Account account = settings.account();
         if (!account.usesOAuth()) {
-            return connectOnce(base, account.password());
+            return first.run(connectOnce(base, account.password()));
         }
         BearerTokens tokens = account.oauth().tokens();
         Instant deadline = ProbeClock.system().now().plus(settings.timeouts().connect()).plus(settings.timeouts().read());
         Secret token = token(tokens, deadline);
         try {
-            return connectOnce(base, token);
+            return first.run(connectOnce(base, token));
         } catch (MessagingException e) {
             BoundedReads r = reads;
             // A refused STARTTLS looks like a refused login to Angus; a new token would not help.
@@ -154,7 +169,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
                     + "mailbox={}", path().label(), mailbox());
             tokens.refused(token);
             closeStore();
-            return connectOnce(base, token(tokens, deadline));
+            return first.run(connectOnce(base, token(tokens, deadline)));
         }
     }
 

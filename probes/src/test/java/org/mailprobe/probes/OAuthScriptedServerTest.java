@@ -420,6 +420,78 @@ class OAuthScriptedServerTest {
         assertEquals(List.of(Reason.TIMEOUT, Reason.TOKEN), recorder.failures.subList(0, 2));
     }
 
+    /**
+     * A POP3 server refusing a token as Dovecot does: the error challenge, and then, since Angus
+     * Mail never answers it, whatever the client sends next (its STAT) is taken as the answer and
+     * refused with {@code -ERR [AUTH]}. {@code accept} as for SMTP.
+     */
+    private static HostileServer.Script dovecotLikePop3(java.util.function.IntPredicate accept) {
+        return peer -> {
+            peer.send("+OK scripted");
+            String line;
+            while ((line = peer.readLine()) != null) {
+                String upper = line.toUpperCase(java.util.Locale.ROOT);
+                if (upper.equals("CAPA")) {
+                    peer.send("+OK\nUIDL\nTOP\nSASL XOAUTH2\n.");
+                } else if (upper.startsWith("AUTH ")) {
+                    if (accept.test(peer.connection())) {
+                        peer.send("+OK signed in");
+                    } else {
+                        peer.send("+ " + ERROR_CHALLENGE);
+                        peer.readLine();
+                        peer.send("-ERR [AUTH] Authentication failed.");
+                    }
+                } else if (upper.equals("STAT")) {
+                    peer.send("+OK 0 0");
+                } else if (upper.equals("NOOP")) {
+                    peer.send("+OK");
+                } else if (upper.equals("UIDL")) {
+                    peer.send("+OK\n.");
+                } else if (upper.equals("QUIT")) {
+                    peer.send("+OK bye");
+                    return;
+                } else {
+                    peer.send("-ERR what");
+                }
+            }
+        };
+    }
+
+    private Pop3ArrivalWatcher pop3Watcher(HostileServer server, Watching.Recorder recorder) {
+        Pop3ArrivalWatcher watcher = new Pop3ArrivalWatcher(new WatchSettings(
+                new ServerEndpoint("127.0.0.1", server.port(), TlsMode.PLAIN), account(OAuthMechanism.AUTO),
+                TlsPolicy.verified(), new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)), "INBOX",
+                Duration.ofSeconds(30), Duration.ofMinutes(5), true, "probe.test", Watching.AGENT, false, Duration.ZERO),
+                Watching.SIGNER, recorder);
+        closing.add(watcher::close);
+        watcher.start();
+        return watcher;
+    }
+
+    @Test
+    void aPop3TokenRefusedAtTheFirstCommandIsRetriedOnceWithAFreshOne() throws Exception {
+        HostileServer server = server(dovecotLikePop3(n -> n >= 2));
+        Watching.Recorder recorder = new Watching.Recorder();
+
+        Pop3ArrivalWatcher watcher = pop3Watcher(server, recorder);
+        Watching.await("the watcher to sign in", watcher::healthy);
+
+        assertEquals(List.of(), recorder.failures);
+        assertEquals(List.of("1 user=" + USER + "\u0001auth=Bearer token-1\u0001\u0001",
+                "2 user=" + USER + "\u0001auth=Bearer token-2\u0001\u0001"), signIns(server, "AUTH XOAUTH2"));
+    }
+
+    @Test
+    void aPop3TokenRefusedAtTheFirstCommandTwiceIsReasonAuth() throws Exception {
+        HostileServer server = server(dovecotLikePop3(n -> false));
+        Watching.Recorder recorder = new Watching.Recorder();
+
+        pop3Watcher(server, recorder);
+        Watching.await("a failure", () -> !recorder.failures.isEmpty());
+
+        assertEquals(Reason.AUTH, recorder.failures.get(0));
+    }
+
     @Test
     void aPop3WatcherRefusesOauthbearerAtOnce() {
         WatchSettings settings = new WatchSettings(new ServerEndpoint("127.0.0.1", 110, TlsMode.PLAIN),
