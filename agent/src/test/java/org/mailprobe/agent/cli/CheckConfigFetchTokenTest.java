@@ -62,7 +62,6 @@ class CheckConfigFetchTokenTest {
 
     @Test
     void fetchedTokenIsReportedWithItsLifetimeAndNeverShown() throws IOException {
-        OAuthImplementation.assumeMerged();
         Path file = config();
 
         int code = cli.run("check-config", "--config", file.toString(), "--fetch-token");
@@ -77,7 +76,6 @@ class CheckConfigFetchTokenTest {
 
     @Test
     void refusedClientFailsWithTheStatusAndTheOAuthErrorOnly() throws IOException {
-        OAuthImplementation.assumeMerged();
         Path file = config();
         server.refuse(1);
 

@@ -37,7 +37,6 @@ class OAuthProbeCommandTest {
 
     @BeforeEach
     void start() {
-        OAuthImplementation.assumeMerged();
         provider = new TestProvider();
         server = new RefusingTokenEndpoint();
     }

@@ -38,7 +38,6 @@ class TokenFailureEvidenceTest {
 
     @Test
     void refusedClientIsReasonTokenInMetricsAndJournalWithTheEvidence() throws Exception {
-        org.mailprobe.agent.cli.OAuthImplementation.assumeMerged();
         try (RefusingTokenEndpoint server = new RefusingTokenEndpoint(); TestProvider provider = new TestProvider()) {
             server.refuse(20);
             Path config = writeConfig(provider, server.tokenEndpoint());
