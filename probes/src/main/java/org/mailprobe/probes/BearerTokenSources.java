@@ -38,7 +38,9 @@ public final class BearerTokenSources {
 
     /**
      * Fetches one token from {@code grant} now, uncached, to prove the credentials (check-config).
-     * The token itself is never returned.
+     * The token itself is never returned. A refresh token the endpoint rotates in its answer is not
+     * kept either: with a provider that revokes the old one on rotation, the configured refresh
+     * token would stop working after the check.
      *
      * @return the token's lifetime as the endpoint gave it ({@code expires_in}); empty for a token
      *     file or an answer without one

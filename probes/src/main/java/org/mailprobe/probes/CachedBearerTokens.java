@@ -123,24 +123,31 @@ final class CachedBearerTokens implements BearerTokens {
     }
 
     private void run(CompletableFuture<Cached> result, Instant deadline) {
+        Cached fetched = null;
+        TokenException failure = null;
         try {
-            Fetched fetched = fetcher.fetch(deadline);
-            result.complete(store(fetched));
+            fetched = store(fetcher.fetch(deadline));
         } catch (TokenException e) {
-            failed(e);
-            result.completeExceptionally(e);
+            failure = e;
         } catch (RuntimeException e) {
             logger.error("Fetching an access token failed with an internal error.", e);
-            TokenException wrapped = new TokenException("fetching a token failed with an internal error: "
+            failure = new TokenException("fetching a token failed with an internal error: "
                     + e.getClass().getSimpleName(), 0, null, null);
-            failed(wrapped);
-            result.completeExceptionally(wrapped);
-        } finally {
-            synchronized (lock) {
-                if (inflight == result) {
-                    inflight = null;
-                }
+        }
+        if (failure != null) {
+            failed(failure);
+        }
+        // No longer in flight before anyone is woken: a caller that refuses this token at once
+        // and asks again must start a new fetch, not be handed this one's result again.
+        synchronized (lock) {
+            if (inflight == result) {
+                inflight = null;
             }
+        }
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(fetched);
         }
     }
 

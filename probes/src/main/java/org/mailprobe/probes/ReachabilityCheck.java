@@ -45,7 +45,8 @@ public final class ReachabilityCheck {
         StageTimeline timeline = new StageTimeline(clock);
         Instant started = timeline.begin(Stage.DNS);
         Account login = settings.login();
-        if (login == null || !login.usesOAuth()) {
+        // A TCP check stops at the connection: no sign-in, so no token either.
+        if (login == null || !login.usesOAuth() || settings.kind() == EndpointKind.TCP) {
             return attempt(timeline, started, deadline, null).result();
         }
         BearerTokens tokens = login.oauth().tokens();

@@ -35,6 +35,13 @@ final class TokenEndpointHttp {
     /** Headers the JDK client sets itself and refuses from us. */
     private static final Set<String> RESTRICTED = Set.of("content-length", "host", "connection", "expect", "upgrade");
 
+    /**
+     * The clients' work for every account: without it each client starts its own pool (its
+     * selector thread is its own either way, and ends when the account's tokens are dropped).
+     */
+    private static final java.util.concurrent.ExecutorService EXCHANGES = java.util.concurrent.Executors
+            .newCachedThreadPool(MailSessions.daemonThreads("mailprobe-token-http"));
+
     private final HttpClient client;
     private final Timeouts timeouts;
 
@@ -47,6 +54,7 @@ final class TokenEndpointHttp {
                 .connectTimeout(timeouts.connect())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
+                .executor(EXCHANGES)
                 .build();
     }
 

@@ -122,6 +122,19 @@ class CachedBearerTokensTest {
     }
 
     @Test
+    void aTokenRefusedTheMomentItArrivesIsNeverHandedOutAgain() throws Exception {
+        tokens = endpoint.open(Duration.ofMinutes(5));
+        Secret previous = tokens.current(soon());
+        for (int i = 2; i <= 100; i++) {
+            tokens.refused(previous);
+            Secret next = tokens.current(soon());
+            assertEquals("token-" + i, next.reveal(), "round " + i);
+            previous = next;
+        }
+        assertEquals(100, endpoint.requests());
+    }
+
+    @Test
     void refusingATokenNoLongerCachedDropsNothing() throws Exception {
         tokens = endpoint.open(Duration.ofMinutes(5));
         Secret first = tokens.current(soon());

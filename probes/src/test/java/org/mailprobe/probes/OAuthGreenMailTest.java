@@ -96,6 +96,34 @@ class OAuthGreenMailTest {
         assertTrue(recorder.failures.isEmpty(), "failures: " + recorder.failures);
     }
 
+    /** GreenMail takes only {@code token-2}: the endpoint's first token is refused, its second accepted. */
+    private Account acceptingTheSecondToken(TokenEndpointStub endpoint) {
+        provider.greenMail().setUser(TestProvider.USER, TestProvider.USER, "token-2");
+        return Account.oauth(TestProvider.USER, new OAuthLogin(endpoint.open(Duration.ofMinutes(5)), OAuthMechanism.AUTO));
+    }
+
+    @Test
+    void imapWatcherSignsInAgainWithAFreshTokenWhenOneIsRefused() throws Exception {
+        try (TokenEndpointStub endpoint = new TokenEndpointStub()) {
+            watchAndSee(new ImapArrivalWatcher(Watching.settings(provider, provider.imap(),
+                    acceptingTheSecondToken(endpoint), TestProvider.trusted(), true, true,
+                    WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder));
+
+            assertEquals(2, endpoint.requests());
+        }
+    }
+
+    @Test
+    void pop3WatcherSignsInAgainWithAFreshTokenWhenOneIsRefused() throws Exception {
+        try (TokenEndpointStub endpoint = new TokenEndpointStub()) {
+            watchAndSee(new Pop3ArrivalWatcher(Watching.settings(provider, provider.pop3(),
+                    acceptingTheSecondToken(endpoint), TestProvider.trusted(), true, true,
+                    WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder));
+
+            assertEquals(2, endpoint.requests());
+        }
+    }
+
     @Test
     void reachabilityChecksSignInWithXoauth2OnEveryProtocol() throws Exception {
         Account login = oauth(TestProvider.PASSWORD);

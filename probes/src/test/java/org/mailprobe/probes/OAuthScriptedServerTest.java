@@ -371,6 +371,17 @@ class OAuthScriptedServerTest {
     }
 
     @Test
+    void aTcpCheckNeedsNoToken() throws Exception {
+        endpoint.refuseWith401();
+        HostileServer server = server(peer -> peer.readLine());
+
+        ReachabilityResult result = check(EndpointKind.TCP, server, account(OAuthMechanism.AUTO));
+
+        assertEquals(Reason.NONE, result.reason(), result.detail());
+        assertEquals(0, endpoint.requests());
+    }
+
+    @Test
     void aPop3WatcherRefusesOauthbearerAtOnce() {
         WatchSettings settings = new WatchSettings(new ServerEndpoint("127.0.0.1", 110, TlsMode.PLAIN),
                 account(OAuthMechanism.OAUTHBEARER), TlsPolicy.verified(), Timeouts.DEFAULT, "INBOX",

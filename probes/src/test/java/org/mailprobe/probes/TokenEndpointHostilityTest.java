@@ -100,4 +100,44 @@ class TokenEndpointHostilityTest {
             assertTrue(e.getCause() instanceof ReplyTooLongException, String.valueOf(e.getCause()));
         }
     }
+
+    /** An https token endpoint with the test CA's certificate for localhost, answering one token. */
+    private static HostileServer httpsEndpoint() throws Exception {
+        return new HostileServer(peer -> {
+            String line;
+            while ((line = peer.readLine()) != null && !line.isEmpty()) {
+                // the request's headers; its form (one line without an end) is not needed
+            }
+            String body = "{\"access_token\":\"tls-token\",\"token_type\":\"Bearer\",\"expires_in\":60}";
+            peer.raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body);
+        }, HostileServer.localhostTls());
+    }
+
+    private static TokenGrant grantAt(HostileServer server) {
+        return new TokenGrant.ClientCredentials(URI.create("https://localhost:" + server.port() + "/token"),
+                "client-1", new TokenGrant.ClientAuthentication.ClientSecret(Secret.of("x")), List.of("mail"));
+    }
+
+    @Test
+    void anEndpointWhoseCertificateIsNotTrustedGivesNoToken() throws Exception {
+        try (HostileServer server = httpsEndpoint();
+                BearerTokens tokens = BearerTokenSources.open(grantAt(server), TlsPolicy.verified(), SHORT,
+                        Duration.ofMinutes(5))) {
+            TokenException e = assertThrows(TokenException.class,
+                    () -> tokens.current(ProbeClock.system().now().plusSeconds(30)));
+
+            assertTrue(e.getMessage().startsWith("the token endpoint could not be reached: SSL"), e.getMessage());
+            assertEquals(Reason.TOKEN, FailureClassifier.classify(e));
+        }
+    }
+
+    @Test
+    void anEndpointWhoseCaIsTrustedGivesItsToken() throws Exception {
+        try (HostileServer server = httpsEndpoint();
+                BearerTokens tokens = BearerTokenSources.open(grantAt(server),
+                        org.mailprobe.probes.testing.TestProvider.trusted(), SHORT, Duration.ofMinutes(5))) {
+            assertEquals("tls-token", tokens.current(ProbeClock.system().now().plusSeconds(30)).reveal());
+        }
+    }
 }
