@@ -19,7 +19,7 @@ import org.mailprobe.probes.TokenException;
 final class TokenCheck {
     private TokenCheck() {}
 
-    /** True if every OAuth account got a token. Closes the tokens it opened. */
+    /** True if every OAuth account got a token; the config's tokens are closed afterwards. */
     static boolean fetchAll(AgentConfig config, PrintWriter out) {
         boolean all = true;
         int accounts = 0;
