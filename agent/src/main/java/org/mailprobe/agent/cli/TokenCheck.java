@@ -62,11 +62,13 @@ final class TokenCheck {
         return true;
     }
 
-    /** The failure as a journal record gives it: message, HTTP status, OAuth error code; never the body. */
+    /** The failure with its evidence as key=value: the HTTP status and OAuth error code, never the body. */
     static String evidence(TokenException e) {
         StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
-        e.httpStatus().ifPresent(status -> text.append(" (HTTP ").append(status).append(')'));
-        e.oauthError().ifPresent(error -> text.append(" (OAuth error ").append(error).append(')'));
-        return text.toString();
+        StringBuilder fields = new StringBuilder();
+        e.httpStatus().ifPresent(status -> fields.append("http_status=").append(status));
+        e.oauthError().ifPresent(error -> fields.append(fields.length() > 0 ? " " : "").append("oauth_error=")
+                .append(error));
+        return fields.length() == 0 ? text.toString() : text.append(" (").append(fields).append(')').toString();
     }
 }
