@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +30,8 @@ import org.mailprobe.probes.testing.TestProvider;
 
 /**
  * A running agent whose submitting account's token endpoint refuses the client (issue 16): the
- * probe fails with reason {@code token} in the metrics and in its journal record, whose detail is
- * the evidence (HTTP status, OAuth error code); no secret and no answer body anywhere.
+ * probe fails with reason {@code token} in the metrics, the log and its journal record, whose detail
+ * is the evidence (HTTP status, OAuth error code); no secret and no answer body in any of them.
  */
 @Timeout(120)
 class TokenFailureEvidenceTest {
@@ -42,12 +46,22 @@ class TokenFailureEvidenceTest {
             server.refuse(20);
             Path config = writeConfig(provider, server.tokenEndpoint());
             String page;
+            // The log lines too (slf4j-simple writes to whatever System.err is at the time).
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            PrintStream stderr = System.err;
+            System.setErr(new PrintStream(new TeeOutputStream(stderr, log), true, StandardCharsets.UTF_8));
             try (Agent agent = new Agent(ConfigLoader.load(config), new InetSocketAddress("127.0.0.1", 0),
                     WebConfig.NONE, o -> { })) {
                 agent.start();
                 page = Scrapes.until("http://" + agent.web().hostPort() + "/metrics", Duration.ofSeconds(60),
                         p -> Scrapes.value(p, "mailprobe_probes_total", "reason=\"token\"") >= 1);
+            } finally {
+                System.setErr(stderr);
             }
+            String logged = log.toString(StandardCharsets.UTF_8);
+            assertTrue(logged.contains("Probe done. route=loop-oauth result=failure reason=token"), logged);
+            assertFalse(logged.contains(CLIENT_SECRET), logged);
+            assertFalse(logged.contains(RefusingTokenEndpoint.DESCRIPTION), logged);
             assertTrue(Scrapes.value(page, "mailprobe_probes_total", "reason=\"token\"") >= 1, page);
             assertFalse(page.contains(CLIENT_SECRET), page);
 
@@ -68,6 +82,29 @@ class TokenFailureEvidenceTest {
             assertEquals("failure", record.path("outcome").asText(), record.toString());
             assertTrue(record.path("detail").asText().contains("401"), record.toString());
             assertTrue(record.path("detail").asText().contains("invalid_client"), record.toString());
+        }
+    }
+
+    /** Writes to two streams. */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        TeeOutputStream(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) throws IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) throws IOException {
+            a.write(bytes, off, len);
+            b.write(bytes, off, len);
         }
     }
 
