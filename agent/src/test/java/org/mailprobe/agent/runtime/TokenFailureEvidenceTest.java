@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailprobe.agent.cli.CapturedLog;
 import org.mailprobe.agent.cli.RefusingTokenEndpoint;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.journal.JournalFixture;
@@ -46,19 +43,16 @@ class TokenFailureEvidenceTest {
             server.refuse(20);
             Path config = writeConfig(provider, server.tokenEndpoint());
             String page;
-            // The log lines too (slf4j-simple writes to whatever System.err is at the time).
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            PrintStream stderr = System.err;
-            System.setErr(new PrintStream(new TeeOutputStream(stderr, log), true, StandardCharsets.UTF_8));
-            try (Agent agent = new Agent(ConfigLoader.load(config), new InetSocketAddress("127.0.0.1", 0),
-                    WebConfig.NONE, o -> { })) {
-                agent.start();
-                page = Scrapes.until("http://" + agent.web().hostPort() + "/metrics", Duration.ofSeconds(60),
-                        p -> Scrapes.value(p, "mailprobe_probes_total", "reason=\"token\"") >= 1);
-            } finally {
-                System.setErr(stderr);
+            String logged;
+            try (CapturedLog log = new CapturedLog()) {
+                try (Agent agent = new Agent(ConfigLoader.load(config), new InetSocketAddress("127.0.0.1", 0),
+                        WebConfig.NONE, o -> { })) {
+                    agent.start();
+                    page = Scrapes.until("http://" + agent.web().hostPort() + "/metrics", Duration.ofSeconds(60),
+                            p -> Scrapes.value(p, "mailprobe_probes_total", "reason=\"token\"") >= 1);
+                }
+                logged = log.text();
             }
-            String logged = log.toString(StandardCharsets.UTF_8);
             assertTrue(logged.contains("Probe done. route=loop-oauth result=failure reason=token"), logged);
             assertFalse(logged.contains(CLIENT_SECRET), logged);
             assertFalse(logged.contains(RefusingTokenEndpoint.DESCRIPTION), logged);
@@ -82,29 +76,6 @@ class TokenFailureEvidenceTest {
             assertEquals("failure", record.path("outcome").asText(), record.toString());
             assertTrue(record.path("detail").asText().contains("401"), record.toString());
             assertTrue(record.path("detail").asText().contains("invalid_client"), record.toString());
-        }
-    }
-
-    /** Writes to two streams. */
-    private static final class TeeOutputStream extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        TeeOutputStream(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int c) throws IOException {
-            a.write(c);
-            b.write(c);
-        }
-
-        @Override
-        public void write(byte[] bytes, int off, int len) throws IOException {
-            a.write(bytes, off, len);
-            b.write(bytes, off, len);
         }
     }
 
