@@ -19,7 +19,7 @@ import org.mailprobe.probes.TokenException;
 final class TokenCheck {
     private TokenCheck() {}
 
-    /** True if every OAuth account got a token. Closes the tokens it opened. */
+    /** True if every OAuth account got a token; the config's tokens are closed afterwards. */
     static boolean fetchAll(AgentConfig config, PrintWriter out) {
         boolean all = true;
         int accounts = 0;
@@ -62,11 +62,13 @@ final class TokenCheck {
         return true;
     }
 
-    /** The failure as a journal record gives it: message, HTTP status, OAuth error code; never the body. */
+    /** The failure with its evidence as key=value: the HTTP status and OAuth error code, never the body. */
     static String evidence(TokenException e) {
         StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
-        e.httpStatus().ifPresent(status -> text.append(" (HTTP ").append(status).append(')'));
-        e.oauthError().ifPresent(error -> text.append(" (OAuth error ").append(error).append(')'));
-        return text.toString();
+        StringBuilder fields = new StringBuilder();
+        e.httpStatus().ifPresent(status -> fields.append("http_status=").append(status));
+        e.oauthError().ifPresent(error -> fields.append(fields.length() > 0 ? " " : "").append("oauth_error=")
+                .append(error));
+        return fields.length() == 0 ? text.toString() : text.append(" (").append(fields).append(')').toString();
     }
 }

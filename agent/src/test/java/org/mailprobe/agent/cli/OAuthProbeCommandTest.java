@@ -37,7 +37,6 @@ class OAuthProbeCommandTest {
 
     @BeforeEach
     void start() {
-        OAuthImplementation.assumeMerged();
         provider = new TestProvider();
         server = new RefusingTokenEndpoint();
     }
@@ -91,14 +90,20 @@ class OAuthProbeCommandTest {
         // GreenMail compares an XOAUTH2 token with the user's password.
         Path token = Files.writeString(dir.resolve("token"), TestProvider.PASSWORD + "\n");
 
-        int code = cli.run(servers("--oauth2-grant", "token_file", "--oauth2-token-file", token.toString(),
-                "--oauth2-mechanism", "xoauth2").toArray(new String[0]));
+        int code;
+        String logged;
+        try (CapturedLog log = new CapturedLog()) {
+            code = cli.run(servers("--oauth2-grant", "token_file", "--oauth2-token-file", token.toString(),
+                    "--oauth2-mechanism", "xoauth2").toArray(new String[0]));
+            logged = log.text();
+        }
 
         assertEquals(ExitCodes.OK, code, all());
         assertTrue(cli.out.toString().contains("seen by imap"), all());
         assertTrue(cli.out.toString().contains("seen by pop3"), all());
         assertTrue(cli.out.toString().contains("result: SUCCESS"), all());
         assertFalse(all().contains(TestProvider.PASSWORD), all());
+        assertFalse(logged.contains(TestProvider.PASSWORD), logged);
     }
 
     @Test

@@ -53,6 +53,15 @@ class InvalidOAuthConfigTest {
     }
 
     @Test
+    void clientSecretInClearIsRefusedWithoutEchoingIt() {
+        assertRefused(TENANT + "client_secret_file: client.secret\nclient_secret: " + OAuthConfigs.CLIENT_SECRET + "\n",
+                "accounts.m365.oauth2.client_secret: unknown key; expected one of: grant, tenant, token_endpoint, "
+                        + "insecure_plain_http, client_id, client_secret_file, client_secret_env, "
+                        + "client_certificate_file, client_key_file, refresh_token_file, refresh_token_env, token_file, "
+                        + "scope, ca_file, mechanism, refresh_ahead");
+    }
+
+    @Test
     void missingGrantIsRefused() {
         assertRefused("tenant: contoso.onmicrosoft.com\nclient_id: x\nclient_secret_file: client.secret\n",
                 "accounts.m365.oauth2.grant: is required");

@@ -17,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailprobe.agent.cli.CapturedLog;
 import org.mailprobe.agent.cli.RefusingTokenEndpoint;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.journal.JournalFixture;
@@ -26,8 +27,8 @@ import org.mailprobe.probes.testing.TestProvider;
 
 /**
  * A running agent whose submitting account's token endpoint refuses the client (issue 16): the
- * probe fails with reason {@code token} in the metrics and in its journal record, whose detail is
- * the evidence (HTTP status, OAuth error code); no secret and no answer body anywhere.
+ * probe fails with reason {@code token} in the metrics, the log and its journal record, whose detail
+ * is the evidence (HTTP status, OAuth error code); no secret and no answer body in any of them.
  */
 @Timeout(120)
 class TokenFailureEvidenceTest {
@@ -38,17 +39,23 @@ class TokenFailureEvidenceTest {
 
     @Test
     void refusedClientIsReasonTokenInMetricsAndJournalWithTheEvidence() throws Exception {
-        org.mailprobe.agent.cli.OAuthImplementation.assumeMerged();
         try (RefusingTokenEndpoint server = new RefusingTokenEndpoint(); TestProvider provider = new TestProvider()) {
             server.refuse(20);
             Path config = writeConfig(provider, server.tokenEndpoint());
             String page;
-            try (Agent agent = new Agent(ConfigLoader.load(config), new InetSocketAddress("127.0.0.1", 0),
-                    WebConfig.NONE, o -> { })) {
-                agent.start();
-                page = Scrapes.until("http://" + agent.web().hostPort() + "/metrics", Duration.ofSeconds(60),
-                        p -> Scrapes.value(p, "mailprobe_probes_total", "reason=\"token\"") >= 1);
+            String logged;
+            try (CapturedLog log = new CapturedLog()) {
+                try (Agent agent = new Agent(ConfigLoader.load(config), new InetSocketAddress("127.0.0.1", 0),
+                        WebConfig.NONE, o -> { })) {
+                    agent.start();
+                    page = Scrapes.until("http://" + agent.web().hostPort() + "/metrics", Duration.ofSeconds(60),
+                            p -> Scrapes.value(p, "mailprobe_probes_total", "reason=\"token\"") >= 1);
+                }
+                logged = log.text();
             }
+            assertTrue(logged.contains("Probe done. route=loop-oauth result=failure reason=token"), logged);
+            assertFalse(logged.contains(CLIENT_SECRET), logged);
+            assertFalse(logged.contains(RefusingTokenEndpoint.DESCRIPTION), logged);
             assertTrue(Scrapes.value(page, "mailprobe_probes_total", "reason=\"token\"") >= 1, page);
             assertFalse(page.contains(CLIENT_SECRET), page);
 
