@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.OAuthMechanism;
 import org.mailprobe.probes.ProbeToken;
 
 /** Reads {@code routes:}, resolving names against the servers and accounts already read. */
@@ -360,6 +361,13 @@ final class RouteReader {
             problems.add(w.has("account") ? w.pathOf("account") : w.pathOf("path"),
                     (route != null ? "route '" + route + "'" : "this route") + " watches account '" + account.name() + "' by webmail, but that account signs in with oauth2 "
                     + "and a webmail login form needs a password; watch it by imap or pop3");
+        }
+        if (path == AccessPath.POP3 && account != null && account.login().usesOAuth()
+                && account.login().oauth().mechanism() == OAuthMechanism.OAUTHBEARER) {
+            problems.add(w.has("account") ? w.pathOf("account") : w.pathOf("path"),
+                    (route != null ? "route '" + route + "'" : "this route") + " watches account '" + account.name()
+                    + "' by pop3, but that account's oauth2 mechanism is oauthbearer, which mailprobe's POP3 client "
+                    + "cannot speak; set its mechanism to auto or xoauth2");
         }
         if (problems.count() > before || path == null || server == null || account == null) {
             return null;

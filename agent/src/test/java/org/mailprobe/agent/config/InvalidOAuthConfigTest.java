@@ -292,4 +292,12 @@ class InvalidOAuthConfigTest {
                 + "account 'm365' by webmail, but that account signs in with oauth2 and a webmail login form needs a "
                 + "password; watch it by imap or pop3");
     }
+
+    @Test
+    void oauthbearerAccountWatchedByPop3IsRefusedNamingTheRoute() {
+        assertRefused(configs.file(TENANT + "client_secret_file: client.secret\nmechanism: oauthbearer\n", "",
+                "      - path: pop3\n        server: m365-pop3\n"), "routes[0].watch[1].path: route 'loop-m365' "
+                + "watches account 'm365' by pop3, but that account's oauth2 mechanism is oauthbearer, which "
+                + "mailprobe's POP3 client cannot speak; set its mechanism to auto or xoauth2");
+    }
 }

@@ -169,7 +169,7 @@ class OAuthConfigTest {
 
         assertEquals(List.of(dir.resolve("agent.yml") + ": accounts.m365.oauth2.client_secret_file: "
                 + dir.resolve("client.secret") + " can be read or written by group or others (rw-r--r--); chmod 600 "
-                + "it"), configs.fixture.warnings);
+                + "it, or 640 owned by root with the agent's group"), configs.fixture.warnings);
     }
 
     @Test
