@@ -1,6 +1,5 @@
 package org.mailprobe.probes;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -9,17 +8,13 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -145,7 +140,7 @@ final class WebmailHttp {
         }
         CompletableFuture<HttpResponse<byte[]>> future;
         try {
-            future = client.sendAsync(request, info -> new CappedBody());
+            future = client.sendAsync(request, info -> new BoundedBody(MAX_BODY, cap -> WebmailException.oversized("the answer is longer than " + cap + " bytes")));
         } catch (IllegalArgumentException e) {
             throw unsendable(what, e); // e.g. a scheme the client does not speak after a template
         }
@@ -188,46 +183,4 @@ final class WebmailHttp {
         return StandardCharsets.UTF_8;
     }
 
-    /** Collects a body up to {@link #MAX_BODY} bytes; a longer one fails the request. */
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private Flow.Subscription subscription;
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer item : items) {
-                if (bytes.size() + item.remaining() > MAX_BODY) {
-                    subscription.cancel();
-                    result.completeExceptionally(WebmailException.oversized(
-                            "the answer is longer than " + MAX_BODY + " bytes"));
-                    return;
-                }
-                byte[] chunk = new byte[item.remaining()];
-                item.get(chunk);
-                bytes.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            result.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(bytes.toByteArray());
-        }
-    }
 }

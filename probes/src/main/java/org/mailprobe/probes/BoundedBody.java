@@ -1,4 +1,4 @@
-package org.mailprobe.agent.runtime;
+package org.mailprobe.probes;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,21 +8,31 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.function.LongFunction;
 
 /**
  * An HTTP response body read into memory up to a limit: one more byte and the exchange is
  * cancelled and the answer refused, so an endless or huge body costs at most {@code limit} bytes.
- * {@link #abort()} cancels it from another thread, at a deadline.
+ * {@link #abort()} cancels it from another thread, at a deadline. Every body mailprobe reads over
+ * HTTP (webmail pages, token endpoints, a remote sink's feed) is read through one.
  */
-final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+public final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final long limit;
+    private final LongFunction<? extends IOException> tooLarge;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private volatile Flow.Subscription subscription;
     private volatile boolean aborted;
 
-    BoundedBody(long limit) {
+    /** Refuses a longer body with {@link TooLarge}. */
+    public BoundedBody(long limit) {
+        this(limit, TooLarge::new);
+    }
+
+    /** Refuses a longer body with {@code tooLarge.apply(limit)}. */
+    public BoundedBody(long limit, LongFunction<? extends IOException> tooLarge) {
         this.limit = limit;
+        this.tooLarge = tooLarge;
     }
 
     @Override
@@ -40,7 +50,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
         for (ByteBuffer b : items) {
             if (buffer.size() + (long) b.remaining() > limit) {
                 subscription.cancel();
-                result.completeExceptionally(new TooLarge(limit));
+                result.completeExceptionally(tooLarge.apply(limit));
                 return;
             }
             byte[] chunk = new byte[b.remaining()];
@@ -68,7 +78,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
 
     /** The body went past the limit. */
-    static final class TooLarge extends IOException {
+    public static final class TooLarge extends IOException {
         private static final long serialVersionUID = 1L;
 
         TooLarge(long limit) {
@@ -77,7 +87,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
 
     /** Cancels the exchange: the connection is closed and the body is never completed. */
-    void abort() {
+    public void abort() {
         aborted = true;
         Flow.Subscription s = subscription;
         if (s != null) {
