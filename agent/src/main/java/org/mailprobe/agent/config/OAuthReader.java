@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -213,25 +212,13 @@ final class OAuthReader {
         if (text == null) {
             return null;
         }
-        URI url;
-        try {
-            url = new URI(text);
-        } catch (URISyntaxException e) {
-            problems.add(o.pathOf("token_endpoint"), "is not a URL: " + e.getReason());
+        URI url = HttpUrl.parse(problems, o.pathOf("token_endpoint"), text, "give the client's secret in "
+                + k("client_secret_file") + " or " + k("client_secret_env"),
+                "an absolute https URL such as https://oauth2.googleapis.com/token");
+        if (url == null) {
             return null;
         }
-        if (url.getRawUserInfo() != null) {
-            // Not echoed: it may hold the client's secret.
-            problems.add(o.pathOf("token_endpoint"), "must not hold a user name or password; give the client's "
-                    + "secret in " + k("client_secret_file") + " or " + k("client_secret_env"));
-            return null;
-        }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http") || url.getHost() == null) {
-            problems.add(o.pathOf("token_endpoint"), "'" + text + "' must be an absolute https URL such as "
-                    + "https://oauth2.googleapis.com/token");
-            return null;
-        }
+        String scheme = HttpUrl.scheme(url);
         Boolean plain = o.bool("insecure_plain_http");
         if (scheme.equals("http") && !Boolean.TRUE.equals(plain)) {
             problems.add(o.pathOf("token_endpoint"), "'" + text + "' is plain http, so the client's secret and the "

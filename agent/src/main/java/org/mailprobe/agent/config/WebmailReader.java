@@ -2,7 +2,6 @@ package org.mailprobe.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,24 +61,12 @@ final class WebmailReader {
         if (text == null) {
             return null;
         }
-        URI url;
-        try {
-            url = new URI(text);
-        } catch (URISyntaxException e) {
-            problems.add(s.pathOf("url"), "is not a URL: " + e.getReason());
+        URI url = HttpUrl.parse(problems, s.pathOf("url"), text, "the watch's account logs in",
+                "an absolute http or https URL such as https://mail.example.com/roundcube/");
+        if (url == null) {
             return null;
         }
-        if (url.getRawUserInfo() != null) {
-            // Not echoed: it holds a password, perhaps.
-            problems.add(s.pathOf("url"), "must not hold a user name or password; the watch's account logs in");
-            return null;
-        }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http") || url.getHost() == null) {
-            problems.add(s.pathOf("url"), "'" + text + "' must be an absolute http or https URL such as "
-                    + "https://mail.example.com/roundcube/");
-            return null;
-        }
+        String scheme = HttpUrl.scheme(url);
         Boolean plain = s.bool("insecure_plain_http");
         if (scheme.equals("http") && !Boolean.TRUE.equals(plain)) {
             problems.add(s.pathOf("url"), "'" + text + "' would send the password in clear; use https, or set "
