@@ -48,6 +48,22 @@ final class SmtpDialogue {
     }
 
     /**
+     * Has an OAuth account's token fetched now, if it is not cached, so that its fetch (the
+     * identity platform's time, not the mail server's) is not counted in the dialogue's first
+     * stage; {@link #send} then takes it from the cache. A failure is left for {@link #send} to
+     * report: the token source holds it off, so the endpoint is not asked twice.
+     */
+    void fetchTokenAhead(Instant deadline) {
+        if (account != null && account.usesOAuth()) {
+            try {
+                account.oauth().tokens().current(deadline);
+            } catch (TokenException e) {
+                // said by send() as reason token
+            }
+        }
+    }
+
+    /**
      * Sends the probe on {@code timeline} (whose DNS stage the caller began at {@code started}),
      * giving up at {@code deadline}. An OAuth account's token is had first (a failure is
      * {@link Reason#TOKEN} at the AUTH stage, the mail server not asked); a token the server

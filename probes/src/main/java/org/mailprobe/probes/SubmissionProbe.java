@@ -25,6 +25,7 @@ public final class SubmissionProbe {
      * {@code deadline}.
      */
     public SubmissionResult submit(String from, String to, ProbeToken token, Instant deadline) {
+        dialogue.fetchTokenAhead(deadline); // before the clock starts: see there
         StageTimeline timeline = new StageTimeline(clock);
         Instant started = timeline.begin(Stage.DNS);
         return dialogue.send(from, to, token, signer, timeline, started, deadline).result();

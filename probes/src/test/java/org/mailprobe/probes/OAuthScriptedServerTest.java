@@ -141,6 +141,25 @@ class OAuthScriptedServerTest {
         assertEquals(1, server.lines().stream().filter(l -> l.contains(" AUTH ")).count(), "one AUTH only");
     }
 
+    /** A cold cache's token fetch is the identity platform's time, not the submission's first stage. */
+    @Test
+    void aTokenFetchedForTheFirstProbeIsNotCountedInItsSubmission() throws Exception {
+        HostileServer server = server(smtp("XOAUTH2", n -> true));
+        Account account = account(OAuthMechanism.AUTO);
+        endpoint.holdAnswers();
+        java.util.concurrent.CompletableFuture<SubmissionResult> sent =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> submit(server, account));
+        Watching.await("the token request", () -> endpoint.requests() == 1);
+        Instant released = ProbeClock.system().now();
+        endpoint.release();
+
+        SubmissionResult result = sent.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertEquals(Reason.NONE, result.reason(), result.detail());
+        assertTrue(!result.started().isBefore(released), "the submission started at " + result.started()
+                + ", before the token came at " + released);
+    }
+
     @Test
     void submissionSpeaksXoauth2WhenOauthbearerIsNotOffered() throws Exception {
         HostileServer server = server(smtp("PLAIN LOGIN XOAUTH2", n -> true));
