@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.TlsMode;
@@ -21,7 +21,7 @@ final class PlainAuthRule {
     private PlainAuthRule() {}
 
     static void check(List<RouteConfig> routes, Set<String> allowed, Problems problems, Consumer<String> warnings) {
-        Map<String, Set<String>> accountsByServer = new LinkedHashMap<>();
+        Map<String, Map<String, AccountConfig>> accountsByServer = new LinkedHashMap<>();
         for (RouteConfig route : routes) {
             if (route.submitVia() != null && route.from() != null) {
                 note(accountsByServer, route.submitVia(), route.from());
@@ -32,23 +32,27 @@ final class PlainAuthRule {
                 }
             }
         }
-        accountsByServer.forEach((server, accounts) -> {
+        accountsByServer.forEach((server, byName) -> {
+            Set<String> accounts = byName.keySet();
             String who = (accounts.size() == 1 ? "account " : "accounts ") + String.join(", ", accounts);
+            // An OAuth account sends its access token instead, which is as good as a password until it expires.
+            String secret = byName.values().stream().allMatch(a -> a.login().usesOAuth()) ? "access token" : "password";
             String path = "servers." + server;
             if (allowed.contains(server)) {
-                warnings.accept(problems.format(path + "." + KEY, "the password" + (accounts.size() == 1 ? "" : "s")
+                warnings.accept(problems.format(path + "." + KEY, "the " + secret + (accounts.size() == 1 ? "" : "s")
                         + " of " + who + " cross" + (accounts.size() == 1 ? "es" : "") + " the network in clear "
                         + "(tls is plain)"));
             } else {
-                problems.add(path + ".tls", "would send the password of " + who + " in clear: tls is plain; use "
-                        + "starttls or implicit, or set " + KEY + ": true for a lab");
+                problems.add(path + ".tls", "would send the " + secret + " of " + who + " in clear: tls is plain; "
+                        + "use starttls or implicit, or set " + KEY + ": true for a lab");
             }
         });
     }
 
-    private static void note(Map<String, Set<String>> accountsByServer, ServerConfig server, AccountConfig account) {
+    private static void note(Map<String, Map<String, AccountConfig>> accountsByServer, ServerConfig server,
+            AccountConfig account) {
         if (server.endpoint().tlsMode() == TlsMode.PLAIN && account != null) {
-            accountsByServer.computeIfAbsent(server.name(), k -> new TreeSet<>()).add(account.name());
+            accountsByServer.computeIfAbsent(server.name(), k -> new TreeMap<>()).put(account.name(), account);
         }
     }
 }

@@ -300,4 +300,12 @@ class InvalidOAuthConfigTest {
                 + "watches account 'm365' by pop3, but that account's oauth2 mechanism is oauthbearer, which "
                 + "mailprobe's POP3 client cannot speak; set its mechanism to auto or xoauth2");
     }
+
+    @Test
+    void oauthAccountOnAPlainServerIsRefusedForItsAccessToken() {
+        assertRefused(configs.file(TENANT + "client_secret_file: client.secret\n", "",
+                "      - path: imap\n        server: lab-imap\n"), "servers.lab-imap.tls: would send the access "
+                + "token of account m365 in clear: tls is plain; use starttls or implicit, or set "
+                + "insecure_plain_auth: true for a lab");
+    }
 }

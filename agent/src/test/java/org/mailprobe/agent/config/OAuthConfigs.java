@@ -38,6 +38,7 @@ final class OAuthConfigs {
                 + "  m365-smtp:\n    protocol: smtp\n    host: smtp.office365.com\n"
                 + "  m365-imap:\n    protocol: imap\n    host: outlook.office365.com\n"
                 + "  m365-pop3:\n    protocol: pop3\n    host: outlook.office365.com\n"
+                + "  lab-imap:\n    protocol: imap\n    host: imap.lab.test\n    tls: plain\n"
                 + "  web:\n    protocol: webmail\n    url: https://mail.example.com/roundcube/\n"
                 + "accounts:\n"
                 + "  m365:\n    address: probe@contoso.com\n" + extraAccountKeys
