@@ -497,6 +497,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** A journal line as a JSON tree, as the report quotes a record it cites. */
+    public static JsonNode tree(byte[] line) throws IOException {
+        return JSON.readTree(line);
+    }
+
     /** A record and where it is: segment and 1-based line. */
     public record Located(String segment, long line, JsonNode record) {}
 

@@ -39,125 +39,177 @@ public final class JournalVerifier {
             String breakSegment, long breakLine, List<String> notes) {}
 
     public static Result verify(Path dir) throws IOException {
-        List<Segment> all = Segments.list(dir);
-        List<String> notes = new ArrayList<>();
-        if (all.isEmpty()) {
-            return broken(0, 0, 0, null, "no journal segments (journal-*.jsonl[.gz]) in " + dir, null, 0, notes);
+        Check check = new Check(dir, Segments.list(dir));
+        JournalScan.scan(check.all, new JournalScan.Handler() {
+            @Override
+            public void segment(int index, Segment s) {
+                check.segment(index);
+            }
+
+            @Override
+            public boolean line(JournalScan.Line line) {
+                return check.line(line);
+            }
+        });
+        return check.result();
+    }
+
+    /**
+     * The chain check fed line by line in order ({@link JournalScan}), so that the report checks the
+     * chain in the same pass that reads its figures: {@link #line} returns false at the first break.
+     */
+    public static final class Check {
+        private final Path dir;
+        private final List<Segment> all;
+        private final List<String> notes = new ArrayList<>();
+        private final Map<String, Long> anchors = new HashMap<>();
+        private String firstPrev;
+        private long firstSeq;
+        private String expectedPrev;
+        private long expectedSeq = -1;
+        private long records;
+        private String previousName;
+        private String previousWhere;
+        private String garbageAt;
+        private long garbageLine;
+        private int garbageLines;
+        private int index = -1;
+        private boolean tornSeen;
+        private Result broken;
+
+        /** @param all the journal's segments, as {@link Segments#list} gives them */
+        public Check(Path dir, List<Segment> all) {
+            this.dir = dir;
+            this.all = all;
         }
-        Map<String, Long> anchors = new HashMap<>();
-        String firstPrev = null;
-        long firstSeq = 0;
-        String expectedPrev = null;
-        long expectedSeq = -1;
-        long records = 0;
-        String previousName = null;
-        String previousWhere = null;
-        String garbageAt = null;
-        long garbageLine = 0;
-        int garbageLines = 0;
-        for (int i = 0; i < all.size(); i++) {
-            Segment s = all.get(i);
-            try (Segments.LineReader r = new Segments.LineReader(Segments.open(s))) {
-                byte[] line;
-                long n = 0;
-                while ((line = r.next()) != null) {
-                    n++;
-                    String where = "segment " + s.name() + ", line " + n;
-                    if (!r.terminated()) {
-                        if (i == all.size() - 1) {
-                            notes.add(where + ": torn last record (" + line.length + " bytes without a newline: the "
-                                    + "agent stopped mid-write); not tampering, the agent cuts it with a note when it "
-                                    + "next starts");
-                            break;
-                        }
-                        return broken(i + 1, records, expectedSeq - 1, expectedPrev, where
-                                + ": incomplete line inside the journal (only the very last line may be torn)",
-                                s.name(), n, notes);
-                    }
-                    JsonNode rec = Journal.record(line);
-                    if (rec == null && i == all.size() - 1) {
-                        // Garbage at the very end is cut by the agent with a note, like a torn tail;
-                        // with a record after it, it is a break (below).
-                        if (garbageAt == null) {
-                            garbageAt = where;
-                            garbageLine = n;
-                        }
-                        garbageLines++;
-                        continue;
-                    }
-                    if (rec == null || garbageAt != null) {
-                        String at = garbageAt != null ? garbageAt : where;
-                        return broken(i + 1, records, expectedSeq - 1, expectedPrev, at
-                                + ": not a journal record (not JSON with seq and prev)", s.name(),
-                                garbageAt != null ? garbageLine : n, notes);
-                    }
-                    long seq = rec.path("seq").asLong();
-                    String prev = rec.path("prev").asText();
-                    if (n == 1) {
-                        String header = rec.path("type").asText();
-                        String named = rec.path("previous_segment").isNull() ? null
-                                : rec.path("previous_segment").asText(null);
-                        if (!"segment".equals(header) || !s.name().equals(rec.path("segment").asText())) {
-                            return broken(i + 1, records, expectedSeq - 1, expectedPrev, where + ": the segment "
-                                    + "does not begin with its own header record: records at its start were removed "
-                                    + "or it was renamed", s.name(), n, notes);
-                        }
-                        if (previousName != null && !previousName.equals(named)) {
-                            return broken(i + 1, records, expectedSeq - 1, expectedPrev, where + ": the header "
-                                    + "names " + named + " as the segment before, but the one on disk is "
-                                    + previousName + ": segment " + named + " is missing", s.name(), n, notes);
-                        }
-                    }
-                    if (expectedSeq < 0) {
-                        firstSeq = seq;
-                        firstPrev = prev;
-                    } else if (seq != expectedSeq) {
-                        String what = seq > expectedSeq
-                                ? "seq " + seq + " where " + expectedSeq + " was expected: record" + (seq - expectedSeq
-                                        > 1 ? "s " + expectedSeq + " to " + (seq - 1) + " are" : " " + expectedSeq
-                                        + " is") + " missing (removed) or records were moved"
-                                : "seq " + seq + " where " + expectedSeq + " was expected: a record was inserted, or "
-                                        + "records were moved (seq " + seq + " came before)";
-                        return broken(i + 1, records, expectedSeq - 1, expectedPrev, where + ": " + what, s.name(), n,
-                                notes);
-                    } else if (!prev.equals(expectedPrev)) {
-                        return broken(i + 1, records, expectedSeq - 1, expectedPrev, where + ": its prev " + prev
-                                + " is not the hash of the record before it (" + previousWhere + ", hash "
-                                + expectedPrev + "): that record was edited", s.name(), n, notes);
-                    }
-                    if ("note".equals(rec.path("type").asText())) {
-                        noteRepair(where, rec, notes);
-                    }
-                    if ("retention".equals(rec.path("type").asText())) {
-                        anchors.put(rec.path("last_hash").asText(), rec.path("last_seq").asLong());
-                        notes.add(where + ": segment " + rec.path("removed_segment").asText()
-                                + " was removed by retention (" + rec.path("retention").asText() + ")");
-                    }
-                    expectedSeq = seq + 1;
-                    expectedPrev = Segments.sha256(line, line.length);
-                    previousWhere = where;
-                    records++;
+
+        /** Segment {@code i} of the list begins. */
+        public void segment(int i) {
+            if (index >= 0) {
+                previousName = all.get(index).name();
+            }
+            index = i;
+            tornSeen = false;
+        }
+
+        /** Checks the next line; false once the chain is broken (the result says where). */
+        public boolean line(JournalScan.Line l) {
+            if (broken != null) {
+                return false;
+            }
+            if (tornSeen) {
+                return true; // the sequential reader stopped at a torn line; nothing follows one anyway
+            }
+            Segment s = all.get(index);
+            int i = index;
+            long n = l.number();
+            String where = "segment " + s.name() + ", line " + n;
+            if (!l.terminated()) {
+                if (i == all.size() - 1) {
+                    notes.add(where + ": torn last record (" + l.bytes().length + " bytes without a newline: the "
+                            + "agent stopped mid-write); not tampering, the agent cuts it with a note when it "
+                            + "next starts");
+                    tornSeen = true;
+                    return true;
+                }
+                return brk(i + 1, where + ": incomplete line inside the journal (only the very last line may be torn)",
+                        s.name(), n);
+            }
+            RecordFields rec = l.fields();
+            boolean isRecord = rec.record();
+            if (!isRecord && i == all.size() - 1) {
+                // Garbage at the very end is cut by the agent with a note, like a torn tail;
+                // with a record after it, it is a break (below).
+                if (garbageAt == null) {
+                    garbageAt = where;
+                    garbageLine = n;
+                }
+                garbageLines++;
+                return true;
+            }
+            if (!isRecord || garbageAt != null) {
+                String at = garbageAt != null ? garbageAt : where;
+                return brk(i + 1, at + ": not a journal record (not JSON with seq and prev)", s.name(),
+                        garbageAt != null ? garbageLine : n);
+            }
+            long seq = rec.seq();
+            String prev = rec.prev();
+            String type = rec.type();
+            if (n == 1) {
+                JsonNode tree = rec.tree();
+                if (!"segment".equals(type) || !s.name().equals(tree.path("segment").asText())) {
+                    return brk(i + 1, where + ": the segment does not begin with its own header record: records at "
+                            + "its start were removed or it was renamed", s.name(), n);
+                }
+                String named = tree.path("previous_segment").isNull() ? null
+                        : tree.path("previous_segment").asText(null);
+                if (previousName != null && !previousName.equals(named)) {
+                    return brk(i + 1, where + ": the header names " + named + " as the segment before, but the one "
+                            + "on disk is " + previousName + ": segment " + named + " is missing", s.name(), n);
                 }
             }
-            previousName = s.name();
+            if (expectedSeq < 0) {
+                firstSeq = seq;
+                firstPrev = prev;
+            } else if (seq != expectedSeq) {
+                String what = seq > expectedSeq
+                        ? "seq " + seq + " where " + expectedSeq + " was expected: record" + (seq - expectedSeq
+                                > 1 ? "s " + expectedSeq + " to " + (seq - 1) + " are" : " " + expectedSeq
+                                + " is") + " missing (removed) or records were moved"
+                        : "seq " + seq + " where " + expectedSeq + " was expected: a record was inserted, or "
+                                + "records were moved (seq " + seq + " came before)";
+                return brk(i + 1, where + ": " + what, s.name(), n);
+            } else if (!prev.equals(expectedPrev)) {
+                return brk(i + 1, where + ": its prev " + prev + " is not the hash of the record before it ("
+                        + previousWhere + ", hash " + expectedPrev + "): that record was edited", s.name(), n);
+            }
+            if ("note".equals(type)) {
+                noteRepair(where, rec.tree(), notes);
+            }
+            if ("retention".equals(type)) {
+                JsonNode tree = rec.tree();
+                anchors.put(tree.path("last_hash").asText(), tree.path("last_seq").asLong());
+                notes.add(where + ": segment " + tree.path("removed_segment").asText()
+                        + " was removed by retention (" + tree.path("retention").asText() + ")");
+            }
+            expectedSeq = seq + 1;
+            expectedPrev = l.hash();
+            previousWhere = where;
+            records++;
+            return true;
         }
-        if (garbageAt != null) {
-            notes.add(garbageAt + ": " + garbageLines + " line(s) at the very end are not journal records (a disk or "
-                    + "file system wrote garbage); not part of the chain, the agent cuts them with a note when it "
-                    + "next starts");
+
+        private boolean brk(int segments, String problem, String segment, long line) {
+            broken = broken(segments, records, expectedSeq - 1, expectedPrev, problem, segment, line, notes);
+            return false;
         }
-        if (records == 0) {
-            return broken(all.size(), 0, 0, null, "the journal holds no record", all.get(0).name(), 1, notes);
+
+        /** The verdict, once every line was given (or the first break was found). */
+        public Result result() {
+            if (broken != null) {
+                return broken;
+            }
+            if (all.isEmpty()) {
+                return broken(0, 0, 0, null, "no journal segments (journal-*.jsonl[.gz]) in " + dir, null, 0, notes);
+            }
+            if (garbageAt != null) {
+                notes.add(garbageAt + ": " + garbageLines + " line(s) at the very end are not journal records (a "
+                        + "disk or file system wrote garbage); not part of the chain, the agent cuts them with a note "
+                        + "when it next starts");
+            }
+            if (records == 0) {
+                return broken(all.size(), 0, 0, null, "the journal holds no record", all.get(0).name(), 1, notes);
+            }
+            boolean genesis = firstSeq == 1 && Segments.GENESIS.equals(firstPrev);
+            Long anchoredSeq = anchors.get(firstPrev);
+            if (!genesis && (anchoredSeq == null || anchoredSeq + 1 != firstSeq)) {
+                return broken(all.size(), records, expectedSeq - 1, expectedPrev, "segment " + all.get(0).name()
+                        + ", line 1: the journal begins at seq " + firstSeq + " with prev " + firstPrev + ", neither "
+                        + "the first record (seq 1, genesis) nor a segment removed by retention: earlier segments "
+                        + "were removed", all.get(0).name(), 1, notes);
+            }
+            return new Result(true, all.size(), records, expectedSeq - 1, expectedPrev, null, null, 0, notes);
         }
-        boolean genesis = firstSeq == 1 && Segments.GENESIS.equals(firstPrev);
-        Long anchoredSeq = anchors.get(firstPrev);
-        if (!genesis && (anchoredSeq == null || anchoredSeq + 1 != firstSeq)) {
-            return broken(all.size(), records, expectedSeq - 1, expectedPrev, "segment " + all.get(0).name()
-                    + ", line 1: the journal begins at seq " + firstSeq + " with prev " + firstPrev + ", neither the "
-                    + "first record (seq 1, genesis) nor a segment removed by retention: earlier segments were removed",
-                    all.get(0).name(), 1, notes);
-        }
-        return new Result(true, all.size(), records, expectedSeq - 1, expectedPrev, null, null, 0, notes);
     }
 
     /** A repair the agent made at start-up, or a clock it found behind: noted, not a break. */

@@ -16,12 +16,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.mailprobe.agent.journal.Journal;
+import org.mailprobe.agent.journal.JournalScan;
 import org.mailprobe.agent.journal.JournalVerifier;
+import org.mailprobe.agent.journal.RecordFields;
+import org.mailprobe.agent.journal.Segments;
+import org.mailprobe.agent.journal.Segments.Segment;
 import org.mailprobe.agent.report.Report.Ref;
 
 /**
- * Computes a contract month from the journal alone, in one pass over its records (plus one to
- * verify the chain and one to quote the evidence).
+ * Computes a contract month from the journal alone, in one pass over its segments that also checks
+ * the chain and keeps the lines an evidence quote may need (issue 13; a second pass quotes the
+ * evidence only where seqs repeat, in a broken chain).
  *
  * <p>Clause 2: a state record's state holds from its {@code at} until the next state record of the
  * same endpoint or service, or until the agent stopped (its {@code stop} event, or for a run that
@@ -57,6 +62,13 @@ public final class MonthlyReport {
     private final Map<String, Acc> daily = new TreeMap<>();
     private final Map<String, byte[]> accounts = new TreeMap<>();
     private final List<Ref> failedRefs = new ArrayList<>();
+    /** The lines of the records a figure cites (a list's first {@link #MAX_REFS}), to quote as evidence. */
+    private final Map<Ref, byte[]> cited = new HashMap<>();
+    /** Whether every seq read so far was above the one before: then a seq names one line. */
+    private boolean seqsRise = true;
+    private long lastSeq = Long.MIN_VALUE;
+    private long dayOfLast = Long.MIN_VALUE;
+    private String dayText;
     /** Each accepted probe's timeout (ms), from its submitted record, until its probe record is read. */
     private final Map<String, Long> timeouts = new HashMap<>();
     private long failedSubmissions;
@@ -71,14 +83,32 @@ public final class MonthlyReport {
     }
 
     public static Report compute(Path journal, YearMonth month) throws IOException {
-        JournalVerifier.Result check = JournalVerifier.verify(journal);
+        List<Segment> segments = Segments.list(journal);
+        JournalVerifier.Check check = new JournalVerifier.Check(journal, segments);
         MonthlyReport m = new MonthlyReport(month);
-        Journal.read(journal, m::accept);
-        return m.build(journal, check);
+        JournalScan.scan(segments, new JournalScan.Handler() {
+            private boolean checking = true;
+
+            @Override
+            public void segment(int index, Segment s) {
+                check.segment(index);
+            }
+
+            @Override
+            public boolean line(JournalScan.Line line) throws IOException {
+                // After the first break the chain is no longer checked, but every record still counts.
+                checking = checking && check.line(line);
+                if (line.terminated()) {
+                    m.accept(line);
+                }
+                return true;
+            }
+        });
+        return m.build(journal, check.result());
     }
 
     private record StateRec(long at, String scope, String name, String state, String stage, String reason,
-            String detail, Ref ref) {}
+            String detail, Ref ref, byte[] line) {}
 
     private static final class Acc {
         long count;
@@ -90,25 +120,33 @@ public final class MonthlyReport {
         long sumMs;
         long maxMs = -1;
         Ref maxRef;
+        byte[] maxLine;
         long overHour;
         final List<Ref> overRefs = new ArrayList<>();
         long lost;
         final List<Ref> lostRefs = new ArrayList<>();
     }
 
-    private void accept(Journal.Located l) {
-        JsonNode r = l.record();
-        Ref ref = new Ref(l.segment(), l.line(), r.path("seq").asLong());
-        long time = Instant.parse(r.path("time").asText()).toEpochMilli();
-        agent = r.path("agent").asText(agent);
-        site = r.path("site").asText(site);
-        switch (r.path("type").asText()) {
+    private void accept(JournalScan.Line l) throws IOException {
+        RecordFields f = l.fields();
+        if (f.invalid() != null) {
+            throw f.invalid(); // a line that is not JSON: the report never guessed what it held
+        }
+        long seq = f.seq();
+        seqsRise = seqsRise && seq > lastSeq;
+        lastSeq = seq;
+        Ref ref = new Ref(l.segment(), l.number(), seq);
+        long time = IsoInstants.millis(f.time());
+        agent = f.agent() != null ? f.agent() : agent;
+        site = f.site() != null ? f.site() : site;
+        JsonNode r = f.tree();
+        switch (f.type()) {
             case "state":
                 String key = r.path("scope").asText() + "\u0000" + r.path("name").asText();
                 states.computeIfAbsent(key, k -> new ArrayList<>()).add(new StateRec(
-                        Instant.parse(r.path("at").asText()).toEpochMilli(), r.path("scope").asText(),
+                        IsoInstants.millis(r.path("at").asText()), r.path("scope").asText(),
                         r.path("name").asText(), r.path("state").asText(), r.path("stage").asText(),
-                        r.path("reason").asText(), r.path("detail").asText(), ref));
+                        r.path("reason").asText(), r.path("detail").asText(), ref, l.bytes()));
                 break;
             case "event":
                 if ("stop".equals(r.path("event").asText())) {
@@ -117,20 +155,19 @@ public final class MonthlyReport {
                 break;
             case "note":
                 if ("unclean_stop".equals(r.path("note").asText())) {
-                    stops.add(Instant.parse(r.path("last_time").asText()).toEpochMilli());
+                    stops.add(IsoInstants.millis(r.path("last_time").asText()));
                 }
                 break;
             case "submitted":
-                if (r.hasNonNull("deadline") && r.hasNonNull("accepted")) {
-                    timeouts.put(r.path("probe").asText(), Instant.parse(r.path("deadline").asText()).toEpochMilli()
-                            - Instant.parse(r.path("accepted").asText()).toEpochMilli());
+                if (f.deadline() != null && f.accepted() != null) {
+                    timeouts.put(f.probe(), IsoInstants.millis(f.deadline()) - IsoInstants.millis(f.accepted()));
                 }
                 break;
             case "probe":
-                probe(r, ref);
+                probe(f, ref, l.bytes());
                 break;
             case "late":
-                late(r, ref);
+                late(r, ref, l.bytes());
                 break;
             default:
                 break;
@@ -138,53 +175,63 @@ public final class MonthlyReport {
         lastRecordTime = Math.max(lastRecordTime, time);
     }
 
-    private void probe(JsonNode r, Ref ref) {
-        String acceptedText = r.path("accepted").asText(null);
-        String startedText = r.path("started").asText(null);
-        long when = acceptedText != null ? Instant.parse(acceptedText).toEpochMilli()
-                : startedText != null ? Instant.parse(startedText).toEpochMilli()
-                : Instant.parse(r.path("time").asText()).toEpochMilli();
+    private void probe(RecordFields r, Ref ref, byte[] line) {
+        String acceptedText = r.accepted();
+        String startedText = r.started();
+        long when = acceptedText != null ? IsoInstants.millis(acceptedText)
+                : startedText != null ? IsoInstants.millis(startedText) : IsoInstants.millis(r.time());
         if (when < from || when >= to) {
             return;
         }
         book(r, when, acceptedText != null);
-        Long timeout = timeouts.remove(r.path("probe").asText());
+        Long timeout = timeouts.remove(r.probe());
         if (acceptedText == null) {
             failedSubmissions++;
-            addRef(failedRefs, ref);
+            addRef(failedRefs, ref, line);
             return;
         }
-        String routeLeg = r.path("leg").asText();
-        String day = Instant.ofEpochMilli(when).atOffset(ZoneOffset.UTC).toLocalDate().toString();
-        for (JsonNode p : r.path("paths")) {
-            String path = p.path("path").asText();
+        String routeLeg = r.leg();
+        String day = day(when);
+        for (RecordFields.PathFields p : r.paths()) {
+            String path = p.path();
             // A path may say its own leg: a send route's external mailbox measures a loop.
-            String leg = p.path("leg").asText(routeLeg);
+            String leg = p.leg() != null ? p.leg() : routeLeg;
             Acc a = delays.computeIfAbsent(leg + "\u0000" + path, k -> new Acc());
             Acc d = daily.computeIfAbsent(day + "\u0000" + leg + "\u0000" + path, k -> new Acc());
-            if (p.path("lost").asBoolean(false)) {
+            if (p.lost()) {
                 a.lost++;
-                addRef(a.lostRefs, ref);
-                a.lostTimeouts.put(r.path("probe").asText(), timeout == null ? -1 : timeout);
+                addRef(a.lostRefs, ref, line);
+                a.lostTimeouts.put(r.probe(), timeout == null ? -1 : timeout);
                 continue;
             }
-            if (!p.has("delay_ms")) {
+            if (!p.hasDelay()) {
                 continue;
             }
-            long ms = p.path("delay_ms").asLong();
+            long ms = p.delayMs();
             for (Acc x : List.of(a, d)) {
                 x.count++;
                 x.sumMs += ms;
                 if (ms > x.maxMs) {
                     x.maxMs = ms;
                     x.maxRef = ref;
+                    x.maxLine = line;
                 }
             }
             if (ms > ONE_HOUR_MS) {
                 a.overHour++;
-                addRef(a.overRefs, ref);
+                addRef(a.overRefs, ref, line);
             }
         }
+    }
+
+    /** The UTC day of {@code when}, as 2025-06-01; the last one is kept, as probes come in time order. */
+    private String day(long when) {
+        long day = Math.floorDiv(when, 86_400_000L);
+        if (day != dayOfLast) {
+            dayOfLast = day;
+            dayText = Instant.ofEpochMilli(when).atOffset(ZoneOffset.UTC).toLocalDate().toString();
+        }
+        return dayText;
     }
 
     /**
@@ -193,15 +240,15 @@ public final class MonthlyReport {
      * at the sink), a success to both. A record without {@code from_account} (before issue 12)
      * books everything to its receiving account, as it always did.
      */
-    private void book(JsonNode r, long when, boolean accepted) {
-        boolean success = "success".equals(r.path("outcome").asText());
-        String receiver = r.path("account").asText(r.path("route").asText());
-        String sender = r.path("from_account").asText(null);
+    private void book(RecordFields r, long when, boolean accepted) {
+        boolean success = "success".equals(r.outcome());
+        String receiver = r.account() != null ? r.account() : r.route();
+        String sender = r.fromAccount();
         if (sender == null) {
             mark(receiver, when, success);
             return;
         }
-        boolean hasReceiver = r.hasNonNull("account");
+        boolean hasReceiver = r.account() != null;
         mark(sender, when, accepted && (success || hasReceiver));
         if (accepted && hasReceiver) {
             mark(receiver, when, success);
@@ -215,19 +262,20 @@ public final class MonthlyReport {
     }
 
     /** A probe seen after it was lost: its true delay, counted with its path (in the month it was accepted). */
-    private void late(JsonNode r, Ref ref) {
-        long accepted = Instant.parse(r.path("accepted").asText()).toEpochMilli();
+    private void late(JsonNode r, Ref ref, byte[] line) {
+        long accepted = IsoInstants.millis(r.path("accepted").asText());
         if (accepted < from || accepted >= to) {
             return;
         }
         Acc a = delays.computeIfAbsent(r.path("leg").asText() + "\u0000" + r.path("path").asText(), k -> new Acc());
         a.late.put(r.path("probe").asText(), r.path("delay_ms").asLong());
-        addRef(a.lateRefs, ref);
+        addRef(a.lateRefs, ref, line);
     }
 
-    private static void addRef(List<Ref> refs, Ref ref) {
+    private void addRef(List<Ref> refs, Ref ref, byte[] line) {
         if (refs.size() < MAX_REFS) {
             refs.add(ref);
+            cited.put(ref, line);
         }
     }
 
@@ -258,7 +306,7 @@ public final class MonthlyReport {
                 check.headHash(), check.records(), check.notes());
         return new Report(month.toString(), agent, site, Instant.ofEpochMilli(from).toString(),
                 Instant.ofEpochMilli(end).toString(), CONTRACT_MINUTES, (end - from) / 60_000.0,
-                Instant.now().toString(), jc, promises, c1, c2, c4, c8, evidence(journal, c1, c2, c4), null);
+                Instant.now().toString(), jc, promises, c1, c2, c4, c8, evidence(journal, c2, c4), null);
     }
 
     private Report.Clause2 clause2(long end) {
@@ -499,9 +547,12 @@ public final class MonthlyReport {
                         + "announced maintenance is excluded");
     }
 
-    /** Quotes every record a figure cites, from a second pass over the segments that hold them. */
-    private static List<Report.Evidence> evidence(Path journal, Report.Clause1 c1, Report.Clause2 c2,
-            Report.Clause4 c4) throws IOException {
+    /**
+     * Quotes every record a figure cites, from the lines kept in the pass; only where seqs did not
+     * rise (a broken chain), from a second pass that quotes each seq's last line, as the report
+     * always did.
+     */
+    private List<Report.Evidence> evidence(Path journal, Report.Clause2 c2, Report.Clause4 c4) throws IOException {
         Set<Long> wanted = new HashSet<>();
         c2.subjects().forEach(s -> {
             s.outages().forEach(p -> p.evidence().forEach(r -> wanted.add(r.seq())));
@@ -517,13 +568,25 @@ public final class MonthlyReport {
         }
         c4.failedEvidence().forEach(r -> wanted.add(r.seq()));
         Map<Long, Report.Evidence> found = new TreeMap<>();
-        if (!wanted.isEmpty()) {
+        if (wanted.isEmpty()) {
+            return new ArrayList<>();
+        }
+        if (!seqsRise) {
             Journal.read(journal, l -> {
                 long seq = l.record().path("seq").asLong();
                 if (wanted.contains(seq)) {
                     found.put(seq, new Report.Evidence(new Ref(l.segment(), l.line(), seq), l.record().toString()));
                 }
             });
+            return new ArrayList<>(found.values());
+        }
+        Map<Ref, byte[]> lines = new HashMap<>(cited);
+        states.values().forEach(list -> list.forEach(s -> lines.put(s.ref(), s.line())));
+        delays.values().stream().filter(a -> a.maxRef != null).forEach(a -> lines.put(a.maxRef, a.maxLine));
+        for (Map.Entry<Ref, byte[]> e : lines.entrySet()) {
+            if (wanted.contains(e.getKey().seq())) {
+                found.put(e.getKey().seq(), new Report.Evidence(e.getKey(), Journal.tree(e.getValue()).toString()));
+            }
         }
         return new ArrayList<>(found.values());
     }
