@@ -1,11 +1,13 @@
 package org.mailprobe.agent.journal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,25 +25,71 @@ import org.mailprobe.agent.journal.Segments.Segment;
  * at most a few batches ahead of the handler, so memory stays bounded however large the journal.
  */
 public final class JournalScan {
-    /** Lines handed over at once. */
-    static final int BATCH = 2048;
-    /** Batches a segment may read ahead of the handler. */
+    /** Bytes read and handed over at once (a longer line makes a longer chunk). */
+    static final int CHUNK = 1 << 20;
+    /** Chunks a segment may read ahead of the handler. */
     static final int AHEAD = 4;
     private static final Object END = new Object();
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private JournalScan() {}
 
-    /**
-     * One line of a segment.
-     *
-     * @param number 1-based within its segment
-     * @param terminated false for a torn last line (no newline), which is not read further
-     * @param hash SHA-256 of the line's bytes, hex; null if not terminated
-     * @param fields what the line holds; null if not terminated
-     */
-    public record Line(int segmentIndex, String segment, long number, boolean terminated, byte[] bytes, String hash,
-            RecordFields fields) {}
+    /** One line of a segment, without its newline. */
+    public static final class Line {
+        private final String segment;
+        private final long number;
+        private final byte[] chunk;
+        private final int offset;
+        private final int length;
+        private final boolean terminated;
+        private final String hash;
+        private final RecordFields fields;
+
+        Line(String segment, long number, byte[] chunk, int offset, int length, boolean terminated, String hash,
+                RecordFields fields) {
+            this.segment = segment;
+            this.number = number;
+            this.chunk = chunk;
+            this.offset = offset;
+            this.length = length;
+            this.terminated = terminated;
+            this.hash = hash;
+            this.fields = fields;
+        }
+
+        public String segment() {
+            return segment;
+        }
+
+        /** 1-based within its segment. */
+        public long number() {
+            return number;
+        }
+
+        /** False for a torn last line (no newline), which is not read further. */
+        public boolean terminated() {
+            return terminated;
+        }
+
+        public int length() {
+            return length;
+        }
+
+        /** A copy of the line's bytes (the chunk they are in is not kept). */
+        public byte[] bytes() {
+            return Arrays.copyOfRange(chunk, offset, offset + length);
+        }
+
+        /** SHA-256 of the line's bytes, hex; null if not terminated. */
+        public String hash() {
+            return hash;
+        }
+
+        /** What the line holds; null if not terminated. */
+        public RecordFields fields() {
+            return fields;
+        }
+    }
 
     /** Receives the segments and their lines in order, on the thread that called {@link #scan}. */
     public interface Handler {
@@ -71,7 +119,7 @@ public final class JournalScan {
                 BlockingQueue<Object> q = new ArrayBlockingQueue<>(AHEAD);
                 queues.add(q);
                 int index = i;
-                readers.execute(() -> read(index, segments.get(index), q));
+                readers.execute(() -> read(segments.get(index), q));
             }
             for (int i = 0; i < segments.size(); i++) {
                 handler.segment(i, segments.get(i));
@@ -108,30 +156,58 @@ public final class JournalScan {
         }
     }
 
-    private static void read(int index, Segment s, BlockingQueue<Object> q) {
-        try {
+    private static void read(Segment s, BlockingQueue<Object> q) {
+        try (InputStream in = Segments.open(s)) {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             HexFormat hex = HexFormat.of();
-            try (Segments.LineReader r = new Segments.LineReader(Segments.open(s))) {
-                List<Line> batch = new ArrayList<>(BATCH);
-                byte[] bytes;
-                long number = 0;
-                while ((bytes = r.next()) != null) {
-                    number++;
-                    if (r.terminated()) {
-                        batch.add(new Line(index, s.name(), number, true, bytes, hex.formatHex(sha256.digest(bytes)),
-                                RecordFields.of(bytes)));
-                    } else {
-                        batch.add(new Line(index, s.name(), number, false, bytes, null, null));
+            byte[] chunk = new byte[CHUNK];
+            int filled = 0;
+            long number = 0;
+            while (true) {
+                int n = in.readNBytes(chunk, filled, chunk.length - filled);
+                filled += n;
+                boolean eof = filled < chunk.length;
+                int lines = 0;
+                int[] start = new int[1024];
+                int[] end = new int[1024];
+                int from = 0;
+                for (int i = 0; i < filled; i++) {
+                    if (chunk[i] == '\n') {
+                        if (lines == start.length) {
+                            start = Arrays.copyOf(start, lines * 2);
+                            end = Arrays.copyOf(end, lines * 2);
+                        }
+                        start[lines] = from;
+                        end[lines++] = i;
+                        from = i + 1;
                     }
-                    if (batch.size() == BATCH) {
+                }
+                RecordFields[] fields = new RecordFields[lines];
+                RecordFields.read(chunk, start, end, lines, fields);
+                List<Line> batch = new ArrayList<>(lines + 1);
+                for (int i = 0; i < lines; i++) {
+                    sha256.update(chunk, start[i], end[i] - start[i]);
+                    batch.add(new Line(s.name(), ++number, chunk, start[i], end[i] - start[i], true,
+                            hex.formatHex(sha256.digest()), fields[i]));
+                }
+                if (eof) {
+                    if (from < filled) {
+                        batch.add(new Line(s.name(), ++number, chunk, from, filled - from, false, null, null));
+                    }
+                    if (!batch.isEmpty()) {
                         q.put(batch);
-                        batch = new ArrayList<>(BATCH);
                     }
+                    break;
                 }
                 if (!batch.isEmpty()) {
                     q.put(batch);
                 }
+                // The unfinished line starts the next chunk; one longer than a chunk doubles it.
+                int rest = filled - from;
+                byte[] next = new byte[rest > CHUNK / 2 ? chunk.length * 2 : CHUNK];
+                System.arraycopy(chunk, from, next, 0, rest);
+                chunk = next;
+                filled = rest;
             }
             q.put(END);
         } catch (InterruptedException e) {

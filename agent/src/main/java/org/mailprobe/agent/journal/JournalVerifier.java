@@ -106,7 +106,7 @@ public final class JournalVerifier {
             String where = "segment " + s.name() + ", line " + n;
             if (!l.terminated()) {
                 if (i == all.size() - 1) {
-                    notes.add(where + ": torn last record (" + l.bytes().length + " bytes without a newline: the "
+                    notes.add(where + ": torn last record (" + l.length() + " bytes without a newline: the "
                             + "agent stopped mid-write); not tampering, the agent cuts it with a note when it "
                             + "next starts");
                     tornSeen = true;

@@ -62,15 +62,55 @@ public final class RecordFields {
 
     /** Reads {@code line} (one journal line without its newline). */
     public static RecordFields of(byte[] line) {
-        try (JsonParser p = Journal.JSON.getFactory().createParser(line)) {
+        RecordFields[] out = new RecordFields[1];
+        read(line, new int[] {0}, new int[] {line.length}, 1, out);
+        return out[0];
+    }
+
+    /**
+     * Reads the {@code count} lines {@code buf[start[i], end[i])}, each followed by a newline, into
+     * {@code out}. One parser reads them all as a sequence of root values, since a parser per line
+     * costs more than the reading (issue 13); a line that is not one object ending at its newline,
+     * or not in the usual shape, is read alone into a tree and the parser starts again after it.
+     */
+    static void read(byte[] buf, int[] start, int[] end, int count, RecordFields[] out) {
+        JsonParser p = null;
+        int base = 0;
+        for (int i = 0; i < count; i++) {
             RecordFields f = new RecordFields();
-            if (f.stream(p)) {
-                return f;
+            int status = MID;
+            try {
+                if (p == null) {
+                    base = start[i];
+                    p = Journal.JSON.getFactory().createParser(buf, base, end[count - 1] - base);
+                }
+                if (p.nextToken() == JsonToken.START_OBJECT && p.currentTokenLocation().getByteOffset()
+                        == start[i] - base) {
+                    status = f.stream(p);
+                    if (status != MID && p.currentLocation().getByteOffset() != end[i] - base) {
+                        status = MID;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                status = MID; // not JSON, or not as the writer writes it: the tree below decides
             }
-        } catch (IOException | RuntimeException e) {
-            // Not the usual shape: the tree below says what the line is, exactly as before.
+            out[i] = status == FAST ? f : fromTree(buf, start[i], end[i] - start[i]);
+            if (status == MID) {
+                close(p);
+                p = null;
+            }
         }
-        return fromTree(line);
+        close(p);
+    }
+
+    private static void close(JsonParser p) {
+        if (p != null) {
+            try {
+                p.close();
+            } catch (IOException e) {
+                // A parser over a byte array has nothing to release.
+            }
+        }
     }
 
     /** Whether the line is a record: a JSON object with a {@code seq} and a textual {@code prev}. */
@@ -155,10 +195,15 @@ public final class RecordFields {
         return invalid;
     }
 
-    private boolean stream(JsonParser p) throws IOException {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-            return false;
-        }
+    /** Read in the streaming pass. */
+    private static final int FAST = 0;
+    /** Read to its end, but to be taken from a tree. */
+    private static final int WHOLE = 1;
+    /** Left in the middle: to be taken from a tree, and the parser is lost. */
+    private static final int MID = 2;
+
+    /** Reads the object whose START_OBJECT {@code p} just returned; FAST, WHOLE or MID. */
+    private int stream(JsonParser p) throws IOException {
         int seen = 0;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -166,13 +211,13 @@ public final class RecordFields {
             JsonToken v = p.nextToken();
             int bit = bit(name);
             if ((seen & bit) != 0) {
-                return false; // a repeated key: the tree keeps the last, let it decide
+                return MID; // a repeated key: the tree keeps the last, let it decide
             }
             seen |= bit;
             switch (name) {
                 case "seq" -> {
                     if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                        return false;
+                        return MID;
                     }
                     seq = p.getLongValue();
                 }
@@ -192,20 +237,23 @@ public final class RecordFields {
                 case "deadline" -> deadline = string(p, v, true);
                 case "paths" -> {
                     if (v != JsonToken.START_ARRAY || !paths(p)) {
-                        return false;
+                        return MID;
                     }
                 }
                 default -> p.skipChildren();
             }
             if (unusual) {
-                return false;
+                return MID;
             }
         }
-        if (t != JsonToken.END_OBJECT || (seen & (SEQ | PREV | TIME)) != (SEQ | PREV | TIME)) {
-            return false;
+        if (t != JsonToken.END_OBJECT) {
+            return MID;
+        }
+        if ((seen & (SEQ | PREV | TIME)) != (SEQ | PREV | TIME)) {
+            return WHOLE;
         }
         record = true;
-        return type.equals("probe") || type.equals("submitted");
+        return type.equals("probe") || type.equals("submitted") ? FAST : WHOLE;
     }
 
     /** A string value; null for JSON null where {@code nullable}; anything else is unusual. */
@@ -299,10 +347,10 @@ public final class RecordFields {
     }
 
     /** The fields as the report has always read them from the tree (JsonNode's conversions included). */
-    static RecordFields fromTree(byte[] line) {
+    static RecordFields fromTree(byte[] buf, int offset, int length) {
         RecordFields f = new RecordFields();
         try {
-            f.tree = Journal.JSON.readTree(line);
+            f.tree = Journal.JSON.readTree(buf, offset, length);
         } catch (IOException e) {
             f.invalid = e;
             return f;

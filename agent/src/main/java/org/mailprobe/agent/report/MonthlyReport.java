@@ -164,10 +164,10 @@ public final class MonthlyReport {
                 }
                 break;
             case "probe":
-                probe(f, ref, l.bytes());
+                probe(f, ref, l);
                 break;
             case "late":
-                late(r, ref, l.bytes());
+                late(r, ref, l);
                 break;
             default:
                 break;
@@ -175,7 +175,7 @@ public final class MonthlyReport {
         lastRecordTime = Math.max(lastRecordTime, time);
     }
 
-    private void probe(RecordFields r, Ref ref, byte[] line) {
+    private void probe(RecordFields r, Ref ref, JournalScan.Line line) {
         String acceptedText = r.accepted();
         String startedText = r.started();
         long when = acceptedText != null ? IsoInstants.millis(acceptedText)
@@ -214,7 +214,8 @@ public final class MonthlyReport {
                 if (ms > x.maxMs) {
                     x.maxMs = ms;
                     x.maxRef = ref;
-                    x.maxLine = line;
+                    // Only a path's maximum is quoted, not a day's.
+                    x.maxLine = x == a ? line.bytes() : null;
                 }
             }
             if (ms > ONE_HOUR_MS) {
@@ -262,7 +263,7 @@ public final class MonthlyReport {
     }
 
     /** A probe seen after it was lost: its true delay, counted with its path (in the month it was accepted). */
-    private void late(JsonNode r, Ref ref, byte[] line) {
+    private void late(JsonNode r, Ref ref, JournalScan.Line line) {
         long accepted = IsoInstants.millis(r.path("accepted").asText());
         if (accepted < from || accepted >= to) {
             return;
@@ -272,10 +273,10 @@ public final class MonthlyReport {
         addRef(a.lateRefs, ref, line);
     }
 
-    private void addRef(List<Ref> refs, Ref ref, byte[] line) {
+    private void addRef(List<Ref> refs, Ref ref, JournalScan.Line line) {
         if (refs.size() < MAX_REFS) {
             refs.add(ref);
-            cited.put(ref, line);
+            cited.put(ref, line.bytes());
         }
     }
 
