@@ -100,7 +100,16 @@ public final class JournalScan {
         boolean line(Line line) throws IOException;
     }
 
+    /** Reads every line's {@link RecordFields} in full (the report). */
     public static void scan(List<Segment> segments, Handler handler) throws IOException {
+        scan(segments, false, handler);
+    }
+
+    /**
+     * @param chainOnly read only what the chain check needs of a usual record (seq, type, prev):
+     *     the other fields of its {@link RecordFields} are left empty
+     */
+    public static void scan(List<Segment> segments, boolean chainOnly, Handler handler) throws IOException {
         if (segments.isEmpty()) {
             return;
         }
@@ -119,7 +128,7 @@ public final class JournalScan {
                 BlockingQueue<Object> q = new ArrayBlockingQueue<>(AHEAD);
                 queues.add(q);
                 int index = i;
-                readers.execute(() -> read(segments.get(index), q));
+                readers.execute(() -> read(segments.get(index), chainOnly, q));
             }
             for (int i = 0; i < segments.size(); i++) {
                 handler.segment(i, segments.get(i));
@@ -156,7 +165,7 @@ public final class JournalScan {
         }
     }
 
-    private static void read(Segment s, BlockingQueue<Object> q) {
+    private static void read(Segment s, boolean chainOnly, BlockingQueue<Object> q) {
         try (InputStream in = Segments.open(s)) {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             HexFormat hex = HexFormat.of();
@@ -183,7 +192,7 @@ public final class JournalScan {
                     }
                 }
                 RecordFields[] fields = new RecordFields[lines];
-                RecordFields.read(chunk, start, end, lines, fields);
+                RecordFields.read(chunk, start, end, lines, fields, chainOnly);
                 List<Line> batch = new ArrayList<>(lines + 1);
                 for (int i = 0; i < lines; i++) {
                     sha256.update(chunk, start[i], end[i] - start[i]);

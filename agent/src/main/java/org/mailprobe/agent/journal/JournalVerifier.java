@@ -40,7 +40,7 @@ public final class JournalVerifier {
 
     public static Result verify(Path dir) throws IOException {
         Check check = new Check(dir, Segments.list(dir));
-        JournalScan.scan(check.all, new JournalScan.Handler() {
+        JournalScan.scan(check.all, true, new JournalScan.Handler() {
             @Override
             public void segment(int index, Segment s) {
                 check.segment(index);

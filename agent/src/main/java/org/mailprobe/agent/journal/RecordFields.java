@@ -63,7 +63,7 @@ public final class RecordFields {
     /** Reads {@code line} (one journal line without its newline). */
     public static RecordFields of(byte[] line) {
         RecordFields[] out = new RecordFields[1];
-        read(line, new int[] {0}, new int[] {line.length}, 1, out);
+        read(line, new int[] {0}, new int[] {line.length}, 1, out, false);
         return out[0];
     }
 
@@ -72,8 +72,10 @@ public final class RecordFields {
      * {@code out}. One parser reads them all as a sequence of root values, since a parser per line
      * costs more than the reading (issue 13); a line that is not one object ending at its newline,
      * or not in the usual shape, is read alone into a tree and the parser starts again after it.
+     * With {@code chainOnly} (journal verify), a usual record's fields other than seq, type and prev
+     * are skipped, not decoded.
      */
-    static void read(byte[] buf, int[] start, int[] end, int count, RecordFields[] out) {
+    static void read(byte[] buf, int[] start, int[] end, int count, RecordFields[] out, boolean chainOnly) {
         JsonParser p = null;
         int base = 0;
         for (int i = 0; i < count; i++) {
@@ -86,7 +88,7 @@ public final class RecordFields {
                 }
                 if (p.nextToken() == JsonToken.START_OBJECT && p.currentTokenLocation().getByteOffset()
                         == start[i] - base) {
-                    status = f.stream(p);
+                    status = f.stream(p, chainOnly);
                     if (status != MID && p.currentLocation().getByteOffset() != end[i] - base) {
                         status = MID;
                     }
@@ -203,13 +205,17 @@ public final class RecordFields {
     private static final int MID = 2;
 
     /** Reads the object whose START_OBJECT {@code p} just returned; FAST, WHOLE or MID. */
-    private int stream(JsonParser p) throws IOException {
+    private int stream(JsonParser p, boolean chainOnly) throws IOException {
         int seen = 0;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             int bit = bit(name);
+            if (chainOnly && (bit & (SEQ | TYPE | PREV)) == 0) {
+                p.skipChildren();
+                continue;
+            }
             if ((seen & bit) != 0) {
                 return MID; // a repeated key: the tree keeps the last, let it decide
             }
@@ -249,7 +255,8 @@ public final class RecordFields {
         if (t != JsonToken.END_OBJECT) {
             return MID;
         }
-        if ((seen & (SEQ | PREV | TIME)) != (SEQ | PREV | TIME)) {
+        int required = chainOnly ? SEQ | PREV : SEQ | PREV | TIME;
+        if ((seen & required) != required) {
             return WHOLE;
         }
         record = true;

@@ -80,12 +80,14 @@ class RecordFieldsTest {
         assertNotNull(f.invalid());
     }
 
-    @Test
-    void linesReadTogetherAreReadAsEachAlone() {
-        List<String> lines = List.of(PROBE, "{\"seq\":8,\"time\":\"t\",\"type\":\"state\",\"prev\":\"p\"}", "",
-                "\u0000\u0000", PROBE.replace("\"seq\":7", "\"seq\":9"), PROBE + " trailing", " " + PROBE,
-                "[1,2]", "{\"seq\":1e3,\"prev\":\"p\",\"time\":\"t\",\"type\":\"probe\"}", "{\"seq\":10,\"prev\":\"p\"",
-                PROBE.replace("\"seq\":7", "\"seq\":11"), "{\"not\":\"a record\"}", PROBE);
+    static final List<String> MIXED = List.of(PROBE, "{\"seq\":8,\"time\":\"t\",\"type\":\"state\",\"prev\":\"p\"}",
+            "", "\u0000\u0000", PROBE.replace("\"seq\":7", "\"seq\":9"), PROBE + " trailing", " " + PROBE, "[1,2]",
+            "{\"seq\":1e3,\"prev\":\"p\",\"time\":\"t\",\"type\":\"probe\"}", "{\"seq\":10,\"prev\":\"p\"",
+            PROBE.replace("\"seq\":7", "\"seq\":11"), "{\"not\":\"a record\"}",
+            PROBE.replace("\"type\":\"probe\"", "\"type\":\"probe\",\"prev\":\"x\""), PROBE);
+
+    /** Reads {@code lines} as one chunk. */
+    static RecordFields[] together(List<String> lines, boolean chainOnly) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         int[] start = new int[lines.size()];
         int[] end = new int[lines.size()];
@@ -97,13 +99,33 @@ class RecordFieldsTest {
             all.write('\n');
         }
         RecordFields[] out = new RecordFields[lines.size()];
-        RecordFields.read(all.toByteArray(), start, end, lines.size(), out);
+        RecordFields.read(all.toByteArray(), start, end, lines.size(), out, chainOnly);
+        return out;
+    }
+
+    @Test
+    void linesReadTogetherAreReadAsEachAlone() {
+        RecordFields[] out = together(MIXED, false);
 
         List<String> together = new ArrayList<>();
         List<String> alone = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
+        for (int i = 0; i < MIXED.size(); i++) {
             together.add(describe(out[i]));
-            alone.add(describe(tree(lines.get(i))));
+            alone.add(describe(tree(MIXED.get(i))));
+        }
+        assertEquals(alone, together);
+    }
+
+    @Test
+    void readingOnlyForTheChainGivesTheChainsFieldsAsTheTreeDoes() {
+        RecordFields[] out = together(MIXED, true);
+
+        List<String> together = new ArrayList<>();
+        List<String> alone = new ArrayList<>();
+        for (int i = 0; i < MIXED.size(); i++) {
+            together.add(out[i].record() + "|" + out[i].seq() + "|" + out[i].prev() + "|" + out[i].type());
+            RecordFields t = tree(MIXED.get(i));
+            alone.add(t.record() + "|" + t.seq() + "|" + t.prev() + "|" + t.type());
         }
         assertEquals(alone, together);
     }
