@@ -25,10 +25,13 @@ import org.mailprobe.agent.journal.Segments.Segment;
  * at most a few batches ahead of the handler, so memory stays bounded however large the journal.
  */
 public final class JournalScan {
-    /** Bytes read and handed over at once (a longer line makes a longer chunk). */
-    static final int CHUNK = 1 << 20;
+    /**
+     * Bytes read and handed over at once (a longer line makes a longer chunk). Under half of G1's
+     * smallest region (1 MiB), so that a chunk is an ordinary young object, not a humongous one.
+     */
+    static final int CHUNK = 1 << 18;
     /** Chunks a segment may read ahead of the handler. */
-    static final int AHEAD = 4;
+    static final int AHEAD = 8;
     private static final Object END = new Object();
     private static final AtomicInteger POOLS = new AtomicInteger();
 
