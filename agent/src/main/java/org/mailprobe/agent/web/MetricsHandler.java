@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +118,18 @@ final class MetricsHandler implements HttpHandler {
     }
 
     /**
+     * gzip at the fastest level: on a 1,000-route exposition it costs about 13 ms of CPU instead of
+     * 40 ms at the default level, for a body of 127 KB instead of 111 KB (of 3.6 MB); the scrape's
+     * time matters more than a few kilobytes on the wire (issue 13).
+     */
+    private static final class FastGzip extends GZIPOutputStream {
+        FastGzip(OutputStream out) throws IOException {
+            super(out, GZIP_BUFFER);
+            def.setLevel(Deflater.BEST_SPEED);
+        }
+    }
+
+    /**
      * The response body, which sends the headers (200, chunked) with its first bytes. Closing it
      * does nothing: only {@link #finish} ends the body, so a writer that closes its stream cannot
      * end a response early.
@@ -140,7 +153,7 @@ final class MetricsHandler implements HttpHandler {
                 headersSent = true;
                 ex.sendResponseHeaders(200, 0);
                 OutputStream raw = ex.getResponseBody();
-                out = gzip ? new GZIPOutputStream(raw, GZIP_BUFFER) : raw;
+                out = gzip ? new FastGzip(raw) : raw;
             }
             return out;
         }
