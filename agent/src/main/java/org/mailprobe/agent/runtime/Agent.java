@@ -90,6 +90,7 @@ public final class Agent implements AutoCloseable {
         for (RouteConfig route : config.routes()) {
             metrics.registerRoute(route.name(), route.watchLeg(),
                     RouteRunner.watchKeys(route, config.sink()).stream().map(WatchKey::path).distinct().toList());
+            metrics.registerSmtpServer(RouteRunner.smtpServer(route));
             if (route.estimate() != null) {
                 metrics.registerEstimate(route.name(), route.kind().label());
             }

@@ -3,6 +3,7 @@ package org.mailprobe.agent.runtime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +35,7 @@ public final class RouteRunner {
     private final InFlightProbes inFlight;
     private final AgentMetrics metrics;
     private final Set<WatchKey> watches;
+    private final String smtpServer;
     /**
      * Starts at the wall clock's milliseconds so that sequence numbers stay unique across restarts
      * (a probe from before a restart is then never mistaken for a new one).
@@ -48,6 +50,23 @@ public final class RouteRunner {
         this.inFlight = inFlight;
         this.metrics = metrics;
         this.watches = watchKeys(route, sink);
+        this.smtpServer = smtpServer(route);
+    }
+
+    /**
+     * The SMTP server a route hands its probes to, by its name under {@code servers:}: the
+     * submission server, or a receive route's {@code via}; a receive route that looks up the MX is
+     * {@code mx:} and the recipient's domain. The label of the SMTP stage timings.
+     */
+    public static String smtpServer(RouteConfig route) {
+        if (route.submitVia() != null) {
+            return route.submitVia().name();
+        }
+        if (route.direct() != null && route.direct().via() != null) {
+            return route.direct().via().name();
+        }
+        String recipient = route.recipient();
+        return "mx:" + recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
     }
 
     /** Where the route's probes are expected: its watched mailboxes, or the sink. */
@@ -81,7 +100,7 @@ public final class RouteRunner {
         Instant deadline = now.plus(min(SUBMISSION_DEADLINE, route.timeout()));
         SubmissionResult result = sender.send(route.sender(), route.recipient(), token, deadline);
         for (Map.Entry<Stage, Duration> stage : result.stages().entrySet()) {
-            metrics.recordSmtpStage(route.name(), stage.getKey(), stage.getValue());
+            metrics.recordSmtpStage(smtpServer, stage.getKey(), stage.getValue());
         }
         if (result.succeeded()) {
             logger.debug("Probe handed over. route={} leg={} seq={} took={}ms", route.name(), leg(), token.sequence(),

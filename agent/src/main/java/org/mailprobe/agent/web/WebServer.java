@@ -24,9 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class WebServer implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(WebServer.class);
 
-    private static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
-    private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-
     static {
         JdkServerLimits.apply();
     }
@@ -55,12 +52,7 @@ public final class WebServer implements AutoCloseable {
                     return t;
                 });
         server.setExecutor(executor);
-        webConfig.protect(server.createContext("/metrics", ex -> handle(ex, () -> {
-            String accept = ex.getRequestHeaders().getFirst("Accept");
-            String contentType = accept != null && accept.contains("application/openmetrics-text")
-                    ? OPENMETRICS : TEXT_004;
-            respond(ex, 200, contentType, registry.scrape(contentType));
-        })));
+        webConfig.protect(server.createContext("/metrics", new MetricsHandler(registry::scrape)));
         webConfig.protect(server.createContext("/-/healthy",
                 ex -> handle(ex, () -> respond(ex, 200, "text/plain", "mailprobe is healthy.\n"))));
         webConfig.protect(server.createContext("/-/ready", ex -> handle(ex, () -> {
@@ -172,7 +164,7 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
+    static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", contentType);
         boolean head = "HEAD".equals(ex.getRequestMethod());

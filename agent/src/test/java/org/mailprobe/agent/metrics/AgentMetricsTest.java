@@ -7,11 +7,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Reason;
+import org.mailprobe.probes.Stage;
 
+@Timeout(30)
 class AgentMetricsTest {
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final AgentMetrics metrics = new AgentMetrics(registry, "1.2.3");
@@ -22,24 +26,61 @@ class AgentMetricsTest {
         metrics.recordDelay("r1", AccessPath.IMAP, "loop", Duration.ofMillis(1500));
         String text = registry.scrape();
 
-        assertTrue(text.contains("mailprobe_delivery_delay_seconds_bucket{leg=\"loop\",path=\"imap\",route=\"r1\",le=\"0.05\"} 0"), text);
+        assertTrue(text.contains("mailprobe_delivery_delay_seconds_bucket{leg=\"loop\",path=\"imap\",route=\"r1\",le=\"1.0\"} 0"), text);
         assertTrue(text.contains("le=\"60.0\""), text);
         assertTrue(text.contains("le=\"3600.0\""), text);
-        assertTrue(text.contains("mailprobe_delivery_delay_seconds_bucket{leg=\"loop\",path=\"imap\",route=\"r1\",le=\"2.0\"} 1"), text);
+        assertTrue(text.contains("mailprobe_delivery_delay_seconds_bucket{leg=\"loop\",path=\"imap\",route=\"r1\",le=\"10.0\"} 1"), text);
         assertTrue(text.contains("mailprobe_delivery_delay_seconds_sum{leg=\"loop\",path=\"imap\",route=\"r1\"} 1.5"), text);
     }
 
     @Test
-    void everyReasonOfARouteExistsAtZeroBeforeTheFirstFailure() {
+    void everyReasonAProbeCanEndWithExistsAtZeroBeforeTheFirstFailure() {
         metrics.registerRoute("r1", "loop", List.of(AccessPath.POP3));
         String text = registry.scrape();
 
-        for (Reason reason : Reason.values()) {
+        for (Reason reason : RouteScaleMetrics.PROBE_OUTCOMES) {
             assertTrue(text.contains("reason=\"" + reason.label() + "\",result=\""), reason + " missing:\n" + text);
         }
         assertTrue(text.contains("mailprobe_lost_messages_total{path=\"pop3\",route=\"r1\"} 0.0"), text);
         assertTrue(text.contains("mailprobe_probes_in_flight{route=\"r1\"} 0.0"), text);
         assertTrue(text.contains("mailprobe_last_success_timestamp_seconds{route=\"r1\"} 0.0"), text);
+    }
+
+    @Test
+    void reasonsOnlyChecksAndWebmailLoginsHaveGetNoSeriesPerRoute() {
+        metrics.registerRoute("r1", "loop", List.of(AccessPath.IMAP));
+        String text = registry.scrape();
+
+        for (Reason reason : EnumSet.complementOf(RouteScaleMetrics.PROBE_OUTCOMES)) {
+            assertFalse(text.contains("reason=\"" + reason.label() + "\""), reason + " present:\n" + text);
+        }
+    }
+
+    @Test
+    void smtpStagesAreTimedPerServerWhateverTheRoute() {
+        metrics.registerRoute("r1", "loop", List.of(AccessPath.IMAP));
+        metrics.registerRoute("r2", "loop", List.of(AccessPath.IMAP));
+        metrics.registerSmtpServer("submission");
+        metrics.recordSmtpStage("submission", Stage.DATA, Duration.ofMillis(20));
+        metrics.recordSmtpStage("submission", Stage.DATA, Duration.ofMillis(30));
+
+        String text = registry.scrape();
+        assertTrue(text.contains("mailprobe_smtp_stage_seconds_count{server=\"submission\",stage=\"data\"} 2"), text);
+        assertTrue(text.contains("mailprobe_smtp_stage_seconds_count{server=\"submission\",stage=\"auth\"} 0"), text);
+        assertFalse(text.lines().anyMatch(l -> l.startsWith("mailprobe_smtp_stage") && l.contains("route=")), text);
+    }
+
+    @Test
+    void watcherFailuresAreCountedPerPathAndReasonNotPerMailbox() {
+        metrics.registerWatcher(AccessPath.IMAP, "u1@h:993/INBOX");
+        metrics.registerWatcher(AccessPath.IMAP, "u2@h:993/INBOX");
+        metrics.recordWatcherFailure(AccessPath.IMAP, "u1@h:993/INBOX", Reason.AUTH);
+        metrics.recordWatcherFailure(AccessPath.IMAP, "u2@h:993/INBOX", Reason.AUTH);
+
+        String text = registry.scrape();
+        assertTrue(text.contains("mailprobe_watcher_failures_total{path=\"imap\",reason=\"auth\"} 2.0"), text);
+        assertTrue(text.contains("mailprobe_watcher_failures_total{path=\"imap\",reason=\"timeout\"} 0.0"), text);
+        assertTrue(text.contains("mailprobe_watcher_up{mailbox=\"u1@h:993/INBOX\",path=\"imap\"} 0.0"), text);
     }
 
     @Test
