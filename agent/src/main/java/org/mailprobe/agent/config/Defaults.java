@@ -33,6 +33,32 @@ public final class Defaults {
     /** A route's {@code timeout}: one hour, the contract's maximum delay (docs/DESIGN.md section 2). */
     public static final Duration TIMEOUT = Duration.ofHours(1);
 
+    /**
+     * The time one submission is assumed to hold a scheduler thread: STARTTLS, AUTH and DATA to a
+     * provider across the internet take 0.3-1 s, so 2 s leaves room. The pool of submission threads
+     * is sized so that the routes' probes per second times this many seconds run at once.
+     */
+    public static final Duration SUBMISSION_BUDGET = Duration.ofSeconds(2);
+    /** The fewest submission threads (unless there are fewer routes): a slow provider does not hold up the rest. */
+    public static final int MIN_SUBMISSION_THREADS = 4;
+    /** The most submission threads: a few hundred threads at most in all, whatever the number of routes. */
+    public static final int MAX_SUBMISSION_THREADS = 128;
+    /**
+     * How long the first probes wait for the watchers to connect (or fail once) at start; after that
+     * they go anyway and a watcher still connecting dates what it finds when it has connected.
+     */
+    public static final Duration WATCHERS_READY_WAIT = Duration.ofSeconds(15);
+    /**
+     * The most of the random part of a route's start offset: route i of N starts at interval * i / N
+     * plus up to this (and up to one N-th of the interval), so that agents started together do not
+     * probe in step, while one route's first probe still comes within a second.
+     */
+    public static final Duration MAX_START_RANDOM = Duration.ofSeconds(1);
+    /** How long stopping waits for the watchers to close, all at once; one that takes longer is left to end on its own. */
+    public static final Duration WATCHERS_CLOSE_WAIT = Duration.ofSeconds(10);
+    /** The most watchers closed at once when the agent stops. */
+    public static final int WATCHER_CLOSE_THREADS = 64;
+
     /** A watch's {@code folder}. */
     public static final String FOLDER = "INBOX";
     /** A watch's {@code poll_interval} on IMAP, used only when the server has no IDLE. */
@@ -200,6 +226,21 @@ public final class Defaults {
     public static Duration jitter(Duration interval) {
         Duration tenth = interval.multipliedBy(JITTER_PERCENT).dividedBy(100);
         return tenth.compareTo(MAX_DEFAULT_JITTER) > 0 ? MAX_DEFAULT_JITTER : tenth;
+    }
+
+    /**
+     * Submission threads for {@code routes}: their probes per second times {@link #SUBMISSION_BUDGET},
+     * at least {@link #MIN_SUBMISSION_THREADS} and at most {@link #MAX_SUBMISSION_THREADS}, never more
+     * than there are routes (a route never overlaps itself). 1,000 routes every 60 s: 34 threads.
+     */
+    public static int submissionThreads(java.util.Collection<RouteConfig> routes) {
+        double perSecond = 0;
+        for (RouteConfig r : routes) {
+            perSecond += 1000.0 / r.interval().toMillis();
+        }
+        int wanted = (int) Math.ceil(perSecond * SUBMISSION_BUDGET.toMillis() / 1000.0);
+        int bounded = Math.min(MAX_SUBMISSION_THREADS, Math.max(MIN_SUBMISSION_THREADS, wanted));
+        return Math.max(1, Math.min(routes.size(), bounded));
     }
 
     /** {@code poll_interval} for a watch on {@code path}. */

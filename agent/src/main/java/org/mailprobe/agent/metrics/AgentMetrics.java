@@ -232,6 +232,24 @@ public final class AgentMetrics {
         skipped(endpoint).increment();
     }
 
+    /** Creates the agent-wide probe schedule series; call once if any route is scheduled. */
+    public void registerProbeSchedule() {
+        probeLatenessTimer();
+    }
+
+    /** How late a scheduled probe's submission started against its due time (jitter included); never negative. */
+    public void recordProbeScheduleLateness(Duration late) {
+        probeLatenessTimer().record(late.isNegative() ? Duration.ZERO : late);
+    }
+
+    private Timer probeLatenessTimer() {
+        // No route label (issue 13): the figure is about the agent, and 1,000 routes would make it 1,000 series.
+        return Timer.builder("mailprobe.probe.schedule.lateness")
+                .description("How late scheduled probes started against their due time, jitter included")
+                .serviceLevelObjectives(seconds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5))
+                .register(registry);
+    }
+
     public void recordScheduleLateness(Duration late) {
         latenessTimer().record(late.isNegative() ? Duration.ZERO : late);
     }

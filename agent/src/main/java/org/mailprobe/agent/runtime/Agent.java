@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
+import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.JournalConfig;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.journal.Journal;
@@ -97,7 +98,10 @@ public final class Agent implements AutoCloseable {
             runners.put(route.name(), new RouteRunner(agentId, route, ProbeSenders.forRoute(route, localHost, signer),
                     config.sink(), inFlight, metrics));
         }
-        scheduler = new ProbeScheduler(runners);
+        if (!runners.isEmpty()) {
+            metrics.registerProbeSchedule();
+        }
+        scheduler = new ProbeScheduler(runners, metrics);
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailprobe-sweeper");
             t.setDaemon(true);
@@ -218,12 +222,42 @@ public final class Agent implements AutoCloseable {
             }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         }
         scheduler.start();
+        startRoutesOnceWatchersSettle(System.nanoTime());
         if (reachability != null) {
             reachability.start();
         }
         ready = true;
         logger.info("mailprobe agent started. agent={} site={} routes={} watchers={}", config.agent().id(),
                 config.agent().site(), config.routes().size(), watchers.all().size());
+    }
+
+    /**
+     * Schedules the first probes once every watcher has connected or failed once, or
+     * {@link Defaults#WATCHERS_READY_WAIT} after the start: 1,000 watchers take seconds to connect,
+     * and probes sent meanwhile would be dated by a watcher's first look rather than its push.
+     * Looks every 50 ms on the sweeper's thread rather than holding the start.
+     */
+    private void startRoutesOnceWatchersSettle(long since) {
+        int settled = watchers.settled();
+        long waited = System.nanoTime() - since;
+        if (settled < watchers.size() && waited < Defaults.WATCHERS_READY_WAIT.toNanos()) {
+            try {
+                sweeper.schedule(() -> startRoutesOnceWatchersSettle(since), 50, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                logger.debug("The agent stopped before its watchers were ready; no probe is scheduled.");
+            }
+            return;
+        }
+        if (settled < watchers.size()) {
+            logger.warn("Not every watcher has connected in time; the probes start anyway. settled={} watchers={} "
+                    + "waitedMs={}", settled, watchers.size(), waited / 1_000_000);
+        } else if (watchers.size() > 0) {
+            logger.info("Every watcher has connected or failed once; the probes start. watchers={} waitedMs={}",
+                    watchers.size(), waited / 1_000_000);
+        }
+        if (scheduler.isStarted()) {
+            scheduler.startRoutes(java.time.Instant.now());
+        }
     }
 
     private void sweep() {

@@ -1,6 +1,8 @@
 package org.mailprobe.agent.runtime;
 
-import java.util.concurrent.ThreadLocalRandom;
+import java.time.Duration;
+import java.time.Instant;
+import org.mailprobe.agent.metrics.AgentMetrics;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -8,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Quartz's adapter to {@link RouteRunner}: waits a random jitter, probes once, and never lets
- * an exception reach Quartz. A route never overlaps itself.
+ * Quartz's adapter to {@link RouteRunner}: records how late the probe starts against its due time
+ * (jitter included), probes once, and never lets an exception reach Quartz. A route never overlaps
+ * itself.
  */
 @DisallowConcurrentExecution
 final class RouteProbeJob implements Job {
@@ -17,21 +20,20 @@ final class RouteProbeJob implements Job {
     private static final Logger logger = LoggerFactory.getLogger(RouteProbeJob.class);
 
     private final RouteRunner runner;
+    private final AgentMetrics metrics;
 
-    RouteProbeJob(RouteRunner runner) {
+    RouteProbeJob(RouteRunner runner, AgentMetrics metrics) {
         this.runner = runner;
+        this.metrics = metrics;
     }
 
     @Override
     public void execute(JobExecutionContext context) {
         try {
-            long jitter = runner.route().jitter().toMillis();
-            if (jitter > 0) {
-                Thread.sleep(ThreadLocalRandom.current().nextLong(jitter + 1));
-            }
+            // The due time, not Quartz's scheduled fire time: a misfire fired now has that moved to now.
+            Instant due = Instant.ofEpochMilli(context.getMergedJobDataMap().getLong(ProbeScheduler.DUE));
+            metrics.recordProbeScheduleLateness(Duration.between(due, Instant.now()));
             runner.probeOnce();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException | LinkageError e) {
             logger.error("A probe failed with an internal error; the route goes on. route={}", runner.route().name(), e);
         }

@@ -4,16 +4,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.config.WebmailConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ArrivalWatcher;
 import org.mailprobe.probes.EndpointKind;
 import org.mailprobe.probes.ImapArrivalWatcher;
 import org.mailprobe.probes.Pop3ArrivalWatcher;
+import org.mailprobe.probes.ProbeToken;
+import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.WatchSettings;
@@ -33,9 +42,12 @@ public final class Watchers implements AutoCloseable {
 
     private final Map<WatchKey, ArrivalWatcher> watchers = new LinkedHashMap<>();
     private final Map<WatchKey, WatchConfig> configs = new LinkedHashMap<>();
+    /** Watchers that have reported a failure: they have tried once, so waiting for them is over. */
+    private final Set<WatchKey> failedOnce = ConcurrentHashMap.newKeySet();
 
     public Watchers(List<RouteConfig> routes, String agentId, String localHost, TokenSigner signer,
-            ArrivalListener listener, AgentMetrics metrics) {
+            ArrivalListener arrivals, AgentMetrics metrics) {
+        ArrivalListener listener = new FailureNoting(arrivals, failedOnce);
         for (RouteConfig route : routes) {
             for (WatchConfig w : route.watches()) {
                 WatchKey key = new WatchKey(w.path(), mailboxName(w));
@@ -82,11 +94,31 @@ public final class Watchers implements AutoCloseable {
         }
     }
 
+    /** Starts every watcher; each connects on its own thread, so they all connect at once. */
     public void start() {
         for (Map.Entry<WatchKey, ArrivalWatcher> e : watchers.entrySet()) {
-            logger.info("Starting arrival watcher. watch=\"{}\"", e.getKey());
+            logger.debug("Starting arrival watcher. watch=\"{}\"", e.getKey());
             e.getValue().start();
         }
+        logger.info("Arrival watchers started; they connect in parallel. watchers={}", watchers.size());
+    }
+
+    /**
+     * How many watchers have finished starting: connected, or failed at least once (a watcher that
+     * cannot connect will not be ready sooner for being waited for).
+     */
+    public int settled() {
+        int n = 0;
+        for (Map.Entry<WatchKey, ArrivalWatcher> e : watchers.entrySet()) {
+            if (e.getValue().healthy() || failedOnce.contains(e.getKey())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public int size() {
+        return watchers.size();
     }
 
     /** The watcher of a mailbox and path, or null. */
@@ -136,10 +168,72 @@ public final class Watchers implements AutoCloseable {
         return new ArrayList<>(watchers.values());
     }
 
+    /**
+     * Closes every watcher, many at once: each close waits for its server's goodbye, and one after
+     * another 1,000 of them took 11-15 s (issue 13). Waits at most {@link Defaults#WATCHERS_CLOSE_WAIT};
+     * a watcher still closing then is left to end on its own (its threads are daemons).
+     */
     @Override
     public void close() {
+        if (watchers.isEmpty()) {
+            return;
+        }
+        int threads = Math.min(watchers.size(), Defaults.WATCHER_CLOSE_THREADS);
+        ExecutorService closing = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "mailprobe-watcher-close");
+            t.setDaemon(true);
+            return t;
+        });
         for (ArrivalWatcher w : watchers.values()) {
-            w.close();
+            closing.execute(w::close);
+        }
+        closing.shutdown();
+        try {
+            if (!closing.awaitTermination(Defaults.WATCHERS_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                logger.warn("Not every watcher closed in time; the rest end on their own. watchers={} waitedMs={}",
+                        watchers.size(), Defaults.WATCHERS_CLOSE_WAIT.toMillis());
+                closing.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            closing.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Passes everything on to the agent's listener, and notes which watchers have failed. */
+    private static final class FailureNoting implements ArrivalListener {
+        private final ArrivalListener next;
+        private final Set<WatchKey> failed;
+
+        FailureNoting(ArrivalListener next, Set<WatchKey> failed) {
+            this.next = next;
+            this.failed = failed;
+        }
+
+        @Override
+        public boolean onArrival(Arrival arrival) {
+            return next.onArrival(arrival);
+        }
+
+        @Override
+        public boolean mayDeleteNow(ProbeToken token, AccessPath path, String mailbox) {
+            return next.mayDeleteNow(token, path, mailbox);
+        }
+
+        @Override
+        public void onCleanupFailure(AccessPath path, String mailbox, ProbeToken token, String why) {
+            next.onCleanupFailure(path, mailbox, token, why);
+        }
+
+        @Override
+        public void onWebmailSkipped(String mailbox, String reason) {
+            next.onWebmailSkipped(mailbox, reason);
+        }
+
+        @Override
+        public void onWatchFailure(AccessPath path, String mailbox, Reason reason) {
+            failed.add(new WatchKey(path, mailbox));
+            next.onWatchFailure(path, mailbox, reason);
         }
     }
 }
