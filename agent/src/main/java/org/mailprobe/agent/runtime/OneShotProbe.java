@@ -1,6 +1,5 @@
 package org.mailprobe.agent.runtime;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,10 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
@@ -21,15 +20,22 @@ import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.SubmissionResult;
 
 /**
- * One probe by hand: start the route's watchers, wait until they are connected (so the arrival
- * time is not the time it took us to log in), submit once, and wait until it is seen on every
- * path or lost.
+ * One probe by hand: start the route's watchers and, at the same time, the submission, whose
+ * dialogue waits before DATA until every watcher is connected (so the arrival time is not the time
+ * it took us to log in, and the log-ins overlap); then wait until the probe is seen on every path
+ * and deleted, or lost. No scheduler, no metrics registry, no HTTP server: a process that prints
+ * one result and exits needs none (OneShotProbeClassesTest keeps them out).
  */
 public final class OneShotProbe {
     /** How long the watchers get to connect before the probe is given up as not measurable. */
     static final Duration WATCHERS_READY = Duration.ofSeconds(30);
     /** How long, beyond the longest poll interval, a measured probe's deletion is waited for. */
     static final Duration CLEANUP = Duration.ofSeconds(3);
+    /**
+     * How often the held submission looks whether the watchers are ready: the submission's log-in
+     * usually ends first, and each look's lateness is added to the probe's run time, not to a figure.
+     */
+    static final Duration READY_LOOK = Duration.ofMillis(5);
 
     /**
      * What happened, including watcher failures seen along the way.
@@ -59,8 +65,7 @@ public final class OneShotProbe {
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         List<String> cleanup = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<ProbeFigures> finished = new CompletableFuture<>();
-        AgentMetrics metrics = new AgentMetrics(new SimpleMeterRegistry(), Version.current());
-        InFlightProbes inFlight = new InFlightProbes(config.agent().id(), metrics, finished::complete);
+        InFlightProbes inFlight = new InFlightProbes(config.agent().id(), null, finished::complete);
         inFlight.routes(List.of(route));
         org.mailprobe.probes.ArrivalListener listener = new org.mailprobe.probes.ArrivalListener() {
             @Override
@@ -89,45 +94,59 @@ public final class OneShotProbe {
                 AgentSink sink = route.toSink() ? new AgentSink(config.sink(), config.agent().signer(), listener, null)
                         : null) {
             inFlight.expectationsTo(watchers::get);
+            Duration readyWithin = min(WATCHERS_READY, route.timeout());
+            Instant readyBy = Instant.now().plus(readyWithin);
             watchers.start();
             if (sink != null) {
                 sink.start();
             }
-            if (!awaitHealthy(watchers, sink, min(WATCHERS_READY, route.timeout()))) {
+            RouteRunner runner = new RouteRunner(config.agent().id(), route,
+                    senderSeam.apply(ProbeSenders.forRoute(route, config.agent().hostname(), config.agent().signer())),
+                    config.sink(), inFlight, null);
+            AtomicBoolean givenUp = new AtomicBoolean();
+            SubmissionResult submitted = runner.probeOnce(until -> {
+                boolean ready = awaitHealthy(watchers, sink, until.isBefore(readyBy) ? until : readyBy);
+                givenUp.set(!ready);
+                return ready;
+            });
+            if (givenUp.get()) {
+                // Held before DATA until the watchers were given up: the probe was not sent.
                 for (ArrivalWatcher w : watchers.all()) {
                     String which = w.path().label() + " " + w.mailbox() + ": ";
                     // A server that never answers may leave no failure behind: say which watcher it was.
                     if (!w.healthy() && problems.stream().noneMatch(p -> p.startsWith(which))) {
-                        problems.add(which + "not connected within " + min(WATCHERS_READY, route.timeout())
-                                .toSeconds() + " s (" + Reason.TIMEOUT.label() + ")");
+                        problems.add(which + "not connected within " + readyWithin.toSeconds() + " s ("
+                                + Reason.TIMEOUT.label() + ")");
                     }
                 }
                 return new Report(route, null, List.copyOf(problems));
             }
-            RouteRunner runner = new RouteRunner(config.agent().id(), route,
-                    senderSeam.apply(ProbeSenders.forRoute(route, config.agent().hostname(), config.agent().signer())),
-                    config.sink(),
-                    inFlight, metrics);
-            SubmissionResult submitted = runner.probeOnce();
-            Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : Instant.now();
-            while (!finished.isDone()) {
-                inFlight.sweep(ProbeClock.system().now());
-                try {
-                    finished.get(100, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException stillWaiting) {
-                    if (ProbeClock.system().now().isAfter(giveUp.plusSeconds(5))) {
-                        break; // cannot happen unless the sweep is broken; never hang a by-hand probe
-                    }
-                }
-            }
-            int left = awaitCleanup(watchers, route);
-            if (left > 0) {
-                cleanup.add(left + " measured probe(s) not yet deleted when the probe ended; they stay in the mailbox");
-            }
-            return new Report(route, finished.getNow(null), List.copyOf(problems), List.copyOf(cleanup));
+            return awaitFinished(finished, inFlight, route, submitted, watchers, problems, cleanup);
         } catch (ExecutionException e) {
             throw new IllegalStateException("the probe's outcome could not be read", e);
         }
+    }
+
+    /** Waits until the probe is seen on every path (or lost) and its deletion is done. */
+    private static Report awaitFinished(CompletableFuture<ProbeFigures> finished, InFlightProbes inFlight,
+            RouteConfig route, SubmissionResult submitted, Watchers watchers, List<String> problems,
+            List<String> cleanup) throws InterruptedException, ExecutionException {
+        Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : Instant.now();
+        while (!finished.isDone()) {
+            inFlight.sweep(ProbeClock.system().now());
+            try {
+                finished.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillWaiting) {
+                if (ProbeClock.system().now().isAfter(giveUp.plusSeconds(5))) {
+                    break; // cannot happen unless the sweep is broken; never hang a by-hand probe
+                }
+            }
+        }
+        int left = awaitCleanup(watchers, route);
+        if (left > 0) {
+            cleanup.add(left + " measured probe(s) not yet deleted when the probe ended; they stay in the mailbox");
+        }
+        return new Report(route, finished.getNow(null), List.copyOf(problems), List.copyOf(cleanup));
     }
 
     /**
@@ -156,20 +175,26 @@ public final class OneShotProbe {
         return kept;
     }
 
-    private static boolean awaitHealthy(Watchers watchers, AgentSink sink, Duration within)
+    /** Whether every watcher (and the sink) is ready by {@code until}; looks every {@link #READY_LOOK}. */
+    private static boolean awaitHealthy(Watchers watchers, AgentSink sink, Instant until)
             throws InterruptedException {
-        Instant until = Instant.now().plus(within);
-        while (Instant.now().isBefore(until)) {
-            boolean all = sink == null || sink.healthy();
-            for (ArrivalWatcher w : watchers.all()) {
-                all &= w.healthy();
-            }
-            if (all) {
+        while (true) {
+            if (allHealthy(watchers, sink)) {
                 return true;
             }
-            Thread.sleep(50);
+            if (!Instant.now().isBefore(until)) {
+                return false;
+            }
+            Thread.sleep(READY_LOOK.toMillis());
         }
-        return false;
+    }
+
+    private static boolean allHealthy(Watchers watchers, AgentSink sink) {
+        boolean all = sink == null || sink.healthy();
+        for (ArrivalWatcher w : watchers.all()) {
+            all &= w.healthy();
+        }
+        return all;
     }
 
     private static Duration min(Duration a, Duration b) {
