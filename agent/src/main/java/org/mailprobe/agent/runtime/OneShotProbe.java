@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.Pop3ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.SubmissionResult;
@@ -36,6 +38,12 @@ public final class OneShotProbe {
      * usually ends first, and each look's lateness is added to the probe's run time, not to a figure.
      */
     static final Duration READY_LOOK = Duration.ofMillis(5);
+    /**
+     * The longest a one-shot probe's POP3, webmail (and IMAP-without-IDLE) watcher waits between
+     * looks: a person waits for the answer, and the probe is on its way the whole time the watchers
+     * run. A shorter configured interval is kept.
+     */
+    static final Duration QUICK_POLL = Duration.ofMillis(250);
 
     /**
      * What happened, including watcher failures seen along the way.
@@ -60,8 +68,9 @@ public final class OneShotProbe {
      * As {@link #run(AgentConfig, RouteConfig)}, with the route's sender wrapped by {@code senderSeam}:
      * a test seam, e.g. to make our read of the server's 250 late.
      */
-    public static Report run(AgentConfig config, RouteConfig route, UnaryOperator<ProbeSender> senderSeam)
+    public static Report run(AgentConfig config, RouteConfig configured, UnaryOperator<ProbeSender> senderSeam)
             throws InterruptedException {
+        RouteConfig route = quickPolls(configured);
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         List<String> cleanup = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<ProbeFigures> finished = new CompletableFuture<>();
@@ -94,6 +103,11 @@ public final class OneShotProbe {
                 AgentSink sink = route.toSink() ? new AgentSink(config.sink(), config.agent().signer(), listener, null)
                         : null) {
             inFlight.expectationsTo(watchers::get);
+            for (ArrivalWatcher w : watchers.all()) {
+                if (w instanceof Pop3ArrivalWatcher pop3) {
+                    pop3.skipMailPresentAtStart(); // the probe is sent after its first listing: see there
+                }
+            }
             Duration readyWithin = min(WATCHERS_READY, route.timeout());
             Instant readyBy = Instant.now().plus(readyWithin);
             watchers.start();
@@ -156,7 +170,7 @@ public final class OneShotProbe {
      */
     private static int awaitCleanup(Watchers watchers, RouteConfig route) throws InterruptedException {
         Duration longestPoll = Duration.ZERO;
-        for (org.mailprobe.agent.config.WatchConfig w : route.watches()) {
+        for (WatchConfig w : route.watches()) {
             longestPoll = w.pollInterval().compareTo(longestPoll) > 0 ? w.pollInterval() : longestPoll;
         }
         Instant until = Instant.now().plus(CLEANUP).plus(longestPoll);
@@ -195,6 +209,16 @@ public final class OneShotProbe {
             all &= w.healthy();
         }
         return all;
+    }
+
+    /** The route with every watch polling at most every {@link #QUICK_POLL}. */
+    static RouteConfig quickPolls(RouteConfig route) {
+        List<WatchConfig> quick = new ArrayList<>();
+        for (WatchConfig w : route.watches()) {
+            quick.add(new WatchConfig(w.path(), w.server(), w.account(), w.folder(), min(w.pollInterval(), QUICK_POLL),
+                    w.idle(), w.deleteProbes()));
+        }
+        return route.withWatches(quick);
     }
 
     private static Duration min(Duration a, Duration b) {
