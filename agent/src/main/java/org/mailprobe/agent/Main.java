@@ -19,6 +19,6 @@ public final class Main {
         Logging.routeJavaUtilLogging();
         // Before any HTTP server of the JDK's is made: it reads its limits once per JVM.
         JdkServerLimits.apply();
-        return MailprobeCommand.commandLine().execute(args);
+        return MailprobeCommand.commandLine(args).execute(args);
     }
 }

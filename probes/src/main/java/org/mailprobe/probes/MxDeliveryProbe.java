@@ -34,6 +34,11 @@ public final class MxDeliveryProbe {
      * 5.1); any other failure ends the probe: one attempt, no hidden retries.
      */
     public MxDeliveryResult deliver(String from, String to, ProbeToken token, Instant deadline) {
+        return deliver(from, to, token, deadline, HoldBeforeData.NONE);
+    }
+
+    /** As {@link #deliver(String, String, ProbeToken, Instant)}, held before DATA by {@code hold} (see {@link SubmissionProbe}). */
+    public MxDeliveryResult deliver(String from, String to, ProbeToken token, Instant deadline, HoldBeforeData hold) {
         StageTimeline timeline = new StageTimeline(clock);
         Instant started = timeline.begin(Stage.DNS);
         List<String> hosts;
@@ -50,7 +55,7 @@ public final class MxDeliveryProbe {
         for (String host : hosts) {
             timeline.reopen();
             tried.add(host);
-            attempt = dialogue(host).send(from, to, token, signer, timeline, started, deadline);
+            attempt = dialogue(host).send(from, to, token, signer, timeline, started, deadline, hold);
             Reason reason = attempt.result().reason();
             boolean nextMayHelp = reason == Reason.CONNECT || reason == Reason.DNS;
             if (!nextMayHelp || !clock.now().isBefore(deadline)) {

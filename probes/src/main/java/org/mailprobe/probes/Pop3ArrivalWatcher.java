@@ -52,6 +52,10 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
      * probe that exits before would leave it in the mailbox. Written only by the watcher thread.
      */
     private volatile int awaitingQuit;
+    /** See {@link #skipMailPresentAtStart()}; set before the watcher starts. */
+    private volatile boolean skipPresentAtStart;
+    /** No session has listed the mailbox yet. Touched only by the watcher thread. */
+    private boolean firstListing = true;
 
     /**
      * @throws IllegalArgumentException if the account signs in with OAUTHBEARER, which Angus Mail's
@@ -68,6 +72,18 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
     @Override
     public AccessPath path() {
         return AccessPath.POP3;
+    }
+
+    /**
+     * Takes the messages listed by the first session as old: never read (no TOP), never reported.
+     * For a one-shot probe, whose message is sent only after this watcher's first poll (it waits
+     * before DATA until every watcher is ready), so none of them can be it; a mailbox of thousands
+     * of other messages then costs one UIDL listing, not a TOP each. The running agent does not
+     * call it: after a restart it still looks for its probes in flight among what is there.
+     * Call before {@link #start()}.
+     */
+    public void skipMailPresentAtStart() {
+        skipPresentAtStart = true;
     }
 
     @Override
@@ -112,6 +128,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
                 listed.merge(id, 1, Integer::sum);
             }
             boolean deleting = false;
+            boolean old = skipPresentAtStart && firstListing;
             // Kept probes now finished on every path join those to delete (checked in the loop below).
             deferred.due(this::mayDeleteNow).forEach(due -> toDelete.put(due.getKey(), due.getValue()));
             for (Message m : messages) {
@@ -131,7 +148,9 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
                     }
                 } else if (!seen.contains(id)) {
                     seen.add(id);
-                    deleting |= examine((POP3Message) m, id, unique, listedAt);
+                    if (!old) {
+                        deleting |= examine((POP3Message) m, id, unique, listedAt);
+                    }
                 }
             }
             deferred.retain(listed.keySet());
@@ -140,6 +159,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
             toDelete.keySet().retainAll(listed.keySet());
             // close(true) sends DELE for exactly the messages flagged above, then QUIT (RFC 1939 6).
             folder.close(deleting);
+            firstListing = false;
         }
     }
 

@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 final class SmtpDialogue {
     private static final Logger logger = LoggerFactory.getLogger(SmtpDialogue.class);
     private static final int MAX_REPLY = 200;
+    /** What a hold before DATA leaves of the deadline, for a clean QUIT when it is given up. */
+    private static final java.time.Duration HOLD_MARGIN = java.time.Duration.ofMillis(500);
 
     /**
      * What one dialogue did.
@@ -72,9 +74,15 @@ final class SmtpDialogue {
      */
     Attempt send(String from, String to, ProbeToken token, TokenSigner signer, StageTimeline timeline,
             Instant started, Instant deadline) {
+        return send(from, to, token, signer, timeline, started, deadline, HoldBeforeData.NONE);
+    }
+
+    /** As {@link #send(String, String, ProbeToken, TokenSigner, StageTimeline, Instant, Instant)}, held before DATA by {@code hold}. */
+    Attempt send(String from, String to, ProbeToken token, TokenSigner signer, StageTimeline timeline,
+            Instant started, Instant deadline, HoldBeforeData hold) {
         if (account == null || !account.usesOAuth()) {
             return attempt(from, to, token, signer, timeline, started, deadline,
-                    account == null ? null : account.password()).attempt();
+                    account == null ? null : account.password(), hold).attempt();
         }
         BearerTokens tokens = account.oauth().tokens();
         Secret bearer;
@@ -83,7 +91,7 @@ final class SmtpDialogue {
         } catch (TokenException e) {
             return noToken(token, timeline, started, e);
         }
-        Tried first = attempt(from, to, token, signer, timeline, started, deadline, bearer);
+        Tried first = attempt(from, to, token, signer, timeline, started, deadline, bearer, hold);
         if (!first.tokenRefused()) {
             return first.attempt();
         }
@@ -95,7 +103,7 @@ final class SmtpDialogue {
             return noToken(token, timeline, started, e);
         }
         timeline.reopen();
-        return attempt(from, to, token, signer, timeline, started, deadline, bearer).attempt();
+        return attempt(from, to, token, signer, timeline, started, deadline, bearer, hold).attempt();
     }
 
     private static Attempt noToken(ProbeToken token, StageTimeline timeline, Instant started, TokenException e) {
@@ -109,7 +117,7 @@ final class SmtpDialogue {
     private record Tried(Attempt attempt, boolean tokenRefused) {}
 
     private Tried attempt(String from, String to, ProbeToken token, TokenSigner signer, StageTimeline timeline,
-            Instant started, Instant deadline, Secret secret) {
+            Instant started, Instant deadline, Secret secret, HoldBeforeData hold) {
         SocketHolder sockets = new SocketHolder();
         TimedSmtpTransport transport = null;
         try (Watchdog.Armed armed = Watchdog.arm(ProbeClock.system().now(), deadline, sockets::close)) {
@@ -117,7 +125,8 @@ final class SmtpDialogue {
             DnsLookup.resolve(endpoint.host(), ProbeClock.system().now(), deadline);
             Instant connectStart = timeline.begin(Stage.CONNECT);
             Session session = MailSessions.session(properties(timeline, sockets, connectStart, deadline));
-            transport = new TimedSmtpTransport(session, implicit(), timeline);
+            // The hold ends a little before the watchdog would close the connection under it.
+            transport = new TimedSmtpTransport(session, implicit(), timeline, hold, deadline.minus(HOLD_MARGIN));
             if (secret == null) {
                 transport.connect();
             } else {

@@ -15,6 +15,9 @@ final class StageTimeline {
     private final EnumMap<Stage, Instant> starts = new EnumMap<>(Stage.class);
     private Stage current;
     private Instant end;
+    /** Where a hold (see {@link HoldBeforeData}) ended the stage it interrupted: that stage, and when. */
+    private Stage heldIn;
+    private Instant heldAt;
 
     StageTimeline(ProbeClock clock) {
         this.clock = clock;
@@ -45,6 +48,15 @@ final class StageTimeline {
         end = null;
     }
 
+    /**
+     * The dialogue waits (see {@link HoldBeforeData}) from now until the next stage begins: the
+     * current stage ends here, and the wait counts in no stage.
+     */
+    synchronized void hold() {
+        heldIn = current;
+        heldAt = clock.now();
+    }
+
     synchronized Instant end() {
         if (end == null) {
             end = clock.now();
@@ -60,6 +72,9 @@ final class StageTimeline {
         for (int i = 0; i < ran.length; i++) {
             Instant from = starts.get(ran[i]);
             Instant to = i + 1 < ran.length ? starts.get(ran[i + 1]) : finish;
+            if (ran[i] == heldIn && heldAt.isBefore(to)) {
+                to = heldAt;
+            }
             Duration d = Duration.between(from, to);
             result.put(ran[i], d.isNegative() ? Duration.ZERO : d);
         }

@@ -25,9 +25,18 @@ public final class SubmissionProbe {
      * {@code deadline}.
      */
     public SubmissionResult submit(String from, String to, ProbeToken token, Instant deadline) {
+        return submit(from, to, token, deadline, HoldBeforeData.NONE);
+    }
+
+    /**
+     * As {@link #submit(String, String, ProbeToken, Instant)}, waiting after RCPT TO until
+     * {@code hold} lets DATA go (the wait counted in no stage); a hold given up ends the dialogue
+     * without DATA, reason {@link Reason#TIMEOUT}, the message not sent.
+     */
+    public SubmissionResult submit(String from, String to, ProbeToken token, Instant deadline, HoldBeforeData hold) {
         dialogue.fetchTokenAhead(deadline); // before the clock starts: see there
         StageTimeline timeline = new StageTimeline(clock);
         Instant started = timeline.begin(Stage.DNS);
-        return dialogue.send(from, to, token, signer, timeline, started, deadline).result();
+        return dialogue.send(from, to, token, signer, timeline, started, deadline, hold).result();
     }
 }

@@ -5,6 +5,7 @@ import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
@@ -15,12 +16,17 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  */
 final class TimedSmtpTransport extends SMTPTransport {
     private final StageTimeline timeline;
+    private final HoldBeforeData hold;
+    private final Instant holdUntil;
     private int ehlos;
 
-    TimedSmtpTransport(Session session, boolean implicitTls, StageTimeline timeline) {
+    TimedSmtpTransport(Session session, boolean implicitTls, StageTimeline timeline, HoldBeforeData hold,
+            Instant holdUntil) {
         super(session, new URLName(implicitTls ? "smtps" : "smtp", null, -1, null, null, null),
                 implicitTls ? "smtps" : "smtp", implicitTls);
         this.timeline = timeline;
+        this.hold = hold;
+        this.holdUntil = holdUntil;
     }
 
     @Override
@@ -53,8 +59,30 @@ final class TimedSmtpTransport extends SMTPTransport {
 
     @Override
     protected OutputStream data() throws MessagingException {
+        if (hold != HoldBeforeData.NONE) {
+            awaitHold();
+        }
         timeline.begin(Stage.DATA);
         return super.data();
+    }
+
+    /**
+     * Holds the dialogue before DATA, outside every stage. Given up, it fails with an I/O cause,
+     * on which Angus Mail drops the connection: the message is never sent.
+     */
+    private void awaitHold() throws MessagingException {
+        timeline.hold();
+        boolean ready;
+        try {
+            ready = hold.awaitReady(holdUntil);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ready = false;
+        }
+        if (!ready) {
+            throw new MessagingException("the probe was not sent: held before DATA until its watchers were ready, "
+                    + "which they were not by " + holdUntil, new java.io.InterruptedIOException("held before DATA"));
+        }
     }
 
     @Override

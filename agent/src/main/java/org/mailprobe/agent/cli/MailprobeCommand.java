@@ -1,5 +1,8 @@
 package org.mailprobe.agent.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.runtime.Version;
 import picocli.CommandLine;
@@ -7,11 +10,14 @@ import picocli.CommandLine.Command;
 
 /** The top command: only dispatches to its subcommands. */
 @Command(name = "mailprobe", mixinStandardHelpOptions = true, versionProvider = MailprobeCommand.VersionProvider.class,
-        description = "Synthetic mail probe agent: the customer's independent witness of a mail provider's SLA.",
-        subcommands = {RunCommand.class, DemoCommand.class, ProbeCommand.class, SinkCommand.class, CheckConfigCommand.class,
-            JournalCommand.class, ReportCommand.class,
-            CommandLine.HelpCommand.class})
+        description = "Synthetic mail probe agent: the customer's independent witness of a mail provider's SLA.")
 public final class MailprobeCommand implements Runnable {
+    /**
+     * The subcommands in the order help lists them. Made only when needed: picocli reads every
+     * option of every command it is given by reflection, and a probe by hand need not pay for
+     * run's, report's and the others' (issue 13).
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -20,9 +26,37 @@ public final class MailprobeCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
-    /** The command line with our error handling: a config error is one plain sentence, exit 2. */
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+        all.put("run", RunCommand::new);
+        all.put("demo", DemoCommand::new);
+        all.put("probe", ProbeCommand::new);
+        all.put("sink", SinkCommand::new);
+        all.put("check-config", CheckConfigCommand::new);
+        all.put("journal", JournalCommand::new);
+        all.put("report", ReportCommand::new);
+        all.put("help", CommandLine.HelpCommand::new);
+        return all;
+    }
+
+    /** The command line with every subcommand; see {@link #commandLine(String...)}. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line with our error handling (a config error is one plain sentence, exit 2) for
+     * {@code given}: with only the subcommand they name, or every one when they name none (or
+     * {@code help}, which lists them all).
+     */
+    public static CommandLine commandLine(String... given) {
         CommandLine cl = new CommandLine(new MailprobeCommand());
+        String asked = java.util.Arrays.stream(given).filter(a -> !a.startsWith("-")).findFirst().orElse("help");
+        SUBCOMMANDS.forEach((name, command) -> {
+            if (name.equals(asked) || !SUBCOMMANDS.containsKey(asked) || asked.equals("help")) {
+                cl.addSubcommand(name, command.get());
+            }
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("mailprobe: " + e.getMessage());

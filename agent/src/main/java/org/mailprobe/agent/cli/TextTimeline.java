@@ -31,7 +31,14 @@ final class TextTimeline {
         SubmissionResult s = outcome.submission();
         b.append(String.format("  %s  submission started (agent clock)%n", s.started()));
         Instant at = s.started();
+        // The dialogue waited before DATA for the watchers (OneShotProbe): that wait is in no stage.
+        Duration held = s.succeeded() ? Duration.between(s.started(), s.accepted()).minus(s.total()) : Duration.ZERO;
         for (Map.Entry<Stage, Duration> e : s.stages().entrySet()) {
+            if (e.getKey() == Stage.DATA && held.toMillis() >= 1) {
+                at = at.plus(held);
+                b.append(String.format("  %s  %-9s %9s  (waiting for the watchers; in no stage)%n", at, "held",
+                        millis(held)));
+            }
             at = at.plus(e.getValue());
             b.append(String.format("  %s  %-9s %9s%n", at, e.getKey().label(), millis(e.getValue())));
         }

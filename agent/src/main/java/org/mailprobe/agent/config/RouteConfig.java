@@ -107,6 +107,12 @@ public record RouteConfig(String name, RouteKind kind, AccountConfig from, Serve
     }
 
     /** The same route with another timeout. */
+    /** The same route watched as {@code newWatches} say (a one-shot probe's quicker polls). */
+    public RouteConfig withWatches(List<WatchConfig> newWatches) {
+        return new RouteConfig(name, kind, from, submitVia, to, interval, jitter, timeout, newWatches, sender,
+                recipient, direct, estimate);
+    }
+
     public RouteConfig withTimeout(Duration newTimeout) {
         return new RouteConfig(name, kind, from, submitVia, to, interval, jitter, newTimeout, watches, sender,
                 recipient, direct, estimate);

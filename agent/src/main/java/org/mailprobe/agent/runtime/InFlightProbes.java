@@ -68,6 +68,10 @@ public final class InFlightProbes implements ArrivalListener {
     /** The watcher of a mailbox and path, told while a probe is on its way there (may return null). */
     private volatile Function<WatchKey, ArrivalWatcher> watchers = key -> null;
 
+    /**
+     * @param metrics where figures are counted; null for a one-shot probe, which prints its figures
+     *     and exits (no registry loaded: see OneShotProbe)
+     */
     public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeFigures> onFinished) {
         this.agentId = agentId;
         this.metrics = metrics;
@@ -112,7 +116,9 @@ public final class InFlightProbes implements ArrivalListener {
                     u.submission().accepted(), u.deadline());
         }
         for (ProbeJournal.Unfinished u : probes) {
-            metrics.setInFlight(u.route(), countFor(u.route()));
+            if (metrics != null) {
+                metrics.setInFlight(u.route(), countFor(u.route()));
+            }
         }
     }
 
@@ -121,7 +127,9 @@ public final class InFlightProbes implements ArrivalListener {
         Pending p = new Pending(route, leg, new LinkedHashSet<>(watches), timeout);
         p.expectedUntil = ProbeClock.system().now().plus(timeout);
         pending.put(tokenKey, p);
-        metrics.setInFlight(route, countFor(route));
+        if (metrics != null) {
+            metrics.setInFlight(route, countFor(route));
+        }
         watches.forEach(this::tellWatcher);
     }
 
@@ -147,7 +155,9 @@ public final class InFlightProbes implements ArrivalListener {
                     done = p.outcome(Reason.NONE);
                 }
             }
-            metrics.setInFlight(p.route, countFor(p.route));
+            if (metrics != null) {
+                metrics.setInFlight(p.route, countFor(p.route));
+            }
         }
         ProbeJournal j = journal;
         if (accepted != null && j != null) {
@@ -194,7 +204,9 @@ public final class InFlightProbes implements ArrivalListener {
                 if (seenEverywhere && p.submission != null) {
                     pending.remove(key);
                     done = p.outcome(Reason.NONE);
-                    metrics.setInFlight(p.route, countFor(p.route));
+                    if (metrics != null) {
+                        metrics.setInFlight(p.route, countFor(p.route));
+                    }
                 }
             }
         }
@@ -215,12 +227,16 @@ public final class InFlightProbes implements ArrivalListener {
 
     @Override
     public void onWatchFailure(AccessPath path, String mailbox, Reason reason) {
-        metrics.recordWatcherFailure(path, mailbox, reason);
+        if (metrics != null) {
+            metrics.recordWatcherFailure(path, mailbox, reason);
+        }
     }
 
     @Override
     public void onWebmailSkipped(String mailbox, String reason) {
-        metrics.recordWebmailSkipped(reason);
+        if (metrics != null) {
+            metrics.recordWebmailSkipped(reason);
+        }
     }
 
     /** Counts as lost every path not seen by its probe's deadline. */
@@ -235,7 +251,9 @@ public final class InFlightProbes implements ArrivalListener {
                         tellWatcher(w);
                     }
                     done.add(p.outcome(Reason.LOST));
-                    metrics.setInFlight(p.route, countFor(p.route));
+                    if (metrics != null) {
+                        metrics.setInFlight(p.route, countFor(p.route));
+                    }
                 }
             }
         }
@@ -287,9 +305,13 @@ public final class InFlightProbes implements ArrivalListener {
         ProbeFigures figures = ProbeFigures.of(outcome, routes.get(outcome.route()), wasResumed);
         rememberLost(figures);
         if (journaled(figures)) {
-            FigureMetrics.record(metrics, figures);
+            if (metrics != null) {
+                FigureMetrics.record(metrics, figures);
+            }
         } else {
-            metrics.recordUnjournaled(figures.route());
+            if (metrics != null) {
+                metrics.recordUnjournaled(figures.route());
+            }
         }
         try {
             onFinished.accept(figures);
@@ -355,7 +377,9 @@ public final class InFlightProbes implements ArrivalListener {
                 return;
             }
         }
-        metrics.recordLate(late.route(), late.watch().path(), late.leg());
+        if (metrics != null) {
+            metrics.recordLate(late.route(), late.watch().path(), late.leg());
+        }
     }
 
     /**

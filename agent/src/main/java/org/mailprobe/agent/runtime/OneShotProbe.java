@@ -1,6 +1,5 @@
 package org.mailprobe.agent.runtime;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,26 +9,41 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.metrics.AgentMetrics;
+import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.Pop3ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.SubmissionResult;
 
 /**
- * One probe by hand: start the route's watchers, wait until they are connected (so the arrival
- * time is not the time it took us to log in), submit once, and wait until it is seen on every
- * path or lost.
+ * One probe by hand: start the route's watchers and, at the same time, the submission, whose
+ * dialogue waits before DATA until every watcher is connected (so the arrival time is not the time
+ * it took us to log in, and the log-ins overlap); then wait until the probe is seen on every path
+ * and deleted, or lost. No scheduler, no metrics registry, no HTTP server: a process that prints
+ * one result and exits needs none (OneShotProbeClassesTest keeps them out).
  */
 public final class OneShotProbe {
     /** How long the watchers get to connect before the probe is given up as not measurable. */
     static final Duration WATCHERS_READY = Duration.ofSeconds(30);
     /** How long, beyond the longest poll interval, a measured probe's deletion is waited for. */
     static final Duration CLEANUP = Duration.ofSeconds(3);
+    /**
+     * How often the held submission looks whether the watchers are ready: the submission's log-in
+     * usually ends first, and each look's lateness is added to the probe's run time, not to a figure.
+     */
+    static final Duration READY_LOOK = Duration.ofMillis(5);
+    /**
+     * The longest a one-shot probe's POP3, webmail (and IMAP-without-IDLE) watcher waits between
+     * looks: a person waits for the answer, and the probe is on its way the whole time the watchers
+     * run. A shorter configured interval is kept.
+     */
+    static final Duration QUICK_POLL = Duration.ofMillis(250);
 
     /**
      * What happened, including watcher failures seen along the way.
@@ -54,13 +68,13 @@ public final class OneShotProbe {
      * As {@link #run(AgentConfig, RouteConfig)}, with the route's sender wrapped by {@code senderSeam}:
      * a test seam, e.g. to make our read of the server's 250 late.
      */
-    public static Report run(AgentConfig config, RouteConfig route, UnaryOperator<ProbeSender> senderSeam)
+    public static Report run(AgentConfig config, RouteConfig configured, UnaryOperator<ProbeSender> senderSeam)
             throws InterruptedException {
+        RouteConfig route = quickPolls(configured);
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         List<String> cleanup = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<ProbeFigures> finished = new CompletableFuture<>();
-        AgentMetrics metrics = new AgentMetrics(new SimpleMeterRegistry(), Version.current());
-        InFlightProbes inFlight = new InFlightProbes(config.agent().id(), metrics, finished::complete);
+        InFlightProbes inFlight = new InFlightProbes(config.agent().id(), null, finished::complete);
         inFlight.routes(List.of(route));
         org.mailprobe.probes.ArrivalListener listener = new org.mailprobe.probes.ArrivalListener() {
             @Override
@@ -89,45 +103,64 @@ public final class OneShotProbe {
                 AgentSink sink = route.toSink() ? new AgentSink(config.sink(), config.agent().signer(), listener, null)
                         : null) {
             inFlight.expectationsTo(watchers::get);
+            for (ArrivalWatcher w : watchers.all()) {
+                if (w instanceof Pop3ArrivalWatcher pop3) {
+                    pop3.skipMailPresentAtStart(); // the probe is sent after its first listing: see there
+                }
+            }
+            Duration readyWithin = min(WATCHERS_READY, route.timeout());
+            Instant readyBy = Instant.now().plus(readyWithin);
             watchers.start();
             if (sink != null) {
                 sink.start();
             }
-            if (!awaitHealthy(watchers, sink, min(WATCHERS_READY, route.timeout()))) {
+            RouteRunner runner = new RouteRunner(config.agent().id(), route,
+                    senderSeam.apply(ProbeSenders.forRoute(route, config.agent().hostname(), config.agent().signer())),
+                    config.sink(), inFlight, null);
+            AtomicBoolean givenUp = new AtomicBoolean();
+            SubmissionResult submitted = runner.probeOnce(until -> {
+                boolean ready = awaitHealthy(watchers, sink, until.isBefore(readyBy) ? until : readyBy);
+                givenUp.set(!ready);
+                return ready;
+            });
+            if (givenUp.get()) {
+                // Held before DATA until the watchers were given up: the probe was not sent.
                 for (ArrivalWatcher w : watchers.all()) {
                     String which = w.path().label() + " " + w.mailbox() + ": ";
                     // A server that never answers may leave no failure behind: say which watcher it was.
                     if (!w.healthy() && problems.stream().noneMatch(p -> p.startsWith(which))) {
-                        problems.add(which + "not connected within " + min(WATCHERS_READY, route.timeout())
-                                .toSeconds() + " s (" + Reason.TIMEOUT.label() + ")");
+                        problems.add(which + "not connected within " + readyWithin.toSeconds() + " s ("
+                                + Reason.TIMEOUT.label() + ")");
                     }
                 }
                 return new Report(route, null, List.copyOf(problems));
             }
-            RouteRunner runner = new RouteRunner(config.agent().id(), route,
-                    senderSeam.apply(ProbeSenders.forRoute(route, config.agent().hostname(), config.agent().signer())),
-                    config.sink(),
-                    inFlight, metrics);
-            SubmissionResult submitted = runner.probeOnce();
-            Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : Instant.now();
-            while (!finished.isDone()) {
-                inFlight.sweep(ProbeClock.system().now());
-                try {
-                    finished.get(100, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException stillWaiting) {
-                    if (ProbeClock.system().now().isAfter(giveUp.plusSeconds(5))) {
-                        break; // cannot happen unless the sweep is broken; never hang a by-hand probe
-                    }
-                }
-            }
-            int left = awaitCleanup(watchers, route);
-            if (left > 0) {
-                cleanup.add(left + " measured probe(s) not yet deleted when the probe ended; they stay in the mailbox");
-            }
-            return new Report(route, finished.getNow(null), List.copyOf(problems), List.copyOf(cleanup));
+            return awaitFinished(finished, inFlight, route, submitted, watchers, problems, cleanup);
         } catch (ExecutionException e) {
             throw new IllegalStateException("the probe's outcome could not be read", e);
         }
+    }
+
+    /** Waits until the probe is seen on every path (or lost) and its deletion is done. */
+    private static Report awaitFinished(CompletableFuture<ProbeFigures> finished, InFlightProbes inFlight,
+            RouteConfig route, SubmissionResult submitted, Watchers watchers, List<String> problems,
+            List<String> cleanup) throws InterruptedException, ExecutionException {
+        Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : Instant.now();
+        while (!finished.isDone()) {
+            inFlight.sweep(ProbeClock.system().now());
+            try {
+                finished.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillWaiting) {
+                if (ProbeClock.system().now().isAfter(giveUp.plusSeconds(5))) {
+                    break; // cannot happen unless the sweep is broken; never hang a by-hand probe
+                }
+            }
+        }
+        int left = awaitCleanup(watchers, route);
+        if (left > 0) {
+            cleanup.add(left + " measured probe(s) not yet deleted when the probe ended; they stay in the mailbox");
+        }
+        return new Report(route, finished.getNow(null), List.copyOf(problems), List.copyOf(cleanup));
     }
 
     /**
@@ -137,7 +170,7 @@ public final class OneShotProbe {
      */
     private static int awaitCleanup(Watchers watchers, RouteConfig route) throws InterruptedException {
         Duration longestPoll = Duration.ZERO;
-        for (org.mailprobe.agent.config.WatchConfig w : route.watches()) {
+        for (WatchConfig w : route.watches()) {
             longestPoll = w.pollInterval().compareTo(longestPoll) > 0 ? w.pollInterval() : longestPoll;
         }
         Instant until = Instant.now().plus(CLEANUP).plus(longestPoll);
@@ -156,20 +189,36 @@ public final class OneShotProbe {
         return kept;
     }
 
-    private static boolean awaitHealthy(Watchers watchers, AgentSink sink, Duration within)
+    /** Whether every watcher (and the sink) is ready by {@code until}; looks every {@link #READY_LOOK}. */
+    private static boolean awaitHealthy(Watchers watchers, AgentSink sink, Instant until)
             throws InterruptedException {
-        Instant until = Instant.now().plus(within);
-        while (Instant.now().isBefore(until)) {
-            boolean all = sink == null || sink.healthy();
-            for (ArrivalWatcher w : watchers.all()) {
-                all &= w.healthy();
-            }
-            if (all) {
+        while (true) {
+            if (allHealthy(watchers, sink)) {
                 return true;
             }
-            Thread.sleep(50);
+            if (!Instant.now().isBefore(until)) {
+                return false;
+            }
+            Thread.sleep(READY_LOOK.toMillis());
         }
-        return false;
+    }
+
+    private static boolean allHealthy(Watchers watchers, AgentSink sink) {
+        boolean all = sink == null || sink.healthy();
+        for (ArrivalWatcher w : watchers.all()) {
+            all &= w.healthy();
+        }
+        return all;
+    }
+
+    /** The route with every watch polling at most every {@link #QUICK_POLL}. */
+    static RouteConfig quickPolls(RouteConfig route) {
+        List<WatchConfig> quick = new ArrayList<>();
+        for (WatchConfig w : route.watches()) {
+            quick.add(new WatchConfig(w.path(), w.server(), w.account(), w.folder(), min(w.pollInterval(), QUICK_POLL),
+                    w.idle(), w.deleteProbes()));
+        }
+        return route.withWatches(quick);
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -1,6 +1,7 @@
 package org.mailprobe.agent.runtime;
 
 import java.time.Instant;
+import org.mailprobe.probes.HoldBeforeData;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.SubmissionResult;
 
@@ -11,5 +12,6 @@ import org.mailprobe.probes.SubmissionResult;
  */
 @FunctionalInterface
 public interface ProbeSender {
-    SubmissionResult send(String from, String to, ProbeToken token, Instant deadline);
+    /** Hands the probe over, its dialogue held before DATA by {@code hold} ({@link HoldBeforeData#NONE}: not held). */
+    SubmissionResult send(String from, String to, ProbeToken token, Instant deadline, HoldBeforeData hold);
 }

@@ -38,8 +38,8 @@ final class ProbeSenders {
                 .withTls(d.tls(), d.requireStartTls())
                 .withTimeouts(d.timeouts());
         MxDeliveryProbe probe = new MxDeliveryProbe(settings, signer);
-        return (from, to, token, deadline) -> {
-            MxDeliveryResult r = probe.deliver(from, to, token, deadline);
+        return (from, to, token, deadline, hold) -> {
+            MxDeliveryResult r = probe.deliver(from, to, token, deadline, hold);
             logger.debug("Direct delivery. route={} exchange={} tried={} tls={} reason={}", route.name(), r.exchange(),
                     r.tried(), r.tls() ? r.tlsProtocol() : "none", r.reason().label());
             return r.delivery();

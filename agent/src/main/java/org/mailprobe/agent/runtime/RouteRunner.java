@@ -12,6 +12,7 @@ import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.HoldBeforeData;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Stage;
@@ -42,6 +43,7 @@ public final class RouteRunner {
      */
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis());
 
+    /** @param metrics where the SMTP stages are counted; null for a one-shot probe */
     public RouteRunner(String agentId, RouteConfig route, ProbeSender sender, SinkConfig sink, InFlightProbes inFlight,
             AgentMetrics metrics) {
         this.agentId = agentId;
@@ -94,13 +96,24 @@ public final class RouteRunner {
 
     /** Sends one probe; returns when the provider has accepted or refused it. */
     public SubmissionResult probeOnce() {
+        return probeOnce(HoldBeforeData.NONE);
+    }
+
+    /**
+     * As {@link #probeOnce()}, the dialogue held before DATA by {@code hold} (a one-shot probe's
+     * watchers still connecting). The token is made, and the probe expected, when the dialogue
+     * starts; every delay starts at the server's 250 after DATA, after the hold.
+     */
+    public SubmissionResult probeOnce(HoldBeforeData hold) {
         Instant now = ProbeClock.system().now();
         ProbeToken token = new ProbeToken(agentId, route.name(), sequence.incrementAndGet(), now);
         inFlight.expect(token.key(), route.name(), leg(), watches, route.timeout());
         Instant deadline = now.plus(min(SUBMISSION_DEADLINE, route.timeout()));
-        SubmissionResult result = sender.send(route.sender(), route.recipient(), token, deadline);
-        for (Map.Entry<Stage, Duration> stage : result.stages().entrySet()) {
-            metrics.recordSmtpStage(smtpServer, stage.getKey(), stage.getValue());
+        SubmissionResult result = sender.send(route.sender(), route.recipient(), token, deadline, hold);
+        if (metrics != null) {
+            for (Map.Entry<Stage, Duration> stage : result.stages().entrySet()) {
+                metrics.recordSmtpStage(smtpServer, stage.getKey(), stage.getValue());
+            }
         }
         if (result.succeeded()) {
             logger.debug("Probe handed over. route={} leg={} seq={} took={}ms", route.name(), leg(), token.sequence(),

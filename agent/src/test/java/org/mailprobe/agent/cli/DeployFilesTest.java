@@ -71,12 +71,15 @@ class DeployFilesTest {
     void theSystemdUnitEndsTheJvmOnOutOfMemoryErrorSoThatItIsRestarted() throws Exception {
         List<String> lines = Files.readAllLines(Path.of("..", "deploy", "systemd", "mailprobe.service"));
         String exec = lines.stream().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
-        List<String> words = List.of(exec.substring("ExecStart=".length()).split("\\s+"));
+        // The launcher passes MAILPROBE_JAVA_OPTS, and only that, to the JVM of `run`.
+        assertTrue(exec.startsWith("ExecStart=/bin/sh /opt/mailprobe/bin/mailprobe run "), exec);
+        String options = lines.stream().filter(l -> l.startsWith("Environment=\"MAILPROBE_JAVA_OPTS=")).findFirst()
+                .orElseThrow();
+        List<String> words = List.of(options.substring("Environment=\"MAILPROBE_JAVA_OPTS=".length()).replace("\"", "")
+                .split("\\s+"));
 
-        int jar = words.indexOf("-jar");
-        assertTrue(words.indexOf("-XX:+ExitOnOutOfMemoryError") > 0 && words.indexOf("-XX:+ExitOnOutOfMemoryError") < jar,
-                "a JVM flag before -jar: " + exec);
-        assertTrue(words.subList(0, jar).stream().anyMatch(w -> w.matches("-Xmx\\d+[mg]")), "a heap cap: " + exec);
+        assertTrue(words.contains("-XX:+ExitOnOutOfMemoryError"), "a JVM flag: " + options);
+        assertTrue(words.stream().anyMatch(w -> w.matches("-Xmx\\d+[mg]")), "a heap cap: " + options);
         assertTrue(lines.contains("Restart=on-failure"), "restarted after the JVM exits on the error");
     }
 

@@ -50,8 +50,8 @@ class ProbeCommandTest {
      * watcher sees the message before it.
      */
     void readThe250Late() {
-        ProbeCommand.senderSeam = sender -> (from, to, token, deadline) -> {
-            org.mailprobe.probes.SubmissionResult r = sender.send(from, to, token, deadline);
+        ProbeCommand.senderSeam = sender -> (from, to, token, deadline, hold) -> {
+            org.mailprobe.probes.SubmissionResult r = sender.send(from, to, token, deadline, hold);
             return !r.succeeded() ? r : new org.mailprobe.probes.SubmissionResult(r.token(), r.reason(),
                     r.failedStage(), r.started(), r.accepted().plusSeconds(30), r.stages(), r.lastReply(), r.detail());
         };
