@@ -64,8 +64,7 @@ public final class Watchers implements AutoCloseable {
 
     static WatchSettings settings(WatchConfig w, String agentId, String localHost) {
         return new WatchSettings(w.server().endpoint(), w.account().login(), w.server().tls(), w.server().timeouts(),
-                w.folder(), w.pollInterval(), IDLE_REFRESH, w.deleteProbes(), localHost, agentId, w.idle(),
-                WatchSettings.DEFAULT_IDLE_RECHECK);
+                w.folder(), w.pollInterval(), IDLE_REFRESH, w.deleteProbes(), localHost, agentId, w.idle());
     }
 
     private static ArrivalWatcher create(WatchConfig w, String agentId, String localHost, TokenSigner signer,
