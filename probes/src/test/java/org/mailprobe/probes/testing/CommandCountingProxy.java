@@ -74,15 +74,16 @@ public final class CommandCountingProxy implements AutoCloseable {
                 s.connect(new InetSocketAddress(target.host(), target.port()), 5_000);
                 sockets.add(c);
                 sockets.add(s);
-                pump(c.getInputStream(), s.getOutputStream(), client, true);
-                pump(s.getInputStream(), c.getOutputStream(), server, false);
+                pump(c.getInputStream(), s.getOutputStream(), client, true, c, s);
+                pump(s.getInputStream(), c.getOutputStream(), server, false, c, s);
             } catch (IOException closed) {
                 return;
             }
         }
     }
 
-    private void pump(InputStream in, OutputStream out, List<Line> lines, boolean fromClient) {
+    /** Relays one direction of the connection {@code pair}; when either side ends, closes that pair only. */
+    private void pump(InputStream in, OutputStream out, List<Line> lines, boolean fromClient, Socket... pair) {
         Thread t = new Thread(() -> {
             ByteArrayOutputStream line = new ByteArrayOutputStream(); // recorded at each line end
             ByteArrayOutputStream unsent = new ByteArrayOutputStream();
@@ -107,14 +108,14 @@ public final class CommandCountingProxy implements AutoCloseable {
             } catch (Exception ended) {
                 // either side closed: the other pump ends too once its socket is closed
             } finally {
-                closeAll();
+                close(List.of(pair));
             }
         }, "command-counting-proxy-pump");
         t.setDaemon(true);
         t.start();
     }
 
-    private void closeAll() {
+    private static void close(List<Socket> sockets) {
         for (Socket s : sockets) {
             try {
                 s.close();
@@ -127,6 +128,6 @@ public final class CommandCountingProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         listener.close();
-        closeAll();
+        close(sockets);
     }
 }
