@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       from its carrier (JEP 491); on Java 21 to 23 it would pin a carrier for every IDLE, so
  *       there, as on Java 17, it is
  *   <li>a platform thread with a {@link #STACK_BYTES} stack instead of the default 1 MiB (8 MiB
- *       of address space on some systems): the deepest stack a watcher runs is Angus parsing one
- *       response (no recursion beyond a nested BODYSTRUCTURE, which we never fetch).
+ *       of address space on some systems): the deepest stacks a watcher runs are a TLS handshake
+ *       and Angus parsing one response (no recursion beyond a nested BODYSTRUCTURE, which we never
+ *       fetch).
  * </ul>
  *
  * <p>{@code -Dmailprobe.watcher.threads=platform} forces platform threads on any JVM (and
