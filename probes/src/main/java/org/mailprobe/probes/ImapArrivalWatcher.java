@@ -16,8 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -39,20 +39,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     private static final Logger logger = LoggerFactory.getLogger(ImapArrivalWatcher.class);
     /** Header fetches per FETCH command, so a first look at a full mailbox stays bounded. */
     private static final int FETCH_BATCH = 100;
-    /** The waker's tick when no recheck is configured: how late an IDLE refresh may be. */
-    private static final Duration REFRESH_TICK = Duration.ofSeconds(1);
-    /**
-     * While a probe is expected ({@link #expectArrival}), the IDLE is ended and the folder looked at
-     * this often instead of every {@link WatchSettings#idleRecheck()}: Dovecot tells an IDLE client
-     * of new mail only about 0.5 s late, while a UID FETCH sees it 20-30 ms after delivery. Each
-     * look costs DONE, UID FETCH and IDLE on the one connection, so it runs only from submission
-     * until the probe is seen, and at most {@link #MAX_EXPECTATION}.
-     */
-    static final Duration EXPECTED_RECHECK = Duration.ofMillis(25);
-    /** The longest a quick look runs after one expectation, however long the probe's timeout. */
-    static final Duration MAX_EXPECTATION = Duration.ofMinutes(2);
 
-    private final ScheduledExecutorService waker;
     // Kept across connections; touched only by the watcher thread.
     private long uidValidity = -1;
     private long lastUid;
@@ -63,21 +50,20 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     private final DeferredDeletions<Long> deferred = new DeferredDeletions<>();
     /** {@code deferred.size()}, for other threads. */
     private volatile int kept;
-    // Shared with the waker.
-    private volatile IMAPFolder idlingFolder;
-    private volatile long idleSinceNanos;
-    private volatile long idleGeneration;
-    // The quick look while a probe is expected; guarded by quickLock.
-    private final Object quickLock = new Object();
-    private long expectUntilNanos;
-    private boolean expecting;
-    private java.util.concurrent.ScheduledFuture<?> quickTask;
+    // When the running IDLE ends: its refresh or the next look (LookSchedule). Guarded by timing.
+    private final Object timing = new Object();
+    private IMAPFolder idlingFolder;
+    private long idleSinceNanos;
+    private long idleGeneration;
+    private LookSchedule expected;
+    private LookSchedule settle;
+    private ScheduledFuture<?> idleEnd;
+    private long idleEndAt;
     // Per connection.
     private Announcements announcements;
 
     public ImapArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener) {
         super(settings, signer, listener, logger);
-        this.waker = Executors.newSingleThreadScheduledExecutor(MailSessions.daemonThreads(threadName() + "-waker"));
     }
 
     @Override
@@ -85,46 +71,26 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         return AccessPath.IMAP;
     }
 
-    @Override
-    void starting() {
-        Duration recheck = settings.idleRecheck();
-        Duration tick = recheck.isZero() ? min(REFRESH_TICK, settings.idleRefresh()) : recheck;
-        waker.scheduleWithFixedDelay(this::wake, tick.toNanos(), tick.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
+    /**
+     * Looks run from now until {@code until} ({@link LookSchedule#expecting}), starting fast again
+     * only for a later deadline: a call that only shortens the wait (another probe to this mailbox
+     * was seen) keeps the schedule where it is.
+     */
     @Override
     public void expectArrival(Instant until) {
         super.expectArrival(until); // the reconnect policy's part
         long left = Duration.between(ProbeClock.system().now(), until).toNanos();
-        synchronized (quickLock) {
-            expecting = left > 0;
-            if (!expecting) {
-                return; // the running quick look, if any, ends itself at its next tick
-            }
-            expectUntilNanos = System.nanoTime() + Math.min(left, MAX_EXPECTATION.toNanos());
-            if (quickTask == null) {
-                try {
-                    long tick = EXPECTED_RECHECK.toNanos();
-                    quickTask = waker.scheduleWithFixedDelay(this::quickLook, tick, tick, TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException closing) {
-                    // closed meanwhile
-                }
-            }
-        }
-    }
-
-    /** Runs on the waker thread every {@link #EXPECTED_RECHECK} while a probe is expected. */
-    private void quickLook() {
-        synchronized (quickLock) {
-            if (!expecting || System.nanoTime() - expectUntilNanos >= 0) {
-                expecting = false;
-                quickTask.cancel(false);
-                quickTask = null;
+        long now = System.nanoTime();
+        synchronized (timing) {
+            if (left <= 0) {
+                expected = null; // an end already armed for a look still runs it: one look more
                 return;
             }
-        }
-        if (idlingFolder != null && System.nanoTime() - idleSinceNanos >= EXPECTED_RECHECK.toNanos()) {
-            endIdle();
+            long end = now + left;
+            expected = expected != null && !expected.over(now) && end - expected.untilNanos() <= 0
+                    ? new LookSchedule(expected.startNanos(), end, expected.fastNanos())
+                    : LookSchedule.expecting(now, end);
+            armIdleEnd(now);
         }
     }
 
@@ -141,16 +107,14 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         if (kept == 0 || idlingFolder == null) {
             return;
         }
-        try {
-            waker.execute(this::endIdle);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // closed meanwhile
-        }
+        endIdleSoon(-1);
     }
 
     @Override
     void stopping() {
-        waker.shutdownNow();
+        synchronized (timing) {
+            cancelIdleEnd();
+        }
     }
 
     @Override
@@ -234,10 +198,17 @@ public final class ImapArrivalWatcher extends WatcherLoop {
      * would not repeat it.
      */
     private void scanUntilQuiet(IMAPFolder folder, boolean uidplus) throws MessagingException {
+        int arrived = 0;
         do {
-            scan(folder, uidplus);
+            arrived += scan(folder, uidplus);
         } while (!isClosing() && announcements.pending());
         deleteDeferred(folder, uidplus);
+        if (arrived > 0) {
+            long now = System.nanoTime();
+            synchronized (timing) {
+                settle = LookSchedule.settling(now); // see LookSchedule: a burst's next message
+            }
+        }
     }
 
     /** Deletes the kept probes that the listener now says are finished. */
@@ -254,7 +225,8 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         kept = deferred.size();
     }
 
-    private void scan(IMAPFolder folder, boolean uidplus) throws MessagingException {
+    /** Looks at every message above the last UID seen; returns how many of them were announced. */
+    private int scan(IMAPFolder folder, boolean uidplus) throws MessagingException {
         Instant scanStart = ProbeClock.system().now();
         Message[] listed = folder.getMessagesByUID(lastUid + 1, UIDFolder.LASTUID);
         Instant listedAt = ProbeClock.system().now();
@@ -296,6 +268,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
                 examine(folder, (IMAPMessage) m, seenAt.get(m), presentAtSelect.contains(m), uidplus);
             }
         }
+        return fresh.size() - presentAtSelect.size();
     }
 
     private void examine(IMAPFolder folder, IMAPMessage m, Instant seenAt, boolean presentAtSelect,
@@ -365,62 +338,106 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     }
 
     private void idle(IMAPFolder folder) throws MessagingException {
-        idleSinceNanos = System.nanoTime();
-        idleGeneration++;
-        idlingFolder = folder;
+        synchronized (timing) {
+            idleGeneration++;
+            idlingFolder = folder;
+            idleSinceNanos = System.nanoTime();
+            idleEndAt = Long.MAX_VALUE;
+            armIdleEnd(idleSinceNanos);
+        }
         try {
             if (!isClosing()) {
-                folder.idle(true); // returns after the first notification, or when the waker ends it
+                folder.idle(true); // returns after the first notification, or when endIdle() ends it
             }
         } finally {
-            idlingFolder = null;
+            synchronized (timing) {
+                idlingFolder = null;
+                cancelIdleEnd();
+            }
         }
+    }
+
+    /**
+     * Arms the end of the running IDLE at its refresh or its next look, whichever is first, unless
+     * an end at or before that is armed already. Called with {@code timing} held.
+     */
+    private void armIdleEnd(long now) {
+        if (idlingFolder == null) {
+            return; // the next IDLE arms its own end
+        }
+        long at = idleSinceNanos + settings.idleRefresh().toNanos();
+        if (expected != null) {
+            at = earlier(at, expected.nextLookAt(now));
+        }
+        if (settle != null) {
+            at = earlier(at, settle.nextLookAt(now));
+        }
+        if (idleEnd != null && idleEndAt - at <= 0) {
+            return;
+        }
+        cancelIdleEnd();
+        long generation = idleGeneration;
+        try {
+            idleEnd = WatcherThreads.TIMER.schedule(() -> endIdleSoon(generation), Math.max(0, at - now),
+                    TimeUnit.NANOSECONDS);
+            idleEndAt = at;
+        } catch (RejectedExecutionException shutDown) {
+            logger.debug("The watch timer is shut down; the IDLE ends at its next notification. mailbox={}",
+                    mailbox());
+        }
+    }
+
+    private void cancelIdleEnd() {
+        if (idleEnd != null) {
+            idleEnd.cancel(false);
+            idleEnd = null;
+        }
+    }
+
+    private static long earlier(long a, long b) {
+        return a - b <= 0 ? a : b;
     }
 
     /**
      * Called as an EXISTS is read. During IDLE, Angus's {@code idle(true)} returns on the first
      * notification by itself, except when the EXISTS comes with the IDLE command's own response,
      * before its continuation (the server tells of mail that arrived since our last command): that
-     * one is taken in, and the IDLE waits for the next notification. So the waker ends the IDLE now;
-     * if Angus already ended it, the waker finds it over and does nothing.
+     * one is taken in, and the IDLE waits for the next notification. So the IDLE is ended now; if
+     * Angus already ended it, {@link #endIdleSoon} finds it over and does nothing.
      */
     private void announced() {
-        if (idlingFolder == null) {
-            return; // the watcher thread is in a command; it scans again after (announcements.pending())
+        long generation;
+        synchronized (timing) {
+            if (idlingFolder == null) {
+                return; // the watcher thread is in a command; it scans again after (announcements.pending())
+            }
+            generation = idleGeneration;
         }
-        long generation = idleGeneration;
-        try {
-            waker.execute(() -> {
-                if (idleGeneration == generation) {
-                    endIdle();
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // closed meanwhile
-        }
+        endIdleSoon(generation);
     }
 
     /**
-     * Runs on the waker thread: ends the IDLE when a recheck or a refresh is due. The read timeout
-     * does not bound IDLE, so this is also how a dead connection is noticed: the DONE gets no
-     * answer, the read times out, and the watcher reconnects.
+     * Ends the IDLE of {@code generation} (-1: whichever runs) on an {@link WatcherThreads#ENDERS}
+     * thread: the DONE waits for the server's answer, which must hold neither the caller (Angus's
+     * reader, the shared timer) nor other watchers. The read timeout does not bound IDLE, so this
+     * is also how a dead connection is noticed: the DONE gets no answer, the read times out, and the
+     * watcher reconnects.
      */
-    private void wake() {
-        IMAPFolder folder = idlingFolder;
-        if (folder == null) {
-            return;
-        }
-        boolean due = !settings.idleRecheck().isZero()
-                || System.nanoTime() - idleSinceNanos >= settings.idleRefresh().toNanos();
-        if (due) {
-            endIdle();
+    private void endIdleSoon(long generation) {
+        try {
+            WatcherThreads.ENDERS.execute(() -> endIdle(generation));
+        } catch (RejectedExecutionException shutDown) {
+            logger.debug("No thread to end the IDLE; it ends at its next notification. mailbox={}", mailbox());
         }
     }
 
-    private void endIdle() {
-        IMAPFolder folder = idlingFolder;
-        if (folder == null) {
-            return;
+    private void endIdle(long generation) {
+        IMAPFolder folder;
+        synchronized (timing) {
+            folder = idlingFolder;
+            if (folder == null || (generation >= 0 && generation != idleGeneration)) {
+                return;
+            }
         }
         try {
             // Any command from another thread first ends the IDLE (DONE) and waits for its end;
@@ -431,9 +448,5 @@ public final class ImapArrivalWatcher extends WatcherLoop {
             logger.debug("Ending an IDLE failed; the watcher thread sees why. mailbox={} error={}", mailbox(),
                     FailureClassifier.describe(e));
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -13,26 +13,27 @@ import java.util.Objects;
  * @param folder IMAP folder to watch (POP3 has only INBOX)
  * @param pollInterval POP3 poll interval, and IMAP's when the server has no IDLE; default 5 s for
  *     POP3 and 2 s for IMAP polling
- * @param idleRefresh how often an IMAP IDLE is ended and restarted, so that a dead connection is
- *     noticed and a server's idle timeout is never reached; default 60 s
+ * @param idleRefresh how long an IMAP IDLE lasts when nothing happens: it is then ended and
+ *     restarted, so that a dead connection is noticed and a server's idle timeout is never reached.
+ *     Between probes this is the only command the watcher sends. At most {@link #MAX_IDLE_REFRESH};
+ *     default {@link #DEFAULT_IDLE_REFRESH}
  * @param deleteAfterMeasure delete our verified probes once the listener has measured them
  * @param localHost the name this agent gives itself to servers
  * @param ownAgentId only verified probes with this agent id are deleted
  * @param useIdle IMAP: use IDLE where the server offers it; false forces polling at
- *     {@code pollInterval}; default true
- * @param idleRecheck IMAP: while idling, how often the watcher also looks for new mail itself
- *     (UID FETCH), because some servers (Dovecot) announce new mail to an IDLE client only about
- *     0.5 s late; zero relies on IDLE alone; default {@link #DEFAULT_IDLE_RECHECK}
+ *     {@code pollInterval}; default true. While a probe is expected the IMAP watcher also looks
+ *     for itself on a fixed schedule ({@link LookSchedule}); there is no setting for it.
  */
 public record WatchSettings(ServerEndpoint endpoint, Account account, TlsPolicy tls, Timeouts timeouts,
         String folder, Duration pollInterval, Duration idleRefresh, boolean deleteAfterMeasure,
-        String localHost, String ownAgentId, boolean useIdle, Duration idleRecheck) {
+        String localHost, String ownAgentId, boolean useIdle) {
+    /** 60 s: one command a minute per mailbox, and a dead connection noticed within about a minute. */
+    public static final Duration DEFAULT_IDLE_REFRESH = Duration.ofSeconds(60);
     /**
-     * 250 ms: bounds the detection error on a batching server to about a quarter second (mean
-     * about an eighth) for two extra commands (DONE/IDLE) and one UID FETCH per tick on one
-     * connection; on a server that pushes at once (GreenMail, Cyrus) IDLE wins anyway.
+     * 29 minutes: RFC 2177 says a client must end an IDLE at least every 29 minutes, as servers
+     * may log out a client idle for 30.
      */
-    public static final Duration DEFAULT_IDLE_RECHECK = Duration.ofMillis(250);
+    public static final Duration MAX_IDLE_REFRESH = Duration.ofMinutes(29);
 
     public WatchSettings {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -44,24 +45,20 @@ public record WatchSettings(ServerEndpoint endpoint, Account account, TlsPolicy 
         Objects.requireNonNull(idleRefresh, "idleRefresh");
         Objects.requireNonNull(localHost, "localHost");
         Objects.requireNonNull(ownAgentId, "ownAgentId");
-        Objects.requireNonNull(idleRecheck, "idleRecheck");
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("pollInterval must be positive");
         }
-        if (idleRefresh.isNegative() || idleRefresh.isZero()) {
-            throw new IllegalArgumentException("idleRefresh must be positive");
-        }
-        if (idleRecheck.isNegative()) {
-            throw new IllegalArgumentException("idleRecheck must not be negative");
+        if (idleRefresh.isNegative() || idleRefresh.isZero() || idleRefresh.compareTo(MAX_IDLE_REFRESH) > 0) {
+            throw new IllegalArgumentException("idleRefresh must be positive and at most " + MAX_IDLE_REFRESH);
         }
     }
 
-    /** IDLE where offered, rechecked every {@link #DEFAULT_IDLE_RECHECK}. */
+    /** IDLE where offered. */
     public WatchSettings(ServerEndpoint endpoint, Account account, TlsPolicy tls, Timeouts timeouts,
             String folder, Duration pollInterval, Duration idleRefresh, boolean deleteAfterMeasure,
             String localHost, String ownAgentId) {
         this(endpoint, account, tls, timeouts, folder, pollInterval, idleRefresh, deleteAfterMeasure,
-                localHost, ownAgentId, true, DEFAULT_IDLE_RECHECK);
+                localHost, ownAgentId, true);
     }
 
     /** {@code user@host:port/folder}. */

@@ -20,7 +20,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
     static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
     /**
      * A watcher runs for good: no overall deadline. Each command is bounded by its own timeout,
-     * and IMAP IDLE (which ignores the read timeout) by the IMAP watcher's waker.
+     * and IMAP IDLE (which ignores the read timeout) by the IMAP watcher's refresh.
      */
     private static final Duration NO_DEADLINE = Duration.ofDays(1);
 
@@ -89,8 +89,8 @@ abstract class WatcherLoop implements ArrivalWatcher {
             throw new IllegalStateException("the watcher of " + mailbox() + " is closed");
         }
         starting();
-        thread = new Thread(this::run, threadName);
-        thread.setDaemon(true);
+        // One thread per connection, virtual where that is cheap and does not pin: see WatcherThreads.
+        thread = WatcherThreads.newThread(threadName, this::run);
         thread.start();
     }
 
@@ -212,9 +212,9 @@ abstract class WatcherLoop implements ArrivalWatcher {
 
     /**
      * The bounds of one connection's reads. A command's answer must be complete within twice the
-     * read timeout. An IMAP IDLE is a command that lasts until the watcher ends it: every
-     * {@link WatchSettings#idleRecheck()} (the agent's 250 ms), or, with rechecks off, after
-     * {@link WatchSettings#idleRefresh()}; then the IDLE's own deadline is that plus a read
+     * read timeout. An IMAP IDLE is a command that lasts until the watcher ends it: between probes
+     * only at its {@link WatchSettings#idleRefresh()} (quick looks run only while a probe is
+     * expected, see {@link LookSchedule}); so the IDLE's own deadline is the refresh plus a read
      * timeout, and every other command keeps twice the read timeout (a greeting trickled a byte a
      * second must not get the IDLE's minutes).
      */
@@ -225,7 +225,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
             return ReadLimits.pop3(deadline);
         }
         Duration idle = settings.idleRefresh().plus(read);
-        boolean longIdle = settings.useIdle() && settings.idleRecheck().isZero() && idle.compareTo(deadline) > 0;
+        boolean longIdle = settings.useIdle() && idle.compareTo(deadline) > 0;
         return ReadLimits.imap(deadline, longIdle ? idle : null);
     }
 
@@ -461,36 +461,44 @@ abstract class WatcherLoop implements ArrivalWatcher {
     }
 
     /** A deletion under way (UID STORE then UID EXPUNGE) is one step: close waits for its end. */
-    private void awaitSettled() throws InterruptedException {
-        long until = System.nanoTime() + CLOSE_WAIT.toNanos();
+    private void awaitSettled(long until) throws InterruptedException {
         while (settling.get() > 0 && System.nanoTime() - until < 0) {
             Thread.sleep(10);
         }
     }
 
+    private static long millisLeft(long until) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
+    }
+
+    /**
+     * Within {@link #CLOSE_WAIT} in all, whatever the server does. It touches only this watcher's
+     * state, so an agent closes a thousand watchers at once (each on its own thread) in one
+     * {@link #CLOSE_WAIT}, not a thousand.
+     */
     @Override
     public final void close() {
+        long until = System.nanoTime() + CLOSE_WAIT.toNanos();
         closing.countDown();
         wake();
         try {
             stopping();
-            awaitSettled();
+            awaitSettled(until);
             // Closing the store from here ends an IDLE or a blocked command now rather than when the
             // watcher thread next looks. On a server that has gone silent the close itself may wait
             // for a read timeout, so it runs on a helper thread that we wait for only briefly.
             Store s = store;
             if (s != null) {
-                Thread closer = new Thread(() -> closeQuietly(s), threadName + "-close");
-                closer.setDaemon(true);
+                Thread closer = WatcherThreads.newThread(threadName + "-close", () -> closeQuietly(s));
                 closer.start();
-                closer.join(CLOSE_WAIT.toMillis());
+                closer.join(millisLeft(until));
             }
             Thread t;
             synchronized (this) {
                 t = thread;
             }
             if (t != null && t != Thread.currentThread()) {
-                t.join(CLOSE_WAIT.toMillis());
+                t.join(millisLeft(until));
                 if (t.isAlive()) {
                     logger.warn("The watcher thread did not stop in time; it ends at its next read timeout. "
                             + "mailbox={} waitedMs={}", mailbox(), CLOSE_WAIT.toMillis());

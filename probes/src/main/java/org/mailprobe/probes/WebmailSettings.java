@@ -72,7 +72,7 @@ public record WebmailSettings(URI url, Driver driver, FormLoginSettings form, Ac
     /** The shared watcher loop's view: never deletes, never idles. */
     WatchSettings watchSettings() {
         return new WatchSettings(endpoint(), account, tls, timeouts, folder, pollInterval, Duration.ofSeconds(60),
-                false, localHost, ownAgentId, false, Duration.ZERO);
+                false, localHost, ownAgentId, false);
     }
 
     /** {@code user@host:port/folder}, as the IMAP and POP3 watchers name theirs. */

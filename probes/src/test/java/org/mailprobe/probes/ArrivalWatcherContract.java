@@ -165,7 +165,7 @@ abstract class ArrivalWatcherContract {
     @Timeout(20)
     void wrongPasswordIsReportedAsAuthAndTheWatcherKeepsTrying() throws Exception {
         watcher = create(settings(provider, plain(), provider.accountWithPassword("wrong"), TestProvider.trusted(),
-                true, true, WatchSettings.DEFAULT_IDLE_RECHECK));
+                true, true));
         watcher.start();
 
         await("two failures", () -> recorder.failures.size() >= 2);
@@ -188,8 +188,7 @@ abstract class ArrivalWatcherContract {
     @Test
     @Timeout(20)
     void untrustedCertificateIsReportedAsCertificate() throws Exception {
-        watcher = create(settings(provider, implicitTls(), provider.account(), TlsPolicy.verified(), true, true,
-                WatchSettings.DEFAULT_IDLE_RECHECK));
+        watcher = create(settings(provider, implicitTls(), provider.account(), TlsPolicy.verified(), true, true));
         watcher.start();
 
         await("a failure", () -> !recorder.failures.isEmpty());

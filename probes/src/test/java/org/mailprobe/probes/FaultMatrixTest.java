@@ -240,7 +240,7 @@ class FaultMatrixTest {
         } else {
             WatchSettings settings = new WatchSettings(new ServerEndpoint("localhost", port, mode), account,
                     TestProvider.trusted(), TIMEOUTS, "INBOX", Duration.ofMillis(200), Duration.ofSeconds(60), true,
-                    "agent.test", Watching.AGENT, true, Duration.ZERO);
+                    "agent.test", Watching.AGENT, true);
             watcher = t == Target.IMAP ? new ImapArrivalWatcher(settings, Watching.SIGNER, recorder)
                     : new Pop3ArrivalWatcher(settings, Watching.SIGNER, recorder);
         }

@@ -31,8 +31,7 @@ class HostileMailServerTest {
     static WatchSettings settings(int port, Duration read) {
         return new WatchSettings(new ServerEndpoint("127.0.0.1", port, TlsMode.PLAIN),
                 new Account("user", Secret.of("pw")), TlsPolicy.verified(), new Timeouts(Duration.ofSeconds(3), read),
-                "INBOX", Duration.ofMillis(200), Duration.ofSeconds(1), true, "agent.test", AGENT, true,
-                WatchSettings.DEFAULT_IDLE_RECHECK);
+                "INBOX", Duration.ofMillis(200), Duration.ofSeconds(1), true, "agent.test", AGENT, true);
     }
 
     private void watch(Function<WatchSettings, ArrivalWatcher> make, HostileServer server, Duration read)
@@ -76,8 +75,7 @@ class HostileMailServerTest {
         }, HostileServer.localhostTls())) {
             watcher = imap(new WatchSettings(new ServerEndpoint("localhost", server.port(), TlsMode.IMPLICIT),
                     new Account("user", Secret.of("pw")), TlsPolicy.trusting(TestCa.get().caPem()), TestProvider.FAST,
-                    "INBOX", Duration.ofMillis(200), Duration.ofSeconds(1), true, "agent.test", AGENT, true,
-                    WatchSettings.DEFAULT_IDLE_RECHECK));
+                    "INBOX", Duration.ofMillis(200), Duration.ofSeconds(1), true, "agent.test", AGENT, true));
             watcher.start();
             await("a watch failure", Duration.ofSeconds(20), () -> !recorder.failures.isEmpty());
             await("a second connection", Duration.ofSeconds(20), () -> server.connections() >= 2);

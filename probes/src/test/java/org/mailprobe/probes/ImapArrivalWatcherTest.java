@@ -34,9 +34,8 @@ class ImapArrivalWatcherTest extends ArrivalWatcherContract {
     @Test
     @Timeout(20)
     void probeIsReportedOnceThroughIdle() throws Exception {
-        // No recheck and a long refresh: only the server's IDLE push can find the probe in time.
-        start(settings(provider, provider.imap(), provider.account(), TestProvider.trusted(), true, true,
-                Duration.ZERO));
+        // Nothing expected and a long refresh: only the server's IDLE push can find the probe in time.
+        start(settings(provider, provider.imap(), provider.account(), TestProvider.trusted(), true, true));
         Delivery delivery = sendProbe(provider, AGENT);
 
         Arrival arrival = recorder.awaitArrival(delivery.token());
@@ -55,8 +54,7 @@ class ImapArrivalWatcherTest extends ArrivalWatcherContract {
     @Test
     @Timeout(20)
     void probeIsReportedOnceByForcedPolling() throws Exception {
-        start(settings(provider, provider.imap(), provider.account(), TestProvider.trusted(), true, false,
-                Duration.ZERO));
+        start(settings(provider, provider.imap(), provider.account(), TestProvider.trusted(), true, false));
         Delivery delivery = sendProbe(provider, AGENT);
 
         Arrival arrival = recorder.awaitArrival(delivery.token());
@@ -119,8 +117,7 @@ class ImapArrivalWatcherTest extends ArrivalWatcherContract {
     @Test
     @Timeout(20)
     void closeReturnsPromptlyWhileIdling() throws Exception {
-        start(settings(provider, provider.imap(), provider.account(), TestProvider.trusted(), true, true,
-                Duration.ZERO));
+        start(settings(provider, provider.imap(), provider.account(), TestProvider.trusted(), true, true));
         drain(); // then it waits in IDLE, with no recheck to wake it
 
         long started = System.nanoTime();

@@ -37,8 +37,7 @@ class ImapStartTlsTest {
     private Reason firstFailure(HostileServer server) throws Exception {
         watcher = new ImapArrivalWatcher(new WatchSettings(new ServerEndpoint("localhost", server.port(),
                 TlsMode.STARTTLS), new Account("user", Secret.of("pw")), TestProvider.trusted(), TestProvider.FAST,
-                "INBOX", Duration.ofMillis(200), Duration.ofSeconds(1), true, "agent.test", AGENT, true,
-                WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder);
+                "INBOX", Duration.ofMillis(200), Duration.ofSeconds(1), true, "agent.test", AGENT, true), Watching.SIGNER, recorder);
         watcher.start();
         await("a watch failure", Duration.ofSeconds(20), () -> !recorder.failures.isEmpty());
         return recorder.failures.get(0);

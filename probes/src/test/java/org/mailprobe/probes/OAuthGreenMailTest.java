@@ -72,13 +72,13 @@ class OAuthGreenMailTest {
     @Test
     void imapWatcherSignsInWithXoauth2AndSeesAProbe() throws Exception {
         watchAndSee(new ImapArrivalWatcher(Watching.settings(provider, provider.imap(), oauth(TestProvider.PASSWORD),
-                TestProvider.trusted(), true, true, WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder));
+                TestProvider.trusted(), true, true), Watching.SIGNER, recorder));
     }
 
     @Test
     void pop3WatcherSignsInWithXoauth2AndSeesAProbe() throws Exception {
         watchAndSee(new Pop3ArrivalWatcher(Watching.settings(provider, provider.pop3(), oauth(TestProvider.PASSWORD),
-                TestProvider.trusted(), true, true, WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder));
+                TestProvider.trusted(), true, true), Watching.SIGNER, recorder));
     }
 
     private final Watching.Recorder recorder = new Watching.Recorder();
@@ -106,8 +106,7 @@ class OAuthGreenMailTest {
     void imapWatcherSignsInAgainWithAFreshTokenWhenOneIsRefused() throws Exception {
         try (TokenEndpointStub endpoint = new TokenEndpointStub()) {
             watchAndSee(new ImapArrivalWatcher(Watching.settings(provider, provider.imap(),
-                    acceptingTheSecondToken(endpoint), TestProvider.trusted(), true, true,
-                    WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder));
+                    acceptingTheSecondToken(endpoint), TestProvider.trusted(), true, true), Watching.SIGNER, recorder));
 
             assertEquals(2, endpoint.requests());
         }
@@ -117,8 +116,7 @@ class OAuthGreenMailTest {
     void pop3WatcherSignsInAgainWithAFreshTokenWhenOneIsRefused() throws Exception {
         try (TokenEndpointStub endpoint = new TokenEndpointStub()) {
             watchAndSee(new Pop3ArrivalWatcher(Watching.settings(provider, provider.pop3(),
-                    acceptingTheSecondToken(endpoint), TestProvider.trusted(), true, true,
-                    WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder));
+                    acceptingTheSecondToken(endpoint), TestProvider.trusted(), true, true), Watching.SIGNER, recorder));
 
             assertEquals(2, endpoint.requests());
         }
@@ -130,8 +128,7 @@ class OAuthGreenMailTest {
             endpoint.refuseWith401();
             watcher = new ImapArrivalWatcher(Watching.settings(provider, provider.imap(),
                     Account.oauth(TestProvider.USER, new OAuthLogin(endpoint.open(Duration.ofMinutes(5)),
-                            OAuthMechanism.AUTO)), TestProvider.trusted(), true, true,
-                    WatchSettings.DEFAULT_IDLE_RECHECK), Watching.SIGNER, recorder);
+                            OAuthMechanism.AUTO)), TestProvider.trusted(), true, true), Watching.SIGNER, recorder);
             watcher.start();
 
             long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -420,7 +420,7 @@ class OAuthScriptedServerTest {
                 new ServerEndpoint("127.0.0.1", server.port(), TlsMode.PLAIN),
                 Account.oauth(USER, new OAuthLogin(tokens, OAuthMechanism.AUTO)), TlsPolicy.verified(),
                 new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)), "INBOX", Duration.ofSeconds(1),
-                Duration.ofMinutes(5), false, "probe.test", Watching.AGENT, true, WatchSettings.DEFAULT_IDLE_RECHECK),
+                Duration.ofMinutes(5), false, "probe.test", Watching.AGENT, true),
                 Watching.SIGNER, recorder);
         closing.add(watcher::close);
         watcher.start();
@@ -480,7 +480,7 @@ class OAuthScriptedServerTest {
         Pop3ArrivalWatcher watcher = new Pop3ArrivalWatcher(new WatchSettings(
                 new ServerEndpoint("127.0.0.1", server.port(), TlsMode.PLAIN), account(OAuthMechanism.AUTO),
                 TlsPolicy.verified(), new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)), "INBOX",
-                Duration.ofSeconds(30), Duration.ofMinutes(5), true, "probe.test", Watching.AGENT, false, Duration.ZERO),
+                Duration.ofSeconds(30), Duration.ofMinutes(5), true, "probe.test", Watching.AGENT, false),
                 Watching.SIGNER, recorder);
         closing.add(watcher::close);
         watcher.start();
@@ -515,7 +515,7 @@ class OAuthScriptedServerTest {
     void aPop3WatcherRefusesOauthbearerAtOnce() {
         WatchSettings settings = new WatchSettings(new ServerEndpoint("127.0.0.1", 110, TlsMode.PLAIN),
                 account(OAuthMechanism.OAUTHBEARER), TlsPolicy.verified(), Timeouts.DEFAULT, "INBOX",
-                Duration.ofSeconds(5), Duration.ofMinutes(5), true, "probe.test", Watching.AGENT, false, Duration.ZERO);
+                Duration.ofSeconds(5), Duration.ofMinutes(5), true, "probe.test", Watching.AGENT, false);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Pop3ArrivalWatcher(settings, Watching.SIGNER, new Watching.Recorder()));

@@ -51,14 +51,13 @@ final class Watching {
     }
 
     static WatchSettings settings(TestProvider provider, ServerEndpoint endpoint, Account account, TlsPolicy tls,
-            boolean delete, boolean useIdle, Duration idleRecheck) {
+            boolean delete, boolean useIdle) {
         return new WatchSettings(endpoint, account, tls, TestProvider.FAST, "INBOX", Duration.ofMillis(200),
-                Duration.ofSeconds(60), delete, "agent.test", AGENT, useIdle, idleRecheck);
+                Duration.ofSeconds(60), delete, "agent.test", AGENT, useIdle);
     }
 
     static WatchSettings settings(TestProvider provider, ServerEndpoint endpoint, boolean delete) {
-        return settings(provider, endpoint, provider.account(), TestProvider.trusted(), delete, true,
-                WatchSettings.DEFAULT_IDLE_RECHECK);
+        return settings(provider, endpoint, provider.account(), TestProvider.trusted(), delete, true);
     }
 
     /** A probe submitted through the provider's SMTP; returns when the server accepted it. */

@@ -37,8 +37,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Watchers implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Watchers.class);
-    /** IDLE is restarted this often, well inside the 29 minutes RFC 2177 allows a server. */
-    static final java.time.Duration IDLE_REFRESH = java.time.Duration.ofMinutes(5);
+    /**
+     * IDLE is restarted this often (60 s): between probes the only command a watcher sends, and how
+     * soon a dead connection is noticed; well inside the 29 minutes RFC 2177 allows a server.
+     */
+    static final java.time.Duration IDLE_REFRESH = WatchSettings.DEFAULT_IDLE_REFRESH;
 
     private final Map<WatchKey, ArrivalWatcher> watchers = new LinkedHashMap<>();
     private final Map<WatchKey, WatchConfig> configs = new LinkedHashMap<>();
@@ -76,8 +79,7 @@ public final class Watchers implements AutoCloseable {
 
     static WatchSettings settings(WatchConfig w, String agentId, String localHost) {
         return new WatchSettings(w.server().endpoint(), w.account().login(), w.server().tls(), w.server().timeouts(),
-                w.folder(), w.pollInterval(), IDLE_REFRESH, w.deleteProbes(), localHost, agentId, w.idle(),
-                WatchSettings.DEFAULT_IDLE_RECHECK);
+                w.folder(), w.pollInterval(), IDLE_REFRESH, w.deleteProbes(), localHost, agentId, w.idle());
     }
 
     private static ArrivalWatcher create(WatchConfig w, String agentId, String localHost, TokenSigner signer,

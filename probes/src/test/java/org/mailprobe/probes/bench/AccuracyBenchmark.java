@@ -33,8 +33,8 @@ import org.mailprobe.probes.testing.TestProvider;
  * Measurement accuracy: probes go through an SMTP front that holds each one a known time before
  * it lands in the mailbox; the figure is measured delay minus injected delay, per path, and the
  * detection latency (seen minus put into the mailbox). Prints, asserts nothing. Arguments: probes
- * per injected delay (default 10), POP3 poll interval in ms (default 1000), IMAP IDLE recheck in ms
- * (default 250).
+ * per injected delay (default 10), POP3 poll interval in ms (default 1000). No probe is announced
+ * to the IMAP watcher as expected, so it relies on IDLE alone.
  *
  * <p>It runs twice: on stock GreenMail, and on GreenMail with TCP_NODELAY on its IMAP and POP3
  * sockets ({@link BenchGreenMail}). Stock GreenMail makes every multi-line response wait about
@@ -61,16 +61,15 @@ public final class AccuracyBenchmark {
     public static void main(String[] args) throws Exception {
         int perDelay = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         Duration pop3Poll = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 1000);
-        Duration recheck = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 250);
         System.out.printf("mailprobe accuracy benchmark: %d probes per run, injected delays %s, POP3 poll %d ms, "
-                + "IMAP IDLE recheck %d ms, GreenMail %s%n", perDelay * INJECTED.length, List.of(INJECTED),
-                pop3Poll.toMillis(), recheck.toMillis(), "2.1.13");
-        run(false, perDelay, pop3Poll, recheck);
-        run(true, perDelay, pop3Poll, recheck);
+                + "IMAP IDLE only, GreenMail %s%n", perDelay * INJECTED.length, List.of(INJECTED),
+                pop3Poll.toMillis(), "2.1.13");
+        run(false, perDelay, pop3Poll);
+        run(true, perDelay, pop3Poll);
         System.exit(0);
     }
 
-    private static void run(boolean noDelay, int perDelay, Duration pop3Poll, Duration recheck) throws Exception {
+    private static void run(boolean noDelay, int perDelay, Duration pop3Poll) throws Exception {
         String label = noDelay ? "nodelay" : "stock";
         Map<String, Duration> injected = new ConcurrentHashMap<>();
         Map<String, Instant> accepted = new ConcurrentHashMap<>();
@@ -92,7 +91,7 @@ public final class AccuracyBenchmark {
             Account account = new Account(TestProvider.USER, Secret.of(TestProvider.PASSWORD));
             WatchSettings imap = new WatchSettings(new ServerEndpoint("localhost", greenMail.imapPort(), TlsMode.PLAIN),
                     account, TestProvider.trusted(), TestProvider.FAST, "INBOX", Duration.ofSeconds(1),
-                    Duration.ofMinutes(5), false, "bench.test", AGENT, true, recheck);
+                    Duration.ofMinutes(5), false, "bench.test", AGENT, true);
             WatchSettings pop3 = new WatchSettings(new ServerEndpoint("localhost", greenMail.pop3Port(), TlsMode.PLAIN),
                     account, TestProvider.trusted(), TestProvider.FAST, "INBOX", pop3Poll, Duration.ofMinutes(5), false,
                     "bench.test", AGENT);

@@ -58,7 +58,7 @@ public final class ReceiveLegBenchmark {
             Account account = new Account(TestProvider.USER, Secret.of(TestProvider.PASSWORD));
             watchers.add(new ImapArrivalWatcher(new WatchSettings(new ServerEndpoint("localhost", greenMail.imapPort(),
                     TlsMode.PLAIN), account, TestProvider.trusted(), TestProvider.FAST, "INBOX", Duration.ofSeconds(1),
-                    Duration.ofMinutes(5), false, "bench.test", AccuracyBenchmark.AGENT, true, Duration.ofMillis(250)),
+                    Duration.ofMinutes(5), false, "bench.test", AccuracyBenchmark.AGENT, true),
                     AccuracyBenchmark.SIGNER, listener));
             watchers.add(new Pop3ArrivalWatcher(new WatchSettings(new ServerEndpoint("localhost", greenMail.pop3Port(),
                     TlsMode.PLAIN), account, TestProvider.trusted(), TestProvider.FAST, "INBOX", pop3Poll,

@@ -29,11 +29,11 @@ import org.mailprobe.probes.testing.Testbed;
  * probes submitted on 587 to {@code probe3+holdN@mailprobe.test}, which Postfix holds N ms (a
  * random 0-5 s) before delivering to probe3's mailbox; the figure is measured delay minus N, per
  * path. Prints, asserts nothing. Arguments: probes (default 100), POP3 poll interval in ms (default
- * 1000), and "both" to run a second time without the quick look (IDLE and the 250 ms recheck only),
+ * 1000), and "both" to run a second time without the quick look (IDLE only),
  * or "baseline" to run only that.
  *
  * <p>The IMAP watcher is told a probe is expected from just before its submission until it sees
- * it, as the agent's InFlightProbes does, so it looks every 25 ms meanwhile.
+ * it, as the agent's InFlightProbes does, so it looks on its quick-look schedule meanwhile (LookSchedule).
  */
 public final class TestbedAccuracyBenchmark {
     static final String AGENT = "bench";
@@ -63,7 +63,7 @@ public final class TestbedAccuracyBenchmark {
     }
 
     private static void run(Testbed bed, int probes, Duration pop3Poll, boolean quickLook) throws Exception {
-        String label = quickLook ? "quick-look" : "idle+250ms";
+        String label = quickLook ? "quick-look" : "idle-only";
         Map<String, Duration> held = new ConcurrentHashMap<>();
         Map<String, Instant> accepted = new ConcurrentHashMap<>();
         Map<AccessPath, Map<String, Instant>> seen = new EnumMap<>(AccessPath.class);
