@@ -135,6 +135,11 @@ public final class OneShotProbe {
                 }
                 return new Report(route, null, List.copyOf(problems));
             }
+            if (!submitted.succeeded()) {
+                // Refused before DATA, maybe before any watcher had its answer: a by-hand probe must
+                // still say why each watcher could not connect (the same TLS mistake, often).
+                awaitSettled(watchers, sink, problems, readyBy);
+            }
             return awaitFinished(finished, inFlight, route, submitted, watchers, problems, cleanup);
         } catch (ExecutionException e) {
             throw new IllegalStateException("the probe's outcome could not be read", e);
@@ -201,6 +206,34 @@ public final class OneShotProbe {
             }
             Thread.sleep(READY_LOOK.toMillis());
         }
+    }
+
+    /**
+     * Waits until every watcher (and the sink) is connected or has reported a failure, at most
+     * until {@code until}; looks every {@link #READY_LOOK}.
+     */
+    private static void awaitSettled(Watchers watchers, AgentSink sink, List<String> problems, Instant until)
+            throws InterruptedException {
+        while (Instant.now().isBefore(until) && !allSettled(watchers, sink, problems)) {
+            Thread.sleep(READY_LOOK.toMillis());
+        }
+    }
+
+    private static boolean allSettled(Watchers watchers, AgentSink sink, List<String> problems) {
+        if (sink != null && !sink.healthy()) {
+            return false;
+        }
+        for (ArrivalWatcher w : watchers.all()) {
+            String which = w.path().label() + " " + w.mailbox() + ": ";
+            boolean failed;
+            synchronized (problems) {
+                failed = problems.stream().anyMatch(p -> p.startsWith(which));
+            }
+            if (!w.healthy() && !failed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allHealthy(Watchers watchers, AgentSink sink) {

@@ -102,4 +102,22 @@ class OneShotParallelStartTest {
         assertTrue(startedToAccepted.minus(inStages).compareTo(Duration.ofSeconds(1)) > 0,
                 "started to accepted " + startedToAccepted + ", in stages " + inStages);
     }
+    @Test
+    void aSubmissionRefusedAtOnceStillReportsWhyTheSlowWatcherFailed() throws IOException {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        Path password = Files.writeString(dir.resolve("pw"), TestProvider.PASSWORD + "\n");
+        // No --ca-file: the IMAP server's certificate is refused, but only after its slow start;
+        // the submission's port is closed, so it fails long before that.
+        int code = cli.run("probe", "--smtp-host", "localhost", "--smtp-port", Integer.toString(closed),
+                "--smtp-tls", "plain", "--insecure-plain-auth", "--user", TestProvider.USER,
+                "--password-file", password.toString(), "--imap-host", "localhost",
+                "--imap-port", Integer.toString(imap.port()), "--timeout", "30s", "--output", "json");
+
+        assertTrue(code != ExitCodes.OK, cli.out + "\n" + cli.err);
+        String problems = new ObjectMapper().readTree(cli.out.toString()).get("watcher_problems").toString();
+        assertTrue(problems.contains("imap ") && problems.contains(": certificate"), problems);
+    }
 }
