@@ -138,7 +138,7 @@ public final class OneShotProbe {
             if (!submitted.succeeded()) {
                 // Refused before DATA, maybe before any watcher had its answer: a by-hand probe must
                 // still say why each watcher could not connect (the same TLS mistake, often).
-                awaitSettled(watchers, sink, readyBy);
+                awaitSettled(watchers, sink, problems, readyBy);
             }
             return awaitFinished(finished, inFlight, route, submitted, watchers, problems, cleanup);
         } catch (ExecutionException e) {
@@ -209,14 +209,31 @@ public final class OneShotProbe {
     }
 
     /**
-     * Waits until every watcher has connected or reported a failure ({@link Watchers#settled}) and
-     * the sink is up, at most until {@code until}; looks every {@link #READY_LOOK}.
+     * Waits until every watcher (and the sink) is connected or has reported a failure, at most
+     * until {@code until}; looks every {@link #READY_LOOK}.
      */
-    private static void awaitSettled(Watchers watchers, AgentSink sink, Instant until) throws InterruptedException {
-        while (Instant.now().isBefore(until)
-                && (watchers.settled() < watchers.size() || (sink != null && !sink.healthy()))) {
+    private static void awaitSettled(Watchers watchers, AgentSink sink, List<String> problems, Instant until)
+            throws InterruptedException {
+        while (Instant.now().isBefore(until) && !allSettled(watchers, sink, problems)) {
             Thread.sleep(READY_LOOK.toMillis());
         }
+    }
+
+    private static boolean allSettled(Watchers watchers, AgentSink sink, List<String> problems) {
+        if (sink != null && !sink.healthy()) {
+            return false;
+        }
+        for (ArrivalWatcher w : watchers.all()) {
+            String which = w.path().label() + " " + w.mailbox() + ": ";
+            boolean failed;
+            synchronized (problems) {
+                failed = problems.stream().anyMatch(p -> p.startsWith(which));
+            }
+            if (!w.healthy() && !failed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allHealthy(Watchers watchers, AgentSink sink) {
