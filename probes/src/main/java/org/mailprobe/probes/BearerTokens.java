@@ -1,6 +1,7 @@
 package org.mailprobe.probes;
 
 import java.time.Instant;
+import org.mailprobe.probes.oauth.TokenGrant;
 
 /**
  * One account's OAuth 2.0 access tokens: fetched from its {@link TokenGrant}, cached until shortly

@@ -3,6 +3,7 @@ package org.mailprobe.probes;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * What a probe message says about itself: which agent sent it, on which route, its sequence number

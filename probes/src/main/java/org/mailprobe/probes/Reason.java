@@ -1,6 +1,7 @@
 package org.mailprobe.probes;
 
 import java.util.Locale;
+import org.mailprobe.probes.internal.FailureClassifier;
 
 /**
  * Why a probe failed: a closed set, so a metric label or an alert rule can rely on it. The label

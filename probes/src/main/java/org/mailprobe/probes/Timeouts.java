@@ -20,7 +20,7 @@ public record Timeouts(Duration connect, Duration read) {
     }
 
     /** The smaller of {@code value} and the time left until {@code deadline}, at least 1 ms. */
-    static int millisWithin(Duration value, java.time.Instant now, java.time.Instant deadline) {
+    public static int millisWithin(Duration value, java.time.Instant now, java.time.Instant deadline) {
         long left = Duration.between(now, deadline).toMillis();
         return (int) Math.max(1, Math.min(value.toMillis(), Math.min(left, Integer.MAX_VALUE)));
     }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mailprobe.probes.testing.Watching;
 
 /** How an arrival first seen on a reconnect is dated (issue 12): with what is known, never later. */
 class ArrivalDatingTest {

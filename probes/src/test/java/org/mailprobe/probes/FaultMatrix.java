@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mailprobe.probes.sink.SinkRefusal;
 
 /**
  * The fault matrix's rows, columns and what each cell must end in; and the Markdown table of a

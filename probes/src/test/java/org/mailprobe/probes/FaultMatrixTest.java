@@ -34,9 +34,27 @@ import org.mailprobe.probes.FaultMatrix.Cell;
 import org.mailprobe.probes.FaultMatrix.Fault;
 import org.mailprobe.probes.FaultMatrix.Outcome;
 import org.mailprobe.probes.FaultMatrix.Target;
+import org.mailprobe.probes.reachability.ReachabilityCheck;
+import org.mailprobe.probes.reachability.ReachabilitySettings;
+import org.mailprobe.probes.sink.ProbeSink;
+import org.mailprobe.probes.sink.ProbeSinkTest;
+import org.mailprobe.probes.sink.SinkDelivery;
+import org.mailprobe.probes.sink.SinkListener;
+import org.mailprobe.probes.sink.SinkRefusal;
+import org.mailprobe.probes.submit.MxDeliveryProbe;
+import org.mailprobe.probes.submit.MxDeliverySettings;
+import org.mailprobe.probes.submit.SubmissionProbe;
+import org.mailprobe.probes.submit.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionSettings;
 import org.mailprobe.probes.testing.HostileServer;
 import org.mailprobe.probes.testing.TestCa;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.testing.Watching;
+import org.mailprobe.probes.watch.ImapArrivalWatcher;
+import org.mailprobe.probes.watch.Pop3ArrivalWatcher;
+import org.mailprobe.probes.watch.WatchSettings;
+import org.mailprobe.probes.watch.WebmailArrivalWatcher;
+import org.mailprobe.probes.webmail.WebmailSettings;
 
 /**
  * The fault matrix (issue 11): every probe, watcher and check against every hostile server the
@@ -48,7 +66,7 @@ import org.mailprobe.probes.testing.TestProvider;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(240)
-class FaultMatrixTest {
+public class FaultMatrixTest {
     /** Short timeouts so the whole matrix runs in about a minute; the deadline of a probe or check. */
     static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(1500));
     static final Duration DEADLINE = Duration.ofSeconds(2);

@@ -13,7 +13,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailprobe.probes.oauth.BearerTokenSources;
+import org.mailprobe.probes.oauth.TokenGrant;
+import org.mailprobe.probes.reachability.ReachabilityCheck;
+import org.mailprobe.probes.reachability.ReachabilityResult;
+import org.mailprobe.probes.reachability.ReachabilitySettings;
+import org.mailprobe.probes.submit.SubmissionProbe;
+import org.mailprobe.probes.submit.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionSettings;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.testing.TokenEndpointStub;
+import org.mailprobe.probes.testing.Watching;
+import org.mailprobe.probes.watch.ImapArrivalWatcher;
+import org.mailprobe.probes.watch.Pop3ArrivalWatcher;
 
 /**
  * XOAUTH2 against GreenMail, which speaks it on SMTP, IMAP and POP3 and takes the bearer token as

@@ -20,6 +20,22 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mailprobe.probes.internal.FailureClassifier;
+import org.mailprobe.probes.internal.MailSessions;
+import org.mailprobe.probes.oauth.OAuthImapStore;
+import org.mailprobe.probes.oauth.OAuthSasl;
+import org.mailprobe.probes.reachability.ReachabilityCheck;
+import org.mailprobe.probes.reachability.ReachabilityResult;
+import org.mailprobe.probes.reachability.ReachabilitySettings;
+import org.mailprobe.probes.submit.SubmissionProbe;
+import org.mailprobe.probes.submit.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionSettings;
+import org.mailprobe.probes.testing.RawScriptedServer;
+import org.mailprobe.probes.testing.TokenEndpointStub;
+import org.mailprobe.probes.testing.Watching;
+import org.mailprobe.probes.watch.ImapArrivalWatcher;
+import org.mailprobe.probes.watch.Pop3ArrivalWatcher;
+import org.mailprobe.probes.watch.WatchSettings;
 
 /**
  * OAUTHBEARER, the RFC 7628 error challenge, and the retry with a fresh token, against mail
@@ -49,8 +65,8 @@ class OAuthScriptedServerTest {
         endpoint.close();
     }
 
-    private HostileServer server(HostileServer.Script script) throws Exception {
-        HostileServer s = new HostileServer(script);
+    private RawScriptedServer server(RawScriptedServer.Script script) throws Exception {
+        RawScriptedServer s = new RawScriptedServer(script);
         closing.add(s);
         return s;
     }
@@ -74,7 +90,7 @@ class OAuthScriptedServerTest {
     }
 
     /** Each line holding {@code command} (after any tag), as "connection decoded-last-word". */
-    private static List<String> signIns(HostileServer server, String prefix) {
+    private static List<String> signIns(RawScriptedServer server, String prefix) {
         List<String> found = new ArrayList<>();
         for (String line : server.lines()) {
             String text = line.substring(line.indexOf(' ') + 1);
@@ -89,7 +105,7 @@ class OAuthScriptedServerTest {
      * An SMTP submission server offering {@code auth}; {@code accept} says whether a connection's
      * AUTH succeeds; a refusal is the RFC 7628 error challenge, then 535 once it was acknowledged.
      */
-    private static HostileServer.Script smtp(String auth, java.util.function.IntPredicate accept) {
+    private static RawScriptedServer.Script smtp(String auth, java.util.function.IntPredicate accept) {
         return peer -> {
             peer.send("220 scripted ESMTP");
             String line;
@@ -123,7 +139,7 @@ class OAuthScriptedServerTest {
         };
     }
 
-    private SubmissionResult submit(HostileServer server, Account account) {
+    private SubmissionResult submit(RawScriptedServer server, Account account) {
         SubmissionProbe probe = new SubmissionProbe(new SubmissionSettings(
                 new ServerEndpoint("127.0.0.1", server.port(), TlsMode.PLAIN), account, TlsPolicy.verified(),
                 new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5)), "probe.test"), Watching.SIGNER);
@@ -132,7 +148,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void submissionSpeaksOauthbearerWhenTheServerOffersIt() throws Exception {
-        HostileServer server = server(smtp("PLAIN LOGIN XOAUTH2 OAUTHBEARER", n -> true));
+        RawScriptedServer server = server(smtp("PLAIN LOGIN XOAUTH2 OAUTHBEARER", n -> true));
 
         SubmissionResult result = submit(server, account(OAuthMechanism.AUTO));
 
@@ -144,7 +160,7 @@ class OAuthScriptedServerTest {
     /** A cold cache's token fetch is the identity platform's time, not the submission's first stage. */
     @Test
     void aTokenFetchedForTheFirstProbeIsNotCountedInItsSubmission() throws Exception {
-        HostileServer server = server(smtp("XOAUTH2", n -> true));
+        RawScriptedServer server = server(smtp("XOAUTH2", n -> true));
         Account account = account(OAuthMechanism.AUTO);
         endpoint.holdAnswers();
         java.util.concurrent.CompletableFuture<SubmissionResult> sent =
@@ -162,7 +178,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void submissionSpeaksXoauth2WhenOauthbearerIsNotOffered() throws Exception {
-        HostileServer server = server(smtp("PLAIN LOGIN XOAUTH2", n -> true));
+        RawScriptedServer server = server(smtp("PLAIN LOGIN XOAUTH2", n -> true));
 
         SubmissionResult result = submit(server, account(OAuthMechanism.AUTO));
 
@@ -173,7 +189,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void submissionNeverFallsBackToAPasswordMechanism() throws Exception {
-        HostileServer server = server(smtp("PLAIN LOGIN", n -> true));
+        RawScriptedServer server = server(smtp("PLAIN LOGIN", n -> true));
 
         SubmissionResult result = submit(server, account(OAuthMechanism.AUTO));
 
@@ -184,7 +200,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void aRefusedTokenIsRetriedOnceWithAFreshOneThenTheProbeFailsWithAuth() throws Exception {
-        HostileServer server = server(smtp("OAUTHBEARER", n -> false));
+        RawScriptedServer server = server(smtp("OAUTHBEARER", n -> false));
 
         SubmissionResult result = submit(server, account(OAuthMechanism.OAUTHBEARER));
 
@@ -198,7 +214,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void aTokenRefusedOnceAndAFreshOneAcceptedIsASuccess() throws Exception {
-        HostileServer server = server(smtp("OAUTHBEARER", n -> n == 2));
+        RawScriptedServer server = server(smtp("OAUTHBEARER", n -> n == 2));
 
         SubmissionResult result = submit(server, account(OAuthMechanism.AUTO));
 
@@ -209,7 +225,7 @@ class OAuthScriptedServerTest {
     @Test
     void noTokenIsReasonTokenWithTheEndpointsStatusAndTheMailServerIsNotAsked() throws Exception {
         endpoint.refuseWith401();
-        HostileServer server = server(smtp("OAUTHBEARER", n -> true));
+        RawScriptedServer server = server(smtp("OAUTHBEARER", n -> true));
 
         SubmissionResult result = submit(server, account(OAuthMechanism.AUTO));
 
@@ -220,7 +236,7 @@ class OAuthScriptedServerTest {
     }
 
     /** An IMAP server whose greeting advertises {@code capabilities}; {@code accept} as for SMTP. */
-    private static HostileServer.Script imap(String capabilities, java.util.function.IntPredicate accept) {
+    private static RawScriptedServer.Script imap(String capabilities, java.util.function.IntPredicate accept) {
         return peer -> {
             peer.send("* OK [CAPABILITY IMAP4rev1 " + capabilities + "] scripted");
             String line;
@@ -252,7 +268,7 @@ class OAuthScriptedServerTest {
         };
     }
 
-    private static OAuthImapStore store(HostileServer server, OAuthMechanism mechanism) {
+    private static OAuthImapStore store(RawScriptedServer server, OAuthMechanism mechanism) {
         Instant now = ProbeClock.system().now();
         Properties props = MailSessions.properties("imap", new ServerEndpoint("127.0.0.1", server.port(), TlsMode.PLAIN),
                 TlsPolicy.verified(), new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5)), "probe.test", now,
@@ -262,7 +278,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void theImapWatchersStoreSpeaksOauthbearerWhenOffered() throws Exception {
-        HostileServer server = server(imap("SASL-IR AUTH=PLAIN AUTH=XOAUTH2 AUTH=OAUTHBEARER", n -> true));
+        RawScriptedServer server = server(imap("SASL-IR AUTH=PLAIN AUTH=XOAUTH2 AUTH=OAUTHBEARER", n -> true));
         OAuthImapStore store = store(server, OAuthMechanism.AUTO);
 
         store.connect("127.0.0.1", server.port(), USER, "token-7");
@@ -274,7 +290,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void theImapWatchersStoreSpeaksXoauth2WhenAskedTo() throws Exception {
-        HostileServer server = server(imap("SASL-IR AUTH=XOAUTH2 AUTH=OAUTHBEARER", n -> true));
+        RawScriptedServer server = server(imap("SASL-IR AUTH=XOAUTH2 AUTH=OAUTHBEARER", n -> true));
         OAuthImapStore store = store(server, OAuthMechanism.XOAUTH2);
 
         store.connect("127.0.0.1", server.port(), USER, "token-7");
@@ -286,7 +302,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void theImapWatchersStoreNeverSendsTheTokenAsAPassword() throws Exception {
-        HostileServer server = server(imap("AUTH=PLAIN", n -> true));
+        RawScriptedServer server = server(imap("AUTH=PLAIN", n -> true));
         OAuthImapStore store = store(server, OAuthMechanism.AUTO);
 
         MessagingException e = assertThrows(MessagingException.class,
@@ -300,7 +316,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void theImapWatchersStoreAnswersTheErrorChallengeAndReportsARefusedToken() throws Exception {
-        HostileServer server = server(imap("SASL-IR AUTH=OAUTHBEARER", n -> false));
+        RawScriptedServer server = server(imap("SASL-IR AUTH=OAUTHBEARER", n -> false));
         OAuthImapStore store = store(server, OAuthMechanism.OAUTHBEARER);
 
         MessagingException e = assertThrows(MessagingException.class,
@@ -310,7 +326,7 @@ class OAuthScriptedServerTest {
         assertTrue(server.lines().contains("1 " + ACKNOWLEDGEMENT), server.lines().toString());
     }
 
-    private ReachabilityResult check(EndpointKind kind, HostileServer server, Account login) {
+    private ReachabilityResult check(EndpointKind kind, RawScriptedServer server, Account login) {
         return new ReachabilityCheck(new ReachabilitySettings(kind, new ServerEndpoint("127.0.0.1", server.port(),
                 TlsMode.PLAIN), TlsPolicy.verified(), new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5)), login,
                 "/", Set.of(200), "probe.test")).check(soon());
@@ -318,7 +334,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void imapReachabilityAnswersTheErrorChallengeAndRetriesOnceWithAFreshToken() throws Exception {
-        HostileServer server = server(imap("SASL-IR AUTH=OAUTHBEARER AUTH=XOAUTH2", n -> false));
+        RawScriptedServer server = server(imap("SASL-IR AUTH=OAUTHBEARER AUTH=XOAUTH2", n -> false));
 
         ReachabilityResult result = check(EndpointKind.IMAP, server, account(OAuthMechanism.AUTO));
 
@@ -331,7 +347,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void imapReachabilitySendsTheResponseAfterTheContinuationWithoutSaslIr() throws Exception {
-        HostileServer server = server(imap("AUTH=XOAUTH2", n -> true));
+        RawScriptedServer server = server(imap("AUTH=XOAUTH2", n -> true));
 
         ReachabilityResult result = check(EndpointKind.IMAP, server, account(OAuthMechanism.AUTO));
 
@@ -341,7 +357,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void smtpReachabilitySignsInWithOauthbearerAndRetriesARefusal() throws Exception {
-        HostileServer server = server(smtp("XOAUTH2 OAUTHBEARER", n -> n == 2));
+        RawScriptedServer server = server(smtp("XOAUTH2 OAUTHBEARER", n -> n == 2));
 
         ReachabilityResult result = check(EndpointKind.SMTP, server, account(OAuthMechanism.AUTO));
 
@@ -351,7 +367,7 @@ class OAuthScriptedServerTest {
     }
 
     /** A POP3 server with CAPA listing {@code sasl}; {@code accept} as for SMTP. */
-    private static HostileServer.Script pop3(String sasl, java.util.function.IntPredicate accept) {
+    private static RawScriptedServer.Script pop3(String sasl, java.util.function.IntPredicate accept) {
         return peer -> {
             peer.send("+OK scripted");
             String line;
@@ -379,7 +395,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void pop3ReachabilitySignsInWithOauthbearerAndRetriesARefusal() throws Exception {
-        HostileServer server = server(pop3("XOAUTH2 OAUTHBEARER", n -> false));
+        RawScriptedServer server = server(pop3("XOAUTH2 OAUTHBEARER", n -> false));
 
         ReachabilityResult result = check(EndpointKind.POP3, server, account(OAuthMechanism.AUTO));
 
@@ -392,7 +408,7 @@ class OAuthScriptedServerTest {
     @Test
     void aTcpCheckNeedsNoToken() throws Exception {
         endpoint.refuseWith401();
-        HostileServer server = server(peer -> peer.readLine());
+        RawScriptedServer server = server(peer -> peer.readLine());
 
         ReachabilityResult result = check(EndpointKind.TCP, server, account(OAuthMechanism.AUTO));
 
@@ -403,7 +419,7 @@ class OAuthScriptedServerTest {
     @Test
     void aWatchersTokenFailureAfterATimedOutConnectionIsReasonToken() throws Exception {
         // The first connection trickles its CAPABILITY answer until its command deadline closes it.
-        HostileServer server = server(peer -> {
+        RawScriptedServer server = server(peer -> {
             peer.send("* OK scripted");
             peer.readLine();
             peer.raw("* CAPABILITY IMAP4rev1 ");
@@ -444,7 +460,7 @@ class OAuthScriptedServerTest {
      * Mail never answers it, whatever the client sends next (its STAT) is taken as the answer and
      * refused with {@code -ERR [AUTH]}. {@code accept} as for SMTP.
      */
-    private static HostileServer.Script dovecotLikePop3(java.util.function.IntPredicate accept) {
+    private static RawScriptedServer.Script dovecotLikePop3(java.util.function.IntPredicate accept) {
         return peer -> {
             peer.send("+OK scripted");
             String line;
@@ -476,7 +492,7 @@ class OAuthScriptedServerTest {
         };
     }
 
-    private Pop3ArrivalWatcher pop3Watcher(HostileServer server, Watching.Recorder recorder) {
+    private Pop3ArrivalWatcher pop3Watcher(RawScriptedServer server, Watching.Recorder recorder) {
         Pop3ArrivalWatcher watcher = new Pop3ArrivalWatcher(new WatchSettings(
                 new ServerEndpoint("127.0.0.1", server.port(), TlsMode.PLAIN), account(OAuthMechanism.AUTO),
                 TlsPolicy.verified(), new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)), "INBOX",
@@ -489,7 +505,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void aPop3TokenRefusedAtTheFirstCommandIsRetriedOnceWithAFreshOne() throws Exception {
-        HostileServer server = server(dovecotLikePop3(n -> n >= 2));
+        RawScriptedServer server = server(dovecotLikePop3(n -> n >= 2));
         Watching.Recorder recorder = new Watching.Recorder();
 
         Pop3ArrivalWatcher watcher = pop3Watcher(server, recorder);
@@ -502,7 +518,7 @@ class OAuthScriptedServerTest {
 
     @Test
     void aPop3TokenRefusedAtTheFirstCommandTwiceIsReasonAuth() throws Exception {
-        HostileServer server = server(dovecotLikePop3(n -> false));
+        RawScriptedServer server = server(dovecotLikePop3(n -> false));
         Watching.Recorder recorder = new Watching.Recorder();
 
         pop3Watcher(server, recorder);
@@ -525,8 +541,8 @@ class OAuthScriptedServerTest {
 
     @Test
     void noTokenAppearsInALogLineOrAResult() throws Exception {
-        HostileServer smtp = server(smtp("OAUTHBEARER XOAUTH2", n -> false));
-        HostileServer imap = server(imap("SASL-IR AUTH=OAUTHBEARER", n -> false));
+        RawScriptedServer smtp = server(smtp("OAUTHBEARER XOAUTH2", n -> false));
+        RawScriptedServer imap = server(imap("SASL-IR AUTH=OAUTHBEARER", n -> false));
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         List<String> results = new ArrayList<>();

@@ -12,7 +12,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mailprobe.probes.submit.MxDeliveryProbe;
+import org.mailprobe.probes.submit.MxDeliveryResult;
+import org.mailprobe.probes.submit.MxDeliverySettings;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.testing.Watching;
+import org.mailprobe.probes.watch.ImapArrivalWatcher;
+import org.mailprobe.probes.watch.Pop3ArrivalWatcher;
 
 /**
  * The receive leg end to end on GreenMail: the agent delivers straight to the "MX" (GreenMail's

@@ -17,8 +17,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mailprobe.probes.sink.ProbeSink;
+import org.mailprobe.probes.sink.SinkDelivery;
+import org.mailprobe.probes.sink.SinkListener;
+import org.mailprobe.probes.sink.SinkRefusal;
+import org.mailprobe.probes.sink.SinkSettings;
+import org.mailprobe.probes.submit.SubmissionProbe;
+import org.mailprobe.probes.submit.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionSettings;
 import org.mailprobe.probes.testing.HoldingRelay;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.testing.Watching;
+import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * The send leg end to end: a probe submitted to a relay that holds it a known time, then delivered

@@ -11,20 +11,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mailprobe.agent.config.AccountConfig;
-import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
+import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.DirectDeliveryConfig;
-import org.mailprobe.agent.config.ReachabilityConfig;
-import org.mailprobe.agent.config.SinkConfig;
-import org.mailprobe.agent.config.WebmailConfig;
 import org.mailprobe.agent.config.Durations;
 import org.mailprobe.agent.config.Protocol;
+import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
+import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.WatchConfig;
+import org.mailprobe.agent.config.WebmailConfig;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.OAuthLogin;
@@ -33,7 +33,7 @@ import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.token.TokenSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
@@ -315,9 +315,9 @@ final class AdHocRoute {
             throw new IllegalArgumentException("--webmail-url: " + webmailUrl + " is plain http, so the password would "
                     + "cross the network in clear; use https, or add --webmail-insecure-plain-http (lab only)");
         }
-        WebmailConfig config = new WebmailConfig(webmailUrl, org.mailprobe.probes.WebmailSettings.Driver.ROUNDCUBE, null);
+        WebmailConfig config = new WebmailConfig(webmailUrl, org.mailprobe.probes.webmail.WebmailSettings.Driver.ROUNDCUBE, null);
         return new ServerConfig("webmail", Protocol.WEBMAIL,
-                org.mailprobe.probes.WebmailSettings.endpointOf(webmailUrl), tls, timeouts, config);
+                org.mailprobe.probes.webmail.WebmailSettings.endpointOf(webmailUrl), tls, timeouts, config);
     }
 
     private RouteKind kind() {

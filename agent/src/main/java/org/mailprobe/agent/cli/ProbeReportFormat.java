@@ -16,7 +16,7 @@ import org.mailprobe.agent.runtime.ProbeFigures;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Stage;
-import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionResult;
 
 /** How the {@code probe} command prints its report, and the exit code that goes with it. */
 enum ProbeReportFormat {

@@ -7,11 +7,11 @@ import org.mailprobe.agent.runtime.OneShotProbe;
 import org.mailprobe.agent.runtime.ProbeFigures;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
-import org.mailprobe.probes.ReceivedChain;
-import org.mailprobe.probes.ReceivedHop;
-import org.mailprobe.probes.SendDelayEstimate;
 import org.mailprobe.probes.Stage;
-import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.received.ReceivedChain;
+import org.mailprobe.probes.received.ReceivedHop;
+import org.mailprobe.probes.received.SendDelayEstimate;
+import org.mailprobe.probes.submit.SubmissionResult;
 
 /** The {@code probe} command's human output: every timestamp in order, and where it came from. */
 final class TextTimeline {

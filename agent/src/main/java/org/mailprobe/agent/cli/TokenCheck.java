@@ -8,8 +8,8 @@ import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AccountTokens;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.OAuthConfig;
-import org.mailprobe.probes.BearerTokenSources;
 import org.mailprobe.probes.TokenException;
+import org.mailprobe.probes.oauth.BearerTokenSources;
 
 /**
  * {@code check-config --fetch-token} (issue 16): one token per OAuth 2.0 account, to prove its

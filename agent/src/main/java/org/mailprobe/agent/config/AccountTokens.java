@@ -3,13 +3,13 @@ package org.mailprobe.agent.config;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import org.mailprobe.probes.BearerTokenSources;
 import org.mailprobe.probes.BearerTokens;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsPolicy;
 import org.mailprobe.probes.TokenException;
-import org.mailprobe.probes.TokenGrant;
+import org.mailprobe.probes.oauth.BearerTokenSources;
+import org.mailprobe.probes.oauth.TokenGrant;
 
 /**
  * One account's tokens for one loaded config, shared by every route, watcher and reachability

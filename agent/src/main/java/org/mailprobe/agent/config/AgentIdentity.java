@@ -2,7 +2,7 @@ package org.mailprobe.agent.config;
 
 import java.util.Objects;
 import org.mailprobe.probes.ProbeToken;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * Who this agent is.

@@ -31,7 +31,7 @@ import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.token.TokenSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -478,7 +478,7 @@ public final class ConfigLoader {
         if (problems.count() > before || webmail == null) {
             return null;
         }
-        return new ServerConfig(name, Protocol.WEBMAIL, org.mailprobe.probes.WebmailSettings.endpointOf(webmail.url()),
+        return new ServerConfig(name, Protocol.WEBMAIL, org.mailprobe.probes.webmail.WebmailSettings.endpointOf(webmail.url()),
                 policy, timeouts, webmail);
     }
 

@@ -4,8 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import org.mailprobe.probes.AccessPath;
-import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.Timeouts;
+import org.mailprobe.probes.TlsMode;
 
 /**
  * Every default of the config format, and the limits that go with them, in one place.
@@ -66,10 +66,10 @@ public final class Defaults {
     /** A watch's {@code poll_interval} on POP3. */
     public static final Duration POP3_POLL_INTERVAL = Duration.ofSeconds(5);
     /** A watch's {@code poll_interval} on webmail: one search request per poll. */
-    public static final Duration WEBMAIL_POLL_INTERVAL = org.mailprobe.probes.WebmailSettings.DEFAULT_POLL_INTERVAL;
+    public static final Duration WEBMAIL_POLL_INTERVAL = org.mailprobe.probes.webmail.WebmailSettings.DEFAULT_POLL_INTERVAL;
     /** A webmail server's {@code driver}. */
-    public static final org.mailprobe.probes.WebmailSettings.Driver WEBMAIL_DRIVER =
-            org.mailprobe.probes.WebmailSettings.Driver.ROUNDCUBE;
+    public static final org.mailprobe.probes.webmail.WebmailSettings.Driver WEBMAIL_DRIVER =
+            org.mailprobe.probes.webmail.WebmailSettings.Driver.ROUNDCUBE;
     /** A webmail server's {@code insecure_plain_http}: an http:// URL (password in clear) is refused. */
     public static final boolean INSECURE_PLAIN_HTTP = false;
     /** The shortest {@code poll_interval} accepted. */

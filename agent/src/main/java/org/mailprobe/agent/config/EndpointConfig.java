@@ -2,7 +2,7 @@ package org.mailprobe.agent.config;
 
 import java.time.Duration;
 import java.util.Objects;
-import org.mailprobe.probes.ReachabilitySettings;
+import org.mailprobe.probes.reachability.ReachabilitySettings;
 
 /**
  * A checked endpoint (under {@code endpoints:}) or control target (under {@code controls:}).

@@ -5,7 +5,7 @@ import java.util.Objects;
 import org.mailprobe.probes.OAuthMechanism;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsPolicy;
-import org.mailprobe.probes.TokenGrant;
+import org.mailprobe.probes.oauth.TokenGrant;
 
 /**
  * An account's {@code oauth2:} sign-in, validated: where its tokens come from and how they are

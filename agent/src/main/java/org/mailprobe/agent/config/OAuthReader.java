@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 import org.mailprobe.probes.OAuthMechanism;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.TlsPolicy;
-import org.mailprobe.probes.TokenGrant;
-import org.mailprobe.probes.TokenGrant.ClientAuthentication;
+import org.mailprobe.probes.oauth.TokenGrant;
+import org.mailprobe.probes.oauth.TokenGrant.ClientAuthentication;
 
 /**
  * Reads an account's {@code oauth2:} mapping (docs/CONFIG.md) into an {@link OAuthConfig}. Secrets

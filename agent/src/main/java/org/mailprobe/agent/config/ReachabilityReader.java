@@ -20,11 +20,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.EndpointKind;
-import org.mailprobe.probes.ReachabilitySettings;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
+import org.mailprobe.probes.reachability.ReachabilitySettings;
 
 /**
  * Reads {@code reachability:}, {@code endpoints:}, {@code services:}, {@code controls:} and

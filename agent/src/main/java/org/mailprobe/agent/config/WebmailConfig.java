@@ -2,8 +2,8 @@ package org.mailprobe.agent.config;
 
 import java.net.URI;
 import java.util.Objects;
-import org.mailprobe.probes.FormLoginSettings;
-import org.mailprobe.probes.WebmailSettings;
+import org.mailprobe.probes.webmail.FormLoginSettings;
+import org.mailprobe.probes.webmail.WebmailSettings;
 
 /**
  * What a {@code protocol: webmail} server says beyond host and port.

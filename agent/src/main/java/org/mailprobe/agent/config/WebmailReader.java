@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jsoup.select.QueryParser;
 import org.jsoup.select.Selector;
-import org.mailprobe.probes.FormLoginSettings;
-import org.mailprobe.probes.WebmailSettings;
+import org.mailprobe.probes.webmail.FormLoginSettings;
+import org.mailprobe.probes.webmail.WebmailSettings;
 
 /**
  * Reads the webmail keys of a {@code protocol: webmail} server: {@code url}, {@code driver},

@@ -11,8 +11,8 @@ import java.util.Map;
 import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
-import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.DirectDeliveryConfig;
+import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
@@ -24,7 +24,7 @@ import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * The demo's mail provider: GreenMail in this process, SMTP, IMAP and POP3 on loopback ports

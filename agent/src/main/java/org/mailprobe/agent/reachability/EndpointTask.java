@@ -6,9 +6,9 @@ import java.util.Map;
 import org.mailprobe.agent.config.EndpointConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.ProbeClock;
-import org.mailprobe.probes.ReachabilityCheck;
-import org.mailprobe.probes.ReachabilityResult;
 import org.mailprobe.probes.Stage;
+import org.mailprobe.probes.reachability.ReachabilityCheck;
+import org.mailprobe.probes.reachability.ReachabilityResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

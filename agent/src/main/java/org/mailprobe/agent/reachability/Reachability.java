@@ -19,9 +19,9 @@ import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.config.ServiceConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.EndpointKind;
-import org.mailprobe.probes.ReachabilitySettings;
 import org.mailprobe.probes.Stage;
 import org.mailprobe.probes.TlsMode;
+import org.mailprobe.probes.reachability.ReachabilitySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

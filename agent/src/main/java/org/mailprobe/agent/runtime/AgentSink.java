@@ -15,12 +15,12 @@ import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ProbeClock;
-import org.mailprobe.probes.ProbeSink;
-import org.mailprobe.probes.ReplayWindow;
 import org.mailprobe.probes.ServerTls;
-import org.mailprobe.probes.SinkRefusal;
-import org.mailprobe.probes.SinkSettings;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.sink.ProbeSink;
+import org.mailprobe.probes.sink.ReplayWindow;
+import org.mailprobe.probes.sink.SinkRefusal;
+import org.mailprobe.probes.sink.SinkSettings;
+import org.mailprobe.probes.token.TokenSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -21,7 +21,7 @@ import org.mailprobe.probes.ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
-import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -16,10 +16,10 @@ import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ArrivalWatcher;
-import org.mailprobe.probes.Pop3ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
-import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionResult;
+import org.mailprobe.probes.watch.Pop3ArrivalWatcher;
 
 /**
  * One probe by hand: start the route's watchers and, at the same time, the submission, whose

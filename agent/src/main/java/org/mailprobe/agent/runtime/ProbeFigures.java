@@ -8,9 +8,9 @@ import java.util.Map;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.Reason;
-import org.mailprobe.probes.ReceivedChain;
-import org.mailprobe.probes.SendDelayEstimate;
-import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.received.ReceivedChain;
+import org.mailprobe.probes.received.SendDelayEstimate;
+import org.mailprobe.probes.submit.SubmissionResult;
 
 /**
  * Every figure of one finished probe, computed once ({@link #of}) and then written as it is: to the

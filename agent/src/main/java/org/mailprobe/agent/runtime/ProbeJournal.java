@@ -19,11 +19,11 @@ import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
-import org.mailprobe.probes.ReceivedChain;
-import org.mailprobe.probes.ReceivedHop;
-import org.mailprobe.probes.SendDelayEstimate;
 import org.mailprobe.probes.Stage;
-import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.received.ReceivedChain;
+import org.mailprobe.probes.received.ReceivedHop;
+import org.mailprobe.probes.received.SendDelayEstimate;
+import org.mailprobe.probes.submit.SubmissionResult;
 
 /**
  * Probes in the journal: a {@code submitted} record when the provider accepted a probe (so that

@@ -3,7 +3,7 @@ package org.mailprobe.agent.runtime;
 import java.util.Map;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.Reason;
-import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionResult;
 
 /**
  * A finished probe as observed: its submission and, per watched path, the arrival (null where it was

@@ -1,9 +1,9 @@
 package org.mailprobe.agent.runtime;
 
 import java.time.Instant;
-import org.mailprobe.probes.HoldBeforeData;
 import org.mailprobe.probes.ProbeToken;
-import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.submit.HoldBeforeData;
+import org.mailprobe.probes.submit.SubmissionResult;
 
 /**
  * How a route hands a probe to the provider: by submission (loop and send legs) or as a source

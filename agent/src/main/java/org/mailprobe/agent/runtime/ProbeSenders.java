@@ -2,12 +2,12 @@ package org.mailprobe.agent.runtime;
 
 import org.mailprobe.agent.config.DirectDeliveryConfig;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.probes.MxDeliveryProbe;
-import org.mailprobe.probes.MxDeliveryResult;
-import org.mailprobe.probes.MxDeliverySettings;
-import org.mailprobe.probes.SubmissionProbe;
-import org.mailprobe.probes.SubmissionSettings;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.submit.MxDeliveryProbe;
+import org.mailprobe.probes.submit.MxDeliveryResult;
+import org.mailprobe.probes.submit.MxDeliverySettings;
+import org.mailprobe.probes.submit.SubmissionProbe;
+import org.mailprobe.probes.submit.SubmissionSettings;
+import org.mailprobe.probes.token.TokenSigner;
 
 /** The {@link ProbeSender} each route kind uses. */
 final class ProbeSenders {

@@ -23,8 +23,8 @@ import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.BoundedBody;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
-import org.mailprobe.probes.SinkDelivery;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.sink.SinkDelivery;
+import org.mailprobe.probes.token.TokenSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,11 +12,11 @@ import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
-import org.mailprobe.probes.HoldBeforeData;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Stage;
-import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.submit.HoldBeforeData;
+import org.mailprobe.probes.submit.SubmissionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

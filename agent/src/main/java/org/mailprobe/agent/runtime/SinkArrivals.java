@@ -3,9 +3,9 @@ package org.mailprobe.agent.runtime;
 import java.util.Map;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.ArrivalListener;
-import org.mailprobe.probes.SinkDelivery;
-import org.mailprobe.probes.SinkListener;
-import org.mailprobe.probes.SinkRefusal;
+import org.mailprobe.probes.sink.SinkDelivery;
+import org.mailprobe.probes.sink.SinkListener;
+import org.mailprobe.probes.sink.SinkRefusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

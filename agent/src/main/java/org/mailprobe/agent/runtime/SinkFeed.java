@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.mailprobe.agent.web.FeedEndpoint;
 import org.mailprobe.probes.ProbeToken;
-import org.mailprobe.probes.SinkDelivery;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.sink.SinkDelivery;
+import org.mailprobe.probes.token.TokenSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -36,11 +36,11 @@ import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.agent.reachability.Reachability;
 import org.mailprobe.probes.EndpointKind;
 import org.mailprobe.probes.ProbeClock;
-import org.mailprobe.probes.ReachabilitySettings;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
+import org.mailprobe.probes.reachability.ReachabilitySettings;
 
 /**
  * How much one agent costs checking many endpoints (README, "Benchmark: reachability at scale"):

@@ -45,14 +45,14 @@ import org.mailprobe.agent.runtime.Agent;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.EndpointKind;
-import org.mailprobe.probes.ReachabilitySettings;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.reachability.ReachabilitySettings;
 import org.mailprobe.probes.testing.HostileDialects;
 import org.mailprobe.probes.testing.HostileServer;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * The soak benchmark (README, "Benchmark: soak against hostile servers"): one real {@link Agent}

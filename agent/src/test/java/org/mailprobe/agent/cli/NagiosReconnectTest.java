@@ -21,18 +21,18 @@ import org.mailprobe.agent.runtime.OneShotProbe;
 import org.mailprobe.agent.runtime.ProbeFigures;
 import org.mailprobe.agent.runtime.ProbeOutcome;
 import org.mailprobe.agent.runtime.WatchKey;
-import org.mailprobe.probes.Account;
 import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.Account;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Stage;
-import org.mailprobe.probes.SubmissionResult;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
+import org.mailprobe.probes.submit.SubmissionResult;
 
 /** The nagios line says when a path's figure comes from a probe first seen on a reconnect (issue 12). */
 class NagiosReconnectTest {

@@ -20,7 +20,7 @@ import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.OAuthMechanism;
-import org.mailprobe.probes.TokenGrant;
+import org.mailprobe.probes.oauth.TokenGrant;
 import picocli.CommandLine;
 
 /** The {@code probe} command's {@code --oauth2-*} flags (issue 16), parsed without probing. */

@@ -1,8 +1,8 @@
 package org.mailprobe.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,8 +51,8 @@ class ProbeCommandTest {
      */
     void readThe250Late() {
         ProbeCommand.senderSeam = sender -> (from, to, token, deadline, hold) -> {
-            org.mailprobe.probes.SubmissionResult r = sender.send(from, to, token, deadline, hold);
-            return !r.succeeded() ? r : new org.mailprobe.probes.SubmissionResult(r.token(), r.reason(),
+            org.mailprobe.probes.submit.SubmissionResult r = sender.send(from, to, token, deadline, hold);
+            return !r.succeeded() ? r : new org.mailprobe.probes.submit.SubmissionResult(r.token(), r.reason(),
                     r.failedStage(), r.started(), r.accepted().plusSeconds(30), r.stages(), r.lastReply(), r.detail());
         };
     }

@@ -19,7 +19,7 @@ import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsPolicy;
 import org.mailprobe.probes.TokenException;
-import org.mailprobe.probes.TokenGrant;
+import org.mailprobe.probes.oauth.TokenGrant;
 
 /** An account's tokens open their source at first use, once, and close it for good. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)

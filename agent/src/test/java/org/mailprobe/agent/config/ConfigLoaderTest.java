@@ -19,9 +19,9 @@ import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
-import org.mailprobe.probes.WebmailSettings;
-import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.testing.TestCa;
+import org.mailprobe.probes.token.TokenSigner;
+import org.mailprobe.probes.webmail.WebmailSettings;
 
 class ConfigLoaderTest {
     private static final Path EXAMPLE = Path.of("..", "deploy", "config", "mailprobe.example.yml");

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.OAuthMechanism;
-import org.mailprobe.probes.TokenGrant;
-import org.mailprobe.probes.TokenGrant.ClientAuthentication;
+import org.mailprobe.probes.oauth.TokenGrant;
+import org.mailprobe.probes.oauth.TokenGrant.ClientAuthentication;
 
 /** An account's {@code oauth2:} block maps to the probes' TokenGrant records (issue 16). */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

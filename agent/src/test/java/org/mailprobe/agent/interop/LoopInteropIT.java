@@ -28,13 +28,13 @@ import org.mailprobe.probes.Account;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Stage;
-import org.mailprobe.probes.SubmissionProbe;
-import org.mailprobe.probes.SubmissionResult;
-import org.mailprobe.probes.SubmissionSettings;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsPolicy;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.submit.SubmissionProbe;
+import org.mailprobe.probes.submit.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionSettings;
 import org.mailprobe.probes.testing.Testbed;
+import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * The packaged jar's {@code probe} against the loopback testbed of real servers (deploy/testbed):

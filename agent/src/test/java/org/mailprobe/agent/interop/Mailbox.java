@@ -14,11 +14,11 @@ import jakarta.mail.search.SubjectTerm;
 import java.time.Duration;
 import java.time.Instant;
 import org.mailprobe.probes.Account;
-import org.mailprobe.probes.MailSessions;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.internal.MailSessions;
 import org.mailprobe.probes.testing.Testbed;
+import org.mailprobe.probes.token.TokenSigner;
 
 /** A test's own look into a testbed mailbox over IMAPS, and mail sent to it on port 25. */
 final class Mailbox {

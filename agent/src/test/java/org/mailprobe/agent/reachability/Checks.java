@@ -19,8 +19,8 @@ import org.mailprobe.agent.config.ServiceConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.EndpointKind;
 import org.mailprobe.probes.ProbeClock;
-import org.mailprobe.probes.ReachabilitySettings;
 import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.reachability.ReachabilitySettings;
 import org.mailprobe.probes.testing.TestProvider;
 
 /** Reachability set-ups for tests: endpoints on loopback checked every second, with their own registry. */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailprobe.probes.EndpointKind;
-import org.mailprobe.probes.ReachabilitySettings;
+import org.mailprobe.probes.reachability.ReachabilitySettings;
 import org.mailprobe.probes.testing.TestProvider;
 
 /** An endpoint whose check passes again is announced, so its watchers can reconnect at once (issue 12). */

@@ -34,11 +34,11 @@ import org.mailprobe.probes.Account;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
-import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.testing.HostileDialects;
 import org.mailprobe.probes.testing.HostileServer;
 import org.mailprobe.probes.testing.HostileServer.Step;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * The fault matrix at the agent's level (issue 11): a real {@link Agent} with one healthy loop

@@ -26,8 +26,8 @@ import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
-import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.token.TokenSigner;
 
 /** The receive leg in the running agent: delivered as a source MTA into GreenMail, watched per path. */
 @Timeout(120)

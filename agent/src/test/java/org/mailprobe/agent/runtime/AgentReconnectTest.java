@@ -22,7 +22,7 @@ import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ArrivalWatcher;
 import org.mailprobe.probes.EndpointKind;
 import org.mailprobe.probes.ProbeClock;
-import org.mailprobe.probes.ReachabilitySettings;
+import org.mailprobe.probes.reachability.ReachabilitySettings;
 import org.mailprobe.probes.testing.TestProvider;
 
 /**

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,16 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import java.nio.file.Path;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
-import org.mailprobe.agent.config.JournalConfig;
-import org.mailprobe.agent.report.MonthlyReport;
-import org.mailprobe.agent.report.Report;
 import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
 import org.mailprobe.agent.config.Defaults;
+import org.mailprobe.agent.config.JournalConfig;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.config.RouteConfig;
@@ -33,14 +31,16 @@ import org.mailprobe.agent.config.SendEstimateConfig;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.WatchConfig;
+import org.mailprobe.agent.report.MonthlyReport;
+import org.mailprobe.agent.report.Report;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
-import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.testing.HoldingRelay;
 import org.mailprobe.probes.testing.SmtpClient;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * The send leg in the running agent: probes submitted to a relay that holds each one a known

@@ -26,10 +26,10 @@ import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.config.WebmailConfig;
 import org.mailprobe.probes.AccessPath;
-import org.mailprobe.probes.TokenSigner;
-import org.mailprobe.probes.WebmailSettings;
 import org.mailprobe.probes.testing.FakeRoundcube;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.token.TokenSigner;
+import org.mailprobe.probes.webmail.WebmailSettings;
 
 /** A loop route watched on IMAP and on webmail (a Roundcube stand-in showing GreenMail's inbox). */
 @Timeout(120)

@@ -40,7 +40,7 @@ import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * Issue 13: on a 1,000-route start every route's first probe is sent in the first cycle. Starting

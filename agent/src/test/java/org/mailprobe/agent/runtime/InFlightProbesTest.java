@@ -19,7 +19,7 @@ import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Stage;
-import org.mailprobe.probes.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionResult;
 
 class InFlightProbesTest {
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");

@@ -37,11 +37,11 @@ import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
-import org.mailprobe.probes.TokenSigner;
-import org.mailprobe.probes.WebmailSettings;
 import org.mailprobe.probes.testing.FakeRoundcube;
 import org.mailprobe.probes.testing.HoldingRelay;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.token.TokenSigner;
+import org.mailprobe.probes.webmail.WebmailSettings;
 
 /**
  * After a run with every leg (loop, send, receive) and path (IMAP, POP3, webmail, sink), per route

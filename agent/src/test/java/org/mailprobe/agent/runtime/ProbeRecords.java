@@ -21,10 +21,10 @@ import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Stage;
-import org.mailprobe.probes.SubmissionResult;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
+import org.mailprobe.probes.submit.SubmissionResult;
 
 /** Routes and finished probes built in code, the same every run, for tests of what is written about them. */
 final class ProbeRecords {

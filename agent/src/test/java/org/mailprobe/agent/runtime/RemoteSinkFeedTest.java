@@ -31,9 +31,9 @@ import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerTls;
-import org.mailprobe.probes.SinkDelivery;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.sink.SinkDelivery;
 import org.mailprobe.probes.testing.TestCa;
+import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * The reader of a remote sink's feed against real HTTP servers on loopback, honest and hostile

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.agent.web.FeedEndpoint;
 import org.mailprobe.probes.ProbeToken;
-import org.mailprobe.probes.SinkDelivery;
-import org.mailprobe.probes.TokenSigner;
+import org.mailprobe.probes.sink.SinkDelivery;
+import org.mailprobe.probes.token.TokenSigner;
 
 /** The sink's feed serves only authenticated readers, no tokens, and stays small (issue 11). */
 @Timeout(30)

@@ -17,8 +17,8 @@ import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.ServerEndpoint;
-import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.token.TokenSigner;
 
 /** Agent configs for tests against a {@link TestProvider}, built in code as the demo does. */
 public final class TestConfigs {

@@ -25,16 +25,16 @@ import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
+import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ArrivalWatcher;
-import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
-import org.mailprobe.probes.TokenSigner;
 import org.mailprobe.probes.testing.HostileDialects;
+import org.mailprobe.probes.token.TokenSigner;
 
 /** Issue 13: stopping closes the watchers all at once, not one after another (11-15 s at 1,000 routes). */
 @Timeout(120)

@@ -15,19 +15,19 @@ import org.mailprobe.probes.Account;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ArrivalWatcher;
-import org.mailprobe.probes.ImapArrivalWatcher;
-import org.mailprobe.probes.Pop3ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
-import org.mailprobe.probes.SubmissionProbe;
-import org.mailprobe.probes.SubmissionResult;
-import org.mailprobe.probes.SubmissionSettings;
 import org.mailprobe.probes.TlsMode;
-import org.mailprobe.probes.TokenSigner;
-import org.mailprobe.probes.WatchSettings;
+import org.mailprobe.probes.submit.SubmissionProbe;
+import org.mailprobe.probes.submit.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionSettings;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.token.TokenSigner;
+import org.mailprobe.probes.watch.ImapArrivalWatcher;
+import org.mailprobe.probes.watch.Pop3ArrivalWatcher;
+import org.mailprobe.probes.watch.WatchSettings;
 
 /**
  * Measurement accuracy: probes go through an SMTP front that holds each one a known time before

@@ -13,14 +13,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.ArrivalListener;
-import org.mailprobe.probes.ImapArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
-import org.mailprobe.probes.ProbeMessage;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.TlsPolicy;
-import org.mailprobe.probes.WatchSettings;
 import org.mailprobe.probes.testing.CommandCountingProxy;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.token.ProbeMessage;
+import org.mailprobe.probes.watch.ImapArrivalWatcher;
+import org.mailprobe.probes.watch.WatchSettings;
 
 /**
  * What one IMAP watcher costs the provider and the agent (issue 13): the commands it sends per

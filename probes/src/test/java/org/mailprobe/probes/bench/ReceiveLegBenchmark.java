@@ -13,18 +13,18 @@ import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ArrivalWatcher;
-import org.mailprobe.probes.ImapArrivalWatcher;
-import org.mailprobe.probes.MxDeliveryProbe;
-import org.mailprobe.probes.MxDeliveryResult;
-import org.mailprobe.probes.MxDeliverySettings;
-import org.mailprobe.probes.Pop3ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
-import org.mailprobe.probes.WatchSettings;
+import org.mailprobe.probes.submit.MxDeliveryProbe;
+import org.mailprobe.probes.submit.MxDeliveryResult;
+import org.mailprobe.probes.submit.MxDeliverySettings;
 import org.mailprobe.probes.testing.TestProvider;
+import org.mailprobe.probes.watch.ImapArrivalWatcher;
+import org.mailprobe.probes.watch.Pop3ArrivalWatcher;
+import org.mailprobe.probes.watch.WatchSettings;
 
 /**
  * Receive-leg accuracy: the agent delivers each probe straight to an "MX" ({@link HoldingSmtpFront})

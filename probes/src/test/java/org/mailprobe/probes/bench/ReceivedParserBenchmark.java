@@ -3,9 +3,9 @@ package org.mailprobe.probes.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.mailprobe.probes.ReceivedChain;
-import org.mailprobe.probes.ReceivedCorpus;
-import org.mailprobe.probes.ReceivedHostileInput;
+import org.mailprobe.probes.received.ReceivedChain;
+import org.mailprobe.probes.received.ReceivedCorpus;
+import org.mailprobe.probes.received.ReceivedHostileInput;
 
 /**
  * Received parsing speed: headers per second over the corpus, and the worst time of each hostile
@@ -19,7 +19,7 @@ import org.mailprobe.probes.ReceivedHostileInput;
  *
  * <p>The worst times include garbage collection and, on a shared machine, other processes; the
  * best times show the parser's own cost. The hostile chains are bounded by the caps
- * ({@link ReceivedChain#MAX_HOPS} headers of {@link org.mailprobe.probes.ReceivedHop#MAX_HEADER_CHARS}
+ * ({@link ReceivedChain#MAX_HOPS} headers of {@link org.mailprobe.probes.received.ReceivedHop#MAX_HEADER_CHARS}
  * characters), so the largest (100 headers of 1 MiB) costs about what 800 KiB of ordinary headers
  * cost.
  */

@@ -13,16 +13,16 @@ import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ArrivalWatcher;
-import org.mailprobe.probes.ImapArrivalWatcher;
-import org.mailprobe.probes.Pop3ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
-import org.mailprobe.probes.SubmissionProbe;
-import org.mailprobe.probes.SubmissionResult;
-import org.mailprobe.probes.SubmissionSettings;
 import org.mailprobe.probes.Timeouts;
-import org.mailprobe.probes.WatchSettings;
+import org.mailprobe.probes.submit.SubmissionProbe;
+import org.mailprobe.probes.submit.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionSettings;
 import org.mailprobe.probes.testing.Testbed;
+import org.mailprobe.probes.watch.ImapArrivalWatcher;
+import org.mailprobe.probes.watch.Pop3ArrivalWatcher;
+import org.mailprobe.probes.watch.WatchSettings;
 
 /**
  * Accuracy against the real Postfix and Dovecot of the loopback testbed (deploy/testbed/up):

@@ -14,22 +14,22 @@ import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ArrivalWatcher;
-import org.mailprobe.probes.ImapArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
-import org.mailprobe.probes.SubmissionProbe;
-import org.mailprobe.probes.SubmissionResult;
-import org.mailprobe.probes.SubmissionSettings;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
-import org.mailprobe.probes.TokenSigner;
-import org.mailprobe.probes.WatchSettings;
-import org.mailprobe.probes.WebmailArrivalWatcher;
-import org.mailprobe.probes.WebmailSettings;
+import org.mailprobe.probes.submit.SubmissionProbe;
+import org.mailprobe.probes.submit.SubmissionResult;
+import org.mailprobe.probes.submit.SubmissionSettings;
 import org.mailprobe.probes.testing.Testbed;
+import org.mailprobe.probes.token.TokenSigner;
+import org.mailprobe.probes.watch.ImapArrivalWatcher;
+import org.mailprobe.probes.watch.WatchSettings;
+import org.mailprobe.probes.watch.WebmailArrivalWatcher;
+import org.mailprobe.probes.webmail.WebmailSettings;
 
 /**
  * Webmail detection latency against the real testbed (Postfix 587, Dovecot, Roundcube): probes

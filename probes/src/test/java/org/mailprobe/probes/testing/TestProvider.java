@@ -7,9 +7,9 @@ import java.util.List;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.TlsPolicy;
-import org.mailprobe.probes.Timeouts;
 
 /**
  * A GreenMail mail provider on loopback with random ports: SMTP, SMTPS, IMAP, IMAPS, POP3, POP3S,

@@ -1,0 +1,7 @@
+/**
+ * The command line (picocli): {@code run}, {@code probe}, {@code demo}, {@code report},
+ * {@code journal}, {@code check-config}, their options, exit codes and output formats (text, JSON,
+ * Nagios). A one-shot command builds only what it needs. Imports every other room of the agent but
+ * {@code metrics}, and the probes library's public face.
+ */
+package org.mailprobe.agent.cli;

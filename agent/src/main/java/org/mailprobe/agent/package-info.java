@@ -1,0 +1,5 @@
+/**
+ * The agent program's entry point ({@code Main}) and its logging set-up. Imports {@code cli},
+ * {@code runtime} and {@code web}; nothing imports it.
+ */
+package org.mailprobe.agent;

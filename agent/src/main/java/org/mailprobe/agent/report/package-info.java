@@ -1,0 +1,5 @@
+/**
+ * The monthly SLA report (Markdown, HTML, JSON) from the journal, and its cross-check against
+ * Prometheus. Imports only {@code journal}.
+ */
+package org.mailprobe.agent.report;

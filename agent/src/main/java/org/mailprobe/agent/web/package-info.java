@@ -1,0 +1,5 @@
+/**
+ * The agent's HTTP endpoint: {@code /metrics} streamed and gzip-compressed, health, and the sink feed,
+ * with TLS and basic authentication from the web config. Imports only {@code config}.
+ */
+package org.mailprobe.agent.web;

@@ -1,0 +1,48 @@
+package org.mailprobe.probes.submit;
+
+import java.time.Instant;
+import org.mailprobe.probes.ProbeClock;
+import org.mailprobe.probes.ProbeToken;
+import org.mailprobe.probes.Reason;
+import org.mailprobe.probes.Stage;
+import org.mailprobe.probes.internal.StageTimeline;
+import org.mailprobe.probes.token.TokenSigner;
+
+/**
+ * Submits one probe message to a provider's submission service and times every stage of the
+ * dialogue. The moment of the server's 250 after DATA is the send timestamp all delays start from.
+ * Never throws for a network fault: every failure becomes a {@link SubmissionResult} with a
+ * {@link Reason}.
+ */
+public final class SubmissionProbe {
+    private final SmtpDialogue dialogue;
+    private final TokenSigner signer;
+    private final ProbeClock clock;
+
+    public SubmissionProbe(SubmissionSettings settings, TokenSigner signer) {
+        this.dialogue = new SmtpDialogue(settings.endpoint(), settings.account(), false, settings.tls(),
+                settings.timeouts(), settings.localHost());
+        this.signer = signer;
+        this.clock = ProbeClock.system();
+    }
+
+    /**
+     * Sends a probe carrying {@code token} from {@code from} to {@code to}, giving up at
+     * {@code deadline}.
+     */
+    public SubmissionResult submit(String from, String to, ProbeToken token, Instant deadline) {
+        return submit(from, to, token, deadline, HoldBeforeData.NONE);
+    }
+
+    /**
+     * As {@link #submit(String, String, ProbeToken, Instant)}, waiting after RCPT TO until
+     * {@code hold} lets DATA go (the wait counted in no stage); a hold given up ends the dialogue
+     * without DATA, reason {@link Reason#TIMEOUT}, the message not sent.
+     */
+    public SubmissionResult submit(String from, String to, ProbeToken token, Instant deadline, HoldBeforeData hold) {
+        dialogue.fetchTokenAhead(deadline); // before the clock starts: see there
+        StageTimeline timeline = new StageTimeline(clock);
+        Instant started = timeline.begin(Stage.DNS);
+        return dialogue.send(from, to, token, signer, timeline, started, deadline, hold).result();
+    }
+}
