@@ -35,13 +35,6 @@ import org.commonmark.renderer.text.TextContentRenderer;
  * set-up commands, from which every topic doc under docs/ can be found, and back.
  */
 final class DocLinks {
-    /** A citation of the design document by bare name, which a reader cannot find. */
-    private static final Pattern BARE_DESIGN = Pattern.compile("(?<!docs/)(?<![\\w/.-])DESIGN\\.md");
-    private static final Parser PARSER = Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS_AND_INLINES)
-            .build();
-
-    private DocLinks() {}
-
     /**
      * The README's size budget. Issue 17: the README holds only what a user needs first (what it is,
      * the two set-up commands, a first config, the commands, where the rest is); it had grown to
@@ -54,6 +47,13 @@ final class DocLinks {
     static final List<String> SETUP_COMMANDS = List.of(
             "mvn -B -q package -DskipTests && java -jar agent/target/mailprobe.jar demo",
             "bash deploy/install-test-deps.sh && mvn -B verify");
+
+    /** A citation of the design document by bare name, which a reader cannot find. */
+    private static final Pattern BARE_DESIGN = Pattern.compile("(?<!docs/)(?<![\\w/.-])DESIGN\\.md");
+    private static final Parser PARSER = Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS_AND_INLINES)
+            .build();
+
+    private DocLinks() {}
 
     /**
      * README.md, every docs/*.md, then every other Markdown file of the repository at {@code root}
