@@ -41,7 +41,7 @@ class PrometheusScrapeIT {
     /**
      * How late a check may start on a loaded machine (CI's two cores, Prometheus, Chromium and
      * the testbed beside the agent): the first passing check starts up to one interval plus this
-     * after the restart (README, "When a down period starts and ends"). CI saw 7 ms beyond the
+     * after the restart (docs/REACHABILITY.md, "When a down period starts and ends"). CI saw 7 ms beyond the
      * interval; 250 ms keeps a real error (a missed check, a whole interval) visible.
      */
     private static final double LATENESS_SECONDS = 0.25;
@@ -129,7 +129,7 @@ class PrometheusScrapeIT {
             String figures = String.format("outage %.3f..%.3f s; agent accounted %.3f s; recording rule %.3f s",
                     shortest, longest, agentDown, recordedSeconds);
             System.out.println(figures);
-            // The agent's accounting is right to within one check interval (README, "Clause 2").
+            // The agent's accounting is right to within one check interval (docs/REACHABILITY.md).
             assertTrue(agentDown > shortest - INTERVAL_SECONDS && agentDown < longest + INTERVAL_SECONDS + LATENESS_SECONDS,
                     figures);
             // Prometheus returns the same to within one scrape interval: increase() extrapolates

@@ -61,7 +61,7 @@ import org.mailprobe.probes.webmail.WebmailSettings;
  * {@link HostileServer} harness plays, and the sink against hostile clients. Each cell must end in
  * its closed verdict before its own deadline plus {@link #MARGIN}, leave the heap bounded, and
  * leave a healthy GreenMail route working. The run's table goes to {@code target/fault-matrix.md};
- * {@link #readmeTableAgreesWithThisRun} keeps the README's copy honest
+ * {@link #documentedTableAgreesWithThisRun} keeps the copy in docs/SECURITY.md honest
  * ({@code -Dfault.matrix.update=true} rewrites it).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -168,19 +168,19 @@ public class FaultMatrixTest {
 
     @Order(2)
     @Test
-    void readmeTableAgreesWithThisRun() throws IOException {
+    void documentedTableAgreesWithThisRun() throws IOException {
         Map<Cell, Outcome> ordered = FaultMatrix.ordered(results);
         org.junit.jupiter.api.Assumptions.assumeTrue(ordered.size() == FaultMatrix.cells().size(),
-                "only part of the matrix ran; the README is compared after a whole run");
+                "only part of the matrix ran; docs/SECURITY.md is compared after a whole run");
         String table = FaultMatrix.table(ordered);
-        Path readme = Path.of("..", "README.md");
-        String text = Files.readString(readme, StandardCharsets.UTF_8);
+        Path doc = Path.of("..", "docs", "SECURITY.md");
+        String text = Files.readString(doc, StandardCharsets.UTF_8);
         if (Boolean.getBoolean("fault.matrix.update")) {
-            Files.writeString(readme, FaultMatrix.withTable(text, table), StandardCharsets.UTF_8);
+            Files.writeString(doc, FaultMatrix.withTable(text, table), StandardCharsets.UTF_8);
             return;
         }
-        assertEquals(FaultMatrix.verdictsOnly(table), FaultMatrix.verdictsOnly(FaultMatrix.readmeTable(text)),
-                "README.md's fault matrix differs from this run; rewrite it with deploy/dev/update-fault-matrix");
+        assertEquals(FaultMatrix.verdictsOnly(table), FaultMatrix.verdictsOnly(FaultMatrix.documentedTable(text)),
+                "docs/SECURITY.md's fault matrix differs from this run; rewrite it with deploy/dev/update-fault-matrix");
     }
 
     // ---- the server side: probes, checks and watchers against a hostile server ----------------

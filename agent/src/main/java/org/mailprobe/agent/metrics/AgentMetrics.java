@@ -155,7 +155,7 @@ public final class AgentMetrics {
     public void registerEndpoint(String endpoint, String kind, Collection<Stage> stages, StateTime time) {
         for (String state : StateTime.STATES) {
             FunctionCounter.builder("mailprobe.endpoint.state.seconds", time, t -> t.seconds(state))
-                    .description("Time accounted in each clause-2 state since the agent started (see README)")
+                    .description("Time accounted in each clause-2 state since the agent started (see docs/REACHABILITY.md)")
                     .tags("endpoint", endpoint, "kind", kind, "state", state).register(registry);
             Gauge.builder("mailprobe.endpoint.state", time, t -> state.equals(t.current()) ? 1 : 0)
                     .description("1 for the endpoint's current clause-2 state, 0 for the others")
@@ -184,7 +184,7 @@ public final class AgentMetrics {
     public void registerService(String service, StateTime time) {
         for (String state : StateTime.STATES) {
             FunctionCounter.builder("mailprobe.service.state.seconds", time, t -> t.seconds(state))
-                    .description("Time accounted in each clause-2 state since the agent started (see README)")
+                    .description("Time accounted in each clause-2 state since the agent started (see docs/REACHABILITY.md)")
                     .tags("service", service, "state", state).register(registry);
             Gauge.builder("mailprobe.service.state", time, t -> state.equals(t.current()) ? 1 : 0)
                     .description("1 for the service's current clause-2 state, 0 for the others")

@@ -22,7 +22,7 @@ import org.mailprobe.probes.Stage;
  * The clause-2 accounting: which state each endpoint and service is in, and how many milliseconds
  * each has spent in each state since the agent started.
  *
- * <p>The rules (README, "Clause 2"): a check's verdict (after its retries) holds from the moment
+ * <p>The rules (docs/REACHABILITY.md): a check's verdict (after its retries) holds from the moment
  * that check <em>started</em> until the next check starts. So a down period starts at the start of
  * the first check that fails and ends at the start of the first check that passes again. To keep
  * the counters monotonic and still exact, time is accounted only up to a horizon: now, or the

@@ -393,7 +393,7 @@ public final class InFlightProbes implements ArrivalListener {
     /**
      * The one path that deletes a probe: its IMAP watch (one UID EXPUNGE, at once), else its POP3
      * watch; none for webmail, which only reads. With two watchers deleting from one mailbox, a
-     * Dovecot IMAP session stopped seeing new mail for many seconds (README, "Benchmark: accuracy
+     * Dovecot IMAP session stopped seeing new mail for many seconds (docs/BENCHMARKS.md, "Benchmark: accuracy
      * against a real MTA"); one deleter per probe avoids it and is all cleanup needs.
      */
     static WatchKey deleterOf(java.util.Collection<WatchKey> watches) {

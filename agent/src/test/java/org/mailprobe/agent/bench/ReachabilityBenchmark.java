@@ -43,7 +43,7 @@ import org.mailprobe.probes.TlsPolicy;
 import org.mailprobe.probes.reachability.ReachabilitySettings;
 
 /**
- * How much one agent costs checking many endpoints (README, "Benchmark: reachability at scale"):
+ * How much one agent costs checking many endpoints (docs/BENCHMARKS.md, "Benchmark: reachability at scale"):
  * {@code endpoints} SMTP endpoints every {@code interval} (default 1,000 at 15 s, 2 retries, 32
  * threads) against trivial 220-greeting servers on loopback, which run in a child JVM so that their
  * CPU and memory are not counted. After one interval of warm-up it measures for {@code duration}

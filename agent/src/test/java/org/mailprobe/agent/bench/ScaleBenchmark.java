@@ -22,7 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What one agent costs running many loop routes (README, "Benchmark: 1,000 routes on one agent"):
+ * What one agent costs running many loop routes (docs/BENCHMARKS.md, "Benchmark: 1,000 routes on one agent"):
  * for each N, a GreenMail with N mailboxes in a JVM of its own ({@link ScaleGreenMail}), and the
  * agent ({@code mailprobe run}, {@code -Xmx256m}) in another, with N loop routes every 60 s, each
  * submitting to its own mailbox and watching it over IMAP IDLE. After a warm-up it measures for a

@@ -55,7 +55,7 @@ import org.mailprobe.probes.testing.TestProvider;
 import org.mailprobe.probes.token.TokenSigner;
 
 /**
- * The soak benchmark (README, "Benchmark: soak against hostile servers"): one real {@link Agent}
+ * The soak benchmark (docs/BENCHMARKS.md, "Benchmark: soak against hostile servers"): one real {@link Agent}
  * for {@code minutes} (default 30) against a mixture of a healthy GreenMail provider and hostile
  * servers from {@link HostileServer}, at an accelerated schedule (a probe per route every 3 s,
  * reachability checks every second). Every minute it prints the process's RSS (from /proc), the

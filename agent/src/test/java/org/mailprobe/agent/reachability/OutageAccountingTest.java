@@ -29,7 +29,7 @@ class OutageAccountingTest {
     static final Duration OUTAGE = Duration.ofSeconds(3);
     static final double INTERVAL = Checks.INTERVAL.toMillis() / 1000.0;
     /**
-     * How late the first passing check may start on a loaded machine, beyond its interval (README,
+     * How late the first passing check may start on a loaded machine, beyond its interval (docs/REACHABILITY.md,
      * "When a down period starts and ends"): small against a missed check, a whole interval.
      */
     static final double LATENESS = 0.25;
