@@ -49,7 +49,7 @@ class OAuthGreenMailTest {
     private Account oauth(String token) throws Exception {
         Path file = Files.writeString(dir.resolve("token"), token + "\n");
         BearerTokens tokens = BearerTokenSources.open(new TokenGrant.TokenFile(file), TlsPolicy.verified(),
-                Timeouts.DEFAULT, Duration.ofMinutes(5));
+                Timeouts.DEFAULT, Duration.ofMinutes(5), ProbeClock.system());
         return Account.oauth(TestProvider.USER, new OAuthLogin(tokens, OAuthMechanism.AUTO));
     }
 

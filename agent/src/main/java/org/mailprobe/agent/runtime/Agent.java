@@ -53,25 +53,33 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final WebServer web;
     private final Journal journal;
-    /** The one clock of this agent: every part that dates or waits is given it here. */
-    private final ProbeClock clock = ProbeClock.system();
+    /** The program's clock: every part that dates or waits is given it here. */
+    private final ProbeClock clock;
     private volatile boolean ready;
-    private volatile ConfigSource configSource = ConfigLoader::load;
+    private volatile ConfigSource configSource;
 
-    /** Where a reload reads the config from: {@link ConfigLoader#load(java.nio.file.Path)}, or a test's. */
+    /**
+     * Where a reload reads the config from: {@link ConfigLoader#load(java.nio.file.Path, java.time.InstantSource)}
+     * with the agent's clock, or a test's.
+     */
     @FunctionalInterface
     interface ConfigSource {
         AgentConfig load(java.nio.file.Path file) throws ConfigException;
     }
 
-    public Agent(AgentConfig config, InetSocketAddress listen, Consumer<ProbeFigures> onOutcome)
+    public Agent(AgentConfig config, InetSocketAddress listen, Consumer<ProbeFigures> onOutcome, ProbeClock clock)
             throws IOException, SchedulerException {
-        this(config, listen, WebConfig.NONE, onOutcome);
+        this(config, listen, WebConfig.NONE, onOutcome, clock);
     }
 
-    /** With the HTTP endpoint protected as {@code webConfig} says (TLS, basic authentication). */
-    public Agent(AgentConfig config, InetSocketAddress listen, WebConfig webConfig, Consumer<ProbeFigures> onOutcome)
-            throws IOException, SchedulerException {
+    /**
+     * With the HTTP endpoint protected as {@code webConfig} says (TLS, basic authentication).
+     * {@code clock}: the program's, the one its config was loaded with (its OAuth token sources have it).
+     */
+    public Agent(AgentConfig config, InetSocketAddress listen, WebConfig webConfig, Consumer<ProbeFigures> onOutcome,
+            ProbeClock clock) throws IOException, SchedulerException {
+        this.clock = clock;
+        this.configSource = file -> ConfigLoader.load(file, clock);
         this.config = config;
         String agentId = config.agent().id();
         String localHost = config.agent().hostname();

@@ -60,19 +60,18 @@ public final class OneShotProbe {
 
     private OneShotProbe() {}
 
-    public static Report run(AgentConfig config, RouteConfig route) throws InterruptedException {
-        return run(config, route, UnaryOperator.identity());
+    /** @param clock the program's: the probe, its watchers and its sink date on it */
+    public static Report run(AgentConfig config, RouteConfig route, ProbeClock clock) throws InterruptedException {
+        return run(config, route, UnaryOperator.identity(), clock);
     }
 
     /**
-     * As {@link #run(AgentConfig, RouteConfig)}, with the route's sender wrapped by {@code senderSeam}:
+     * As {@link #run(AgentConfig, RouteConfig, ProbeClock)}, with the route's sender wrapped by {@code senderSeam}:
      * a test seam, e.g. to make our read of the server's 250 late.
      */
-    public static Report run(AgentConfig config, RouteConfig configured, UnaryOperator<ProbeSender> senderSeam)
-            throws InterruptedException {
+    public static Report run(AgentConfig config, RouteConfig configured, UnaryOperator<ProbeSender> senderSeam,
+            ProbeClock clock) throws InterruptedException {
         RouteConfig route = quickPolls(configured);
-        // This program's one clock: the probe, its watchers and its sink date on it.
-        ProbeClock clock = ProbeClock.system();
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         List<String> cleanup = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<ProbeFigures> finished = new CompletableFuture<>();
