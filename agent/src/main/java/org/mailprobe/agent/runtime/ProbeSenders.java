@@ -21,7 +21,8 @@ final class ProbeSenders {
             case LOOP:
             case SEND:
                 SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(route.submitVia().endpoint(),
-                        route.from().login(), route.submitVia().tls(), route.submitVia().timeouts(), localHost), signer, clock);
+                        route.from().login(), route.submitVia().tls(), route.submitVia().timeouts(), localHost), signer,
+                        clock);
                 return submission::submit;
             case RECEIVE:
                 return direct(route, signer, clock);

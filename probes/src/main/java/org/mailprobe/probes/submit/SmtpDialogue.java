@@ -58,7 +58,7 @@ final class SmtpDialogue {
     private final TlsPolicy tls;
     private final Timeouts timeouts;
     private final String localHost;
-    /** Only "now" against the deadline; the stages are dated by the timeline's {@link org.mailprobe.probes.ProbeClock}. */
+    /** Only "now" against the deadline: the stages are dated by the timeline's clock. */
     private final InstantSource clock;
 
     /**
