@@ -171,12 +171,12 @@ class WebmailInteropIT {
                 "INBOX", Duration.ofMillis(500), "interop.test", "interop-direct"), SIGNER, a -> {
                     arrivals.add(a);
                     return true;
-                });
+                }, ProbeClock.system());
         try {
             watcher.start();
             SubmissionResult sent = new SubmissionProbe(new SubmissionSettings(new ServerEndpoint(
                     env.get("TLS_HOSTNAME"), env.port("SUBMISSION_PORT"), TlsMode.STARTTLS), account, tls, TIMEOUTS,
-                    "interop.test"), SIGNER).submit(user, user, token, Instant.now().plusSeconds(30));
+                    "interop.test"), SIGNER, ProbeClock.system()).submit(user, user, token, Instant.now().plusSeconds(30));
             assertTrue(sent.succeeded(), sent.reason().label());
             long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (arrivals.stream().noneMatch(a -> a.token().equals(token)) && System.nanoTime() < end) {
@@ -213,7 +213,7 @@ class WebmailInteropIT {
                     public void onWatchFailure(AccessPath path, String mailbox, Reason reason) {
                         failures.add(reason);
                     }
-                });
+                }, ProbeClock.system());
         try {
             watcher.start();
             long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -99,7 +99,7 @@ public class FaultMatrixTest {
     static void start() throws Exception {
         provider = new TestProvider();
         healthyWatcher = new ImapArrivalWatcher(Watching.settings(provider, provider.imap(), true), Watching.SIGNER,
-                healthySeen);
+                healthySeen, ProbeClock.system());
         healthyWatcher.start();
         SSLContext tls = ServerTls.fromPkcs12(TestCa.get().serverKeyStore(), Secret.of(TestCa.PASSWORD));
         sink = new ProbeSink(ProbeSinkTest.settings().withTls(tls, false)
@@ -114,7 +114,7 @@ public class FaultMatrixTest {
                     public void refused(SinkRefusal reason, String peer) {
                         sinkRefusals.add(reason);
                     }
-                });
+                }, ProbeClock.system());
         sink.start();
     }
 
@@ -230,18 +230,18 @@ public class FaultMatrixTest {
         switch (t) {
             case SUBMISSION:
                 return new SubmissionProbe(new SubmissionSettings(endpoint, account, TestProvider.trusted(), TIMEOUTS,
-                        "agent.test"), Watching.SIGNER).submit("probe@example.test", "probe@example.test", token,
+                        "agent.test"), Watching.SIGNER, ProbeClock.system()).submit("probe@example.test", "probe@example.test", token,
                         deadline).reason();
             case MX:
                 boolean required = f == Fault.STARTTLS_NOT_OFFERED;
                 return new MxDeliveryProbe(MxDeliverySettings.toHost("localhost", endpoint.port(), "agent.test")
-                        .withTls(TestProvider.trusted(), required).withTimeouts(TIMEOUTS), Watching.SIGNER)
+                        .withTls(TestProvider.trusted(), required).withTimeouts(TIMEOUTS), Watching.SIGNER, ProbeClock.system())
                         .deliver("agent@example.test", "probe@example.test", token, deadline).delivery().reason();
             default:
                 EndpointKind kind = t == Target.REACH_SMTP ? EndpointKind.SMTP
                         : t == Target.REACH_IMAP ? EndpointKind.IMAP : EndpointKind.POP3;
                 return new ReachabilityCheck(new ReachabilitySettings(kind, endpoint, TestProvider.trusted(), TIMEOUTS,
-                        account, null, null, "agent.test")).check(deadline).reason();
+                        account, null, null, "agent.test"), ProbeClock.system()).check(deadline).reason();
         }
     }
 
@@ -254,13 +254,13 @@ public class FaultMatrixTest {
             URI url = URI.create((mode == TlsMode.IMPLICIT ? "https" : "http") + "://localhost:" + port + "/");
             watcher = new WebmailArrivalWatcher(new WebmailSettings(url, WebmailSettings.Driver.ROUNDCUBE, null,
                     account, TestProvider.trusted(), TIMEOUTS, "INBOX", Duration.ofMillis(200), "agent.test",
-                    Watching.AGENT), Watching.SIGNER, recorder);
+                    Watching.AGENT), Watching.SIGNER, recorder, ProbeClock.system());
         } else {
             WatchSettings settings = new WatchSettings(new ServerEndpoint("localhost", port, mode), account,
                     TestProvider.trusted(), TIMEOUTS, "INBOX", Duration.ofMillis(200), Duration.ofSeconds(60), true,
                     "agent.test", Watching.AGENT, true);
-            watcher = t == Target.IMAP ? new ImapArrivalWatcher(settings, Watching.SIGNER, recorder)
-                    : new Pop3ArrivalWatcher(settings, Watching.SIGNER, recorder);
+            watcher = t == Target.IMAP ? new ImapArrivalWatcher(settings, Watching.SIGNER, recorder, ProbeClock.system())
+                    : new Pop3ArrivalWatcher(settings, Watching.SIGNER, recorder, ProbeClock.system());
         }
         long started = System.nanoTime();
         long limit = started + WATCHER_DEADLINE.plus(MARGIN).toNanos();
@@ -401,7 +401,7 @@ public class FaultMatrixTest {
             ProbeToken token = ProbeSinkTest.token(sinkSequence.incrementAndGet());
             SubmissionResult r = new SubmissionProbe(new SubmissionSettings(new ServerEndpoint("localhost",
                     sink.port(), TlsMode.PLAIN), null, TestProvider.trusted(), TestProvider.FAST, "agent.test"),
-                    ProbeSinkTest.SIGNER).submit("agent@example.test", ProbeSinkTest.RCPT, token,
+                    ProbeSinkTest.SIGNER, ProbeClock.system()).submit("agent@example.test", ProbeSinkTest.RCPT, token,
                     ProbeClock.system().now().plusSeconds(10));
             assertTrue(r.succeeded(), "a genuine delivery to the sink after the hostile client: " + r);
             assertEquals(before + 1, sinkDeliveries.size(), "the sink told its listener of one delivery");
@@ -414,7 +414,7 @@ public class FaultMatrixTest {
             return;
         }
         SubmissionResult r = new SubmissionProbe(new SubmissionSettings(provider.smtp(), provider.account(),
-                TestProvider.trusted(), TestProvider.FAST, "agent.test"), Watching.SIGNER)
+                TestProvider.trusted(), TestProvider.FAST, "agent.test"), Watching.SIGNER, ProbeClock.system())
                 .submit("agent@example.test", TestProvider.USER, Watching.token(Watching.OTHER_AGENT),
                         ProbeClock.system().now().plusSeconds(10));
         assertTrue(r.succeeded(), "a healthy submission after the hostile cell: " + r);

@@ -49,7 +49,7 @@ class OAuthGreenMailTest {
     private Account oauth(String token) throws Exception {
         Path file = Files.writeString(dir.resolve("token"), token + "\n");
         BearerTokens tokens = BearerTokenSources.open(new TokenGrant.TokenFile(file), TlsPolicy.verified(),
-                Timeouts.DEFAULT, Duration.ofMinutes(5));
+                Timeouts.DEFAULT, Duration.ofMinutes(5), ProbeClock.system());
         return Account.oauth(TestProvider.USER, new OAuthLogin(tokens, OAuthMechanism.AUTO));
     }
 
@@ -60,7 +60,7 @@ class OAuthGreenMailTest {
     @Test
     void submissionSignsInWithXoauth2() throws Exception {
         SubmissionProbe probe = new SubmissionProbe(new SubmissionSettings(provider.smtp(),
-                oauth(TestProvider.PASSWORD), TestProvider.trusted(), TestProvider.FAST, "probe.test"), Watching.SIGNER);
+                oauth(TestProvider.PASSWORD), TestProvider.trusted(), TestProvider.FAST, "probe.test"), Watching.SIGNER, ProbeClock.system());
 
         SubmissionResult result = probe.submit(TestProvider.USER, TestProvider.USER, Watching.token(Watching.AGENT),
                 soon());
@@ -72,7 +72,7 @@ class OAuthGreenMailTest {
     @Test
     void submissionWithATokenTheServerRefusesFailsWithAuth() throws Exception {
         SubmissionProbe probe = new SubmissionProbe(new SubmissionSettings(provider.smtp(), oauth("not-the-token"),
-                TestProvider.trusted(), TestProvider.FAST, "probe.test"), Watching.SIGNER);
+                TestProvider.trusted(), TestProvider.FAST, "probe.test"), Watching.SIGNER, ProbeClock.system());
 
         SubmissionResult result = probe.submit(TestProvider.USER, TestProvider.USER, Watching.token(Watching.AGENT),
                 soon());
@@ -84,13 +84,13 @@ class OAuthGreenMailTest {
     @Test
     void imapWatcherSignsInWithXoauth2AndSeesAProbe() throws Exception {
         watchAndSee(new ImapArrivalWatcher(Watching.settings(provider, provider.imap(), oauth(TestProvider.PASSWORD),
-                TestProvider.trusted(), true, true), Watching.SIGNER, recorder));
+                TestProvider.trusted(), true, true), Watching.SIGNER, recorder, ProbeClock.system()));
     }
 
     @Test
     void pop3WatcherSignsInWithXoauth2AndSeesAProbe() throws Exception {
         watchAndSee(new Pop3ArrivalWatcher(Watching.settings(provider, provider.pop3(), oauth(TestProvider.PASSWORD),
-                TestProvider.trusted(), true, true), Watching.SIGNER, recorder));
+                TestProvider.trusted(), true, true), Watching.SIGNER, recorder, ProbeClock.system()));
     }
 
     private final Watching.Recorder recorder = new Watching.Recorder();
@@ -118,7 +118,7 @@ class OAuthGreenMailTest {
     void imapWatcherSignsInAgainWithAFreshTokenWhenOneIsRefused() throws Exception {
         try (TokenEndpointStub endpoint = new TokenEndpointStub()) {
             watchAndSee(new ImapArrivalWatcher(Watching.settings(provider, provider.imap(),
-                    acceptingTheSecondToken(endpoint), TestProvider.trusted(), true, true), Watching.SIGNER, recorder));
+                    acceptingTheSecondToken(endpoint), TestProvider.trusted(), true, true), Watching.SIGNER, recorder, ProbeClock.system()));
 
             assertEquals(2, endpoint.requests());
         }
@@ -128,7 +128,7 @@ class OAuthGreenMailTest {
     void pop3WatcherSignsInAgainWithAFreshTokenWhenOneIsRefused() throws Exception {
         try (TokenEndpointStub endpoint = new TokenEndpointStub()) {
             watchAndSee(new Pop3ArrivalWatcher(Watching.settings(provider, provider.pop3(),
-                    acceptingTheSecondToken(endpoint), TestProvider.trusted(), true, true), Watching.SIGNER, recorder));
+                    acceptingTheSecondToken(endpoint), TestProvider.trusted(), true, true), Watching.SIGNER, recorder, ProbeClock.system()));
 
             assertEquals(2, endpoint.requests());
         }
@@ -140,7 +140,7 @@ class OAuthGreenMailTest {
             endpoint.refuseWith401();
             watcher = new ImapArrivalWatcher(Watching.settings(provider, provider.imap(),
                     Account.oauth(TestProvider.USER, new OAuthLogin(endpoint.open(Duration.ofMinutes(5)),
-                            OAuthMechanism.AUTO)), TestProvider.trusted(), true, true), Watching.SIGNER, recorder);
+                            OAuthMechanism.AUTO)), TestProvider.trusted(), true, true), Watching.SIGNER, recorder, ProbeClock.system());
             watcher.start();
 
             long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -160,7 +160,7 @@ class OAuthGreenMailTest {
             ServerEndpoint endpoint = kind == EndpointKind.SMTP ? provider.smtp()
                     : kind == EndpointKind.IMAP ? provider.imap() : provider.pop3();
             ReachabilityResult result = new ReachabilityCheck(new ReachabilitySettings(kind, endpoint,
-                    TestProvider.trusted(), TestProvider.FAST, login, "/", Set.of(200), "probe.test")).check(soon());
+                    TestProvider.trusted(), TestProvider.FAST, login, "/", Set.of(200), "probe.test"), ProbeClock.system()).check(soon());
 
             assertEquals(Reason.NONE, result.reason(), kind + ": " + result.detail());
         }
@@ -169,7 +169,7 @@ class OAuthGreenMailTest {
     @Test
     void reachabilityWithARefusedTokenFailsWithAuth() throws Exception {
         ReachabilityResult result = new ReachabilityCheck(new ReachabilitySettings(EndpointKind.IMAP, provider.imap(),
-                TestProvider.trusted(), TestProvider.FAST, oauth("not-the-token"), "/", Set.of(200), "probe.test"))
+                TestProvider.trusted(), TestProvider.FAST, oauth("not-the-token"), "/", Set.of(200), "probe.test"), ProbeClock.system())
                 .check(soon());
 
         assertEquals(Reason.AUTH, result.reason(), result.detail());

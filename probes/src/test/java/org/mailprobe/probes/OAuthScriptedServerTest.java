@@ -142,7 +142,7 @@ class OAuthScriptedServerTest {
     private SubmissionResult submit(RawScriptedServer server, Account account) {
         SubmissionProbe probe = new SubmissionProbe(new SubmissionSettings(
                 new ServerEndpoint("127.0.0.1", server.port(), TlsMode.PLAIN), account, TlsPolicy.verified(),
-                new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5)), "probe.test"), Watching.SIGNER);
+                new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5)), "probe.test"), Watching.SIGNER, ProbeClock.system());
         return probe.submit(USER, USER, Watching.token(Watching.AGENT), soon());
     }
 
@@ -329,7 +329,7 @@ class OAuthScriptedServerTest {
     private ReachabilityResult check(EndpointKind kind, RawScriptedServer server, Account login) {
         return new ReachabilityCheck(new ReachabilitySettings(kind, new ServerEndpoint("127.0.0.1", server.port(),
                 TlsMode.PLAIN), TlsPolicy.verified(), new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5)), login,
-                "/", Set.of(200), "probe.test")).check(soon());
+                "/", Set.of(200), "probe.test"), ProbeClock.system()).check(soon());
     }
 
     @Test
@@ -437,7 +437,7 @@ class OAuthScriptedServerTest {
                 Account.oauth(USER, new OAuthLogin(tokens, OAuthMechanism.AUTO)), TlsPolicy.verified(),
                 new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)), "INBOX", Duration.ofSeconds(1),
                 Duration.ofMinutes(5), false, "probe.test", Watching.AGENT, true),
-                Watching.SIGNER, recorder);
+                Watching.SIGNER, recorder, ProbeClock.system());
         closing.add(watcher::close);
         watcher.start();
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -497,7 +497,7 @@ class OAuthScriptedServerTest {
                 new ServerEndpoint("127.0.0.1", server.port(), TlsMode.PLAIN), account(OAuthMechanism.AUTO),
                 TlsPolicy.verified(), new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)), "INBOX",
                 Duration.ofSeconds(30), Duration.ofMinutes(5), true, "probe.test", Watching.AGENT, false),
-                Watching.SIGNER, recorder);
+                Watching.SIGNER, recorder, ProbeClock.system());
         closing.add(watcher::close);
         watcher.start();
         return watcher;
@@ -534,7 +534,7 @@ class OAuthScriptedServerTest {
                 Duration.ofSeconds(5), Duration.ofMinutes(5), true, "probe.test", Watching.AGENT, false);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Pop3ArrivalWatcher(settings, Watching.SIGNER, new Watching.Recorder()));
+                () -> new Pop3ArrivalWatcher(settings, Watching.SIGNER, new Watching.Recorder(), ProbeClock.system()));
 
         assertTrue(e.getMessage().contains("XOAUTH2 only"), e.getMessage());
     }

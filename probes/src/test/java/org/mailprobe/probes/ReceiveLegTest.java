@@ -34,8 +34,8 @@ class ReceiveLegTest {
     void start() throws Exception {
         provider = new TestProvider();
         watchers = List.of(
-                new ImapArrivalWatcher(Watching.settings(provider, provider.imap(), false), Watching.SIGNER, recorder),
-                new Pop3ArrivalWatcher(Watching.settings(provider, provider.pop3(), false), Watching.SIGNER, recorder));
+                new ImapArrivalWatcher(Watching.settings(provider, provider.imap(), false), Watching.SIGNER, recorder, ProbeClock.system()),
+                new Pop3ArrivalWatcher(Watching.settings(provider, provider.pop3(), false), Watching.SIGNER, recorder, ProbeClock.system()));
         watchers.forEach(ArrivalWatcher::start);
         Watching.await("both watchers are up", () -> watchers.stream().allMatch(ArrivalWatcher::healthy));
     }
@@ -51,7 +51,7 @@ class ReceiveLegTest {
         ProbeToken token = Watching.token(Watching.AGENT);
         MxDeliveryProbe probe = new MxDeliveryProbe(MxDeliverySettings.toHost("localhost", provider.smtp().port(),
                 "mta.probe.test").withTls(TestProvider.trusted(), false).withTimeouts(TestProvider.FAST),
-                Watching.SIGNER, (domain, deadline) -> List.of());
+                Watching.SIGNER, (domain, deadline) -> List.of(), ProbeClock.system());
 
         MxDeliveryResult result = probe.deliver("sender@elsewhere.test", TestProvider.USER, token,
                 Instant.now().plusSeconds(10));

@@ -59,7 +59,7 @@ class SendLegTest {
                     public void refused(SinkRefusal reason, String peer) {
                         // none expected; a refusal shows as a missing delivery
                     }
-                });
+                }, ProbeClock.system());
         sink.start();
         relay = new HoldingRelay(sink.port(), header -> holds.getOrDefault(header, Duration.ZERO));
     }
@@ -74,7 +74,7 @@ class SendLegTest {
         holds.put(SIGNER.sign(token), hold);
         SubmissionProbe probe = new SubmissionProbe(new SubmissionSettings(
                 new ServerEndpoint("localhost", relay.port(), TlsMode.PLAIN), null, TestProvider.trusted(),
-                TestProvider.FAST, "agent.test"), SIGNER);
+                TestProvider.FAST, "agent.test"), SIGNER, ProbeClock.system());
         SubmissionResult result = probe.submit("agent@probe.test", RCPT, token, Instant.now().plusSeconds(10));
         assertTrue(result.succeeded(), result.toString());
         return result;

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -187,7 +188,7 @@ final class AdHocRoute {
     @Option(names = "--keep", description = "Leave the probe message in the mailbox (default: delete it once measured).")
     boolean keep;
 
-    AgentConfig toConfig() throws IOException, ConfigException {
+    AgentConfig toConfig(InstantSource clock) throws IOException, ConfigException {
         RouteKind kind = kind();
         boolean toSink = kind == RouteKind.SEND;
         if (toSink && (imapHost != null || pop3Host != null)) {
@@ -212,7 +213,7 @@ final class AdHocRoute {
         }
         TlsPolicy tls = insecure ? TlsPolicy.insecure() : caFile != null ? TlsPolicy.trusting(caFile) : TlsPolicy.verified();
         Timeouts timeouts = new Timeouts(Durations.parse(connectTimeout), Durations.parse(readTimeout));
-        OAuthLogin oauth = oauth2 == null ? null : oauth2.login(tls, timeouts);
+        OAuthLogin oauth = oauth2 == null ? null : oauth2.login(tls, timeouts, clock);
         if (oauth != null && (passwordEnv != null || passwordFile != null)) {
             throw new IllegalArgumentException("--oauth2-grant and --password-env/--password-file: an account signs "
                     + "in with a password or with OAuth 2.0, not both");

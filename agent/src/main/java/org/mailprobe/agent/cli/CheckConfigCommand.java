@@ -7,6 +7,7 @@ import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.config.Durations;
 import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.probes.ProbeClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,7 +32,8 @@ final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException {
-        AgentConfig loaded = ConfigLoader.load(config);
+        ProbeClock clock = ProbeClock.system();
+        AgentConfig loaded = ConfigLoader.load(config, clock);
         java.util.List<RouteConfig> routes = loaded.routes();
         for (int i = 0; i < routes.size(); i++) {
             RouteConfig r = routes.get(i);
@@ -47,7 +49,7 @@ final class CheckConfigCommand implements Callable<Integer> {
                 config, loaded.agent().id(), loaded.agent().site(), loaded.servers().size(), loaded.accounts().size(),
                 loaded.routes().size());
         if (fetchToken) {
-            boolean fetched = TokenCheck.fetchAll(loaded, spec.commandLine().getOut());
+            boolean fetched = TokenCheck.fetchAll(loaded, spec.commandLine().getOut(), clock);
             spec.commandLine().getOut().flush();
             return fetched ? ExitCodes.OK : ExitCodes.FAILURE;
         }

@@ -7,6 +7,7 @@ import org.mailprobe.agent.config.Durations;
 import org.mailprobe.agent.demo.DemoProvider;
 import org.mailprobe.agent.runtime.Agent;
 import org.mailprobe.agent.web.ListenAddress;
+import org.mailprobe.probes.ProbeClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
         Agent agent;
         try {
             agent = new Agent(provider.config(every, poll), ListenAddress.parse(web.listenAddress), web.webConfig(),
-                    outcome -> { });
+                    outcome -> { }, ProbeClock.system());
         } catch (Exception e) {
             provider.close();
             throw e;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.List;
 import org.mailprobe.agent.config.AccountTokens;
 import org.mailprobe.agent.config.ConfigException;
@@ -84,7 +85,7 @@ final class OAuthOptions {
      * The flags as a config's {@code oauth2:} block, checked by the same rules; null if none is
      * given. One set of tokens serves both accounts of the probe.
      */
-    OAuthLogin login(TlsPolicy tls, Timeouts timeouts) throws ConfigException {
+    OAuthLogin login(TlsPolicy tls, Timeouts timeouts, InstantSource clock) throws ConfigException {
         ObjectNode block = JsonNodeFactory.instance.objectNode();
         putText(block, "grant", oauth2Grant);
         putText(block, "tenant", oauth2Tenant);
@@ -110,8 +111,8 @@ final class OAuthOptions {
             return null;
         }
         OAuthConfig config = ConfigLoader.oauthFromFlags(block, tls, timeouts, OAuthOptions::flag,
-                warning -> logger.warn("{}", warning));
-        return new OAuthLogin(new AccountTokens("adhoc", config), config.mechanism());
+                warning -> logger.warn("{}", warning), clock);
+        return new OAuthLogin(new AccountTokens("adhoc", config, clock), config.mechanism());
     }
 
     /** The command-line flag of an {@code oauth2:} key. */

@@ -11,6 +11,7 @@ import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.config.Durations;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.runtime.OneShotProbe;
+import org.mailprobe.probes.ProbeClock;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,14 +88,16 @@ final class ProbeCommand implements Callable<Integer> {
         }
         AgentConfig config;
         RouteConfig route;
+        // The program's one clock: the config's OAuth token sources and the probe take it.
+        ProbeClock clock = ProbeClock.system();
         if (fromConfig != null) {
-            config = ConfigLoader.load(fromConfig.config);
+            config = ConfigLoader.load(fromConfig.config, clock);
             route = config.routes().stream().filter(r -> r.name().equals(fromConfig.route)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException(fromConfig.config + ": no route named '"
                             + fromConfig.route + "'; routes: "
                             + String.join(", ", config.routes().stream().map(RouteConfig::name).toList())));
         } else {
-            config = adHoc.toConfig();
+            config = adHoc.toConfig(clock);
             route = config.routes().get(0);
         }
         if (timeout != null || fromConfig == null) {
@@ -102,7 +105,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
         OneShotProbe.Report report;
         try {
-            report = OneShotProbe.run(config, route, senderSeam);
+            report = OneShotProbe.run(config, route, senderSeam, clock);
         } finally {
             config.closeTokens();
         }

@@ -8,6 +8,7 @@ import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.runtime.Agent;
 import org.mailprobe.agent.runtime.HangupSignal;
 import org.mailprobe.agent.web.ListenAddress;
+import org.mailprobe.probes.ProbeClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,8 +25,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConfig loaded = ConfigLoader.load(config);
-        return runUntilStopped(new Agent(loaded, ListenAddress.parse(web.listenAddress), web.webConfig(), outcome -> { }));
+        // The program's one clock: the config's OAuth token sources and the agent take it.
+        ProbeClock clock = ProbeClock.system();
+        AgentConfig loaded = ConfigLoader.load(config, clock);
+        return runUntilStopped(new Agent(loaded, ListenAddress.parse(web.listenAddress), web.webConfig(), outcome -> { },
+                clock));
     }
 
     /** Starts the agent, stops it on SIGTERM/SIGINT, and waits. */

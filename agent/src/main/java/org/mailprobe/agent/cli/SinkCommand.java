@@ -8,6 +8,7 @@ import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.runtime.Agent;
 import org.mailprobe.agent.web.ListenAddress;
+import org.mailprobe.probes.ProbeClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +31,8 @@ final class SinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConfig loaded = ConfigLoader.load(config);
+        ProbeClock clock = ProbeClock.system();
+        AgentConfig loaded = ConfigLoader.load(config, clock);
         if (loaded.sink() == null) {
             throw new IllegalArgumentException(config + ": sink: is required for the sink command (docs/CONFIG.md)");
         }
@@ -41,6 +43,6 @@ final class SinkCommand implements Callable<Integer> {
         AgentConfig sinkOnly = new AgentConfig(loaded.source(), loaded.agent(), loaded.servers(), loaded.accounts(),
                 List.of(), ReachabilityConfig.NONE, null, loaded.sink());
         return RunCommand.runUntilStopped(new Agent(sinkOnly, ListenAddress.parse(web.listenAddress), web.webConfig(),
-                outcome -> { }));
+                outcome -> { }, clock));
     }
 }

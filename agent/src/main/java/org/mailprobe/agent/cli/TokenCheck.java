@@ -2,7 +2,7 @@ package org.mailprobe.agent.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Optional;
 import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AccountTokens;
@@ -20,7 +20,7 @@ final class TokenCheck {
     private TokenCheck() {}
 
     /** True if every OAuth account got a token; the config's tokens are closed afterwards. */
-    static boolean fetchAll(AgentConfig config, PrintWriter out) {
+    static boolean fetchAll(AgentConfig config, PrintWriter out, InstantSource clock) {
         boolean all = true;
         int accounts = 0;
         try {
@@ -28,7 +28,7 @@ final class TokenCheck {
                 Optional<AccountTokens> tokens = account.tokens();
                 if (tokens.isPresent()) {
                     accounts++;
-                    all &= fetch(account.name(), tokens.get().config(), out);
+                    all &= fetch(account.name(), tokens.get().config(), out, clock);
                 }
             }
         } finally {
@@ -40,13 +40,13 @@ final class TokenCheck {
         return all;
     }
 
-    private static boolean fetch(String name, OAuthConfig oauth, PrintWriter out) {
+    private static boolean fetch(String name, OAuthConfig oauth, PrintWriter out, InstantSource clock) {
         Duration budget = oauth.timeouts().connect().plus(oauth.timeouts().read());
         Optional<Duration> lifetime;
         try {
             // Uncached and on its own: no refresh is left running after the check.
             lifetime = BearerTokenSources.check(oauth.grant(), oauth.tls(), oauth.timeouts(), oauth.insecurePlainHttp(),
-                    Instant.now().plus(budget));
+                    clock.instant().plus(budget), clock);
         } catch (TokenException e) {
             out.println("account " + name + ": no token: " + evidence(e));
             return false;

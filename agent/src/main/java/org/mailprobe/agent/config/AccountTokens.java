@@ -2,6 +2,7 @@ package org.mailprobe.agent.config;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Objects;
 import org.mailprobe.probes.BearerTokens;
 import org.mailprobe.probes.Secret;
@@ -31,8 +32,10 @@ public final class AccountTokens implements BearerTokens {
     private BearerTokens opened;
     private boolean closed;
 
-    public AccountTokens(String account, OAuthConfig config) {
-        this(account, config, BearerTokenSources::open);
+    /** @param clock "now" for the token cache's expiries and deadlines: the probes' clock */
+    public AccountTokens(String account, OAuthConfig config, InstantSource clock) {
+        this(account, config, (grant, tls, timeouts, refreshAhead, allowPlainHttp) -> BearerTokenSources.open(grant,
+                tls, timeouts, refreshAhead, allowPlainHttp, Objects.requireNonNull(clock, "clock")));
     }
 
     public AccountTokens(String account, OAuthConfig config, Opener opener) {

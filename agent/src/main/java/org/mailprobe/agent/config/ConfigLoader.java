@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -80,6 +81,8 @@ public final class ConfigLoader {
     private final Problems problems;
     private final SecretReader secrets;
     private final Consumer<String> warnings;
+    /** Given to the OAuth accounts' token sources, which the config holds. */
+    private final InstantSource clock;
 
     private boolean allowPlaintext = Defaults.ALLOW_PLAINTEXT_PASSWORDS;
     private TlsPolicy defaultTls;
@@ -92,7 +95,8 @@ public final class ConfigLoader {
     /** Servers that set insecure_plain_auth: true. */
     private final Set<String> plainAuthAllowed = new LinkedHashSet<>();
 
-    private ConfigLoader(Path file, Function<String, String> env, Consumer<String> warnings) {
+    private ConfigLoader(Path file, Function<String, String> env, Consumer<String> warnings, InstantSource clock) {
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
         this.file = file;
         this.baseDir = file.toAbsolutePath().getParent();
         this.problems = new Problems(file.toString());
@@ -102,20 +106,21 @@ public final class ConfigLoader {
 
     /**
      * Loads {@code file}, reading passwords from the process environment where the config says so.
+     * {@code clock} is the program's clock, given to the token sources of its OAuth accounts.
      *
      * @throws ConfigException listing every problem found, each naming the file and key path
      */
-    public static AgentConfig load(Path file) throws ConfigException {
-        return load(file, System::getenv, warning -> logger.warn("{}", warning));
+    public static AgentConfig load(Path file, InstantSource clock) throws ConfigException {
+        return load(file, System::getenv, warning -> logger.warn("{}", warning), clock);
     }
 
     /**
-     * As {@link #load(Path)}, with the environment and the warnings' destination given (each
+     * As {@link #load(Path, InstantSource)}, with the environment and the warnings' destination given (each
      * warning a sentence like a problem's, e.g. for {@code check-config} to print).
      */
-    public static AgentConfig load(Path file, Function<String, String> env, Consumer<String> warnings)
-            throws ConfigException {
-        return new ConfigLoader(file, env, warnings).load();
+    public static AgentConfig load(Path file, Function<String, String> env, Consumer<String> warnings,
+            InstantSource clock) throws ConfigException {
+        return new ConfigLoader(file, env, warnings, clock).load();
     }
 
     private AgentConfig load() throws ConfigException {
@@ -161,10 +166,11 @@ public final class ConfigLoader {
      * @throws ConfigException with one line per problem, each naming the flag
      */
     public static OAuthConfig oauthFromFlags(JsonNode block, TlsPolicy tls, Timeouts timeouts,
-            java.util.function.UnaryOperator<String> flag, Consumer<String> warnings) throws ConfigException {
+            java.util.function.UnaryOperator<String> flag, Consumer<String> warnings, InstantSource clock)
+            throws ConfigException {
         String source = "command line";
         ConfigLoader loader = new ConfigLoader(Path.of(source), System::getenv,
-                warning -> warnings.accept(flagged(warning, source, flag)));
+                warning -> warnings.accept(flagged(warning, source, flag)), clock);
         loader.defaultTls = tls;
         loader.defaultTimeouts = timeouts;
         Mapping m = Mapping.of(loader.problems, "", block, loader.baseDir, OAuthReader.KEYS);
@@ -554,7 +560,7 @@ public final class ConfigLoader {
         if (problems.count() > before || oauth == null) {
             return null;
         }
-        AccountTokens tokens = new AccountTokens(name, oauth);
+        AccountTokens tokens = new AccountTokens(name, oauth, clock);
         return new AccountConfig(name, address,
                 Account.oauth(user != null ? user : address, new OAuthLogin(tokens, oauth.mechanism())));
     }

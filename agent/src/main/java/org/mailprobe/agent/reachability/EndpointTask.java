@@ -23,6 +23,7 @@ final class EndpointTask implements CheckScheduler.Task {
     private final EndpointConfig config;
     private final boolean control;
     private final ReachabilityCheck check;
+    private final ProbeClock clock;
     private final StateLedger ledger;
     private final AgentMetrics metrics;
     private final java.util.function.Consumer<EndpointConfig> passedAgain;
@@ -30,10 +31,11 @@ final class EndpointTask implements CheckScheduler.Task {
 
     /** @param passedAgain told when an endpoint's (not a control's) check passes after failing */
     EndpointTask(EndpointConfig config, boolean control, StateLedger ledger, AgentMetrics metrics,
-            java.util.function.Consumer<EndpointConfig> passedAgain) {
+            java.util.function.Consumer<EndpointConfig> passedAgain, ProbeClock clock) {
         this.config = config;
         this.control = control;
-        this.check = new ReachabilityCheck(config.check());
+        this.clock = clock;
+        this.check = new ReachabilityCheck(config.check(), clock);
         this.ledger = ledger;
         this.metrics = metrics;
         this.passedAgain = passedAgain;
@@ -58,7 +60,7 @@ final class EndpointTask implements CheckScheduler.Task {
             if (attempt > 0) {
                 metrics.recordRetry(config.name());
             }
-            result = check.check(ProbeClock.system().now().plus(config.timeout()));
+            result = check.check(clock.now().plus(config.timeout()));
             if (!control) {
                 for (Map.Entry<Stage, Duration> stage : result.stages().entrySet()) {
                     metrics.recordReachabilityStage(config.name(), stage.getKey(), stage.getValue());

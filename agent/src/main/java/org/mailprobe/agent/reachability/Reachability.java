@@ -1,7 +1,6 @@
 package org.mailprobe.agent.reachability;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,13 +11,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.mailprobe.agent.config.EndpointConfig;
 import org.mailprobe.agent.config.MaintenanceWindow;
 import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.config.ServiceConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.EndpointKind;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Stage;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.reachability.ReachabilitySettings;
@@ -37,20 +36,21 @@ public final class Reachability implements AutoCloseable {
     private final StateLedger ledger;
     private final CheckScheduler scheduler;
     private final ScheduledExecutorService ticker;
-    private final Supplier<Instant> clock;
+    /** The probes' clock: it dates the check stages and the up/down seconds, figures both. */
+    private final ProbeClock clock;
     private volatile Consumer<ReachabilitySettings> passingAgain = settings -> {};
 
-    public Reachability(ReachabilityConfig config, AgentMetrics metrics, Supplier<Instant> clock) throws IOException {
+    public Reachability(ReachabilityConfig config, AgentMetrics metrics, ProbeClock clock) throws IOException {
         this(config, metrics, clock, null);
     }
 
     /** As above, with every state change and event also recorded in {@code journal} (null: none). */
-    public Reachability(ReachabilityConfig config, AgentMetrics metrics, Supplier<Instant> clock,
+    public Reachability(ReachabilityConfig config, AgentMetrics metrics, ProbeClock clock,
             org.mailprobe.agent.journal.Journal journal) throws IOException {
         this.config = config;
         this.clock = clock;
         stateFile = new StateFile(config.stateDir(), journal);
-        stateFile.event(clock.get(), "start", config.endpoints().size() + " endpoints, " + config.services().size()
+        stateFile.event(clock.now(), "start", config.endpoints().size() + " endpoints, " + config.services().size()
                 + " services, " + config.controls().size() + " controls, " + config.maintenance().size()
                 + " maintenance windows");
         Map<String, Set<String>> memberOf = new LinkedHashMap<>();
@@ -64,20 +64,20 @@ public final class Reachability implements AutoCloseable {
                 memberOf.get(e).add(s.name());
             }
         }
-        ledger = new StateLedger(clock, memberOf, config.services().values(), config.controls().keySet(),
+        ledger = new StateLedger(clock::now, memberOf, config.services().values(), config.controls().keySet(),
                 config.maintenance(), required, stateFile::write);
         scheduler = new CheckScheduler(config.threads());
         metrics.registerReachability();
         for (EndpointConfig e : config.endpoints().values()) {
             metrics.registerEndpoint(e.name(), e.check().kind().label(), stages(e.check()), ledger.endpoint(e.name()));
-            scheduler.add(new EndpointTask(e, false, ledger, metrics, this::passedAgain));
+            scheduler.add(new EndpointTask(e, false, ledger, metrics, this::passedAgain, clock));
         }
         for (ServiceConfig s : config.services().values()) {
             metrics.registerService(s.name(), ledger.service(s.name()));
         }
         for (EndpointConfig c : config.controls().values()) {
             metrics.registerControl(c.name());
-            scheduler.add(new EndpointTask(c, true, ledger, metrics, this::passedAgain));
+            scheduler.add(new EndpointTask(c, true, ledger, metrics, this::passedAgain, clock));
         }
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailprobe-state-ticker");
@@ -128,7 +128,7 @@ public final class Reachability implements AutoCloseable {
     /** Applies the maintenance windows of a reloaded config; time accounted so far stays as it was. */
     public void replaceWindows(List<MaintenanceWindow> windows) {
         ledger.replaceWindows(windows);
-        stateFile.event(clock.get(), "reload", windows.size() + " maintenance windows");
+        stateFile.event(clock.now(), "reload", windows.size() + " maintenance windows");
     }
 
     private static Set<Stage> stages(ReachabilitySettings s) {
@@ -153,7 +153,7 @@ public final class Reachability implements AutoCloseable {
         scheduler.close();
         ticker.shutdownNow();
         ledger.advance();
-        stateFile.event(clock.get(), "stop", "accounted until " + ledger.horizon());
+        stateFile.event(clock.now(), "stop", "accounted until " + ledger.horizon());
         stateFile.close();
     }
 }

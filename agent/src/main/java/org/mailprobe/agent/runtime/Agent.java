@@ -53,23 +53,33 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final WebServer web;
     private final Journal journal;
+    /** The program's clock: every part that dates or waits is given it here. */
+    private final ProbeClock clock;
     private volatile boolean ready;
-    private volatile ConfigSource configSource = ConfigLoader::load;
+    private volatile ConfigSource configSource;
 
-    /** Where a reload reads the config from: {@link ConfigLoader#load(java.nio.file.Path)}, or a test's. */
+    /**
+     * Where a reload reads the config from: {@link ConfigLoader#load(java.nio.file.Path, java.time.InstantSource)}
+     * with the agent's clock, or a test's.
+     */
     @FunctionalInterface
     interface ConfigSource {
         AgentConfig load(java.nio.file.Path file) throws ConfigException;
     }
 
-    public Agent(AgentConfig config, InetSocketAddress listen, Consumer<ProbeFigures> onOutcome)
+    public Agent(AgentConfig config, InetSocketAddress listen, Consumer<ProbeFigures> onOutcome, ProbeClock clock)
             throws IOException, SchedulerException {
-        this(config, listen, WebConfig.NONE, onOutcome);
+        this(config, listen, WebConfig.NONE, onOutcome, clock);
     }
 
-    /** With the HTTP endpoint protected as {@code webConfig} says (TLS, basic authentication). */
-    public Agent(AgentConfig config, InetSocketAddress listen, WebConfig webConfig, Consumer<ProbeFigures> onOutcome)
-            throws IOException, SchedulerException {
+    /**
+     * With the HTTP endpoint protected as {@code webConfig} says (TLS, basic authentication).
+     * {@code clock}: the program's, the one its config was loaded with (its OAuth token sources have it).
+     */
+    public Agent(AgentConfig config, InetSocketAddress listen, WebConfig webConfig, Consumer<ProbeFigures> onOutcome,
+            ProbeClock clock) throws IOException, SchedulerException {
+        this.clock = clock;
+        this.configSource = file -> ConfigLoader.load(file, clock);
         this.config = config;
         String agentId = config.agent().id();
         String localHost = config.agent().hostname();
@@ -80,13 +90,13 @@ public final class Agent implements AutoCloseable {
         inFlight = new InFlightProbes(agentId, metrics, figures -> {
             OutcomeLog.log(figures);
             onOutcome.accept(figures);
-        });
+        }, clock);
         inFlight.routes(config.routes());
-        journal = openJournal(config, inFlight);
-        watchers = new Watchers(config.routes(), agentId, localHost, signer, inFlight, metrics);
+        journal = openJournal(config, inFlight, clock);
+        watchers = new Watchers(config.routes(), agentId, localHost, signer, inFlight, metrics, clock);
         inFlight.expectationsTo(watchers::get);
         sink = config.sink() == null ? null : new AgentSink(config.sink(), signer, inFlight, metrics,
-                AgentSink.replayWindows(config.routes()));
+                AgentSink.replayWindows(config.routes()), clock);
         Map<String, RouteRunner> runners = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {
             metrics.registerRoute(route.name(), route.watchLeg(),
@@ -95,8 +105,8 @@ public final class Agent implements AutoCloseable {
             if (route.estimate() != null) {
                 metrics.registerEstimate(route.name(), route.kind().label());
             }
-            runners.put(route.name(), new RouteRunner(agentId, route, ProbeSenders.forRoute(route, localHost, signer),
-                    config.sink(), inFlight, metrics));
+            runners.put(route.name(), new RouteRunner(agentId, route,
+                    ProbeSenders.forRoute(route, localHost, signer, clock), config.sink(), inFlight, metrics, clock));
         }
         if (!runners.isEmpty()) {
             metrics.registerProbeSchedule();
@@ -108,7 +118,7 @@ public final class Agent implements AutoCloseable {
             return t;
         });
         reachability = config.reachability().isEmpty() ? null
-                : new Reachability(config.reachability(), metrics, ProbeClock.system()::now, journal);
+                : new Reachability(config.reachability(), metrics, clock, journal);
         if (reachability != null) {
             reachability.whenPassingAgain(check -> watchers.reconnect(check.kind(), check.endpoint()));
         }
@@ -123,14 +133,15 @@ public final class Agent implements AutoCloseable {
      * Opens the evidence journal (issue 7), if configured: recovers it, records this start, and
      * expects again the probes accepted before a restart and not finished then.
      */
-    private static Journal openJournal(AgentConfig config, InFlightProbes inFlight) throws IOException {
+    private static Journal openJournal(AgentConfig config, InFlightProbes inFlight, ProbeClock clock)
+            throws IOException {
         JournalConfig jc = config.journal();
         if (jc == null) {
             logger.warn("No journal configured: probes and outages are measured but no evidence is kept. Add "
                     + "a journal: section with a dir to the config (docs/CONFIG.md).");
             return null;
         }
-        Journal j = Journal.open(jc, config.agent().id(), config.agent().site(), ProbeClock.system()::now);
+        Journal j = Journal.open(jc, config.agent().id(), config.agent().site(), clock::now);
         Duration lookBack = Duration.ZERO;
         for (RouteConfig r : config.routes()) {
             lookBack = r.timeout().compareTo(lookBack) > 0 ? r.timeout() : lookBack;
@@ -262,7 +273,7 @@ public final class Agent implements AutoCloseable {
 
     private void sweep() {
         try {
-            inFlight.sweep(ProbeClock.system().now());
+            inFlight.sweep(clock.now());
             for (ArrivalWatcher w : watchers.all()) {
                 metrics.setWatcherUp(w.path(), w.mailbox(), w.healthy());
             }

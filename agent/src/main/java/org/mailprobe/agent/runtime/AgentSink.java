@@ -39,13 +39,17 @@ public final class AgentSink implements AutoCloseable {
     private final RemoteSinkFeed remote;
 
     /** A sink that knows no route: every token's replay window is {@code sink.replay_window}. */
-    public AgentSink(SinkConfig config, TokenSigner signer, ArrivalListener listener, AgentMetrics metrics) {
-        this(config, signer, listener, metrics, Map.of());
+    public AgentSink(SinkConfig config, TokenSigner signer, ArrivalListener listener, AgentMetrics metrics,
+            ProbeClock clock) {
+        this(config, signer, listener, metrics, Map.of(), clock);
     }
 
-    /** {@code routeWindows}: the replay window of each route this agent sends to its sink (its timeout). */
+    /**
+     * {@code routeWindows}: the replay window of each route this agent sends to its sink (its timeout).
+     * {@code clock} stamps the deliveries, where the send delay ends: the probes' clock.
+     */
     public AgentSink(SinkConfig config, TokenSigner signer, ArrivalListener listener, AgentMetrics metrics,
-            Map<String, Duration> routeWindows) {
+            Map<String, Duration> routeWindows, ProbeClock clock) {
         this.config = config;
         byte[] feedKey = config.feed().key() != null ? config.feed().keyBytes() : signer.derive(FEED_KEY_PURPOSE);
         if (config.remote() != null) {
@@ -57,7 +61,7 @@ public final class AgentSink implements AutoCloseable {
             }
             SinkConfig.Feed f = config.feed();
             remote = new RemoteSinkFeed(config.remote(), new RemoteSinkFeed.Settings(f.caFile(), f.insecurePlainHttp(),
-                    f.timeout(), f.maxBytes()), feedKey, config.mailboxName(), signer, listener, ProbeClock.system(),
+                    f.timeout(), f.maxBytes()), feedKey, config.mailboxName(), signer, listener, clock,
                     reason -> {
                         if (metrics != null) {
                             metrics.recordSinkFeedRefusal(reason.label());
@@ -66,12 +70,12 @@ public final class AgentSink implements AutoCloseable {
             return;
         }
         remote = null;
-        feed = new SinkFeed(ProbeClock.system()::now, signer, feedKey);
+        feed = new SinkFeed(clock::now, signer, feedKey);
         if (metrics != null) {
             metrics.registerSink(Arrays.stream(SinkRefusal.values()).map(SinkRefusal::label).toList());
         }
         local = new ProbeSink(settings(config, routeWindows), signer,
-                new SinkArrivals(config.mailboxName(), listener, metrics, feed));
+                new SinkArrivals(config.mailboxName(), listener, metrics, feed), clock);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.mailprobe.agent.runtime;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -18,7 +19,6 @@ import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ArrivalWatcher;
-import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.submit.SubmissionResult;
@@ -37,6 +37,8 @@ public final class InFlightProbes implements ArrivalListener {
     private final String agentId;
     private final AgentMetrics metrics;
     private final Consumer<ProbeFigures> onFinished;
+    /** Only "now", for when an expected probe is due: the arrivals carry their own instants. */
+    private final InstantSource clock;
     private final Map<String, Pending> pending = new HashMap<>();
     /**
      * Probes this process sent and finished (measured, lost or failed), most recent last, bounded.
@@ -72,7 +74,9 @@ public final class InFlightProbes implements ArrivalListener {
      * @param metrics where figures are counted; null for a one-shot probe, which prints its figures
      *     and exits (no registry loaded: see OneShotProbe)
      */
-    public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeFigures> onFinished) {
+    public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeFigures> onFinished,
+            InstantSource clock) {
+        this.clock = clock;
         this.agentId = agentId;
         this.metrics = metrics;
         this.onFinished = onFinished;
@@ -125,7 +129,7 @@ public final class InFlightProbes implements ArrivalListener {
     /** Expects the probe with {@code tokenKey} on every one of {@code watches}. */
     public synchronized void expect(String tokenKey, String route, String leg, Set<WatchKey> watches, Duration timeout) {
         Pending p = new Pending(route, leg, new LinkedHashSet<>(watches), timeout);
-        p.expectedUntil = ProbeClock.system().now().plus(timeout);
+        p.expectedUntil = clock.instant().plus(timeout);
         pending.put(tokenKey, p);
         if (metrics != null) {
             metrics.setInFlight(route, countFor(route));

@@ -60,21 +60,22 @@ public final class OneShotProbe {
 
     private OneShotProbe() {}
 
-    public static Report run(AgentConfig config, RouteConfig route) throws InterruptedException {
-        return run(config, route, UnaryOperator.identity());
+    /** @param clock the program's: the probe, its watchers and its sink date on it */
+    public static Report run(AgentConfig config, RouteConfig route, ProbeClock clock) throws InterruptedException {
+        return run(config, route, UnaryOperator.identity(), clock);
     }
 
     /**
-     * As {@link #run(AgentConfig, RouteConfig)}, with the route's sender wrapped by {@code senderSeam}:
+     * As {@link #run(AgentConfig, RouteConfig, ProbeClock)}, with the route's sender wrapped by {@code senderSeam}:
      * a test seam, e.g. to make our read of the server's 250 late.
      */
-    public static Report run(AgentConfig config, RouteConfig configured, UnaryOperator<ProbeSender> senderSeam)
-            throws InterruptedException {
+    public static Report run(AgentConfig config, RouteConfig configured, UnaryOperator<ProbeSender> senderSeam,
+            ProbeClock clock) throws InterruptedException {
         RouteConfig route = quickPolls(configured);
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         List<String> cleanup = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<ProbeFigures> finished = new CompletableFuture<>();
-        InFlightProbes inFlight = new InFlightProbes(config.agent().id(), null, finished::complete);
+        InFlightProbes inFlight = new InFlightProbes(config.agent().id(), null, finished::complete, clock);
         inFlight.routes(List.of(route));
         org.mailprobe.probes.ArrivalListener listener = new org.mailprobe.probes.ArrivalListener() {
             @Override
@@ -99,9 +100,9 @@ public final class OneShotProbe {
             }
         };
         try (Watchers watchers = new Watchers(List.of(route), config.agent().id(), config.agent().hostname(),
-                config.agent().signer(), listener, null);
-                AgentSink sink = route.toSink() ? new AgentSink(config.sink(), config.agent().signer(), listener, null)
-                        : null) {
+                config.agent().signer(), listener, null, clock);
+                AgentSink sink = route.toSink()
+                        ? new AgentSink(config.sink(), config.agent().signer(), listener, null, clock) : null) {
             inFlight.expectationsTo(watchers::get);
             for (ArrivalWatcher w : watchers.all()) {
                 if (w instanceof Pop3ArrivalWatcher pop3) {
@@ -109,17 +110,17 @@ public final class OneShotProbe {
                 }
             }
             Duration readyWithin = min(WATCHERS_READY, route.timeout());
-            Instant readyBy = Instant.now().plus(readyWithin);
+            Instant readyBy = clock.now().plus(readyWithin);
             watchers.start();
             if (sink != null) {
                 sink.start();
             }
             RouteRunner runner = new RouteRunner(config.agent().id(), route,
-                    senderSeam.apply(ProbeSenders.forRoute(route, config.agent().hostname(), config.agent().signer())),
-                    config.sink(), inFlight, null);
+                    senderSeam.apply(ProbeSenders.forRoute(route, config.agent().hostname(), config.agent().signer(),
+                            clock)), config.sink(), inFlight, null, clock);
             AtomicBoolean givenUp = new AtomicBoolean();
             SubmissionResult submitted = runner.probeOnce(until -> {
-                boolean ready = awaitHealthy(watchers, sink, until.isBefore(readyBy) ? until : readyBy);
+                boolean ready = awaitHealthy(watchers, sink, until.isBefore(readyBy) ? until : readyBy, clock);
                 givenUp.set(!ready);
                 return ready;
             });
@@ -138,9 +139,9 @@ public final class OneShotProbe {
             if (!submitted.succeeded()) {
                 // Refused before DATA, maybe before any watcher had its answer: a by-hand probe must
                 // still say why each watcher could not connect (the same TLS mistake, often).
-                awaitSettled(watchers, sink, problems, readyBy);
+                awaitSettled(watchers, sink, problems, readyBy, clock);
             }
-            return awaitFinished(finished, inFlight, route, submitted, watchers, problems, cleanup);
+            return awaitFinished(finished, inFlight, route, submitted, watchers, problems, cleanup, clock);
         } catch (ExecutionException e) {
             throw new IllegalStateException("the probe's outcome could not be read", e);
         }
@@ -149,14 +150,14 @@ public final class OneShotProbe {
     /** Waits until the probe is seen on every path (or lost) and its deletion is done. */
     private static Report awaitFinished(CompletableFuture<ProbeFigures> finished, InFlightProbes inFlight,
             RouteConfig route, SubmissionResult submitted, Watchers watchers, List<String> problems,
-            List<String> cleanup) throws InterruptedException, ExecutionException {
-        Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : Instant.now();
+            List<String> cleanup, ProbeClock clock) throws InterruptedException, ExecutionException {
+        Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : clock.now();
         while (!finished.isDone()) {
-            inFlight.sweep(ProbeClock.system().now());
+            inFlight.sweep(clock.now());
             try {
                 finished.get(100, TimeUnit.MILLISECONDS);
             } catch (TimeoutException stillWaiting) {
-                if (ProbeClock.system().now().isAfter(giveUp.plusSeconds(5))) {
+                if (clock.now().isAfter(giveUp.plusSeconds(5))) {
                     break; // cannot happen unless the sweep is broken; never hang a by-hand probe
                 }
             }
@@ -195,13 +196,13 @@ public final class OneShotProbe {
     }
 
     /** Whether every watcher (and the sink) is ready by {@code until}; looks every {@link #READY_LOOK}. */
-    private static boolean awaitHealthy(Watchers watchers, AgentSink sink, Instant until)
+    private static boolean awaitHealthy(Watchers watchers, AgentSink sink, Instant until, ProbeClock clock)
             throws InterruptedException {
         while (true) {
             if (allHealthy(watchers, sink)) {
                 return true;
             }
-            if (!Instant.now().isBefore(until)) {
+            if (!clock.now().isBefore(until)) {
                 return false;
             }
             Thread.sleep(READY_LOOK.toMillis());
@@ -212,9 +213,9 @@ public final class OneShotProbe {
      * Waits until every watcher (and the sink) is connected or has reported a failure, at most
      * until {@code until}; looks every {@link #READY_LOOK}.
      */
-    private static void awaitSettled(Watchers watchers, AgentSink sink, List<String> problems, Instant until)
-            throws InterruptedException {
-        while (Instant.now().isBefore(until) && !allSettled(watchers, sink, problems)) {
+    private static void awaitSettled(Watchers watchers, AgentSink sink, List<String> problems, Instant until,
+            ProbeClock clock) throws InterruptedException {
+        while (clock.now().isBefore(until) && !allSettled(watchers, sink, problems)) {
             Thread.sleep(READY_LOOK.toMillis());
         }
     }

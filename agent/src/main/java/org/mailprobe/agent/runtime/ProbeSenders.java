@@ -2,6 +2,7 @@ package org.mailprobe.agent.runtime;
 
 import org.mailprobe.agent.config.DirectDeliveryConfig;
 import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.submit.MxDeliveryProbe;
 import org.mailprobe.probes.submit.MxDeliveryResult;
 import org.mailprobe.probes.submit.MxDeliverySettings;
@@ -15,29 +16,30 @@ final class ProbeSenders {
 
     private ProbeSenders() {}
 
-    static ProbeSender forRoute(RouteConfig route, String localHost, TokenSigner signer) {
+    static ProbeSender forRoute(RouteConfig route, String localHost, TokenSigner signer, ProbeClock clock) {
         switch (route.kind()) {
             case LOOP:
             case SEND:
                 SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(route.submitVia().endpoint(),
-                        route.from().login(), route.submitVia().tls(), route.submitVia().timeouts(), localHost), signer);
+                        route.from().login(), route.submitVia().tls(), route.submitVia().timeouts(), localHost), signer,
+                        clock);
                 return submission::submit;
             case RECEIVE:
-                return direct(route, signer);
+                return direct(route, signer, clock);
             default:
                 throw new IllegalArgumentException("no sender for " + route.kind().label() + " routes");
         }
     }
 
     /** The receive leg: the agent as the source MTA, straight to the provider's MX. */
-    private static ProbeSender direct(RouteConfig route, TokenSigner signer) {
+    private static ProbeSender direct(RouteConfig route, TokenSigner signer, ProbeClock clock) {
         DirectDeliveryConfig d = route.direct();
         String domain = route.recipient().substring(route.recipient().lastIndexOf('@') + 1);
         MxDeliverySettings settings = (d.via() == null ? MxDeliverySettings.toDomain(domain, d.helo())
                 : MxDeliverySettings.toHost(d.via().endpoint().host(), d.via().endpoint().port(), d.helo()))
                 .withTls(d.tls(), d.requireStartTls())
                 .withTimeouts(d.timeouts());
-        MxDeliveryProbe probe = new MxDeliveryProbe(settings, signer);
+        MxDeliveryProbe probe = new MxDeliveryProbe(settings, signer, clock);
         return (from, to, token, deadline, hold) -> {
             MxDeliveryResult r = probe.deliver(from, to, token, deadline, hold);
             logger.debug("Direct delivery. route={} exchange={} tried={} tls={} reason={}", route.name(), r.exchange(),

@@ -2,6 +2,7 @@ package org.mailprobe.agent.runtime;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +13,6 @@ import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
-import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Stage;
 import org.mailprobe.probes.submit.HoldBeforeData;
@@ -37,6 +37,8 @@ public final class RouteRunner {
     private final AgentMetrics metrics;
     private final Set<WatchKey> watches;
     private final String smtpServer;
+    /** Only "now", for the token's send time and the hand-over's deadline: the probe dates the stages. */
+    private final InstantSource clock;
     /**
      * Starts at the wall clock's milliseconds so that sequence numbers stay unique across restarts
      * (a probe from before a restart is then never mistaken for a new one).
@@ -45,7 +47,8 @@ public final class RouteRunner {
 
     /** @param metrics where the SMTP stages are counted; null for a one-shot probe */
     public RouteRunner(String agentId, RouteConfig route, ProbeSender sender, SinkConfig sink, InFlightProbes inFlight,
-            AgentMetrics metrics) {
+            AgentMetrics metrics, InstantSource clock) {
+        this.clock = clock;
         this.agentId = agentId;
         this.route = route;
         this.sender = sender;
@@ -105,7 +108,7 @@ public final class RouteRunner {
      * starts; every delay starts at the server's 250 after DATA, after the hold.
      */
     public SubmissionResult probeOnce(HoldBeforeData hold) {
-        Instant now = ProbeClock.system().now();
+        Instant now = clock.instant();
         ProbeToken token = new ProbeToken(agentId, route.name(), sequence.incrementAndGet(), now);
         inFlight.expect(token.key(), route.name(), leg(), watches, route.timeout());
         Instant deadline = now.plus(min(SUBMISSION_DEADLINE, route.timeout()));

@@ -19,6 +19,7 @@ import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ArrivalWatcher;
 import org.mailprobe.probes.EndpointKind;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.ServerEndpoint;
@@ -49,13 +50,13 @@ public final class Watchers implements AutoCloseable {
     private final Set<WatchKey> failedOnce = ConcurrentHashMap.newKeySet();
 
     public Watchers(List<RouteConfig> routes, String agentId, String localHost, TokenSigner signer,
-            ArrivalListener arrivals, AgentMetrics metrics) {
+            ArrivalListener arrivals, AgentMetrics metrics, ProbeClock clock) {
         ArrivalListener listener = new FailureNoting(arrivals, failedOnce);
         for (RouteConfig route : routes) {
             for (WatchConfig w : route.watches()) {
                 WatchKey key = new WatchKey(w.path(), mailboxName(w));
                 if (!watchers.containsKey(key)) {
-                    watchers.put(key, create(w, agentId, localHost, signer, listener));
+                    watchers.put(key, create(w, agentId, localHost, signer, listener, clock));
                     configs.put(key, w);
                     if (metrics != null) {
                         metrics.registerWatcher(w.path(), key.mailbox());
@@ -83,14 +84,14 @@ public final class Watchers implements AutoCloseable {
     }
 
     private static ArrivalWatcher create(WatchConfig w, String agentId, String localHost, TokenSigner signer,
-            ArrivalListener listener) {
+            ArrivalListener listener, ProbeClock clock) {
         switch (w.path()) {
             case IMAP:
-                return new ImapArrivalWatcher(settings(w, agentId, localHost), signer, listener);
+                return new ImapArrivalWatcher(settings(w, agentId, localHost), signer, listener, clock);
             case POP3:
-                return new Pop3ArrivalWatcher(settings(w, agentId, localHost), signer, listener);
+                return new Pop3ArrivalWatcher(settings(w, agentId, localHost), signer, listener, clock);
             case WEBMAIL:
-                return new WebmailArrivalWatcher(webmailSettings(w, agentId, localHost), signer, listener);
+                return new WebmailArrivalWatcher(webmailSettings(w, agentId, localHost), signer, listener, clock);
             default:
                 throw new IllegalArgumentException("no watcher for path " + w.path());
         }

@@ -55,14 +55,14 @@ public final class IncidentReplayBenchmark {
         Files.writeString(configFile, config(bed.host(), bed.port("SMTP_PORT"), bed.port("IMAPS_PORT"),
                 bed.port("POP3S_PORT"), bed.caFile(), bed.user(USER), bed.passwordFile(USER), key, dir),
                 StandardCharsets.UTF_8);
-        AgentConfig config = ConfigLoader.load(configFile);
+        AgentConfig config = ConfigLoader.load(configFile, ProbeClock.system());
         List<ProbeFigures> outcomes = new CopyOnWriteArrayList<>();
         System.out.printf("Incident replay on the testbed: receive probes every %d s into Postfix:%s for %s, "
                 + "Dovecot stopped %d s after %d s; work dir %s%n", INTERVAL.toSeconds(), bed.get("SMTP_PORT"),
                 bed.user(USER), outage.toSeconds(), before.toSeconds(), dir);
         Instant stopped;
         Instant restarted;
-        try (Agent agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), outcomes::add)) {
+        try (Agent agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), outcomes::add, ProbeClock.system())) {
             agent.start();
             Thread.sleep(before.toMillis());
             stopped = ProbeClock.system().now();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigLoader;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.testing.TestCa;
 
 /** The incident replay benchmark cannot run here (it needs the testbed to itself); its config must at least load. */
@@ -28,7 +29,7 @@ class IncidentReplayConfigTest {
         Files.writeString(file, IncidentReplayBenchmark.config("localhost", 25, 993, 995, TestCa.get().caPem(),
                 "probe2@mailprobe.test", password, key, dir), StandardCharsets.UTF_8);
 
-        AgentConfig config = ConfigLoader.load(file);
+        AgentConfig config = ConfigLoader.load(file, ProbeClock.system());
 
         assertEquals(1, config.routes().size());
         assertEquals("receive", config.routes().get(0).kind().label());

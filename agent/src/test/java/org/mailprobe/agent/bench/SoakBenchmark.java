@@ -45,6 +45,7 @@ import org.mailprobe.agent.runtime.Agent;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.EndpointKind;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
@@ -84,7 +85,7 @@ public final class SoakBenchmark {
             provider.greenMail().setUser(OTHER_USER, OTHER_USER, TestProvider.PASSWORD);
             int refused = HostileServer.refusedPort();
             AgentConfig config = config(provider, smtpBad.port(), imapBad.port(), refused, stateDir);
-            try (Agent agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), outcome -> { })) {
+            try (Agent agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), outcome -> { }, ProbeClock.system())) {
                 agent.start();
                 System.out.printf(Locale.ROOT, "Soak benchmark: %d min, probes every %d s on 3 routes (1 healthy, 2 "
                         + "hostile), checks every %d s on 6 endpoints (3 healthy, 3 hostile)%n", length.toMinutes(),

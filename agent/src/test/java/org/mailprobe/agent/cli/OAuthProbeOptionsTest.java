@@ -20,6 +20,7 @@ import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.OAuthMechanism;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.oauth.TokenGrant;
 import picocli.CommandLine;
 
@@ -44,7 +45,7 @@ class OAuthProbeOptionsTest {
     private static AgentConfig config(List<String> args) throws Exception {
         ProbeCommand command = new ProbeCommand();
         new CommandLine(command).parseArgs(args.toArray(new String[0]));
-        return command.adHoc.toConfig();
+        return command.adHoc.toConfig(ProbeClock.system());
     }
 
     private static Account login(AgentConfig config, String account) {

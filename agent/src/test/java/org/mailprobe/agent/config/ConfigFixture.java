@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.mailprobe.probes.ProbeClock;
 
 /** A directory holding a config file and the key and password files it refers to. */
 final class ConfigFixture {
@@ -61,7 +62,7 @@ final class ConfigFixture {
     }
 
     AgentConfig load(Path file) throws ConfigException {
-        return ConfigLoader.load(file, ENV::get, warnings::add);
+        return ConfigLoader.load(file, ENV::get, warnings::add, ProbeClock.system());
     }
 
     AgentConfig loadResource(String name) throws ConfigException {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.mailprobe.probes.ProbeClock;
 
 /**
  * A config with one account, {@code m365}, whose {@code oauth2:} block a test gives, submitting to
@@ -62,7 +63,7 @@ final class OAuthConfigs {
     AgentConfig load(Path file) throws ConfigException {
         Map<String, String> env = new HashMap<>(ConfigFixture.ENV);
         env.putAll(ENV);
-        return ConfigLoader.load(file, env::get, fixture.warnings::add);
+        return ConfigLoader.load(file, env::get, fixture.warnings::add, ProbeClock.system());
     }
 
     AgentConfig load(String oauth) throws ConfigException {

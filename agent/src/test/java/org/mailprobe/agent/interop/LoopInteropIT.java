@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailprobe.agent.interop.ProbeJar.Run;
 import org.mailprobe.probes.Account;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Stage;
@@ -202,7 +203,7 @@ class LoopInteropIT {
     private static SubmissionResult submit(Account account, TlsPolicy tls) {
         TokenSigner signer = new TokenSigner("interop-key-interop-key-0123456".getBytes(StandardCharsets.US_ASCII));
         SubmissionProbe probe = new SubmissionProbe(new SubmissionSettings(bed.submission(), account, tls,
-                new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(20)), "interop.test"), signer);
+                new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(20)), "interop.test"), signer, ProbeClock.system());
         ProbeToken token = new ProbeToken("interop", "tls", System.nanoTime(), Instant.now());
         // To user 3, whom nothing watches: a probe of an agent that does not exist never lands in
         // this class's mailbox.

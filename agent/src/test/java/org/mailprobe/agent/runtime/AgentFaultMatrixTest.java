@@ -31,6 +31,7 @@ import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
@@ -107,7 +108,7 @@ class AgentFaultMatrixTest {
     void aHostileRouteIsCountedWithItsReasonWhileTheHealthyRouteAndTheEndpointsKeepWorking(HostileCell cell)
             throws Exception {
         hostile = HostileServer.plain(cell.script);
-        agent = new Agent(config(cell), new InetSocketAddress("127.0.0.1", 0), outcome -> { });
+        agent = new Agent(config(cell), new InetSocketAddress("127.0.0.1", 0), outcome -> { }, ProbeClock.system());
         agent.start();
         String metrics = "http://" + agent.web().hostPort() + "/metrics";
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.testing.TestProvider;
@@ -41,7 +42,7 @@ class AgentLoopTest {
     }
 
     Agent agent(org.mailprobe.agent.config.AgentConfig config) throws Exception {
-        Agent agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), outcome -> { });
+        Agent agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), outcome -> { }, ProbeClock.system());
         agents.add(agent);
         agent.start();
         return agent;

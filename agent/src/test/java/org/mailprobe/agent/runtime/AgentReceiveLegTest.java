@@ -23,6 +23,7 @@ import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
@@ -70,7 +71,7 @@ class AgentReceiveLegTest {
                 "probe.test");
         AgentConfig config = new AgentConfig(null, identity, Map.of(), Map.of(), List.of(route), ReachabilityConfig.NONE,
                 null, null);
-        agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), outcomes::add);
+        agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), outcomes::add, ProbeClock.system());
         agent.start();
         return agent;
     }

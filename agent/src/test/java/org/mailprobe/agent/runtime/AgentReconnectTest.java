@@ -75,7 +75,7 @@ class AgentReconnectTest {
                 Map.of("mail", new ServiceConfig("mail", List.of("imap"), ServiceConfig.DownWhen.ANY)), Map.of(),
                 List.of(), null);
         agent = new Agent(new AgentConfig(null, loop.agent(), loop.servers(), loop.accounts(), loop.routes(),
-                reachability), new InetSocketAddress("127.0.0.1", 0), outcome -> { });
+                reachability), new InetSocketAddress("127.0.0.1", 0), outcome -> { }, ProbeClock.system());
         agent.start();
         ArrivalWatcher watcher = agent.watchers().all().get(0);
         await("the watcher to connect", Duration.ofSeconds(20), watcher::healthy);

@@ -35,6 +35,7 @@ import org.mailprobe.agent.report.MonthlyReport;
 import org.mailprobe.agent.report.Report;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.testing.HoldingRelay;
@@ -66,7 +67,7 @@ class AgentSendLegTest {
     }
 
     Agent agent(AgentConfig config) throws Exception {
-        Agent agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), outcomes::add);
+        Agent agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), outcomes::add, ProbeClock.system());
         closing.add(agent);
         agent.start();
         return agent;

@@ -26,6 +26,7 @@ import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.config.WebmailConfig;
 import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.testing.FakeRoundcube;
 import org.mailprobe.probes.testing.TestProvider;
 import org.mailprobe.probes.token.TokenSigner;
@@ -95,7 +96,7 @@ class AgentWebmailTest {
 
     @Test
     void loopIsMeasuredOnWebmailBesideImapAndExported() throws Exception {
-        agent = new Agent(config(), new InetSocketAddress("127.0.0.1", 0), outcome -> { });
+        agent = new Agent(config(), new InetSocketAddress("127.0.0.1", 0), outcome -> { }, ProbeClock.system());
         agent.start();
         String metrics = "http://" + agent.web().hostPort() + "/metrics";
 
@@ -116,7 +117,7 @@ class AgentWebmailTest {
 
     @Test
     void probesSeenLastOnWebmailAreDeletedByTheImapWatcher() throws Exception {
-        agent = new Agent(config(), new InetSocketAddress("127.0.0.1", 0), outcome -> { });
+        agent = new Agent(config(), new InetSocketAddress("127.0.0.1", 0), outcome -> { }, ProbeClock.system());
         agent.start();
         String metrics = "http://" + agent.web().hostPort() + "/metrics";
         Scrapes.until(metrics, Duration.ofSeconds(60), p ->

@@ -35,6 +35,7 @@ import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
@@ -62,7 +63,7 @@ class FirstCycleTest {
                 greenMail.setUser(address(i), address(i), "pw");
             }
             agent = new Agent(config(dir, greenMail.getSmtp().getPort(), greenMail.getImap().getPort()),
-                    new InetSocketAddress("127.0.0.1", 0), figures -> { });
+                    new InetSocketAddress("127.0.0.1", 0), figures -> { }, ProbeClock.system());
             agent.start();
             // Two intervals (plus the watchers' start) are enough for every route's first probe even
             // if one cycle were lost; the order below tells whether it was.

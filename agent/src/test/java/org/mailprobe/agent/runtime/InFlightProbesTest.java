@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Stage;
@@ -29,7 +30,7 @@ class InFlightProbesTest {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final List<ProbeFigures> finished = new ArrayList<>();
     final AgentMetrics metrics = new AgentMetrics(registry, "test");
-    final InFlightProbes inFlight = new InFlightProbes("me", metrics, finished::add);
+    final InFlightProbes inFlight = new InFlightProbes("me", metrics, finished::add, ProbeClock.system());
     final ProbeToken token = new ProbeToken("me", "r1", 1, T0);
 
     static SubmissionResult accepted(ProbeToken token, Instant at) {

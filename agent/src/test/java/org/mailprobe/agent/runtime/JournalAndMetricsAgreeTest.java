@@ -35,6 +35,7 @@ import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.config.WebmailConfig;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.testing.FakeRoundcube;
@@ -109,7 +110,7 @@ class JournalAndMetricsAgreeTest {
                 List.of(loop, receive, send), ReachabilityConfig.NONE, new JournalConfig(dir, Defaults.JOURNAL_ROTATION,
                         Defaults.JOURNAL_RETENTION, Defaults.JOURNAL_FSYNC_INTERVAL), sink);
 
-        Agent agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), figures -> { });
+        Agent agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), figures -> { }, ProbeClock.system());
         agent.start();
         Scrapes.until("http://" + agent.web().hostPort() + "/metrics", Duration.ofSeconds(120), p ->
                 Scrapes.value(p, "mailprobe_probes_total", "route=\"loop-test\"", "result=\"success\"") >= 3

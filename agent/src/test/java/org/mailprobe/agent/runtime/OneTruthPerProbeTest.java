@@ -26,6 +26,7 @@ import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.journal.JournalFixture;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 
 /** A finished probe's figures are computed once: the journal and the metrics say the same. */
@@ -40,7 +41,7 @@ class OneTruthPerProbeTest {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final AgentMetrics metrics = new AgentMetrics(registry, "test");
     final List<ProbeFigures> finished = new ArrayList<>();
-    final InFlightProbes inFlight = new InFlightProbes("agent-1", metrics, finished::add);
+    final InFlightProbes inFlight = new InFlightProbes("agent-1", metrics, finished::add, ProbeClock.system());
 
     @BeforeEach
     void open() throws IOException {

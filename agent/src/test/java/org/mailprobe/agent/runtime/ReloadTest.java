@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.web.WebConfig;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.testing.TestCa;
 import org.mailprobe.probes.testing.TestProvider;
 
@@ -37,8 +38,8 @@ class ReloadTest {
         try (TestProvider provider = new TestProvider()) {
             Path config = writeConfig(provider, "interval");
             Files.writeString(dir.resolve("maintenance.yml"), "maintenance: []\n");
-            try (Agent agent = new Agent(ConfigLoader.load(config), new InetSocketAddress("127.0.0.1", 0),
-                    WebConfig.NONE.withLifecycle(true), o -> { })) {
+            try (Agent agent = new Agent(ConfigLoader.load(config, ProbeClock.system()), new InetSocketAddress("127.0.0.1", 0),
+                    WebConfig.NONE.withLifecycle(true), o -> { }, ProbeClock.system())) {
                 agent.start();
                 String base = "http://" + agent.web().hostPort();
                 String page = Scrapes.until(base + "/metrics", Duration.ofSeconds(10), p -> in(p, "up"));

@@ -19,6 +19,7 @@ import org.mailprobe.agent.config.JournalConfig;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.Arrival;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 
 /**
@@ -37,7 +38,7 @@ class SeenOnReconnectTest {
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final List<ProbeFigures> finished = new ArrayList<>();
-    final InFlightProbes inFlight = new InFlightProbes("me", new AgentMetrics(registry, "test"), finished::add);
+    final InFlightProbes inFlight = new InFlightProbes("me", new AgentMetrics(registry, "test"), finished::add, ProbeClock.system());
     final ProbeToken token = new ProbeToken("me", "r1", 1, T0);
 
     private void seenOnReconnect() {

@@ -22,6 +22,7 @@ import org.mailprobe.agent.cli.RefusingTokenEndpoint;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.journal.JournalFixture;
 import org.mailprobe.agent.web.WebConfig;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.testing.TestCa;
 import org.mailprobe.probes.testing.TestProvider;
 
@@ -45,8 +46,8 @@ class TokenFailureEvidenceTest {
             String page;
             String logged;
             try (CapturedLog log = new CapturedLog()) {
-                try (Agent agent = new Agent(ConfigLoader.load(config), new InetSocketAddress("127.0.0.1", 0),
-                        WebConfig.NONE, o -> { })) {
+                try (Agent agent = new Agent(ConfigLoader.load(config, ProbeClock.system()), new InetSocketAddress("127.0.0.1", 0),
+                        WebConfig.NONE, o -> { }, ProbeClock.system())) {
                     agent.start();
                     page = Scrapes.until("http://" + agent.web().hostPort() + "/metrics", Duration.ofSeconds(60),
                             p -> Scrapes.value(p, "mailprobe_probes_total", "reason=\"token\"") >= 1);

@@ -19,6 +19,7 @@ import org.mailprobe.agent.config.AccountTokens;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.web.WebConfig;
+import org.mailprobe.probes.ProbeClock;
 
 /**
  * An account's OAuth 2.0 tokens live as long as the config they belong to (issue 16): a reload
@@ -34,12 +35,12 @@ class TokensLifecycleTest {
     void reloadClosesTheConfigItReadAndStopClosesTheRunningOne() throws Exception {
         try (ServerSocket listening = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             Path file = writeConfig(listening.getLocalPort());
-            AgentConfig running = ConfigLoader.load(file);
+            AgentConfig running = ConfigLoader.load(file, ProbeClock.system());
             List<AgentConfig> reloaded = new ArrayList<>();
-            Agent agent = new Agent(running, new InetSocketAddress("127.0.0.1", 0), WebConfig.NONE, o -> { });
+            Agent agent = new Agent(running, new InetSocketAddress("127.0.0.1", 0), WebConfig.NONE, o -> { }, ProbeClock.system());
             try {
                 agent.reloadFrom(source -> {
-                    AgentConfig fresh = ConfigLoader.load(source);
+                    AgentConfig fresh = ConfigLoader.load(source, ProbeClock.system());
                     reloaded.add(fresh);
                     return fresh;
                 });

@@ -28,6 +28,7 @@ import org.mailprobe.probes.Account;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
@@ -50,7 +51,7 @@ class WatchersCloseTest {
                         public boolean onArrival(Arrival arrival) {
                             return false;
                         }
-                    }, null);
+                    }, null, ProbeClock.system());
             watchers.start();
             long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (watchers.all().stream().filter(ArrivalWatcher::healthy).count() < WATCHERS

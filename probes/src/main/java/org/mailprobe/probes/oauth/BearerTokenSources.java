@@ -3,6 +3,7 @@ package org.mailprobe.probes.oauth;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Optional;
 import org.mailprobe.probes.BearerTokens;
@@ -21,23 +22,26 @@ public final class BearerTokenSources {
      * @param tls the trust for the token endpoint's certificate
      * @param timeouts connect and read timeouts for each request to the token endpoint
      * @param refreshAhead how long before expiry a cached token is refreshed in the background
+     * @param clock "now" for expiries and deadlines: the clock of the probes whose deadlines it is given
      */
-    public static BearerTokens open(TokenGrant grant, TlsPolicy tls, Timeouts timeouts, Duration refreshAhead) {
-        return open(grant, tls, timeouts, refreshAhead, false);
+    public static BearerTokens open(TokenGrant grant, TlsPolicy tls, Timeouts timeouts, Duration refreshAhead,
+            InstantSource clock) {
+        return open(grant, tls, timeouts, refreshAhead, false, clock);
     }
 
     /**
-     * As {@link #open(TokenGrant, TlsPolicy, Timeouts, Duration)}, with {@code allowPlainHttp} true
+     * As {@link #open(TokenGrant, TlsPolicy, Timeouts, Duration, InstantSource)}, with {@code allowPlainHttp} true
      * letting an {@code http://} token endpoint be used (a lab's; the caller warns).
      *
      * @throws IllegalArgumentException if the endpoint is http:// and that is not allowed
      */
     public static BearerTokens open(TokenGrant grant, TlsPolicy tls, Timeouts timeouts, Duration refreshAhead,
-            boolean allowPlainHttp) {
+            boolean allowPlainHttp, InstantSource clock) {
         if (grant instanceof TokenGrant.TokenFile) {
             return new TokenFileTokens(((TokenGrant.TokenFile) grant).file());
         }
-        return new CachedBearerTokens(fetcher(grant, tls, timeouts, allowPlainHttp), timeouts, refreshAhead);
+        return new CachedBearerTokens(fetcher(grant, tls, timeouts, allowPlainHttp, clock), timeouts, refreshAhead,
+                clock);
     }
 
     /**
@@ -51,16 +55,17 @@ public final class BearerTokenSources {
      * @throws TokenException as {@link BearerTokens#current} would
      */
     public static Optional<Duration> check(TokenGrant grant, TlsPolicy tls, Timeouts timeouts, boolean allowPlainHttp,
-            Instant deadline) throws TokenException {
+            Instant deadline, InstantSource clock) throws TokenException {
         if (grant instanceof TokenGrant.TokenFile) {
             new TokenFileTokens(((TokenGrant.TokenFile) grant).file()).current(deadline);
             return Optional.empty();
         }
-        return Optional.ofNullable(fetcher(grant, tls, timeouts, allowPlainHttp).fetch(deadline).lifetime());
+        return Optional.ofNullable(fetcher(grant, tls, timeouts, allowPlainHttp, clock).fetch(deadline).lifetime());
     }
 
-    private static GrantFetcher fetcher(TokenGrant grant, TlsPolicy tls, Timeouts timeouts, boolean allowPlainHttp) {
-        GrantFetcher fetcher = new GrantFetcher(grant, new TokenEndpointHttp(tls, timeouts));
+    private static GrantFetcher fetcher(TokenGrant grant, TlsPolicy tls, Timeouts timeouts, boolean allowPlainHttp,
+            InstantSource clock) {
+        GrantFetcher fetcher = new GrantFetcher(grant, new TokenEndpointHttp(tls, timeouts, clock));
         URI endpoint = fetcher.endpoint();
         String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(scheme.equals("http") && allowPlainHttp)) {

@@ -2,6 +2,7 @@ package org.mailprobe.probes.oauth;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -12,7 +13,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.mailprobe.probes.BearerTokens;
-import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TokenException;
@@ -61,7 +61,8 @@ final class CachedBearerTokens implements BearerTokens {
     private final Fetcher fetcher;
     private final Timeouts timeouts;
     private final Duration refreshAhead;
-    private final ProbeClock clock = ProbeClock.system();
+    /** Only "now", for expiry and fetch deadlines: a token's times enter no delay. */
+    private final InstantSource clock;
     private final Object lock = new Object();
     // All guarded by lock.
     private Cached cached;
@@ -71,7 +72,8 @@ final class CachedBearerTokens implements BearerTokens {
     private ScheduledFuture<?> refresh;
     private boolean closed;
 
-    CachedBearerTokens(Fetcher fetcher, Timeouts timeouts, Duration refreshAhead) {
+    CachedBearerTokens(Fetcher fetcher, Timeouts timeouts, Duration refreshAhead, InstantSource clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.refreshAhead = Objects.requireNonNull(refreshAhead, "refreshAhead");
@@ -87,7 +89,7 @@ final class CachedBearerTokens implements BearerTokens {
             if (closed) {
                 throw new TokenException("the account's tokens were closed", 0, null, null);
             }
-            Instant now = clock.now();
+            Instant now = clock.instant();
             if (cached != null && now.isBefore(cached.usableUntil())) {
                 return cached.token();
             }
@@ -160,7 +162,7 @@ final class CachedBearerTokens implements BearerTokens {
     private Cached store(Fetched fetched) {
         Duration lifetime = fetched.lifetime() == null || fetched.lifetime().isZero() || fetched.lifetime().isNegative()
                 ? DEFAULT_LIFETIME : fetched.lifetime();
-        Instant now = clock.now();
+        Instant now = clock.instant();
         Duration margin = min(EXPIRY_MARGIN, lifetime.dividedBy(4));
         Cached fresh = new Cached(fetched.token(), now.plus(lifetime).minus(margin));
         // Never sooner than half the lifetime, or a refresh_ahead longer than the lifetime would
@@ -181,7 +183,7 @@ final class CachedBearerTokens implements BearerTokens {
     private void failed(TokenException e) {
         synchronized (lock) {
             held = e;
-            heldUntil = clock.now().plus(HOLD_OFF);
+            heldUntil = clock.instant().plus(HOLD_OFF);
             // A background refresh that failed is tried again while the cached token still works.
             if (!closed && cached != null && heldUntil.isBefore(cached.usableUntil())) {
                 scheduleRefreshLocked(HOLD_OFF);
@@ -208,12 +210,12 @@ final class CachedBearerTokens implements BearerTokens {
                 return;
             }
             refresh = null;
-            fetchLocked(clock.now().plus(timeouts.connect()).plus(timeouts.read()));
+            fetchLocked(clock.instant().plus(timeouts.connect()).plus(timeouts.read()));
         }
     }
 
-    private static Cached await(CompletableFuture<Cached> fetch, Instant deadline) throws TokenException {
-        long left = Duration.between(ProbeClock.system().now(), deadline).toMillis();
+    private Cached await(CompletableFuture<Cached> fetch, Instant deadline) throws TokenException {
+        long left = Duration.between(clock.instant(), deadline).toMillis();
         try {
             return fetch.get(Math.max(0, left), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

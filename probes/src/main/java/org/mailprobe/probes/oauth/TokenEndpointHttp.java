@@ -10,6 +10,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.mailprobe.probes.BoundedBody;
-import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsPolicy;
 import org.mailprobe.probes.internal.MailSessions;
@@ -46,8 +46,11 @@ final class TokenEndpointHttp {
 
     private final HttpClient client;
     private final Timeouts timeouts;
+    /** Only "now", for the request's deadline. */
+    private final InstantSource clock;
 
-    TokenEndpointHttp(TlsPolicy tls, Timeouts timeouts) {
+    TokenEndpointHttp(TlsPolicy tls, Timeouts timeouts, InstantSource clock) {
+        this.clock = clock;
         this.timeouts = timeouts;
         // A token endpoint that redirects is misconfigured; following it could post the client's
         // secret elsewhere.
@@ -68,7 +71,7 @@ final class TokenEndpointHttp {
      * @throws ReplyTooLongException if the body is larger than {@link #MAX_BODY}
      */
     HTTPResponse send(HTTPRequest request, Instant deadline) throws IOException {
-        Instant now = ProbeClock.system().now();
+        Instant now = clock.instant();
         Instant end = now.plus(timeouts.connect()).plus(timeouts.read());
         if (deadline.isBefore(end)) {
             end = deadline;

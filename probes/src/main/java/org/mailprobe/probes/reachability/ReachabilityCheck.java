@@ -43,9 +43,10 @@ public final class ReachabilityCheck {
     private final ReachabilitySettings settings;
     private final ProbeClock clock;
 
-    public ReachabilityCheck(ReachabilitySettings settings) {
+    /** @param clock dates the stages (a ProbeClock: the check's timings are figures) */
+    public ReachabilityCheck(ReachabilitySettings settings, ProbeClock clock) {
         this.settings = settings;
-        this.clock = ProbeClock.system();
+        this.clock = clock;
     }
 
     public ReachabilitySettings settings() {

@@ -50,10 +50,12 @@ public final class ProbeSink implements AutoCloseable {
     private final Map<String, Integer> perSource = new ConcurrentHashMap<>();
     private SMTPServer server;
 
-    public ProbeSink(SinkSettings settings, TokenSigner signer, SinkListener listener) {
+    /** @param clock stamps connections and MAIL FROM: where the send delay ends, so the probes' clock */
+    public ProbeSink(SinkSettings settings, TokenSigner signer, SinkListener listener, ProbeClock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.context = new Context(settings, Objects.requireNonNull(signer, "signer"),
-                Objects.requireNonNull(listener, "listener"), ProbeClock.system(), new SeenTokens(settings.replay()));
+                Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(clock, "clock"),
+                new SeenTokens(settings.replay()));
     }
 
     /**

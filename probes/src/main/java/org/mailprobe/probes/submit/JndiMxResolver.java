@@ -3,6 +3,7 @@ package org.mailprobe.probes.submit;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -18,7 +19,6 @@ import javax.naming.directory.Attributes;
 import javax.naming.directory.DirContext;
 import javax.naming.directory.InitialDirContext;
 import org.mailprobe.probes.DeadlineExceededException;
-import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.internal.DnsLookup;
 
 /**
@@ -31,14 +31,17 @@ public final class JndiMxResolver implements MxResolver {
     private static final int RETRIES = 2;
 
     private final String providerUrl;
+    /** Only "now" against the probe's deadline: nothing here is dated. */
+    private final InstantSource clock;
 
     /** The system's resolvers. */
-    public JndiMxResolver() {
-        this(List.of());
+    public JndiMxResolver(InstantSource clock) {
+        this(List.of(), clock);
     }
 
     /** These DNS servers ({@code host} or {@code host:port}); none means the system's. */
-    public JndiMxResolver(List<String> servers) {
+    public JndiMxResolver(List<String> servers, InstantSource clock) {
+        this.clock = clock;
         this.providerUrl = servers.isEmpty() ? "dns:"
                 : String.join(" ", servers.stream().map(s -> "dns://" + s).toList());
     }
@@ -46,7 +49,7 @@ public final class JndiMxResolver implements MxResolver {
     @Override
     public List<String> exchanges(String domain, Instant deadline)
             throws UnknownHostException, DeadlineExceededException {
-        Instant now = ProbeClock.system().now();
+        Instant now = clock.instant();
         long left = Math.max(1, Duration.between(now, deadline).toMillis());
         return DnsLookup.within(() -> lookup(domain, left), domain + " MX", now, deadline);
     }

@@ -25,16 +25,18 @@ public final class MxDeliveryProbe {
     private final MxDeliverySettings settings;
     private final TokenSigner signer;
     private final MxResolver resolver;
-    private final ProbeClock clock = ProbeClock.system();
+    private final ProbeClock clock;
 
-    public MxDeliveryProbe(MxDeliverySettings settings, TokenSigner signer) {
-        this(settings, signer, new JndiMxResolver());
+    /** @param clock dates the stages; its 250 after DATA is the instant the receive delay starts from */
+    public MxDeliveryProbe(MxDeliverySettings settings, TokenSigner signer, ProbeClock clock) {
+        this(settings, signer, new JndiMxResolver(clock), clock);
     }
 
-    public MxDeliveryProbe(MxDeliverySettings settings, TokenSigner signer, MxResolver resolver) {
+    public MxDeliveryProbe(MxDeliverySettings settings, TokenSigner signer, MxResolver resolver, ProbeClock clock) {
         this.settings = settings;
         this.signer = signer;
         this.resolver = resolver;
+        this.clock = clock;
     }
 
     /**
@@ -86,6 +88,6 @@ public final class MxDeliveryProbe {
 
     private SmtpDialogue dialogue(String host) {
         return new SmtpDialogue(new ServerEndpoint(host, settings.port(), TlsMode.STARTTLS), null,
-                !settings.requireStartTls(), settings.tls(), settings.timeouts(), settings.heloName());
+                !settings.requireStartTls(), settings.tls(), settings.timeouts(), settings.heloName(), clock);
     }
 }

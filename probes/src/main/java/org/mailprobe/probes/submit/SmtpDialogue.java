@@ -4,10 +4,10 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Properties;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.BearerTokens;
-import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Secret;
@@ -58,6 +58,8 @@ final class SmtpDialogue {
     private final TlsPolicy tls;
     private final Timeouts timeouts;
     private final String localHost;
+    /** Only "now" against the deadline: the stages are dated by the timeline's clock. */
+    private final InstantSource clock;
 
     /**
      * @param opportunisticStartTls with a {@link TlsMode#STARTTLS} endpoint: use STARTTLS when the
@@ -65,8 +67,9 @@ final class SmtpDialogue {
      *     STARTTLS is required
      */
     SmtpDialogue(ServerEndpoint endpoint, Account account, boolean opportunisticStartTls, TlsPolicy tls,
-            Timeouts timeouts, String localHost) {
+            Timeouts timeouts, String localHost, InstantSource clock) {
         this.endpoint = endpoint;
+        this.clock = clock;
         this.account = account;
         this.opportunisticStartTls = opportunisticStartTls;
         this.tls = tls;
@@ -145,9 +148,9 @@ final class SmtpDialogue {
             Instant started, Instant deadline, Secret secret, HoldBeforeData hold) {
         SocketHolder sockets = new SocketHolder();
         TimedSmtpTransport transport = null;
-        try (Watchdog.Armed armed = Watchdog.arm(ProbeClock.system().now(), deadline, sockets::close)) {
+        try (Watchdog.Armed armed = Watchdog.arm(clock.instant(), deadline, sockets::close)) {
             timeline.begin(Stage.DNS);
-            DnsLookup.resolve(endpoint.host(), ProbeClock.system().now(), deadline);
+            DnsLookup.resolve(endpoint.host(), clock.instant(), deadline);
             Instant connectStart = timeline.begin(Stage.CONNECT);
             Session session = MailSessions.session(properties(timeline, sockets, connectStart, deadline));
             // The hold ends a little before the watchdog would close the connection under it.

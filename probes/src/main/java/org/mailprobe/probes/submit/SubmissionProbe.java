@@ -19,11 +19,12 @@ public final class SubmissionProbe {
     private final TokenSigner signer;
     private final ProbeClock clock;
 
-    public SubmissionProbe(SubmissionSettings settings, TokenSigner signer) {
+    /** @param clock dates the stages; its 250 after DATA is the instant every delay starts from */
+    public SubmissionProbe(SubmissionSettings settings, TokenSigner signer, ProbeClock clock) {
         this.dialogue = new SmtpDialogue(settings.endpoint(), settings.account(), false, settings.tls(),
-                settings.timeouts(), settings.localHost());
+                settings.timeouts(), settings.localHost(), clock);
         this.signer = signer;
-        this.clock = ProbeClock.system();
+        this.clock = clock;
     }
 
     /**

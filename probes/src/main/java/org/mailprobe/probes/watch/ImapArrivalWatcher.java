@@ -70,8 +70,9 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     // Per connection.
     private Announcements announcements;
 
-    public ImapArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener) {
-        super(settings, signer, listener, logger);
+    /** @param clock dates each arrival: the same clock as the probes whose delays they end */
+    public ImapArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener, ProbeClock clock) {
+        super(settings, signer, listener, clock, logger);
     }
 
     @Override
@@ -87,7 +88,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     @Override
     public void expectArrival(Instant until) {
         super.expectArrival(until); // the reconnect policy's part
-        long left = Duration.between(ProbeClock.system().now(), until).toNanos();
+        long left = Duration.between(clock.now(), until).toNanos();
         long now = System.nanoTime();
         synchronized (timing) {
             if (left <= 0) {
@@ -130,7 +131,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         IMAPStore store = (IMAPStore) connect("imap");
         IMAPFolder folder = (IMAPFolder) store.getFolder(settings.folder());
         folder.open(Folder.READ_WRITE);
-        Announcements news = new Announcements(ProbeClock.system(), folder.getMessageCount(), this::announced);
+        Announcements news = new Announcements(clock, folder.getMessageCount(), this::announced);
         folder.doCommand(p -> {
             p.addResponseHandler(news); // after the folder's own handler: it sees Angus's numbering
             return null;
@@ -235,9 +236,9 @@ public final class ImapArrivalWatcher extends WatcherLoop {
 
     /** Looks at every message above the last UID seen; returns how many of them were announced. */
     private int scan(IMAPFolder folder, boolean uidplus) throws MessagingException {
-        Instant scanStart = ProbeClock.system().now();
+        Instant scanStart = clock.now();
         Message[] listed = folder.getMessagesByUID(lastUid + 1, UIDFolder.LASTUID);
-        Instant listedAt = ProbeClock.system().now();
+        Instant listedAt = clock.now();
         // "n:*" always includes the highest UID, even below n (RFC 3501 6.4.8): hence the filter.
         List<Message> fresh = new ArrayList<>();
         Map<Message, Instant> seenAt = new HashMap<>();

@@ -71,8 +71,8 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
      * @throws IllegalArgumentException if the account signs in with OAUTHBEARER, which Angus Mail's
      *     POP3 client cannot speak (XOAUTH2 and AUTO can)
      */
-    public Pop3ArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener) {
-        super(settings, signer, listener, logger);
+    public Pop3ArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener, ProbeClock clock) {
+        super(settings, signer, listener, clock, logger);
         OAuthLogin oauth = settings.account().oauth();
         if (oauth != null) {
             OAuthSasl.configure(new java.util.Properties(), "pop3", oauth.mechanism()); // fails now, not per poll
@@ -127,7 +127,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
             folder.fetch(messages, uidl); // one UIDL for all
             // A new UIDL in the listing is a message the user can now download: its arrival time.
             // Its token is verified afterwards by TOP, which does not move the time.
-            Instant listedAt = ProbeClock.system().now();
+            Instant listedAt = clock.now();
             Map<String, Integer> listed = new HashMap<>();
             for (Message m : messages) {
                 String id = folder.getUID(m);

@@ -72,8 +72,12 @@ abstract class WatcherLoop implements ArrivalWatcher {
      * connection) between the STORE and the UID EXPUNGE.
      */
     private final java.util.concurrent.atomic.AtomicInteger settling = new java.util.concurrent.atomic.AtomicInteger();
+    /** Dates arrivals and blind gaps, which enter delays: the anchored clock, not just "now". */
+    final ProbeClock clock;
 
-    WatcherLoop(WatchSettings settings, TokenSigner signer, ArrivalListener listener, Logger logger) {
+    WatcherLoop(WatchSettings settings, TokenSigner signer, ArrivalListener listener, ProbeClock clock,
+            Logger logger) {
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
         this.settings = java.util.Objects.requireNonNull(settings, "settings");
         this.signer = java.util.Objects.requireNonNull(signer, "signer");
         this.listener = java.util.Objects.requireNonNull(listener, "listener");
@@ -174,7 +178,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
             return first.run(connectOnce(base, account.password()));
         }
         BearerTokens tokens = account.oauth().tokens();
-        Instant deadline = ProbeClock.system().now().plus(settings.timeouts().connect()).plus(settings.timeouts().read());
+        Instant deadline = clock.now().plus(settings.timeouts().connect()).plus(settings.timeouts().read());
         Secret token = token(tokens, deadline);
         try {
             return first.run(connectOnce(base, token));
@@ -202,7 +206,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
     }
 
     private Store connectOnce(String base, Secret secret) throws MessagingException {
-        Instant now = ProbeClock.system().now();
+        Instant now = clock.now();
         Properties props = MailSessions.properties(base, settings.endpoint(), settings.tls(), settings.timeouts(),
                 settings.localHost(), now, now.plus(NO_DEADLINE));
         String protocol = MailSessions.protocol(base, settings.endpoint().tlsMode());
@@ -225,7 +229,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
                 : session.getStore(protocol);
         store = s;
         s.connect(settings.endpoint().host(), settings.endpoint().port(), settings.account().user(), secret.reveal());
-        blind = lostAt == null ? null : new Arrival.Blind(lostAt, ProbeClock.system().now());
+        blind = lostAt == null ? null : new Arrival.Blind(lostAt, clock.now());
         return s;
     }
 
@@ -277,7 +281,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
 
     @Override
     public void expectArrival(Instant until) {
-        long left = Duration.between(ProbeClock.system().now(), until).toNanos();
+        long left = Duration.between(clock.now(), until).toNanos();
         boolean before = probeExpected();
         expectedUntilNanos = System.nanoTime() + left;
         expecting = left > 0;
@@ -437,7 +441,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
                 : r != null && startTlsRequired() && r.startTlsNotLayered()
                         ? FailureClassifier.classifyWithoutTlsAfterStartTls(e) : FailureClassifier.classify(e);
         if (lostAt == null) {
-            lostAt = ProbeClock.system().now();
+            lostAt = clock.now();
         }
         Duration wait = backoff.next(probeExpected());
         if (reason == Reason.INTERNAL) {

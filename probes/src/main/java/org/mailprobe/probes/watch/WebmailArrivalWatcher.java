@@ -43,13 +43,15 @@ public final class WebmailArrivalWatcher extends WatcherLoop {
     private boolean loggedIn;
     private Duration lastLogin = Duration.ZERO;
 
-    public WebmailArrivalWatcher(WebmailSettings settings, TokenSigner signer, ArrivalListener listener) {
-        this(settings, settings.newDriver(), signer, listener);
+    /** @param clock dates each arrival (the driver's answers): the same clock as the probes */
+    public WebmailArrivalWatcher(WebmailSettings settings, TokenSigner signer, ArrivalListener listener,
+            ProbeClock clock) {
+        this(settings, settings.newDriver(clock), signer, listener, clock);
     }
 
     WebmailArrivalWatcher(WebmailSettings settings, WebmailDriver driver, TokenSigner signer,
-            ArrivalListener listener) {
-        super(watchSettings(settings), signer, listener, logger);
+            ArrivalListener listener, ProbeClock clock) {
+        super(watchSettings(settings), signer, listener, clock, logger);
         this.webmail = settings;
         this.driver = driver;
     }
@@ -68,7 +70,7 @@ public final class WebmailArrivalWatcher extends WatcherLoop {
 
     /** Each call to the webmail gets a connect and a read timeout's worth of time. */
     private Instant deadline() {
-        return ProbeClock.system().now().plus(webmail.timeouts().connect()).plus(webmail.timeouts().read());
+        return clock.now().plus(webmail.timeouts().connect()).plus(webmail.timeouts().read());
     }
 
     private void skipped(String why) {
@@ -88,7 +90,7 @@ public final class WebmailArrivalWatcher extends WatcherLoop {
     void stopped() {
         if (loggedIn) {
             loggedIn = false;
-            driver.logout(ProbeClock.system().now().plus(LOGOUT_WAIT));
+            driver.logout(clock.now().plus(LOGOUT_WAIT));
             logger.debug("Logged out of the webmail. mailbox={}", mailbox());
         }
     }

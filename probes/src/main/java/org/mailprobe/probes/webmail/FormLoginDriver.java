@@ -30,10 +30,13 @@ final class FormLoginDriver implements WebmailDriver {
     private final WebmailSettings settings;
     private final FormLoginSettings form;
     private final WebmailHttp http;
+    private final ProbeClock clock;
     private final Map<String, String> values = new HashMap<>();
     private boolean loggedIn;
 
-    FormLoginDriver(WebmailSettings settings, WebmailHttp http) {
+    /** @param clock dates each answer, the instant what it shows was visible (an arrival's time) */
+    FormLoginDriver(WebmailSettings settings, WebmailHttp http, ProbeClock clock) {
+        this.clock = clock;
         this.settings = settings;
         this.form = settings.form();
         this.http = http;
@@ -132,7 +135,7 @@ final class FormLoginDriver implements WebmailDriver {
     public Listing find(Instant deadline) throws IOException, DeadlineExceededException {
         requireLogin();
         WebmailHttp.Page page = http.get(url(form.searchUrl()), form.headers(values), deadline, "the search");
-        Instant answeredAt = ProbeClock.system().now();
+        Instant answeredAt = clock.now();
         checkSession(page, "the search");
         List<Listed> listed = new ArrayList<>();
         if (form.idPattern() != null) {

@@ -35,10 +35,13 @@ final class RoundcubeDriver implements WebmailDriver {
 
     private final WebmailSettings settings;
     private final WebmailHttp http;
+    private final ProbeClock clock;
     private final String base;
     private String requestToken;
 
-    RoundcubeDriver(WebmailSettings settings, WebmailHttp http) {
+    /** @param clock dates each answer, the instant what it shows was visible (an arrival's time) */
+    RoundcubeDriver(WebmailSettings settings, WebmailHttp http, ProbeClock clock) {
+        this.clock = clock;
         this.settings = settings;
         this.http = http;
         this.base = baseOf(settings.url());
@@ -110,7 +113,7 @@ final class RoundcubeDriver implements WebmailDriver {
                 + "&_headers=subject&_filter=ALL&_scope=base&_mbox=" + WebmailHttp.encode(settings.folder())
                 + "&_remote=1";
         WebmailHttp.Page page = http.get(at(query), ajaxHeaders(), deadline, "the Roundcube search");
-        Instant answeredAt = ProbeClock.system().now();
+        Instant answeredAt = clock.now();
         checkSession(page, "the Roundcube search");
         String body = page.body();
         if (body.contains("session_error") || page.html() && body.contains("name=\"_pass\"")) {

@@ -12,6 +12,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +23,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.mailprobe.probes.BoundedBody;
 import org.mailprobe.probes.DeadlineExceededException;
-import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsPolicy;
@@ -42,9 +42,12 @@ public final class WebmailHttp {
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ORIGINAL_SERVER);
     private final Timeouts timeouts;
     private final String userAgent;
+    /** Only "now" against a call's deadline; the drivers date the answers. */
+    private final InstantSource clock;
     private volatile CompletableFuture<?> inFlight;
 
-    WebmailHttp(TlsPolicy tls, Timeouts timeouts, String userAgent) {
+    WebmailHttp(TlsPolicy tls, Timeouts timeouts, String userAgent, InstantSource clock) {
+        this.clock = clock;
         this.timeouts = timeouts;
         this.userAgent = userAgent;
         this.client = HttpClient.newBuilder()
@@ -130,7 +133,7 @@ public final class WebmailHttp {
 
     private HttpRequest.Builder base(URI uri, Map<String, String> headers, Instant deadline) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofMillis(Timeouts.millisWithin(timeouts.read(), ProbeClock.system().now(),
+                .timeout(Duration.ofMillis(Timeouts.millisWithin(timeouts.read(), clock.instant(),
                         deadline)))
                 .header("User-Agent", userAgent);
         headers.forEach(b::header);
@@ -140,7 +143,7 @@ public final class WebmailHttp {
     private Page send(HttpRequest request, Instant deadline, String what) throws IOException,
             DeadlineExceededException {
         long started = System.nanoTime();
-        long left = Duration.between(ProbeClock.system().now(), deadline).toMillis();
+        long left = Duration.between(clock.instant(), deadline).toMillis();
         if (left <= 0) {
             throw new DeadlineExceededException(what);
         }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import org.mailprobe.probes.Account;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
@@ -80,10 +81,11 @@ public record WebmailSettings(URI url, Driver driver, FormLoginSettings form, Ac
         return account.user() + "@" + endpoint.host() + ":" + endpoint.port() + "/" + folder;
     }
 
-    /** A driver for these settings. */
-    public WebmailDriver newDriver() {
+    /** A driver for these settings, dating each answer by {@code clock}. */
+    public WebmailDriver newDriver(ProbeClock clock) {
         String agent = "mailprobe/" + localHost;
-        WebmailHttp http = new WebmailHttp(tls, timeouts, agent);
-        return driver == Driver.ROUNDCUBE ? new RoundcubeDriver(this, http) : new FormLoginDriver(this, http);
+        WebmailHttp http = new WebmailHttp(tls, timeouts, agent, clock);
+        return driver == Driver.ROUNDCUBE ? new RoundcubeDriver(this, http, clock)
+                : new FormLoginDriver(this, http, clock);
     }
 }

@@ -95,14 +95,14 @@ public final class AccuracyBenchmark {
             WatchSettings pop3 = new WatchSettings(new ServerEndpoint("localhost", greenMail.pop3Port(), TlsMode.PLAIN),
                     account, TestProvider.trusted(), TestProvider.FAST, "INBOX", pop3Poll, Duration.ofMinutes(5), false,
                     "bench.test", AGENT);
-            watchers.put("imap", new ImapArrivalWatcher(imap, SIGNER, listener));
-            watchers.put("pop3", new Pop3ArrivalWatcher(pop3, SIGNER, listener));
+            watchers.put("imap", new ImapArrivalWatcher(imap, SIGNER, listener, ProbeClock.system()));
+            watchers.put("pop3", new Pop3ArrivalWatcher(pop3, SIGNER, listener, ProbeClock.system()));
             watchers.values().forEach(ArrivalWatcher::start);
             waitUntil(() -> watchers.values().stream().allMatch(ArrivalWatcher::healthy), Duration.ofSeconds(30));
 
             SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(
                     new ServerEndpoint("localhost", front.port(), TlsMode.PLAIN), null, TestProvider.trusted(),
-                    TestProvider.FAST, "bench.test"), SIGNER);
+                    TestProvider.FAST, "bench.test"), SIGNER, ProbeClock.system());
             List<Duration> plan = new ArrayList<>();
             for (Duration d : INJECTED) {
                 for (int i = 0; i < perDelay; i++) {

@@ -48,7 +48,7 @@ public final class ImapLoadBenchmark {
         try (TestProvider provider = new TestProvider();
                 CommandCountingProxy proxy = new CommandCountingProxy(provider.imap())) {
             ImapArrivalWatcher watcher = new ImapArrivalWatcher(settings(proxy, provider.account()), AccuracyBenchmark.SIGNER,
-                    listener);
+                    listener, ProbeClock.system());
             watcher.start();
             await(() -> proxy.clientLines().stream().anyMatch(l -> l.text().endsWith(" IDLE")), Duration.ofSeconds(30));
 
@@ -84,7 +84,7 @@ public final class ImapLoadBenchmark {
             List<ImapArrivalWatcher> many = new ArrayList<>();
             for (int i = 0; i < watcherCount; i++) {
                 ImapArrivalWatcher w = new ImapArrivalWatcher(settings(proxy, provider.account()), AccuracyBenchmark.SIGNER,
-                        listener);
+                        listener, ProbeClock.system());
                 many.add(w);
                 w.start();
             }

@@ -59,17 +59,17 @@ public final class ReceiveLegBenchmark {
             watchers.add(new ImapArrivalWatcher(new WatchSettings(new ServerEndpoint("localhost", greenMail.imapPort(),
                     TlsMode.PLAIN), account, TestProvider.trusted(), TestProvider.FAST, "INBOX", Duration.ofSeconds(1),
                     Duration.ofMinutes(5), false, "bench.test", AccuracyBenchmark.AGENT, true),
-                    AccuracyBenchmark.SIGNER, listener));
+                    AccuracyBenchmark.SIGNER, listener, ProbeClock.system()));
             watchers.add(new Pop3ArrivalWatcher(new WatchSettings(new ServerEndpoint("localhost", greenMail.pop3Port(),
                     TlsMode.PLAIN), account, TestProvider.trusted(), TestProvider.FAST, "INBOX", pop3Poll,
                     Duration.ofMinutes(5), false, "bench.test", AccuracyBenchmark.AGENT), AccuracyBenchmark.SIGNER,
-                    listener));
+                    listener, ProbeClock.system()));
             watchers.forEach(ArrivalWatcher::start);
             AccuracyBenchmark.waitUntil(() -> watchers.stream().allMatch(ArrivalWatcher::healthy), Duration.ofSeconds(30));
 
             MxDeliveryProbe delivery = new MxDeliveryProbe(MxDeliverySettings.toHost("localhost", mx.port(),
                     "bench.test").withTls(TestProvider.trusted(), false).withTimeouts(TestProvider.FAST),
-                    AccuracyBenchmark.SIGNER, (domain, deadline) -> List.of());
+                    AccuracyBenchmark.SIGNER, (domain, deadline) -> List.of(), ProbeClock.system());
             List<Duration> plan = new ArrayList<>();
             for (Duration d : AccuracyBenchmark.INJECTED) {
                 for (int i = 0; i < perDelay; i++) {

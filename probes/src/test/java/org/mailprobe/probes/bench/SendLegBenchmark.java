@@ -53,12 +53,12 @@ public final class SendLegBenchmark {
                     public void refused(SinkRefusal reason, String peer) {
                         System.out.println("refused: " + reason.label() + " from " + peer);
                     }
-                });
+                }, ProbeClock.system());
         sink.start();
         try (HoldingRelay relay = new HoldingRelay(sink.port(), h -> holds.getOrDefault(h, Duration.ZERO))) {
             SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(
                     new ServerEndpoint("localhost", relay.port(), TlsMode.PLAIN), null, TestProvider.trusted(),
-                    TestProvider.FAST, "bench.test"), AccuracyBenchmark.SIGNER);
+                    TestProvider.FAST, "bench.test"), AccuracyBenchmark.SIGNER, ProbeClock.system());
             Map<String, SubmissionResult> accepted = new ConcurrentHashMap<>();
             Map<String, String> headers = new ConcurrentHashMap<>();
             for (int seq = 1; seq <= probes; seq++) {

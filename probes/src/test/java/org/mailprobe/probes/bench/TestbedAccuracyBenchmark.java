@@ -90,15 +90,15 @@ public final class TestbedAccuracyBenchmark {
             imapWatcher[0] = new ImapArrivalWatcher(new WatchSettings(bed.imap(), account, bed.tls(), timeouts, "INBOX",
                     Duration.ofSeconds(2), Duration.ofMinutes(5), DELETE || Boolean.getBoolean("bench.delete.imap"),
                     "bench.test", AGENT), AccuracyBenchmark.SIGNER,
-                    listener);
+                    listener, ProbeClock.system());
             watchers.add(imapWatcher[0]);
             watchers.add(new Pop3ArrivalWatcher(new WatchSettings(bed.pop3(), account, bed.tls(), timeouts, "INBOX",
-                    pop3Poll, Duration.ofMinutes(5), DELETE || Boolean.getBoolean("bench.delete.pop3"), "bench.test", AGENT), AccuracyBenchmark.SIGNER, listener));
+                    pop3Poll, Duration.ofMinutes(5), DELETE || Boolean.getBoolean("bench.delete.pop3"), "bench.test", AGENT), AccuracyBenchmark.SIGNER, listener, ProbeClock.system()));
             watchers.forEach(ArrivalWatcher::start);
             AccuracyBenchmark.waitUntil(() -> watchers.stream().allMatch(ArrivalWatcher::healthy), Duration.ofSeconds(30));
             SubmissionProbe submission = new SubmissionProbe(
                     new SubmissionSettings(bed.submission(), account, bed.tls(), timeouts, "bench.test"),
-                    AccuracyBenchmark.SIGNER);
+                    AccuracyBenchmark.SIGNER, ProbeClock.system());
             for (int i = 1; i <= probes; i++) {
                 Duration hold = Duration.ofMillis(ThreadLocalRandom.current().nextInt(5001));
                 ProbeToken token = new ProbeToken(AGENT, "bench", System.currentTimeMillis() * 1000 + i,

@@ -93,17 +93,17 @@ public final class WebmailLatencyBenchmark {
         List<ArrivalWatcher> watchers = List.of(
                 new ImapArrivalWatcher(new WatchSettings(new ServerEndpoint(tlsName, env.port("IMAP_PORT"),
                         TlsMode.STARTTLS), account, tls, timeouts, "INBOX", Duration.ofSeconds(2),
-                        Duration.ofMinutes(5), true, "bench.test", AGENT), SIGNER, listener),
+                        Duration.ofMinutes(5), true, "bench.test", AGENT), SIGNER, listener, ProbeClock.system()),
                 new WebmailArrivalWatcher(new WebmailSettings(java.net.URI.create(env.get("ROUNDCUBE_URL")),
                         WebmailSettings.Driver.ROUNDCUBE, null, account, tls, timeouts, "INBOX", poll, "bench.test",
-                        AGENT), SIGNER, listener));
+                        AGENT), SIGNER, listener, ProbeClock.system()));
         Map<String, Instant> accepted = new ConcurrentHashMap<>();
         try {
             watchers.forEach(ArrivalWatcher::start);
             waitUntil(() -> watchers.stream().allMatch(ArrivalWatcher::healthy), Duration.ofSeconds(30));
             SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(
                     new ServerEndpoint(tlsName, env.port("SUBMISSION_PORT"), TlsMode.STARTTLS), account, tls,
-                    timeouts, "bench.test"), SIGNER);
+                    timeouts, "bench.test"), SIGNER, ProbeClock.system());
             for (int i = 1; i <= probes; i++) {
                 ProbeToken token = new ProbeToken(AGENT, route, i, ProbeClock.system().now());
                 SubmissionResult r = submission.submit(user, user, token, Instant.now().plusSeconds(30));

@@ -79,7 +79,7 @@ class BearerTokenSourcesTest {
     }
 
     private BearerTokens open(TokenGrant grant) {
-        tokens = BearerTokenSources.open(grant, TlsPolicy.verified(), TIMEOUTS, Duration.ofMinutes(5), true);
+        tokens = BearerTokenSources.open(grant, TlsPolicy.verified(), TIMEOUTS, Duration.ofMinutes(5), true, ProbeClock.system());
         return tokens;
     }
 
@@ -184,7 +184,7 @@ class BearerTokenSourcesTest {
                 new TokenGrant.ClientAuthentication.ClientSecret(Secret.of("x")), List.of());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BearerTokenSources.open(grant, TlsPolicy.verified(), TIMEOUTS, Duration.ofMinutes(5)));
+                () -> BearerTokenSources.open(grant, TlsPolicy.verified(), TIMEOUTS, Duration.ofMinutes(5), ProbeClock.system()));
 
         assertTrue(e.getMessage().contains("is not https"), e.getMessage());
     }
@@ -194,7 +194,7 @@ class BearerTokenSourcesTest {
         TokenGrant grant = new TokenGrant.ClientCredentials(endpoint(), "client-1",
                 new TokenGrant.ClientAuthentication.ClientSecret(Secret.of("x")), List.of("mail"));
 
-        Duration lifetime = BearerTokenSources.check(grant, TlsPolicy.verified(), TIMEOUTS, true, soon()).orElseThrow();
+        Duration lifetime = BearerTokenSources.check(grant, TlsPolicy.verified(), TIMEOUTS, true, soon(), ProbeClock.system()).orElseThrow();
 
         // The server counts its 3600 s from its own clock, so a second may have passed.
         assertTrue(lifetime.compareTo(Duration.ofSeconds(3590)) > 0 && lifetime.compareTo(Duration.ofSeconds(3600)) <= 0,

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -134,6 +135,35 @@ class CachedBearerTokensTest {
         assertEquals(first.getMessage(), second.getMessage());
         assertEquals(401, second.httpStatus().orElseThrow());
         assertEquals("invalid_client", second.oauthError().orElseThrow());
+    }
+
+    /** The cache's "now" is the clock it is given: a token expires when that clock says, not the wall's. */
+    @Test
+    void aCachedTokenIsFetchedAgainOnceTheClockPassesItsExpiry() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(ProbeClock.system().now());
+        endpoint.expiresIn(3600);
+        tokens = endpoint.open(Duration.ofMinutes(5), now::get);
+        assertEquals("token-1", tokens.current(now.get().plusSeconds(20)).reveal());
+        assertEquals("token-1", tokens.current(now.get().plusSeconds(20)).reveal(), "cached while the clock stands");
+
+        now.set(now.get().plus(Duration.ofHours(1)));
+
+        assertEquals("token-2", tokens.current(now.get().plusSeconds(20)).reveal());
+        assertEquals(2, endpoint.requests());
+    }
+
+    /** A failure is held for HOLD_OFF on the given clock: stepping it past asks again, with no wait. */
+    @Test
+    void aHeldFailureIsAskedAgainOnceTheClockHasPassedTheHoldOff() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(ProbeClock.system().now());
+        endpoint.refuseWith401();
+        tokens = endpoint.open(Duration.ofMinutes(5), now::get);
+        assertThrows(TokenException.class, () -> tokens.current(now.get().plusSeconds(20)));
+
+        now.set(now.get().plus(CachedBearerTokens.HOLD_OFF).plusMillis(1));
+
+        assertThrows(TokenException.class, () -> tokens.current(now.get().plusSeconds(20)));
+        assertEquals(2, endpoint.requests(), "asked again once the hold-off had passed");
     }
 
     @Test

@@ -72,7 +72,7 @@ class TokenEndpointHostilityTest {
                 URI.create("http://127.0.0.1:" + server.getLocalPort() + "/token"), "client-1",
                 new TokenGrant.ClientAuthentication.ClientSecret(Secret.of("x")), List.of("mail"));
         try (BearerTokens tokens = BearerTokenSources.open(grant, TlsPolicy.verified(), SHORT, Duration.ofMinutes(5),
-                true)) {
+                true, ProbeClock.system())) {
             Instant deadline = ProbeClock.system().now().plusSeconds(30);
             return assertThrows(TokenException.class, () -> tokens.current(deadline));
         }
@@ -133,7 +133,7 @@ class TokenEndpointHostilityTest {
     void anEndpointWhoseCertificateIsNotTrustedGivesNoToken() throws Exception {
         try (RawScriptedServer server = httpsEndpoint();
                 BearerTokens tokens = BearerTokenSources.open(grantAt(server), TlsPolicy.verified(), SHORT,
-                        Duration.ofMinutes(5))) {
+                        Duration.ofMinutes(5), ProbeClock.system())) {
             TokenException e = assertThrows(TokenException.class,
                     () -> tokens.current(ProbeClock.system().now().plusSeconds(30)));
 
@@ -146,7 +146,7 @@ class TokenEndpointHostilityTest {
     void anEndpointWhoseCaIsTrustedGivesItsToken() throws Exception {
         try (RawScriptedServer server = httpsEndpoint();
                 BearerTokens tokens = BearerTokenSources.open(grantAt(server),
-                        org.mailprobe.probes.testing.TestProvider.trusted(), SHORT, Duration.ofMinutes(5))) {
+                        org.mailprobe.probes.testing.TestProvider.trusted(), SHORT, Duration.ofMinutes(5), ProbeClock.system())) {
             assertEquals("tls-token", tokens.current(ProbeClock.system().now().plusSeconds(30)).reveal());
         }
     }

@@ -27,7 +27,7 @@ class TokenFileTokensTest {
 
     private BearerTokens open(Path file) {
         return BearerTokenSources.open(new TokenGrant.TokenFile(file), TlsPolicy.verified(), Timeouts.DEFAULT,
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5), ProbeClock.system());
     }
 
     private static Instant soon() {

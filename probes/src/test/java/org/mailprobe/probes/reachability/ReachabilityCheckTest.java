@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.EndpointKind;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Stage;
@@ -46,7 +47,7 @@ class ReachabilityCheckTest {
             Duration within) {
         ReachabilitySettings settings = new ReachabilitySettings(kind, endpoint, tls, TestProvider.FAST, login, "/",
                 Set.of(200, 302), "probe.test");
-        return new ReachabilityCheck(settings).check(Instant.now().plus(within));
+        return new ReachabilityCheck(settings, ProbeClock.system()).check(Instant.now().plus(within));
     }
 
     static ReachabilityResult check(EndpointKind kind, ServerEndpoint endpoint, Account login) {

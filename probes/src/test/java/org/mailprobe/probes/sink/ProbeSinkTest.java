@@ -73,7 +73,7 @@ public class ProbeSinkTest {
     }
 
     ProbeSink start(SinkSettings settings) throws IOException {
-        sink = new ProbeSink(settings, SIGNER, listener);
+        sink = new ProbeSink(settings, SIGNER, listener, ProbeClock.system());
         sink.start();
         return sink;
     }
@@ -95,7 +95,7 @@ public class ProbeSinkTest {
 
     SubmissionResult submit(ServerEndpoint endpoint, TlsPolicy tls, ProbeToken token) {
         SubmissionProbe probe = new SubmissionProbe(
-                new SubmissionSettings(endpoint, null, tls, TestProvider.FAST, "probe.test"), SIGNER);
+                new SubmissionSettings(endpoint, null, tls, TestProvider.FAST, "probe.test"), SIGNER, ProbeClock.system());
         return probe.submit("agent@probe.test", RCPT, token, Instant.now().plusSeconds(20));
     }
 
@@ -458,7 +458,7 @@ public class ProbeSinkTest {
     void anAddressInUseFailsToStartWithTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             ProbeSink s = new ProbeSink(SinkSettings.of(new InetSocketAddress("127.0.0.1", taken.getLocalPort()),
-                    Set.of(DOMAIN), "sink.test.invalid"), SIGNER, listener);
+                    Set.of(DOMAIN), "sink.test.invalid"), SIGNER, listener, ProbeClock.system());
 
             IOException e = assertThrows(IOException.class, s::start);
 

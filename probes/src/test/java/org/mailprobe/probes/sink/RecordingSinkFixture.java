@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.mailprobe.probes.ProbeClock;
 
 /** A sink under test that records what it delivered and what it refused, closed after each test. */
 abstract class RecordingSinkFixture {
@@ -31,7 +32,7 @@ abstract class RecordingSinkFixture {
             public void refused(SinkRefusal reason, String peer) {
                 refusals.add(reason);
             }
-        });
+        }, ProbeClock.system());
         sink.start();
     }
 }

@@ -26,7 +26,7 @@ class JndiMxResolverTest {
     void exchangesComeInPreferenceOrder() throws Exception {
         try (FakeDns dns = new FakeDns(Map.of("example.test", List.of("20 backup.example.test", "10 mx.example.test")),
                 false)) {
-            List<String> mx = new JndiMxResolver(List.of(dns.address())).exchanges("example.test", inSeconds(10));
+            List<String> mx = new JndiMxResolver(List.of(dns.address()), ProbeClock.system()).exchanges("example.test", inSeconds(10));
 
             assertEquals(List.of("mx.example.test", "backup.example.test"), mx);
         }
@@ -35,7 +35,7 @@ class JndiMxResolverTest {
     @Test
     void aDomainWithoutMxRecordsHasNoExchanges() throws Exception {
         try (FakeDns dns = new FakeDns(Map.of("bare.test", List.of()), false)) {
-            assertEquals(List.of(), new JndiMxResolver(List.of(dns.address())).exchanges("bare.test", inSeconds(10)));
+            assertEquals(List.of(), new JndiMxResolver(List.of(dns.address()), ProbeClock.system()).exchanges("bare.test", inSeconds(10)));
         }
     }
 
@@ -43,7 +43,7 @@ class JndiMxResolverTest {
     void aDomainThatDoesNotExistIsUnknown() throws Exception {
         try (FakeDns dns = new FakeDns(Map.of(), false)) {
             UnknownHostException e = assertThrows(UnknownHostException.class,
-                    () -> new JndiMxResolver(List.of(dns.address())).exchanges("nowhere.test", inSeconds(10)));
+                    () -> new JndiMxResolver(List.of(dns.address()), ProbeClock.system()).exchanges("nowhere.test", inSeconds(10)));
 
             assertTrue(e.getMessage().contains("nowhere.test"), e.getMessage());
         }
@@ -53,7 +53,7 @@ class JndiMxResolverTest {
     void aNullMxIsUnknown() throws Exception {
         try (FakeDns dns = new FakeDns(Map.of("nomail.test", List.of("0 .")), false)) {
             UnknownHostException e = assertThrows(UnknownHostException.class,
-                    () -> new JndiMxResolver(List.of(dns.address())).exchanges("nomail.test", inSeconds(10)));
+                    () -> new JndiMxResolver(List.of(dns.address()), ProbeClock.system()).exchanges("nomail.test", inSeconds(10)));
 
             assertTrue(e.getMessage().contains("RFC 7505"), e.getMessage());
         }
@@ -66,7 +66,7 @@ class JndiMxResolverTest {
             Instant deadline = start.plusMillis(1500);
 
             Exception e = assertThrows(Exception.class,
-                    () -> new JndiMxResolver(List.of(dns.address())).exchanges("example.test", deadline));
+                    () -> new JndiMxResolver(List.of(dns.address()), ProbeClock.system()).exchanges("example.test", deadline));
 
             assertTrue(e instanceof DeadlineExceededException || e instanceof UnknownHostException, e.toString());
             Duration took = Duration.between(start, ProbeClock.system().now());

@@ -78,13 +78,13 @@ class MxDeliveryProbeTest {
             public void refused(SinkRefusal reason, String peer) {
                 // a refusal shows as a failed delivery
             }
-        });
+        }, ProbeClock.system());
         sink.start();
         return sink.port();
     }
 
     static MxDeliveryResult deliver(MxDeliverySettings settings, MxResolver resolver, String to) {
-        return new MxDeliveryProbe(settings.withTimeouts(TestProvider.FAST), SIGNER, resolver)
+        return new MxDeliveryProbe(settings.withTimeouts(TestProvider.FAST), SIGNER, resolver, ProbeClock.system())
                 .deliver(FROM, to, token(), Instant.now().plusSeconds(20));
     }
 
@@ -229,7 +229,7 @@ class MxDeliveryProbeTest {
         try (ScriptedServer silent = new ScriptedServer(null, line -> "")) {
             MxDeliveryProbe probe = new MxDeliveryProbe(MxDeliverySettings.toHost("localhost", silent.port(),
                     "mta.probe.test").withTimeouts(new Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(30))),
-                    SIGNER, noDns());
+                    SIGNER, noDns(), ProbeClock.system());
 
             MxDeliveryResult result = probe.deliver(FROM, RCPT, token(), Instant.now().plusMillis(800));
 

@@ -37,7 +37,7 @@ class SubmissionHoldTest {
 
     SubmissionResult submit(HoldBeforeData hold) {
         SubmissionProbe probe = new SubmissionProbe(new SubmissionSettings(provider.smtp(), provider.account(),
-                TestProvider.trusted(), TestProvider.FAST, "probe.test"), SubmissionProbeTest.SIGNER);
+                TestProvider.trusted(), TestProvider.FAST, "probe.test"), SubmissionProbeTest.SIGNER, ProbeClock.system());
         return probe.submit(TestProvider.USER, TestProvider.USER, SubmissionProbeTest.token(),
                 Instant.now().plusSeconds(20), hold);
     }
@@ -98,7 +98,7 @@ class SubmissionHoldTest {
         AtomicReference<Instant> holdUntil = new AtomicReference<>();
         Instant deadline = Instant.now().plusSeconds(20);
         SubmissionProbe probe = new SubmissionProbe(new SubmissionSettings(provider.smtp(), provider.account(),
-                TestProvider.trusted(), TestProvider.FAST, "probe.test"), SubmissionProbeTest.SIGNER);
+                TestProvider.trusted(), TestProvider.FAST, "probe.test"), SubmissionProbeTest.SIGNER, ProbeClock.system());
 
         SubmissionResult result = probe.submit(TestProvider.USER, TestProvider.USER, SubmissionProbeTest.token(),
                 deadline, until -> {

@@ -55,8 +55,25 @@ class SubmissionProbeTest {
 
     SubmissionResult submit(ServerEndpoint endpoint, TlsPolicy tls, Account account) {
         SubmissionProbe probe = new SubmissionProbe(
-                new SubmissionSettings(endpoint, account, tls, TestProvider.FAST, "probe.test"), SIGNER);
+                new SubmissionSettings(endpoint, account, tls, TestProvider.FAST, "probe.test"), SIGNER, ProbeClock.system());
         return probe.submit(TestProvider.USER, TestProvider.USER, token(), Instant.now().plusSeconds(20));
+    }
+
+    /** Every stamp comes from the clock the probe is given: a fixed one leaves every stage zero long. */
+    @Test
+    void stagesAreDatedByTheClockTheProbeIsGiven() {
+        Instant fixed = Instant.parse("2031-03-04T05:06:07.089Z");
+        SubmissionProbe probe = new SubmissionProbe(new SubmissionSettings(provider.smtp(), provider.account(),
+                TestProvider.trusted(), TestProvider.FAST, "probe.test"), SIGNER, () -> fixed);
+
+        SubmissionResult result = probe.submit(TestProvider.USER, TestProvider.USER, token(), fixed.plusSeconds(20));
+
+        assertTrue(result.succeeded(), result.toString());
+        assertEquals(fixed, result.started());
+        assertEquals(fixed, result.accepted());
+        assertEquals(List.of(Stage.DNS, Stage.CONNECT, Stage.GREETING, Stage.EHLO, Stage.AUTH, Stage.ENVELOPE,
+                Stage.DATA), List.copyOf(result.stages().keySet()));
+        assertTrue(result.stages().values().stream().allMatch(Duration::isZero), result.stages().toString());
     }
 
     @Test
@@ -250,7 +267,7 @@ class SubmissionProbeTest {
             SubmissionProbe probe = new SubmissionProbe(new SubmissionSettings(
                     new ServerEndpoint("localhost", server.port(), TlsMode.PLAIN), provider.account(),
                     TestProvider.trusted(), new Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(30)), "probe.test"),
-                    SIGNER);
+                    SIGNER, ProbeClock.system());
 
             SubmissionResult result = probe.submit(TestProvider.USER, TestProvider.USER, token(),
                     Instant.now().plusMillis(800));

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mailprobe.probes.BearerTokens;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsPolicy;
@@ -72,7 +73,12 @@ public final class TokenEndpointStub implements AutoCloseable {
 
     /** Tokens from this endpoint (plain http allowed: it is loopback). */
     public BearerTokens open(java.time.Duration refreshAhead) {
-        return BearerTokenSources.open(grant(), TlsPolicy.verified(), TestTimeouts.TOKEN, refreshAhead, true);
+        return open(refreshAhead, ProbeClock.system());
+    }
+
+    /** As {@link #open(java.time.Duration)}, the cache's "now" read from {@code clock}. */
+    public BearerTokens open(java.time.Duration refreshAhead, java.time.InstantSource clock) {
+        return BearerTokenSources.open(grant(), TlsPolicy.verified(), TestTimeouts.TOKEN, refreshAhead, true, clock);
     }
 
     public void expiresIn(int seconds) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
@@ -54,11 +55,11 @@ class HostileMailServerTest {
     }
 
     private ArrivalWatcher imap(WatchSettings s) {
-        return new ImapArrivalWatcher(s, Watching.SIGNER, recorder);
+        return new ImapArrivalWatcher(s, Watching.SIGNER, recorder, ProbeClock.system());
     }
 
     private ArrivalWatcher pop3(WatchSettings s) {
-        return new Pop3ArrivalWatcher(s, Watching.SIGNER, recorder);
+        return new Pop3ArrivalWatcher(s, Watching.SIGNER, recorder, ProbeClock.system());
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.testing.TestProvider;
@@ -25,7 +26,7 @@ import org.mailprobe.probes.token.ProbeMessage;
 class ImapArrivalWatcherTest extends ArrivalWatcherContract {
     @Override
     ArrivalWatcher create(WatchSettings settings) {
-        return new ImapArrivalWatcher(settings, Watching.SIGNER, recorder);
+        return new ImapArrivalWatcher(settings, Watching.SIGNER, recorder, ProbeClock.system());
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.testing.ServiceOutage;
 import org.mailprobe.probes.testing.TestProvider;
@@ -16,7 +17,7 @@ import org.mailprobe.probes.testing.Watching;
 class ImapReconnectTest extends ReconnectContract {
     @Override
     ArrivalWatcher create(WatchSettings settings) {
-        return new ImapArrivalWatcher(settings, Watching.SIGNER, recorder);
+        return new ImapArrivalWatcher(settings, Watching.SIGNER, recorder, ProbeClock.system());
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.FaultMatrixTest;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
@@ -46,7 +47,7 @@ class ImapStartTlsTest {
     private Reason firstFailure(HostileServer server) throws Exception {
         watcher = new ImapArrivalWatcher(new WatchSettings(new ServerEndpoint("localhost", server.port(),
                 TlsMode.STARTTLS), new Account("user", Secret.of("pw")), TestProvider.trusted(), TestProvider.FAST,
-                "INBOX", Duration.ofMillis(200), Duration.ofSeconds(1), true, "agent.test", AGENT, true), Watching.SIGNER, recorder);
+                "INBOX", Duration.ofMillis(200), Duration.ofSeconds(1), true, "agent.test", AGENT, true), Watching.SIGNER, recorder, ProbeClock.system());
         watcher.start();
         await("a watch failure", Duration.ofSeconds(20), () -> !recorder.failures.isEmpty());
         return recorder.failures.get(0);

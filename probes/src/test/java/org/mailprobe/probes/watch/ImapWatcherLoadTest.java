@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.testing.CommandCountingProxy;
 import org.mailprobe.probes.testing.CommandCountingProxy.Line;
@@ -52,7 +53,7 @@ class ImapWatcherLoadTest {
     private void startWatcher(Duration refresh) throws Exception {
         watcher = new ImapArrivalWatcher(new WatchSettings(proxy.endpoint(), provider.account(),
                 TestProvider.trusted(), TestProvider.FAST, "INBOX", Duration.ofMillis(200), refresh, true,
-                "agent.test", Watching.AGENT), Watching.SIGNER, recorder);
+                "agent.test", Watching.AGENT), Watching.SIGNER, recorder, ProbeClock.system());
         watcher.start();
         awaitIdles(1);
     }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.testing.RawScriptedServer;
 import org.mailprobe.probes.testing.TestProvider;
@@ -77,7 +78,7 @@ class ImapWithoutUidplusTest {
                 + Watching.SIGNER.sign(token);
         try (RawScriptedServer server = new RawScriptedServer(imapWithoutUidplus(headers))) {
             watcher = new ImapArrivalWatcher(HostileMailServerTest.settings(server.port(), TestProvider.FAST.read()),
-                    Watching.SIGNER, recorder);
+                    Watching.SIGNER, recorder, ProbeClock.system());
             watcher.start();
             recorder.awaitArrival(token);
             int looks = server.lines().size();

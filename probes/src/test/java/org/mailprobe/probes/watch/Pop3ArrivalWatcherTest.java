@@ -10,11 +10,13 @@ import static org.mailprobe.probes.testing.Watching.sendProbe;
 import static org.mailprobe.probes.testing.Watching.settings;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.testing.TestProvider;
@@ -25,7 +27,7 @@ import org.mailprobe.probes.token.ProbeMessage;
 class Pop3ArrivalWatcherTest extends ArrivalWatcherContract {
     @Override
     ArrivalWatcher create(WatchSettings settings) {
-        return new Pop3ArrivalWatcher(settings, Watching.SIGNER, recorder);
+        return new Pop3ArrivalWatcher(settings, Watching.SIGNER, recorder, ProbeClock.system());
     }
 
     @Override
@@ -65,6 +67,21 @@ class Pop3ArrivalWatcherTest extends ArrivalWatcherContract {
                 "seen " + Duration.between(delivery.before(), arrival.seenAt()) + " after sending");
         assertNull(arrival.serverTime(), "POP3 has no INTERNALDATE");
         assertFalse(arrival.received().isEmpty(), "Received headers are kept as evidence");
+    }
+
+    /** The arrival is dated by the clock the watcher is given, not by one it reaches for. */
+    @Test
+    @Timeout(20)
+    void arrivalIsDatedByTheClockTheWatcherIsGiven() throws Exception {
+        Instant fixed = Instant.parse("2031-03-04T05:06:07.089Z");
+        watcher = new Pop3ArrivalWatcher(settings(provider, provider.pop3(), true), Watching.SIGNER, recorder,
+                () -> fixed);
+        watcher.start();
+        Delivery delivery = sendProbe(provider, AGENT);
+
+        Arrival arrival = recorder.awaitArrival(delivery.token());
+
+        assertEquals(fixed, arrival.seenAt());
     }
 
     @Test

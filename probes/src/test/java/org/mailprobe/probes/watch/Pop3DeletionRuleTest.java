@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.testing.Pop3Script;
 import org.mailprobe.probes.testing.RawScriptedServer;
@@ -42,7 +43,7 @@ class Pop3DeletionRuleTest {
 
     private void watch(RawScriptedServer server) {
         watcher = new Pop3ArrivalWatcher(HostileMailServerTest.settings(server.port(), TestProvider.FAST.read()),
-                Watching.SIGNER, recorder);
+                Watching.SIGNER, recorder, ProbeClock.system());
         watcher.start();
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.testing.Pop3Script;
 import org.mailprobe.probes.testing.RawScriptedServer;
@@ -57,7 +58,7 @@ class Pop3FullMailboxTest {
 
     private void watch(RawScriptedServer server, boolean skip) {
         watcher = new Pop3ArrivalWatcher(HostileMailServerTest.settings(server.port(), TestProvider.FAST.read()),
-                Watching.SIGNER, recorder);
+                Watching.SIGNER, recorder, ProbeClock.system());
         if (skip) {
             watcher.skipMailPresentAtStart();
         }

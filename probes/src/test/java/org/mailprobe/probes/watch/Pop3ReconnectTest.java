@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.time.Instant;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.testing.ServiceOutage;
 import org.mailprobe.probes.testing.TestProvider;
@@ -14,7 +15,7 @@ import org.mailprobe.probes.testing.Watching;
 class Pop3ReconnectTest extends ReconnectContract {
     @Override
     ArrivalWatcher create(WatchSettings settings) {
-        return new Pop3ArrivalWatcher(settings, Watching.SIGNER, recorder);
+        return new Pop3ArrivalWatcher(settings, Watching.SIGNER, recorder, ProbeClock.system());
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.Account;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
@@ -50,7 +51,7 @@ class WatcherCloseTest {
                         server.port(), TlsMode.PLAIN), new Account("probe" + i + "@example.test", Secret.of("x")),
                         TlsPolicy.verified(), new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(30)), "INBOX",
                         Duration.ofSeconds(1), Duration.ofMinutes(5), true, "agent.test", Watching.AGENT),
-                        Watching.SIGNER, arrival -> false);
+                        Watching.SIGNER, arrival -> false, ProbeClock.system());
                 watchers.add(w);
                 w.start();
             }

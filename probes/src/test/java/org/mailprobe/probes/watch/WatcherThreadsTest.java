@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ArrivalWatcher;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.testing.TestProvider;
 import org.mailprobe.probes.testing.Watching;
 
@@ -46,7 +47,7 @@ class WatcherThreadsTest {
 
     private ImapArrivalWatcher watch() throws Exception {
         ImapArrivalWatcher w = new ImapArrivalWatcher(Watching.settings(provider, provider.imap(), true),
-                Watching.SIGNER, listener);
+                Watching.SIGNER, listener, ProbeClock.system());
         watchers.add(w);
         w.start();
         Watching.await("the watcher to connect", w::healthy);

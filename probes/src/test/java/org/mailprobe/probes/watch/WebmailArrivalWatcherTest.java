@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.Arrival;
+import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Secret;
@@ -91,7 +92,7 @@ class WebmailArrivalWatcherTest {
     }
 
     private WebmailArrivalWatcher start(WebmailSettings settings) throws Exception {
-        watcher = new WebmailArrivalWatcher(settings, Watching.SIGNER, recorder);
+        watcher = new WebmailArrivalWatcher(settings, Watching.SIGNER, recorder, ProbeClock.system());
         watcher.start();
         return watcher;
     }
@@ -135,7 +136,7 @@ class WebmailArrivalWatcherTest {
         roundcube.deliver(raw(poison, Watching.SIGNER) + "x".repeat(WebmailHttp.MAX_BODY + 1));
         ProbeToken after = deliverProbe();
         watcher = new WebmailArrivalWatcher(roundcubeSettings(PASSWORD, TlsPolicy.verified()), Watching.SIGNER,
-                counting);
+                counting, ProbeClock.system());
         watcher.start();
 
         counting.awaitArrival(before);
