@@ -42,7 +42,7 @@ public final class ProbeJournal {
         r.put("probe", key);
         r.put("route", s.token().route());
         r.put("leg", leg);
-        r.put("sent_at", s.token().sentAt().toString());
+        r.put("sent_at", s.token().stampedAt().toString());
         r.put("started", s.started().toString());
         r.put("accepted", s.accepted().toString());
         r.put("deadline", deadline.toString());
@@ -76,7 +76,7 @@ public final class ProbeJournal {
         }
         r.put("outcome", f.reason() == Reason.NONE ? "success" : "failure");
         r.put("reason", f.reason().label());
-        r.put("sent_at", s.token().sentAt().toString());
+        r.put("sent_at", s.token().stampedAt().toString());
         r.put("started", s.started() == null ? null : s.started().toString());
         r.put("accepted", s.accepted() == null ? null : s.accepted().toString());
         r.put("failed_stage", s.failedStage() == null ? null : s.failedStage().label());
