@@ -89,11 +89,11 @@ public final class Agent implements AutoCloseable {
                 AgentSink.replayWindows(config.routes()));
         Map<String, RouteRunner> runners = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {
-            metrics.registerRoute(route.name(), route.watchLeg(),
+            metrics.registerRoute(route.name(), route.pathLeg().label(),
                     RouteRunner.watchKeys(route, config.sink()).stream().map(WatchKey::path).distinct().toList());
             metrics.registerSmtpServer(RouteRunner.smtpServer(route));
             if (route.estimate() != null) {
-                metrics.registerEstimate(route.name(), route.kind().label());
+                metrics.registerEstimate(route.name(), route.leg().label());
             }
             runners.put(route.name(), new RouteRunner(agentId, route, ProbeSenders.forRoute(route, localHost, signer),
                     config.sink(), inFlight, metrics));

@@ -41,7 +41,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
      *
      * @param watch the path and mailbox
      * @param leg the leg of this path's delay: the route's, except a send route's external mailbox,
-     *     which measures a loop ({@link RouteConfig#watchLeg()})
+     *     which measures a loop ({@link RouteConfig#pathLeg()})
      * @param arrival the sighting, or null if it was not seen
      * @param lost true if the probe was accepted and not seen on this path by its deadline
      * @param delay arrived minus accepted in whole milliseconds, never negative ({@link Arrival#arrivedAt}: the
@@ -62,7 +62,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
     public static ProbeFigures of(ProbeOutcome outcome, RouteConfig route, boolean resumed) {
         SubmissionResult s = outcome.submission();
         Instant accepted = s.accepted();
-        String pathLeg = route == null ? outcome.leg() : route.watchLeg();
+        String pathLeg = route == null ? outcome.leg() : route.pathLeg().label();
         List<PathFigures> paths = new ArrayList<>();
         for (Map.Entry<WatchKey, Arrival> e : outcome.arrivals().entrySet()) {
             // A mark of "seen on a reconnect" holds only for a probe accepted before the watcher was back.

@@ -91,7 +91,7 @@ public final class RouteRunner {
     }
 
     public String leg() {
-        return route.kind().label();
+        return route.leg().label();
     }
 
     /** Sends one probe; returns when the provider has accepted or refused it. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.runtime.OneShotProbe;
@@ -49,7 +49,7 @@ class NagiosReconnectTest {
                 new Account("probe@example.test", Secret.of("x")));
         WatchConfig watch = new WatchConfig(AccessPath.IMAP, imap, account, "INBOX", Duration.ofSeconds(5), true,
                 true);
-        RouteConfig route = new RouteConfig("r1", RouteKind.LOOP, account, smtp, account, Duration.ofMinutes(1),
+        RouteConfig route = new RouteConfig("r1", Leg.LOOP, account, smtp, account, Duration.ofMinutes(1),
                 Duration.ZERO, Duration.ofMinutes(2), List.of(watch));
         ProbeToken token = new ProbeToken("me", "r1", 1, T0);
         SubmissionResult accepted = new SubmissionResult(token, Reason.NONE, null, T0.minusMillis(20), T0,

@@ -72,7 +72,7 @@ class OneTruthPerProbeTest {
         ProbeToken token = ProbeRecords.token(route, seq);
         LinkedHashSet<WatchKey> watches = new LinkedHashSet<>();
         route.watches().forEach(w -> watches.add(ProbeRecords.key(w)));
-        inFlight.expect(token.key(), route.name(), route.kind().label(), watches, route.timeout());
+        inFlight.expect(token.key(), route.name(), route.leg().label(), watches, route.timeout());
         return token;
     }
 
@@ -130,7 +130,7 @@ class OneTruthPerProbeTest {
     @Test
     void probeSeenAfterItWasLostGetsALateRecordWithItsTrueDelayAndACounter() throws IOException {
         RouteConfig route = ProbeRecords.LOOP;
-        metrics.registerRoute(route.name(), route.watchLeg(), List.of(AccessPath.IMAP, AccessPath.POP3));
+        metrics.registerRoute(route.name(), route.pathLeg().label(), List.of(AccessPath.IMAP, AccessPath.POP3));
         ProbeToken token = send(route, 1);
         inFlight.submitted(token.key(), ProbeRecords.accepted(token, T0));
         see(token, route, 0, T0.plusMillis(400), List.of());
@@ -168,7 +168,7 @@ class OneTruthPerProbeTest {
     @Test
     void probeWhoseJournalRecordFailsIsNotCountedInTheMetrics() {
         RouteConfig route = ProbeRecords.LOOP;
-        metrics.registerRoute(route.name(), route.watchLeg(), List.of(AccessPath.IMAP, AccessPath.POP3));
+        metrics.registerRoute(route.name(), route.pathLeg().label(), List.of(AccessPath.IMAP, AccessPath.POP3));
         journal.close(); // every append now fails
         ProbeToken token = send(route, 1);
         inFlight.submitted(token.key(), ProbeRecords.accepted(token, T0));

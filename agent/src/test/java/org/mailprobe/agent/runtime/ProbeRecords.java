@@ -9,7 +9,7 @@ import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.DirectDeliveryConfig;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.SendEstimateConfig;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
@@ -36,21 +36,21 @@ final class ProbeRecords {
     static final AccountConfig P2 = account("p2");
     static final AccountConfig EXTERNAL = account("external");
 
-    static final RouteConfig LOOP = new RouteConfig("loop-p1", RouteKind.LOOP, P1, SMTP, P2, Duration.ofMinutes(1),
+    static final RouteConfig LOOP = new RouteConfig("loop-p1", Leg.LOOP, P1, SMTP, P2, Duration.ofMinutes(1),
             Duration.ZERO, Duration.ofHours(1), List.of(watch(AccessPath.IMAP, IMAP, P2), watch(AccessPath.POP3, POP3, P2)));
-    static final RouteConfig SEND_EXTERNAL = new RouteConfig("send-ext", RouteKind.SEND, P1, SMTP, EXTERNAL,
+    static final RouteConfig SEND_EXTERNAL = new RouteConfig("send-ext", Leg.SEND, P1, SMTP, EXTERNAL,
             Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1), List.of(watch(AccessPath.IMAP, IMAP, EXTERNAL)),
             P1.address(), EXTERNAL.address(), null, new SendEstimateConfig(List.of(".provider.test")));
     /** As {@link #SEND_EXTERNAL}, also watched by POP3, whose copy here shows no Received headers (as webmail's). */
-    static final RouteConfig SEND_EXTERNAL_TWO_PATHS = new RouteConfig("send-ext2", RouteKind.SEND, P1, SMTP, EXTERNAL,
+    static final RouteConfig SEND_EXTERNAL_TWO_PATHS = new RouteConfig("send-ext2", Leg.SEND, P1, SMTP, EXTERNAL,
             Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1), List.of(watch(AccessPath.IMAP, IMAP, EXTERNAL),
                     watch(AccessPath.POP3, POP3, EXTERNAL)), P1.address(), EXTERNAL.address(), null,
             new SendEstimateConfig(List.of(".provider.test")));
-    static final RouteConfig RECEIVE = new RouteConfig("receive-p2", RouteKind.RECEIVE, null, null, P2,
+    static final RouteConfig RECEIVE = new RouteConfig("receive-p2", Leg.RECEIVE, null, null, P2,
             Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1), List.of(watch(AccessPath.IMAP, IMAP, P2)),
             "mailprobe@agent.test", P2.address(), new DirectDeliveryConfig(null, true, "agent.test", TlsPolicy.verified(),
                     Timeouts.DEFAULT), null);
-    static final RouteConfig SEND_SINK = new RouteConfig("send-sink", RouteKind.SEND, P1, SMTP, null,
+    static final RouteConfig SEND_SINK = new RouteConfig("send-sink", Leg.SEND, P1, SMTP, null,
             Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1), List.of(), P1.address(), "probe@sink.agent.test",
             null, null);
 
