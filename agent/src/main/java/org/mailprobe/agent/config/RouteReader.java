@@ -36,7 +36,7 @@ final class RouteReader {
     private final org.mailprobe.probes.Timeouts defaultTimeouts;
 
     private final Map<String, String> routePaths = new HashMap<>();
-    private final Map<WatchConfig.MailboxKey, Seen> watchers = new HashMap<>();
+    private final Map<MailboxKey, Seen> watchers = new HashMap<>();
 
     /** The first watch of a mailbox, which every later one must agree with. */
     private static final class Seen {
@@ -398,13 +398,12 @@ final class RouteReader {
 
     /** Routes that watch one mailbox share one watcher, so they must want the same from it. */
     private void checkShared(String route, String path, WatchConfig watch) {
-        WatchConfig.MailboxKey key = watch.mailboxKey();
-        Seen first = watchers.putIfAbsent(key, new Seen(route, path, watch));
+        Seen first = watchers.putIfAbsent(watch.mailboxKey(), new Seen(route, path, watch));
         if (first == null) {
             return;
         }
         if (first.route.equals(route)) {
-            problems.add(path, "watches " + key + " again; " + first.path + " already does");
+            problems.add(path, "watches " + watch.configName() + " again; " + first.path + " already does");
             return;
         }
         List<String> differences = new ArrayList<>();
@@ -419,7 +418,7 @@ final class RouteReader {
             differences.add("delete_probes " + watch.deleteProbes() + " here, " + first.watch.deleteProbes() + " there");
         }
         if (!differences.isEmpty()) {
-            problems.add(path, "route '" + route + "' watches " + key + " like route '" + first.route + "' ("
+            problems.add(path, "route '" + route + "' watches " + watch.configName() + " like route '" + first.route + "' ("
                     + first.path + "), so they share one watcher, but they disagree: " + String.join(", ", differences)
                     + "; set them alike");
         }

@@ -19,6 +19,7 @@ import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.JournalConfig;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.metrics.AgentMetrics;
@@ -90,7 +91,7 @@ public final class Agent implements AutoCloseable {
         Map<String, RouteRunner> runners = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {
             metrics.registerRoute(route.name(), route.pathLeg().label(),
-                    RouteRunner.watchKeys(route, config.sink()).stream().map(WatchKey::path).distinct().toList());
+                    RouteRunner.watchKeys(route, config.sink()).stream().map(MailboxKey::path).distinct().toList());
             metrics.registerSmtpServer(RouteRunner.smtpServer(route));
             if (route.estimate() != null) {
                 metrics.registerEstimate(route.name(), route.leg().label());

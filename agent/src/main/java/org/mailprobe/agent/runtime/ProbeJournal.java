@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
@@ -37,7 +38,7 @@ public final class ProbeJournal {
         this.journal = journal;
     }
 
-    void submitted(String key, String leg, SubmissionResult s, Instant deadline, Set<WatchKey> watches) {
+    void submitted(String key, String leg, SubmissionResult s, Instant deadline, Set<MailboxKey> watches) {
         ObjectNode r = Journal.fields();
         r.put("probe", key);
         r.put("route", s.token().route());
@@ -47,7 +48,7 @@ public final class ProbeJournal {
         r.put("accepted", s.accepted().toString());
         r.put("deadline", deadline.toString());
         ArrayNode w = r.putArray("watch");
-        for (WatchKey k : watches) {
+        for (MailboxKey k : watches) {
             w.addObject().put("path", k.path().label()).put("mailbox", k.mailbox());
         }
         journal.appendOrLog("submitted", r);
@@ -201,7 +202,7 @@ public final class ProbeJournal {
 
     /** A probe accepted before a restart and not finished then. */
     public record Unfinished(String key, String route, String leg, SubmissionResult submission, Instant deadline,
-            Set<WatchKey> watches) {}
+            Set<MailboxKey> watches) {}
 
     /**
      * The probes the journal saw accepted and not finished, looking back {@code lookBack} (the
@@ -239,9 +240,9 @@ public final class ProbeJournal {
                     Instant.parse(rec.path("sent_at").asText()));
             SubmissionResult s = new SubmissionResult(token, Reason.NONE, null, Instant.parse(rec.path("started")
                     .asText()), Instant.parse(rec.path("accepted").asText()), Map.of(), "", "");
-            Set<WatchKey> watches = new LinkedHashSet<>();
+            Set<MailboxKey> watches = new LinkedHashSet<>();
             for (JsonNode w : rec.path("watch")) {
-                watches.add(new WatchKey(AccessPath.valueOf(w.path("path").asText().toUpperCase(java.util.Locale.ROOT)),
+                watches.add(new MailboxKey(AccessPath.valueOf(w.path("path").asText().toUpperCase(java.util.Locale.ROOT)),
                         w.path("mailbox").asText()));
             }
             result.add(new Unfinished(e.getKey(), rec.path("route").asText(), rec.path("leg").asText(), s,

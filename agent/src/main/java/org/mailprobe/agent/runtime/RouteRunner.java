@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.WatchConfig;
@@ -35,7 +36,7 @@ public final class RouteRunner {
     private final ProbeSender sender;
     private final InFlightProbes inFlight;
     private final AgentMetrics metrics;
-    private final Set<WatchKey> watches;
+    private final Set<MailboxKey> watches;
     private final String smtpServer;
     /**
      * Starts at the wall clock's milliseconds so that sequence numbers stay unique across restarts
@@ -72,16 +73,16 @@ public final class RouteRunner {
     }
 
     /** Where the route's probes are expected: its watched mailboxes, or the sink. */
-    public static Set<WatchKey> watchKeys(RouteConfig route, SinkConfig sink) {
-        Set<WatchKey> keys = new LinkedHashSet<>();
+    public static Set<MailboxKey> watchKeys(RouteConfig route, SinkConfig sink) {
+        Set<MailboxKey> keys = new LinkedHashSet<>();
         if (route.toSink()) {
             if (sink == null) {
                 throw new IllegalArgumentException("route " + route.name() + " sends to the sink, but none is configured");
             }
-            keys.add(new WatchKey(AccessPath.SINK, sink.mailboxName()));
+            keys.add(new MailboxKey(AccessPath.SINK, sink.mailboxName()));
         }
         for (WatchConfig w : route.watches()) {
-            keys.add(new WatchKey(w.path(), Watchers.mailboxName(w)));
+            keys.add(w.mailboxKey());
         }
         return keys;
     }

@@ -413,6 +413,6 @@ class ConfigLoaderTest {
         WatchConfig first = config.routes().get(0).watches().get(0);
         WatchConfig second = config.routes().get(1).watches().get(0);
         assertEquals(first.mailboxKey(), second.mailboxKey());
-        assertEquals("imap:provider-imap/bob/INBOX", second.mailboxKey().toString());
+        assertEquals("imap:provider-imap/bob/INBOX", second.configName());
     }
 }
