@@ -137,7 +137,7 @@ public final class Agent implements AutoCloseable {
             lookBack = r.timeout().compareTo(lookBack) > 0 ? r.timeout() : lookBack;
         }
         List<ProbeJournal.Unfinished> unfinished = ProbeJournal.unfinished(j, config.agent().id(), lookBack);
-        ObjectNode start = Journal.fields();
+        ObjectNode start = Journal.newRecord();
         start.put("event", "start");
         start.put("version", Version.current());
         start.put("routes", config.routes().size());
@@ -180,7 +180,7 @@ public final class Agent implements AutoCloseable {
             // never used, and closing them keeps a later change of this method from leaking them.
             fresh.closeTokens();
             if (journal != null) {
-                ObjectNode r = Journal.fields();
+                ObjectNode r = Journal.newRecord();
                 r.put("event", "reload");
                 r.put("maintenance_windows", fresh.reachability().maintenance().size());
                 journal.appendOrLog("event", r);
@@ -217,7 +217,7 @@ public final class Agent implements AutoCloseable {
         if (journal != null) {
             // Bounds the evidence of a run that ends without a stop record (kill -9, power cut) to the minute.
             sweeper.scheduleWithFixedDelay(() -> {
-                ObjectNode r = Journal.fields();
+                ObjectNode r = Journal.newRecord();
                 r.put("in_flight", inFlight.size());
                 journal.appendOrLog("heartbeat", r);
             }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
@@ -321,7 +321,7 @@ public final class Agent implements AutoCloseable {
         // After everything that signs in has stopped: no refresh outlives the agent.
         config.closeTokens();
         if (journal != null) {
-            ObjectNode stop = Journal.fields();
+            ObjectNode stop = Journal.newRecord();
             stop.put("event", "stop");
             stop.put("in_flight", inFlight.size());
             stop.put("detail", "probes in flight are expected again at the next start");

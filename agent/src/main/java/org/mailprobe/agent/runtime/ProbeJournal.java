@@ -39,7 +39,7 @@ public final class ProbeJournal {
     }
 
     void submitted(String key, String leg, SubmissionResult s, Instant deadline, Set<MailboxKey> watches) {
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", key);
         r.put("route", s.token().route());
         r.put("leg", leg);
@@ -67,7 +67,7 @@ public final class ProbeJournal {
 
     static ObjectNode record(ProbeFigures f) {
         SubmissionResult s = f.submission();
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", s.token().key());
         r.put("route", f.route());
         r.put("leg", f.leg());
@@ -147,7 +147,7 @@ public final class ProbeJournal {
      * clause 4's one-hour limit is about.
      */
     void late(LateArrival l) throws IOException {
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", l.arrival().token().key());
         r.put("route", l.route());
         r.put("leg", l.leg());
