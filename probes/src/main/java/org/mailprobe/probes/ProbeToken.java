@@ -7,16 +7,19 @@ import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * What a probe message says about itself: which agent sent it, on which route, its sequence number
- * and when it was sent. Only meaningful once verified by {@link TokenSigner}.
+ * and {@code stampedAt}, the instant written into the token when the message was made, before the
+ * SMTP dialogue starts. It is not when the server accepted the message (the 250 after DATA, in
+ * the submission result), which every delay starts from. Only meaningful once verified by
+ * {@link TokenSigner}.
  */
-public record ProbeToken(String agentId, String route, long sequence, Instant sentAt) {
+public record ProbeToken(String agentId, String route, long sequence, Instant stampedAt) {
     /** Agent ids and route names: letters, digits, '_' and '-', up to 64 characters. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     public ProbeToken {
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(route, "route");
-        Objects.requireNonNull(sentAt, "sentAt");
+        Objects.requireNonNull(stampedAt, "stampedAt");
         if (!ID.matcher(agentId).matches()) {
             throw new IllegalArgumentException("agent id '" + agentId + "' must match " + ID.pattern());
         }

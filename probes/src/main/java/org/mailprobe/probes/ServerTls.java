@@ -2,32 +2,25 @@ package org.mailprobe.probes;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
-import java.util.Collection;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The sink's own certificate for STARTTLS, as an {@link SSLContext}: from a PKCS#12 key store, or
- * from PEM files as certbot and most CAs hand them out (the chain, and an unencrypted PKCS#8
- * {@code BEGIN PRIVATE KEY}). Errors name the file, never the password.
+ * A server's own certificate (the sink's STARTTLS, the agent's HTTPS endpoint), as an
+ * {@link SSLContext}: from a PKCS#12 key store, or from PEM files as certbot and most CAs hand them
+ * out (the chain, and an unencrypted PKCS#8 {@code BEGIN PRIVATE KEY}, read by {@link PemFiles}).
+ * Errors name the file, never the password or the key.
  */
 public final class ServerTls {
-    private static final Pattern PKCS8 = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
-
     private ServerTls() {}
 
     /** The key store's (first) key entry; {@code password} protects both the store and the key. */
@@ -36,7 +29,7 @@ public final class ServerTls {
             KeyStore store = KeyStore.getInstance("PKCS12");
             char[] pass = password.reveal().toCharArray();
             store.load(in, pass);
-            return context(store, pass);
+            return context(store, pass, null);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot use key store " + keyStore + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
@@ -45,58 +38,47 @@ public final class ServerTls {
 
     /** A certificate chain (leaf first) and its unencrypted PKCS#8 private key, both PEM. */
     public static SSLContext fromPem(Path chainPem, Path keyPem) {
-        Collection<? extends Certificate> chain;
-        try (InputStream in = Files.newInputStream(chainPem)) {
-            chain = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            if (chain.isEmpty()) {
-                throw new GeneralSecurityException("no certificate found in the file");
-            }
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot use certificate file " + chainPem + ": " + e.getMessage(), e);
-        }
-        PrivateKey key;
-        try {
-            key = privateKey(Files.readString(keyPem, StandardCharsets.US_ASCII));
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            // The key's bytes are never part of the message.
-            throw new IllegalArgumentException("cannot use private key file " + keyPem
-                    + ": expected an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY)", e);
-        }
+        return fromPem(chainPem, keyPem, null);
+    }
+
+    /**
+     * As {@link #fromPem(Path, Path)}, also trusting the CA certificates in {@code clientCaPem}
+     * for client certificates (null: the JDK's trust store).
+     */
+    public static SSLContext fromPem(Path chainPem, Path keyPem, Path clientCaPem) {
+        List<Certificate> chain = PemFiles.certificates(chainPem, "certificate file");
+        PrivateKey key = PemFiles.privateKey(keyPem);
+        PemFiles.checkMatch(key, keyPem, chain.get(0), chainPem);
+        List<Certificate> clientCas = clientCaPem == null ? List.of() : PemFiles.certificates(clientCaPem, "client CA file");
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             char[] pass = new char[0];
-            store.setKeyEntry("sink", key, pass, chain.toArray(new Certificate[0]));
-            return context(store, pass);
+            store.setKeyEntry("server", key, pass, chain.toArray(new Certificate[0]));
+            TrustManager[] trust = null;
+            if (clientCaPem != null) {
+                KeyStore cas = KeyStore.getInstance("PKCS12");
+                cas.load(null, null);
+                for (int i = 0; i < clientCas.size(); i++) {
+                    cas.setCertificateEntry("client-ca-" + i, clientCas.get(i));
+                }
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(cas);
+                trust = factory.getTrustManagers();
+            }
+            return context(store, pass, trust);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("the key in " + keyPem + " does not fit the certificate in " + chainPem
+            throw new IllegalArgumentException("cannot use the key in " + keyPem + " with the certificate in " + chainPem
                     + ": " + e.getMessage(), e);
         }
     }
 
-    private static PrivateKey privateKey(String pem) throws GeneralSecurityException {
-        Matcher m = PKCS8.matcher(pem);
-        if (!m.find()) {
-            throw new GeneralSecurityException("no PKCS#8 private key");
-        }
-        byte[] der = Base64.getMimeDecoder().decode(m.group(1));
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-        GeneralSecurityException last = null;
-        for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (GeneralSecurityException e) {
-                last = e;
-            }
-        }
-        throw last;
-    }
-
-    private static SSLContext context(KeyStore store, char[] pass) throws GeneralSecurityException {
+    private static SSLContext context(KeyStore store, char[] pass, TrustManager[] trust)
+            throws GeneralSecurityException {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, pass);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
+        context.init(keys.getKeyManagers(), trust, null);
         return context;
     }
 }

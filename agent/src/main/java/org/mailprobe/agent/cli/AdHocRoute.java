@@ -18,10 +18,10 @@ import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.DirectDeliveryConfig;
 import org.mailprobe.agent.config.Durations;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.WatchConfig;
@@ -52,7 +52,7 @@ final class AdHocRoute {
     @Option(names = "--leg", paramLabel = "LEG", defaultValue = "loop",
             description = "loop (submit, watch the mailbox), send (submit to --to-address at the sink) or receive "
                     + "(deliver to the MX of --to, watch the mailbox). Default: ${DEFAULT-VALUE}.")
-    String leg;
+    String legName;
 
     @Option(names = "--smtp-host", paramLabel = "HOST", description = "Submission server (loop, send).")
     String smtpHost;
@@ -189,8 +189,8 @@ final class AdHocRoute {
     boolean keep;
 
     AgentConfig toConfig(InstantSource clock) throws IOException, ConfigException {
-        RouteKind kind = kind();
-        boolean toSink = kind == RouteKind.SEND;
+        Leg leg = leg();
+        boolean toSink = leg == Leg.SEND;
         if (toSink && (imapHost != null || pop3Host != null)) {
             throw new IllegalArgumentException("--leg send sees the probe at the sink; --imap-host and --pop3-host do "
                     + "not apply (use a config route with estimate: for an external mailbox)");
@@ -202,13 +202,13 @@ final class AdHocRoute {
             throw new IllegalArgumentException("give --imap-host, --pop3-host or --webmail-url (any of them): where "
                     + "to watch the probe arrive");
         }
-        if (kind != RouteKind.RECEIVE && (smtpHost == null || user == null)) {
-            throw new IllegalArgumentException("--leg " + kind.label() + " submits: give --smtp-host and --user");
+        if (leg != Leg.RECEIVE && (smtpHost == null || user == null)) {
+            throw new IllegalArgumentException("--leg " + leg.label() + " submits: give --smtp-host and --user");
         }
-        if (kind == RouteKind.RECEIVE && user == null && watchUser == null) {
+        if (leg == Leg.RECEIVE && user == null && watchUser == null) {
             throw new IllegalArgumentException("--leg receive: give --watch-user (or --user): the watched mailbox's login");
         }
-        if (kind == RouteKind.RECEIVE && (from == null || to == null)) {
+        if (leg == Leg.RECEIVE && (from == null || to == null)) {
             throw new IllegalArgumentException("--leg receive: give --from (the envelope sender) and --to (the mailbox's address)");
         }
         TlsPolicy tls = insecure ? TlsPolicy.insecure() : caFile != null ? TlsPolicy.trusting(caFile) : TlsPolicy.verified();
@@ -218,14 +218,14 @@ final class AdHocRoute {
             throw new IllegalArgumentException("--oauth2-grant and --password-env/--password-file: an account signs "
                     + "in with a password or with OAuth 2.0, not both");
         }
-        Secret password = oauth != null || kind == RouteKind.RECEIVE && passwordEnv == null && passwordFile == null
+        Secret password = oauth != null || leg == Leg.RECEIVE && passwordEnv == null && passwordFile == null
                 ? null : secret("--password-env", passwordEnv, "--password-file", passwordFile);
         boolean watchOwnPassword = watchPasswordEnv != null || watchPasswordFile != null;
         Secret watchPassword = !watchOwnPassword ? password
                 : secret("--watch-password-env", watchPasswordEnv, "--watch-password-file", watchPasswordFile);
         // The watched mailbox signs in as the submitter does unless it has a password of its own.
         OAuthLogin watchOAuth = watchOwnPassword ? null : oauth;
-        if (kind != RouteKind.SEND && watchPassword == null && watchOAuth == null) {
+        if (leg != Leg.SEND && watchPassword == null && watchOAuth == null) {
             throw new IllegalArgumentException("give the watched mailbox's password: --watch-password-env or "
                     + "--watch-password-file (or --oauth2-grant and its options)");
         }
@@ -235,12 +235,12 @@ final class AdHocRoute {
                     + "or leave out --webmail-url");
         }
         String sender = from == null ? user : from;
-        AccountConfig submitter = kind == RouteKind.RECEIVE ? null
+        AccountConfig submitter = leg == Leg.RECEIVE ? null
                 : new AccountConfig("sender", sender, login(user, password, oauth));
         AccountConfig mailbox = toSink ? null : new AccountConfig("mailbox", to == null ? sender : to,
                 login(watchUser == null ? user : watchUser, watchPassword, watchOAuth));
         Map<String, ServerConfig> servers = new LinkedHashMap<>();
-        ServerConfig smtp = kind == RouteKind.RECEIVE ? null
+        ServerConfig smtp = leg == Leg.RECEIVE ? null
                 : server("smtp", Protocol.SMTP, smtpHost, smtpPort, smtpTls, tls, timeouts);
         if (smtp != null) {
             servers.put(smtp.name(), smtp);
@@ -273,11 +273,11 @@ final class AdHocRoute {
         Duration interval = Duration.ofHours(1);
         String hostname = helo == null ? Defaults.hostname() : helo;
         SinkConfig sink = toSink ? sink(hostname) : null;
-        DirectDeliveryConfig direct = kind != RouteKind.RECEIVE ? null : new DirectDeliveryConfig(
+        DirectDeliveryConfig direct = leg != Leg.RECEIVE ? null : new DirectDeliveryConfig(
                 mxHost == null ? null : server("mx", Protocol.SMTP, mxHost, mxPort, "starttls", tls, timeouts),
                 requireStartTls(), hostname, tls, timeouts);
         String recipient = toSink ? toAddress : mailbox.address();
-        RouteConfig route = new RouteConfig(ROUTE, kind, submitter, smtp, mailbox, interval, Duration.ZERO,
+        RouteConfig route = new RouteConfig(ROUTE, leg, submitter, smtp, mailbox, interval, Duration.ZERO,
                 Durations.parse(DEFAULT_TIMEOUT), watches, sender, recipient, direct, null);
         AgentIdentity identity = new AgentIdentity(agentId, "adhoc", new TokenSigner(key()), hostname);
         Map<String, AccountConfig> accounts = new LinkedHashMap<>();
@@ -321,13 +321,13 @@ final class AdHocRoute {
                 org.mailprobe.probes.webmail.WebmailSettings.endpointOf(webmailUrl), tls, timeouts, config);
     }
 
-    private RouteKind kind() {
-        for (RouteKind k : RouteKind.values()) {
-            if (k.label().equalsIgnoreCase(leg)) {
+    private Leg leg() {
+        for (Leg k : Leg.values()) {
+            if (k.label().equalsIgnoreCase(legName)) {
                 return k;
             }
         }
-        throw new IllegalArgumentException("--leg: '" + leg + "' is not a leg; use loop, send or receive");
+        throw new IllegalArgumentException("--leg: '" + legName + "' is not a leg; use loop, send or receive");
     }
 
     private boolean requireStartTls() {

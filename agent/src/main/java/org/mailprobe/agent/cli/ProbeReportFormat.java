@@ -65,7 +65,7 @@ enum ProbeReportFormat {
         ProbeFigures outcome = report.outcome();
         root.put("agent", config.agent().id());
         root.put("route", report.route().name());
-        root.put("leg", report.route().kind().label());
+        root.put("leg", report.route().leg().label());
         root.put("result", succeeded(report) ? "success" : "failure");
         root.put("reason", outcome == null ? "watchers_not_ready" : outcome.reason().label());
         if (outcome != null && outcome.submission() != null) {

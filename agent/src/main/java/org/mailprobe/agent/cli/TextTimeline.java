@@ -21,7 +21,7 @@ final class TextTimeline {
         StringBuilder b = new StringBuilder();
         ProbeFigures outcome = report.outcome();
         b.append(String.format("mailprobe probe: route %s (%s), %s%n", report.route().name(),
-                report.route().kind().label(), report.route().handOver()));
+                report.route().leg().label(), report.route().handOver()));
         if (outcome == null) {
             b.append("  not sent: the watchers could not connect within 30 s\n");
             report.watcherProblems().forEach(p -> b.append("  watcher: ").append(p).append('\n'));

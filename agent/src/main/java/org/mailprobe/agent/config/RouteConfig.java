@@ -8,7 +8,7 @@ import org.mailprobe.probes.ProbeToken;
 /**
  * One probe route: who sends to whom by which way, how often, and where to look.
  *
- * <p>Which fields are set depends on the kind:
+ * <p>Which fields are set depends on the leg:
  * <ul>
  *   <li>{@code loop}: {@code from}, {@code submitVia}, {@code to}, {@code watches};
  *   <li>{@code send} to the sink: {@code from}, {@code submitVia}, a {@code recipient} in a sink
@@ -18,7 +18,7 @@ import org.mailprobe.probes.ProbeToken;
  * </ul>
  *
  * @param name unique, in every probe token and a metric label; matches {@link ProbeToken#ID}
- * @param kind what the route measures
+ * @param leg what the route measures
  * @param from the account that submits (envelope and header sender); null for receive
  * @param submitVia the SMTP server probes are submitted to; null for receive
  * @param to the account whose address receives the probes; null for a send to the sink
@@ -32,12 +32,12 @@ import org.mailprobe.probes.ProbeToken;
  * @param direct receive only: how the agent delivers to the provider's MX
  * @param estimate send to an external mailbox only: how its Received headers are read
  */
-public record RouteConfig(String name, RouteKind kind, AccountConfig from, ServerConfig submitVia, AccountConfig to,
+public record RouteConfig(String name, Leg leg, AccountConfig from, ServerConfig submitVia, AccountConfig to,
         Duration interval, Duration jitter, Duration timeout, List<WatchConfig> watches, String sender,
         String recipient, DirectDeliveryConfig direct, SendEstimateConfig estimate) {
     public RouteConfig {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(leg, "leg");
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(jitter, "jitter");
         Objects.requireNonNull(timeout, "timeout");
@@ -47,26 +47,26 @@ public record RouteConfig(String name, RouteKind kind, AccountConfig from, Serve
         if (!ProbeToken.ID.matcher(name).matches()) {
             throw new IllegalArgumentException("route name '" + name + "' must match " + ProbeToken.ID.pattern());
         }
-        if (kind == RouteKind.RECEIVE) {
+        if (leg == Leg.RECEIVE) {
             require(direct != null && from == null && submitVia == null && estimate == null,
                     "a receive route delivers directly: no from account, no submit_via, no estimate");
         } else {
-            require(from != null && submitVia != null && direct == null, kind.label()
+            require(from != null && submitVia != null && direct == null, leg.label()
                     + " routes submit from an account through a submission server");
             if (submitVia.protocol() != Protocol.SMTP) {
                 throw new IllegalArgumentException("submitVia " + submitVia.name() + " is not an SMTP server");
             }
         }
-        boolean toSink = kind == RouteKind.SEND && estimate == null;
+        boolean toSink = leg == Leg.SEND && estimate == null;
         if (toSink) {
             require(to == null && watches.isEmpty(), "a send route to the sink has no to account and no watches");
         } else {
-            require(to != null, "a " + kind.label() + " route needs a to account");
+            require(to != null, "a " + leg.label() + " route needs a to account");
             if (watches.isEmpty()) {
                 throw new IllegalArgumentException("a route needs at least one watch");
             }
         }
-        require(kind == RouteKind.SEND || estimate == null, "only send routes estimate from Received headers");
+        require(leg == Leg.SEND || estimate == null, "only send routes estimate from Received headers");
         if (interval.isNegative() || interval.isZero() || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("interval and timeout must be positive");
         }
@@ -76,20 +76,20 @@ public record RouteConfig(String name, RouteKind kind, AccountConfig from, Serve
     }
 
     /** A loop route. */
-    public RouteConfig(String name, RouteKind kind, AccountConfig from, ServerConfig submitVia, AccountConfig to,
+    public RouteConfig(String name, Leg leg, AccountConfig from, ServerConfig submitVia, AccountConfig to,
             Duration interval, Duration jitter, Duration timeout, List<WatchConfig> watches) {
-        this(name, kind, from, submitVia, to, interval, jitter, timeout, watches, from.address(), to.address(), null,
+        this(name, leg, from, submitVia, to, interval, jitter, timeout, watches, from.address(), to.address(), null,
                 null);
     }
 
     /** True for a send route whose probes the agent's sink sees. */
     public boolean toSink() {
-        return kind == RouteKind.SEND && estimate == null;
+        return leg == Leg.SEND && estimate == null;
     }
 
     /** Where the probe is handed to the provider, for people: "submit via host:port (starttls)" etc. */
     public String handOver() {
-        if (kind != RouteKind.RECEIVE) {
+        if (leg != Leg.RECEIVE) {
             return "submit via " + submitVia.endpoint();
         }
         return (direct.via() != null ? "deliver to " + direct.via().endpoint().host() + ":" + direct.via().endpoint().port()
@@ -98,23 +98,23 @@ public record RouteConfig(String name, RouteKind kind, AccountConfig from, Serve
     }
 
     /**
-     * The leg label of the delays seen in the route's watched mailboxes: the route's kind, except
-     * for a send route to an external mailbox, where that delay is end to end (a loop through two
-     * providers) and only the Received-header estimate is a send delay.
+     * The leg of the delays seen in the route's watched mailboxes (its paths): the route's leg,
+     * except for a send route to an external mailbox, where that delay is end to end (a loop
+     * through two providers) and only the Received-header estimate is a send delay.
      */
-    public String watchLeg() {
-        return estimate != null ? RouteKind.LOOP.label() : kind.label();
+    public Leg pathLeg() {
+        return estimate != null ? Leg.LOOP : leg;
     }
 
     /** The same route with another timeout. */
     /** The same route watched as {@code newWatches} say (a one-shot probe's quicker polls). */
     public RouteConfig withWatches(List<WatchConfig> newWatches) {
-        return new RouteConfig(name, kind, from, submitVia, to, interval, jitter, timeout, newWatches, sender,
+        return new RouteConfig(name, leg, from, submitVia, to, interval, jitter, timeout, newWatches, sender,
                 recipient, direct, estimate);
     }
 
     public RouteConfig withTimeout(Duration newTimeout) {
-        return new RouteConfig(name, kind, from, submitVia, to, interval, jitter, newTimeout, watches, sender,
+        return new RouteConfig(name, leg, from, submitVia, to, interval, jitter, newTimeout, watches, sender,
                 recipient, direct, estimate);
     }
 

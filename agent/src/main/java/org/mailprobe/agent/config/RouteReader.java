@@ -36,7 +36,7 @@ final class RouteReader {
     private final org.mailprobe.probes.Timeouts defaultTimeouts;
 
     private final Map<String, String> routePaths = new HashMap<>();
-    private final Map<WatchConfig.MailboxKey, Seen> watchers = new HashMap<>();
+    private final Map<MailboxKey, Seen> watchers = new HashMap<>();
 
     /** The first watch of a mailbox, which every later one must agree with. */
     private static final class Seen {
@@ -99,21 +99,21 @@ final class RouteReader {
                 unique = false;
             }
         }
-        RouteKind kind = kind(r);
-        if (kind == null) {
+        Leg leg = leg(r);
+        if (leg == null) {
             return null;
         }
-        onlyFor(r, kind, RouteKind.RECEIVE, "from_address", "deliver_via", "starttls", "helo");
-        onlyFor(r, kind, RouteKind.SEND, "to_address", "estimate");
-        AccountConfig from = kind == RouteKind.RECEIVE ? null : account(r, "from", true);
-        ServerConfig submitVia = kind == RouteKind.RECEIVE ? null
+        onlyFor(r, leg, Leg.RECEIVE, "from_address", "deliver_via", "starttls", "helo");
+        onlyFor(r, leg, Leg.SEND, "to_address", "estimate");
+        AccountConfig from = leg == Leg.RECEIVE ? null : account(r, "from", true);
+        ServerConfig submitVia = leg == Leg.RECEIVE ? null
                 : server(r, "submit_via", Protocol.SMTP, "submit_via");
-        if (kind == RouteKind.RECEIVE) {
+        if (leg == Leg.RECEIVE) {
             refuse(r, "from", "a receive route delivers as a source MTA, with no account: give from_address");
             refuse(r, "submit_via", "a receive route delivers to the provider's MX: use deliver_via, or leave it "
                     + "out to look up the MX of the recipient's domain");
         }
-        boolean toSink = kind == RouteKind.SEND && r.has("to_address");
+        boolean toSink = leg == Leg.SEND && r.has("to_address");
         AccountConfig to = null;
         String recipient = null;
         if (toSink) {
@@ -125,9 +125,9 @@ final class RouteReader {
             to = account(r, "to", true);
             recipient = to == null ? null : to.address();
         }
-        String sender = kind == RouteKind.RECEIVE ? address(r, "from_address") : from == null ? null : from.address();
-        DirectDeliveryConfig direct = kind == RouteKind.RECEIVE ? direct(r) : null;
-        SendEstimateConfig estimate = kind == RouteKind.SEND && !toSink ? estimate(r) : null;
+        String sender = leg == Leg.RECEIVE ? address(r, "from_address") : from == null ? null : from.address();
+        DirectDeliveryConfig direct = leg == Leg.RECEIVE ? direct(r) : null;
+        SendEstimateConfig estimate = leg == Leg.SEND && !toSink ? estimate(r) : null;
 
         Duration interval = r.duration("interval", Defaults.MIN_INTERVAL);
         boolean defaultInterval = interval == null;
@@ -151,23 +151,23 @@ final class RouteReader {
         List<WatchConfig> watches = toSink ? List.of() : watches(r, unique ? name : null, to);
         // A null without a new problem is a reference to a server or account that has its own.
         if (problems.count() > before || name == null || sender == null || recipient == null || watches == null
-                || (kind != RouteKind.RECEIVE && (from == null || submitVia == null))
-                || (kind == RouteKind.RECEIVE && direct == null)
-                || (kind == RouteKind.SEND && !toSink && estimate == null)) {
+                || (leg != Leg.RECEIVE && (from == null || submitVia == null))
+                || (leg == Leg.RECEIVE && direct == null)
+                || (leg == Leg.SEND && !toSink && estimate == null)) {
             return null;
         }
-        return new RouteConfig(name, kind, from, submitVia, to, interval, jitter, timeout, watches, sender, recipient,
+        return new RouteConfig(name, leg, from, submitVia, to, interval, jitter, timeout, watches, sender, recipient,
                 direct, estimate);
     }
 
-    private void onlyFor(Mapping r, RouteKind kind, RouteKind owner, String... keys) {
-        if (kind == owner) {
+    private void onlyFor(Mapping r, Leg leg, Leg owner, String... keys) {
+        if (leg == owner) {
             return;
         }
         for (String key : keys) {
             if (r.has(key)) {
                 problems.add(r.pathOf(key), "applies only to " + owner.label() + " routes; this route is "
-                        + kind.label());
+                        + leg.label());
             }
         }
     }
@@ -286,18 +286,18 @@ final class RouteReader {
         return new SendEstimateConfig(names);
     }
 
-    private RouteKind kind(Mapping r) {
+    private Leg leg(Mapping r) {
         String text = r.requiredString("kind");
         if (text == null) {
             return null;
         }
         String lower = text.toLowerCase(Locale.ROOT);
-        for (RouteKind kind : RouteKind.values()) {
-            if (kind.label().equals(lower)) {
-                return kind;
+        for (Leg leg : Leg.values()) {
+            if (leg.label().equals(lower)) {
+                return leg;
             }
         }
-        problems.add(r.pathOf("kind"), "unknown route kind '" + text + "'; supported: " + labels(RouteKind.values()));
+        problems.add(r.pathOf("kind"), "unknown route kind '" + text + "'; supported: " + labels(Leg.values()));
         return null;
     }
 
@@ -398,13 +398,12 @@ final class RouteReader {
 
     /** Routes that watch one mailbox share one watcher, so they must want the same from it. */
     private void checkShared(String route, String path, WatchConfig watch) {
-        WatchConfig.MailboxKey key = watch.mailboxKey();
-        Seen first = watchers.putIfAbsent(key, new Seen(route, path, watch));
+        Seen first = watchers.putIfAbsent(watch.mailboxKey(), new Seen(route, path, watch));
         if (first == null) {
             return;
         }
         if (first.route.equals(route)) {
-            problems.add(path, "watches " + key + " again; " + first.path + " already does");
+            problems.add(path, "watches " + watch.configName() + " again; " + first.path + " already does");
             return;
         }
         List<String> differences = new ArrayList<>();
@@ -419,7 +418,7 @@ final class RouteReader {
             differences.add("delete_probes " + watch.deleteProbes() + " here, " + first.watch.deleteProbes() + " there");
         }
         if (!differences.isEmpty()) {
-            problems.add(path, "route '" + route + "' watches " + key + " like route '" + first.route + "' ("
+            problems.add(path, "route '" + route + "' watches " + watch.configName() + " like route '" + first.route + "' ("
                     + first.path + "), so they share one watcher, but they disagree: " + String.join(", ", differences)
                     + "; set them alike");
         }

@@ -3,6 +3,9 @@ package org.mailprobe.agent.config;
 import java.time.Duration;
 import java.util.Objects;
 import org.mailprobe.probes.AccessPath;
+import org.mailprobe.probes.MailboxName;
+import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.webmail.WebmailSettings;
 
 /**
  * Where and how a route looks for its probes: one access path to one mailbox.
@@ -39,16 +42,18 @@ public record WatchConfig(AccessPath path, ServerConfig server, AccountConfig ac
         }
     }
 
-    /** The mailbox this watches; routes with equal keys share one watcher at runtime. */
+    /**
+     * The mailbox this watches, named as its watcher names it; routes with equal keys share one
+     * watcher at runtime. A webmail server is where its URL points.
+     */
     public MailboxKey mailboxKey() {
-        return new MailboxKey(path, server.name(), account.name(), folder);
+        ServerEndpoint at = path == AccessPath.WEBMAIL ? WebmailSettings.endpointOf(server.webmail().url())
+                : server.endpoint();
+        return new MailboxKey(path, MailboxName.of(account.login().user(), at, folder));
     }
 
-    /** One mailbox as seen on one access path. toString: {@code imap:server/account/folder}. */
-    public record MailboxKey(AccessPath path, String server, String account, String folder) {
-        @Override
-        public String toString() {
-            return path.label() + ":" + server + "/" + account + "/" + folder;
-        }
+    /** The watch in the config's own names, for messages: {@code imap:server/account/folder}. */
+    public String configName() {
+        return path.label() + ":" + server.name() + "/" + account.name() + "/" + folder;
     }
 }

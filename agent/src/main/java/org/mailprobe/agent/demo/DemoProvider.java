@@ -12,9 +12,9 @@ import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
 import org.mailprobe.agent.config.DirectDeliveryConfig;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
@@ -79,11 +79,11 @@ public final class DemoProvider implements AutoCloseable {
         ServerConfig pop3 = new ServerConfig("demo-pop3", Protocol.POP3,
                 new ServerEndpoint(HOST, pop3Port(), TlsMode.PLAIN), tls, timeouts);
         AccountConfig account = new AccountConfig("demo", ADDRESS, new Account(ADDRESS, Secret.of(password)));
-        RouteConfig route = new RouteConfig("demo-loop", RouteKind.LOOP, account, smtp, account, interval,
+        RouteConfig route = new RouteConfig("demo-loop", Leg.LOOP, account, smtp, account, interval,
                 interval.dividedBy(10), Duration.ofMinutes(1), List.of(
                         new WatchConfig(AccessPath.IMAP, imap, account, "INBOX", Duration.ofSeconds(1), true, true),
                         new WatchConfig(AccessPath.POP3, pop3, account, "INBOX", pop3Poll, false, true)));
-        RouteConfig receive = new RouteConfig("demo-receive", RouteKind.RECEIVE, null, null, account, interval,
+        RouteConfig receive = new RouteConfig("demo-receive", Leg.RECEIVE, null, null, account, interval,
                 interval.dividedBy(10), Duration.ofMinutes(1), route.watches(), "probe@agent.mailprobe.demo", ADDRESS,
                 new DirectDeliveryConfig(smtp, false, "agent.mailprobe.demo", tls, timeouts), null);
         Map<String, ServerConfig> servers = new LinkedHashMap<>();

@@ -74,7 +74,7 @@ final class GarbageTail {
             ch.truncate(keep);
             ch.force(true);
         }
-        ObjectNode note = Journal.fields();
+        ObjectNode note = Journal.newRecord();
         note.put("note", "garbage_tail");
         note.put("segment", s.name());
         note.put("offset", keep);

@@ -135,7 +135,7 @@ public final class Journal implements AutoCloseable {
     }
 
     private ObjectNode clockBehind(Instant now) {
-        ObjectNode note = fields();
+        ObjectNode note = newRecord();
         note.put("note", "clock_behind_segment");
         note.put("segment", segment);
         note.put("wall_time", now.toString());
@@ -155,7 +155,12 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    public static ObjectNode fields() {
+    /**
+     * A new record's own fields, empty, to fill and pass to {@link #append}, which writes them
+     * after the fields every record has (seq, time, type, agent, site) and before the chain's
+     * {@code prev} hash.
+     */
+    public static ObjectNode newRecord() {
         return JSON.createObjectNode();
     }
 
@@ -204,7 +209,7 @@ public final class Journal implements AutoCloseable {
                 StandardOpenOption.APPEND);
         syncDirectory();
         segment = name;
-        ObjectNode header = fields();
+        ObjectNode header = newRecord();
         header.put("segment", name);
         header.put("previous_segment", previous == null ? lastSegmentBefore(name) : previous);
         write(now, "segment", header);
@@ -255,7 +260,7 @@ public final class Journal implements AutoCloseable {
         }
         if (lastRecord != null && !("event".equals(lastRecord.path("type").asText())
                 && "stop".equals(lastRecord.path("event").asText()))) {
-            ObjectNode unclean = fields();
+            ObjectNode unclean = newRecord();
             unclean.put("note", "unclean_stop");
             unclean.put("last_seq", lastRecord.path("seq").asLong());
             unclean.put("last_time", lastRecord.path("time").asText());
@@ -311,7 +316,7 @@ public final class Journal implements AutoCloseable {
             ch.read(tail, keep);
             ch.truncate(keep);
             ch.force(true);
-            ObjectNode note = fields();
+            ObjectNode note = newRecord();
             note.put("note", "torn_tail");
             note.put("segment", s.name());
             note.put("offset", keep);
@@ -415,7 +420,7 @@ public final class Journal implements AutoCloseable {
                 continue;
             }
             byte[] last = lastLine(s);
-            ObjectNode r = fields();
+            ObjectNode r = newRecord();
             r.put("removed_segment", s.name());
             r.put("last_seq", last == null ? 0 : JSON.readTree(last).path("seq").asLong());
             r.put("last_hash", last == null ? "" : Segments.sha256(last, last.length));

@@ -60,7 +60,7 @@ public final class StateFile implements AutoCloseable {
         line.put("detail", c.detail());
         append(line);
         if (journal != null) {
-            var r = Journal.fields();
+            var r = Journal.newRecord();
             r.put("at", c.time().toString());
             r.put("scope", c.scope());
             r.put("name", c.name());
@@ -81,7 +81,7 @@ public final class StateFile implements AutoCloseable {
         line.put("detail", detail);
         append(line);
         if (journal != null) {
-            var r = Journal.fields();
+            var r = Journal.newRecord();
             r.put("at", time.toString());
             r.put("event", "reachability_" + event);
             r.put("detail", detail);

@@ -19,6 +19,7 @@ import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.JournalConfig;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.metrics.AgentMetrics;
@@ -99,11 +100,11 @@ public final class Agent implements AutoCloseable {
                 AgentSink.replayWindows(config.routes()), clock);
         Map<String, RouteRunner> runners = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {
-            metrics.registerRoute(route.name(), route.watchLeg(),
-                    RouteRunner.watchKeys(route, config.sink()).stream().map(WatchKey::path).distinct().toList());
+            metrics.registerRoute(route.name(), route.pathLeg().label(),
+                    RouteRunner.watchKeys(route, config.sink()).stream().map(MailboxKey::path).distinct().toList());
             metrics.registerSmtpServer(RouteRunner.smtpServer(route));
             if (route.estimate() != null) {
-                metrics.registerEstimate(route.name(), route.kind().label());
+                metrics.registerEstimate(route.name(), route.leg().label());
             }
             runners.put(route.name(), new RouteRunner(agentId, route,
                     ProbeSenders.forRoute(route, localHost, signer, clock), config.sink(), inFlight, metrics, clock));
@@ -147,7 +148,7 @@ public final class Agent implements AutoCloseable {
             lookBack = r.timeout().compareTo(lookBack) > 0 ? r.timeout() : lookBack;
         }
         List<ProbeJournal.Unfinished> unfinished = ProbeJournal.unfinished(j, config.agent().id(), lookBack);
-        ObjectNode start = Journal.fields();
+        ObjectNode start = Journal.newRecord();
         start.put("event", "start");
         start.put("version", Version.current());
         start.put("routes", config.routes().size());
@@ -190,7 +191,7 @@ public final class Agent implements AutoCloseable {
             // never used, and closing them keeps a later change of this method from leaking them.
             fresh.closeTokens();
             if (journal != null) {
-                ObjectNode r = Journal.fields();
+                ObjectNode r = Journal.newRecord();
                 r.put("event", "reload");
                 r.put("maintenance_windows", fresh.reachability().maintenance().size());
                 journal.appendOrLog("event", r);
@@ -227,7 +228,7 @@ public final class Agent implements AutoCloseable {
         if (journal != null) {
             // Bounds the evidence of a run that ends without a stop record (kill -9, power cut) to the minute.
             sweeper.scheduleWithFixedDelay(() -> {
-                ObjectNode r = Journal.fields();
+                ObjectNode r = Journal.newRecord();
                 r.put("in_flight", inFlight.size());
                 journal.appendOrLog("heartbeat", r);
             }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
@@ -331,7 +332,7 @@ public final class Agent implements AutoCloseable {
         // After everything that signs in has stopped: no refresh outlives the agent.
         config.closeTokens();
         if (journal != null) {
-            ObjectNode stop = Journal.fields();
+            ObjectNode stop = Journal.newRecord();
             stop.put("event", "stop");
             stop.put("in_flight", inFlight.size());
             stop.put("detail", "probes in flight are expected again at the next start");

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
@@ -45,9 +46,9 @@ public final class InFlightProbes implements ArrivalListener {
      * A late copy of one of these is ours to clean up; a verified token we never sent (from before
      * a restart, or a genuine token copied into another message) is left alone.
      */
-    private final Map<String, WatchKey> finished = new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, MailboxKey> finished = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, WatchKey> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, MailboxKey> eldest) {
             return size() > RECENTLY_FINISHED;
         }
     };
@@ -68,7 +69,7 @@ public final class InFlightProbes implements ArrivalListener {
     /** The configured routes: their accounts, legs and send estimates enter each probe's figures. */
     private final Map<String, RouteConfig> routes = new java.util.concurrent.ConcurrentHashMap<>();
     /** The watcher of a mailbox and path, told while a probe is on its way there (may return null). */
-    private volatile Function<WatchKey, ArrivalWatcher> watchers = key -> null;
+    private volatile Function<MailboxKey, ArrivalWatcher> watchers = key -> null;
 
     /**
      * @param metrics where figures are counted; null for a one-shot probe, which prints its figures
@@ -99,7 +100,7 @@ public final class InFlightProbes implements ArrivalListener {
      * Tells each probe's watchers while it is on its way ({@link ArrivalWatcher#expectArrival}), from
      * {@link #expect} until it is seen there, lost or failed, so they can look more often meanwhile.
      */
-    public void expectationsTo(Function<WatchKey, ArrivalWatcher> watchers) {
+    public void expectationsTo(Function<MailboxKey, ArrivalWatcher> watchers) {
         this.watchers = watchers;
     }
 
@@ -127,7 +128,7 @@ public final class InFlightProbes implements ArrivalListener {
     }
 
     /** Expects the probe with {@code tokenKey} on every one of {@code watches}. */
-    public synchronized void expect(String tokenKey, String route, String leg, Set<WatchKey> watches, Duration timeout) {
+    public synchronized void expect(String tokenKey, String route, String leg, Set<MailboxKey> watches, Duration timeout) {
         Pending p = new Pending(route, leg, new LinkedHashSet<>(watches), timeout);
         p.expectedUntil = clock.instant().plus(timeout);
         pending.put(tokenKey, p);
@@ -177,7 +178,7 @@ public final class InFlightProbes implements ArrivalListener {
             return false; // another agent's probe under the same key: its owner measures and deletes it
         }
         String key = arrival.token().key();
-        WatchKey watch = new WatchKey(arrival.path(), arrival.mailbox());
+        MailboxKey watch = new MailboxKey(arrival.path(), arrival.mailbox());
         ProbeOutcome done = null;
         LateArrival late;
         boolean delete;
@@ -226,7 +227,7 @@ public final class InFlightProbes implements ArrivalListener {
     @Override
     public synchronized boolean mayDeleteNow(ProbeToken token, AccessPath path, String mailbox) {
         return agentId.equals(token.agentId()) && finished.containsKey(token.key())
-                && new WatchKey(path, mailbox).equals(finished.get(token.key()));
+                && new MailboxKey(path, mailbox).equals(finished.get(token.key()));
     }
 
     @Override
@@ -251,7 +252,7 @@ public final class InFlightProbes implements ArrivalListener {
                 Pending p = it.next().getValue();
                 if (p.deadline != null && !now.isBefore(p.deadline)) {
                     it.remove();
-                    for (WatchKey w : p.waiting) {
+                    for (MailboxKey w : p.waiting) {
                         tellWatcher(w);
                     }
                     done.add(p.outcome(Reason.LOST));
@@ -276,7 +277,7 @@ public final class InFlightProbes implements ArrivalListener {
     }
 
     /** Tells the watcher of {@code watch} until when a pending probe may still arrive there. */
-    private void tellWatcher(WatchKey watch) {
+    private void tellWatcher(MailboxKey watch) {
         ArrivalWatcher w = watchers.apply(watch);
         if (w == null) {
             return;
@@ -340,7 +341,7 @@ public final class InFlightProbes implements ArrivalListener {
     }
 
     private synchronized void rememberLost(ProbeFigures f) {
-        Set<WatchKey> lostHere = new LinkedHashSet<>();
+        Set<MailboxKey> lostHere = new LinkedHashSet<>();
         for (ProbeFigures.PathFigures p : f.paths()) {
             if (p.lost()) {
                 lostHere.add(p.watch());
@@ -355,7 +356,7 @@ public final class InFlightProbes implements ArrivalListener {
     }
 
     /** The late arrival {@code arrival} is, if its probe was lost on {@code watch}; each is reported once. */
-    private LateArrival lateArrival(String key, WatchKey watch, Arrival arrival) {
+    private LateArrival lateArrival(String key, MailboxKey watch, Arrival arrival) {
         LostProbe l = lost.get(key);
         if (l == null || !l.watches.remove(watch)) {
             return null;
@@ -392,7 +393,7 @@ public final class InFlightProbes implements ArrivalListener {
      * stages, replies and sightings) on the heap.
      */
     private record LostProbe(String route, String leg, String fromAccount, String toAccount, Instant accepted,
-            Set<WatchKey> watches, Duration timeout) {}
+            Set<MailboxKey> watches, Duration timeout) {}
 
     /**
      * The one path that deletes a probe: its IMAP watch (one UID EXPUNGE, at once), else its POP3
@@ -400,9 +401,9 @@ public final class InFlightProbes implements ArrivalListener {
      * Dovecot IMAP session stopped seeing new mail for many seconds (docs/BENCHMARKS.md, "Benchmark: accuracy
      * against a real MTA"); one deleter per probe avoids it and is all cleanup needs.
      */
-    static WatchKey deleterOf(java.util.Collection<WatchKey> watches) {
+    static MailboxKey deleterOf(java.util.Collection<MailboxKey> watches) {
         for (AccessPath path : new AccessPath[] {AccessPath.IMAP, AccessPath.POP3}) {
-            for (WatchKey w : watches) {
+            for (MailboxKey w : watches) {
                 if (w.path() == path) {
                     return w;
                 }
@@ -412,7 +413,7 @@ public final class InFlightProbes implements ArrivalListener {
     }
 
     /** Stands for "no path deletes" where a map cannot hold null. */
-    private static final WatchKey NO_DELETER = new WatchKey(AccessPath.SINK, "");
+    private static final MailboxKey NO_DELETER = new MailboxKey(AccessPath.SINK, "");
 
     private int countFor(String route) {
         int n = 0;
@@ -427,17 +428,17 @@ public final class InFlightProbes implements ArrivalListener {
     private static final class Pending {
         final String route;
         final String leg;
-        final Set<WatchKey> waiting;
-        final Set<WatchKey> all;
+        final Set<MailboxKey> waiting;
+        final Set<MailboxKey> all;
         final Duration timeout;
-        final WatchKey deleter;
-        final Map<WatchKey, Arrival> arrived = new LinkedHashMap<>();
+        final MailboxKey deleter;
+        final Map<MailboxKey, Arrival> arrived = new LinkedHashMap<>();
         SubmissionResult submission;
         Instant deadline;
         /** Until when its watchers are told to expect it; null for a probe restored after a restart. */
         Instant expectedUntil;
 
-        Pending(String route, String leg, Set<WatchKey> waiting, Duration timeout) {
+        Pending(String route, String leg, Set<MailboxKey> waiting, Duration timeout) {
             this.route = route;
             this.leg = leg;
             this.waiting = waiting;
@@ -447,8 +448,8 @@ public final class InFlightProbes implements ArrivalListener {
         }
 
         ProbeOutcome outcome(Reason reason) {
-            Map<WatchKey, Arrival> byWatch = new LinkedHashMap<>();
-            for (WatchKey w : all) {
+            Map<MailboxKey, Arrival> byWatch = new LinkedHashMap<>();
+            for (MailboxKey w : all) {
                 byWatch.put(w, arrived.get(w));
             }
             return new ProbeOutcome(route, leg, submission, byWatch, reason);

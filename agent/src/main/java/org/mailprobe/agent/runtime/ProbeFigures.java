@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.Reason;
@@ -41,7 +42,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
      *
      * @param watch the path and mailbox
      * @param leg the leg of this path's delay: the route's, except a send route's external mailbox,
-     *     which measures a loop ({@link RouteConfig#watchLeg()})
+     *     which measures a loop ({@link RouteConfig#pathLeg()})
      * @param arrival the sighting, or null if it was not seen
      * @param lost true if the probe was accepted and not seen on this path by its deadline
      * @param delay arrived minus accepted in whole milliseconds, never negative ({@link Arrival#arrivedAt}: the
@@ -51,7 +52,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
      *     message, when it did (the delay is then 0, "below resolution"); null otherwise. The
      *     arrival's own evidence (e.g. a first sighting on a reconnect) travels in {@link #arrival}.
      */
-    public record PathFigures(WatchKey watch, String leg, Arrival arrival, boolean lost, Duration delay,
+    public record PathFigures(MailboxKey watch, String leg, Arrival arrival, boolean lost, Duration delay,
             Duration seenBeforeAccepted) {
         public boolean belowResolution() {
             return seenBeforeAccepted != null;
@@ -62,9 +63,9 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
     public static ProbeFigures of(ProbeOutcome outcome, RouteConfig route, boolean resumed) {
         SubmissionResult s = outcome.submission();
         Instant accepted = s.accepted();
-        String pathLeg = route == null ? outcome.leg() : route.watchLeg();
+        String pathLeg = route == null ? outcome.leg() : route.pathLeg().label();
         List<PathFigures> paths = new ArrayList<>();
-        for (Map.Entry<WatchKey, Arrival> e : outcome.arrivals().entrySet()) {
+        for (Map.Entry<MailboxKey, Arrival> e : outcome.arrivals().entrySet()) {
             // A mark of "seen on a reconnect" holds only for a probe accepted before the watcher was back.
             Arrival a = e.getValue() == null ? null : e.getValue().forAccepted(accepted);
             Duration delay = null;
@@ -138,7 +139,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
     }
 
     /** The figures of {@code watch}, or null if the probe was not expected there. */
-    public PathFigures path(WatchKey watch) {
+    public PathFigures path(MailboxKey watch) {
         for (PathFigures p : paths) {
             if (p.watch().equals(watch)) {
                 return p;
@@ -148,7 +149,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
     }
 
     /** The delay on {@code watch} (never negative), or null. */
-    public Duration delay(WatchKey watch) {
+    public Duration delay(MailboxKey watch) {
         PathFigures p = path(watch);
         return p == null ? null : p.delay();
     }

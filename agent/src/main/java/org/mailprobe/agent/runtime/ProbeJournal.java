@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
@@ -37,17 +38,17 @@ public final class ProbeJournal {
         this.journal = journal;
     }
 
-    void submitted(String key, String leg, SubmissionResult s, Instant deadline, Set<WatchKey> watches) {
-        ObjectNode r = Journal.fields();
+    void submitted(String key, String leg, SubmissionResult s, Instant deadline, Set<MailboxKey> watches) {
+        ObjectNode r = Journal.newRecord();
         r.put("probe", key);
         r.put("route", s.token().route());
         r.put("leg", leg);
-        r.put("sent_at", s.token().sentAt().toString());
+        r.put("sent_at", s.token().stampedAt().toString());
         r.put("started", s.started().toString());
         r.put("accepted", s.accepted().toString());
         r.put("deadline", deadline.toString());
         ArrayNode w = r.putArray("watch");
-        for (WatchKey k : watches) {
+        for (MailboxKey k : watches) {
             w.addObject().put("path", k.path().label()).put("mailbox", k.mailbox());
         }
         journal.appendOrLog("submitted", r);
@@ -66,7 +67,7 @@ public final class ProbeJournal {
 
     static ObjectNode record(ProbeFigures f) {
         SubmissionResult s = f.submission();
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", s.token().key());
         r.put("route", f.route());
         r.put("leg", f.leg());
@@ -76,7 +77,7 @@ public final class ProbeJournal {
         }
         r.put("outcome", f.reason() == Reason.NONE ? "success" : "failure");
         r.put("reason", f.reason().label());
-        r.put("sent_at", s.token().sentAt().toString());
+        r.put("sent_at", s.token().stampedAt().toString());
         r.put("started", s.started() == null ? null : s.started().toString());
         r.put("accepted", s.accepted() == null ? null : s.accepted().toString());
         r.put("failed_stage", s.failedStage() == null ? null : s.failedStage().label());
@@ -146,7 +147,7 @@ public final class ProbeJournal {
      * clause 4's one-hour limit is about.
      */
     void late(LateArrival l) throws IOException {
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", l.arrival().token().key());
         r.put("route", l.route());
         r.put("leg", l.leg());
@@ -201,7 +202,7 @@ public final class ProbeJournal {
 
     /** A probe accepted before a restart and not finished then. */
     public record Unfinished(String key, String route, String leg, SubmissionResult submission, Instant deadline,
-            Set<WatchKey> watches) {}
+            Set<MailboxKey> watches) {}
 
     /**
      * The probes the journal saw accepted and not finished, looking back {@code lookBack} (the
@@ -239,9 +240,9 @@ public final class ProbeJournal {
                     Instant.parse(rec.path("sent_at").asText()));
             SubmissionResult s = new SubmissionResult(token, Reason.NONE, null, Instant.parse(rec.path("started")
                     .asText()), Instant.parse(rec.path("accepted").asText()), Map.of(), "", "");
-            Set<WatchKey> watches = new LinkedHashSet<>();
+            Set<MailboxKey> watches = new LinkedHashSet<>();
             for (JsonNode w : rec.path("watch")) {
-                watches.add(new WatchKey(AccessPath.valueOf(w.path("path").asText().toUpperCase(java.util.Locale.ROOT)),
+                watches.add(new MailboxKey(AccessPath.valueOf(w.path("path").asText().toUpperCase(java.util.Locale.ROOT)),
                         w.path("mailbox").asText()));
             }
             result.add(new Unfinished(e.getKey(), rec.path("route").asText(), rec.path("leg").asText(), s,

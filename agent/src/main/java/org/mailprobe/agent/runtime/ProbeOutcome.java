@@ -1,6 +1,7 @@
 package org.mailprobe.agent.runtime;
 
 import java.util.Map;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.submit.SubmissionResult;
@@ -12,7 +13,7 @@ import org.mailprobe.probes.submit.SubmissionResult;
  * @param reason {@link Reason#NONE} when seen on every path; the submission's reason if it failed;
  *     {@link Reason#LOST} if any path timed out
  */
-public record ProbeOutcome(String route, String leg, SubmissionResult submission, Map<WatchKey, Arrival> arrivals,
+public record ProbeOutcome(String route, String leg, SubmissionResult submission, Map<MailboxKey, Arrival> arrivals,
         Reason reason) {
     public ProbeOutcome {
         arrivals = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arrivals));

@@ -10,14 +10,14 @@ import org.mailprobe.probes.submit.SubmissionProbe;
 import org.mailprobe.probes.submit.SubmissionSettings;
 import org.mailprobe.probes.token.TokenSigner;
 
-/** The {@link ProbeSender} each route kind uses. */
+/** The {@link ProbeSender} each leg uses. */
 final class ProbeSenders {
     private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(ProbeSenders.class);
 
     private ProbeSenders() {}
 
     static ProbeSender forRoute(RouteConfig route, String localHost, TokenSigner signer, ProbeClock clock) {
-        switch (route.kind()) {
+        switch (route.leg()) {
             case LOOP:
             case SEND:
                 SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(route.submitVia().endpoint(),
@@ -27,7 +27,7 @@ final class ProbeSenders {
             case RECEIVE:
                 return direct(route, signer, clock);
             default:
-                throw new IllegalArgumentException("no sender for " + route.kind().label() + " routes");
+                throw new IllegalArgumentException("no sender for " + route.leg().label() + " routes");
         }
     }
 

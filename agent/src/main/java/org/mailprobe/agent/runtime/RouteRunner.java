@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.WatchConfig;
@@ -35,7 +36,7 @@ public final class RouteRunner {
     private final ProbeSender sender;
     private final InFlightProbes inFlight;
     private final AgentMetrics metrics;
-    private final Set<WatchKey> watches;
+    private final Set<MailboxKey> watches;
     private final String smtpServer;
     /** Only "now", for the token's send time and the hand-over's deadline: the probe dates the stages. */
     private final InstantSource clock;
@@ -75,16 +76,16 @@ public final class RouteRunner {
     }
 
     /** Where the route's probes are expected: its watched mailboxes, or the sink. */
-    public static Set<WatchKey> watchKeys(RouteConfig route, SinkConfig sink) {
-        Set<WatchKey> keys = new LinkedHashSet<>();
+    public static Set<MailboxKey> watchKeys(RouteConfig route, SinkConfig sink) {
+        Set<MailboxKey> keys = new LinkedHashSet<>();
         if (route.toSink()) {
             if (sink == null) {
                 throw new IllegalArgumentException("route " + route.name() + " sends to the sink, but none is configured");
             }
-            keys.add(new WatchKey(AccessPath.SINK, sink.mailboxName()));
+            keys.add(new MailboxKey(AccessPath.SINK, sink.mailboxName()));
         }
         for (WatchConfig w : route.watches()) {
-            keys.add(new WatchKey(w.path(), Watchers.mailboxName(w)));
+            keys.add(w.mailboxKey());
         }
         return keys;
     }
@@ -94,7 +95,7 @@ public final class RouteRunner {
     }
 
     public String leg() {
-        return route.kind().label();
+        return route.leg().label();
     }
 
     /** Sends one probe; returns when the provider has accepted or refused it. */

@@ -146,7 +146,7 @@ public final class SinkFeed implements FeedEndpoint {
             o.put("agent", e.token().agentId());
             o.put("route", e.token().route());
             o.put("sequence", e.token().sequence());
-            o.put("sent_at_ms", e.token().sentAt().toEpochMilli());
+            o.put("sent_at_ms", e.token().stampedAt().toEpochMilli());
             o.put("token_sha256", e.tokenSha256());
             o.put("peer", e.peer());
             o.put("helo", e.helo());

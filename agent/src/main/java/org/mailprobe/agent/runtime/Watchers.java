@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.mailprobe.agent.config.Defaults;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.config.WebmailConfig;
@@ -44,17 +45,17 @@ public final class Watchers implements AutoCloseable {
      */
     static final java.time.Duration IDLE_REFRESH = WatchSettings.DEFAULT_IDLE_REFRESH;
 
-    private final Map<WatchKey, ArrivalWatcher> watchers = new LinkedHashMap<>();
-    private final Map<WatchKey, WatchConfig> configs = new LinkedHashMap<>();
+    private final Map<MailboxKey, ArrivalWatcher> watchers = new LinkedHashMap<>();
+    private final Map<MailboxKey, WatchConfig> configs = new LinkedHashMap<>();
     /** Watchers that have reported a failure: they have tried once, so waiting for them is over. */
-    private final Set<WatchKey> failedOnce = ConcurrentHashMap.newKeySet();
+    private final Set<MailboxKey> failedOnce = ConcurrentHashMap.newKeySet();
 
     public Watchers(List<RouteConfig> routes, String agentId, String localHost, TokenSigner signer,
             ArrivalListener arrivals, AgentMetrics metrics, ProbeClock clock) {
         ArrivalListener listener = new FailureNoting(arrivals, failedOnce);
         for (RouteConfig route : routes) {
             for (WatchConfig w : route.watches()) {
-                WatchKey key = new WatchKey(w.path(), mailboxName(w));
+                MailboxKey key = w.mailboxKey();
                 if (!watchers.containsKey(key)) {
                     watchers.put(key, create(w, agentId, localHost, signer, listener, clock));
                     configs.put(key, w);
@@ -64,12 +65,6 @@ public final class Watchers implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** The name a watcher reports arrivals under; the same for config and watcher. */
-    public static String mailboxName(WatchConfig w) {
-        return w.path() == AccessPath.WEBMAIL ? webmailSettings(w, "x", "x").mailboxName()
-                : settings(w, "x", "x").mailboxName();
     }
 
     static WebmailSettings webmailSettings(WatchConfig w, String agentId, String localHost) {
@@ -99,7 +94,7 @@ public final class Watchers implements AutoCloseable {
 
     /** Starts every watcher; each connects on its own thread, so they all connect at once. */
     public void start() {
-        for (Map.Entry<WatchKey, ArrivalWatcher> e : watchers.entrySet()) {
+        for (Map.Entry<MailboxKey, ArrivalWatcher> e : watchers.entrySet()) {
             logger.debug("Starting arrival watcher. watch=\"{}\"", e.getKey());
             e.getValue().start();
         }
@@ -112,7 +107,7 @@ public final class Watchers implements AutoCloseable {
      */
     public int settled() {
         int n = 0;
-        for (Map.Entry<WatchKey, ArrivalWatcher> e : watchers.entrySet()) {
+        for (Map.Entry<MailboxKey, ArrivalWatcher> e : watchers.entrySet()) {
             if (e.getValue().healthy() || failedOnce.contains(e.getKey())) {
                 n++;
             }
@@ -125,7 +120,7 @@ public final class Watchers implements AutoCloseable {
     }
 
     /** The watcher of a mailbox and path, or null. */
-    public ArrivalWatcher get(WatchKey key) {
+    public ArrivalWatcher get(MailboxKey key) {
         return watchers.get(key);
     }
 
@@ -136,7 +131,7 @@ public final class Watchers implements AutoCloseable {
      */
     public int reconnect(EndpointKind kind, ServerEndpoint endpoint) {
         int told = 0;
-        for (Map.Entry<WatchKey, WatchConfig> e : configs.entrySet()) {
+        for (Map.Entry<MailboxKey, WatchConfig> e : configs.entrySet()) {
             if (serves(e.getValue(), kind, endpoint)) {
                 logger.info("The watched server passes its reachability check again; reconnecting now. watch=\"{}\" "
                         + "endpoint={}", e.getKey(), endpoint);
@@ -206,9 +201,9 @@ public final class Watchers implements AutoCloseable {
     /** Passes everything on to the agent's listener, and notes which watchers have failed. */
     private static final class FailureNoting implements ArrivalListener {
         private final ArrivalListener next;
-        private final Set<WatchKey> failed;
+        private final Set<MailboxKey> failed;
 
-        FailureNoting(ArrivalListener next, Set<WatchKey> failed) {
+        FailureNoting(ArrivalListener next, Set<MailboxKey> failed) {
             this.next = next;
             this.failed = failed;
         }
@@ -235,7 +230,7 @@ public final class Watchers implements AutoCloseable {
 
         @Override
         public void onWatchFailure(AccessPath path, String mailbox, Reason reason) {
-            failed.add(new WatchKey(path, mailbox));
+            failed.add(new MailboxKey(path, mailbox));
             next.onWatchFailure(path, mailbox, reason);
         }
     }

@@ -10,31 +10,22 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 import org.mailprobe.agent.config.ConfigException;
+import org.mailprobe.probes.ServerTls;
 import org.springframework.security.crypto.bcrypt.BCrypt;
 
 /**
@@ -161,10 +152,10 @@ public final class WebConfig {
             throw new ConfigException(problems);
         }
         try {
-            SSLContext context = sslContext(dir.resolve(certFile), dir.resolve(keyFile),
+            SSLContext context = ServerTls.fromPem(dir.resolve(certFile), dir.resolve(keyFile),
                     clientCa.isEmpty() ? null : dir.resolve(clientCa));
             return new WebConfig(context, require, want, protocols, users, false);
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(file + ": tls_server_config: " + e.getMessage()));
         }
     }
@@ -233,61 +224,6 @@ public final class WebConfig {
                         + String.join(", ", known.stream().sorted().toList()));
             }
         }
-    }
-
-    private static SSLContext sslContext(Path certFile, Path keyFile, Path clientCaFile)
-            throws IOException, GeneralSecurityException {
-        List<Certificate> chain = certificates(certFile);
-        if (chain.isEmpty()) {
-            throw new IllegalArgumentException(certFile + " holds no PEM certificate");
-        }
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        char[] none = new char[0];
-        keys.setKeyEntry("server", privateKey(keyFile), none, chain.toArray(Certificate[]::new));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, none);
-        TrustManagerFactory tmf = null;
-        if (clientCaFile != null) {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate c : certificates(clientCaFile)) {
-                trust.setCertificateEntry("client-ca-" + i++, c);
-            }
-            tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-        }
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
-        return context;
-    }
-
-    private static List<Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
-        }
-    }
-
-    private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
-        String pem = Files.readString(file, StandardCharsets.US_ASCII);
-        String begin = "-----BEGIN PRIVATE KEY-----";
-        int start = pem.indexOf(begin);
-        int end = pem.indexOf("-----END PRIVATE KEY-----");
-        if (start < 0 || end < start) {
-            throw new IllegalArgumentException(file + " holds no PKCS#8 key (-----BEGIN PRIVATE KEY-----); convert one "
-                    + "with: openssl pkcs8 -topk8 -nocrypt -in old.key -out new.key");
-        }
-        byte[] der = Base64.getMimeDecoder().decode(pem.substring(start + begin.length(), end));
-        GeneralSecurityException last = null;
-        for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-            } catch (GeneralSecurityException e) {
-                last = e;
-            }
-        }
-        throw new IllegalArgumentException(file + ": not an RSA, EC or Ed25519 key: " + last.getMessage());
     }
 
     private static byte[] sha256(String text) {

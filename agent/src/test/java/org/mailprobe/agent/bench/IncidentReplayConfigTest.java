@@ -32,7 +32,7 @@ class IncidentReplayConfigTest {
         AgentConfig config = ConfigLoader.load(file, ProbeClock.system());
 
         assertEquals(1, config.routes().size());
-        assertEquals("receive", config.routes().get(0).kind().label());
+        assertEquals("receive", config.routes().get(0).leg().label());
         assertEquals(2, config.routes().get(0).watches().size());
         assertEquals(2, config.reachability().endpoints().size());
     }

@@ -34,10 +34,10 @@ import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
 import org.mailprobe.agent.config.EndpointConfig;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.ServiceConfig;
 import org.mailprobe.agent.config.WatchConfig;
@@ -230,7 +230,7 @@ public final class SoakBenchmark {
     }
 
     private static RouteConfig route(String name, AccountConfig account, ServerConfig submit, List<WatchConfig> watches) {
-        return new RouteConfig(name, RouteKind.LOOP, account, submit, account, PROBE_INTERVAL, Duration.ZERO,
+        return new RouteConfig(name, Leg.LOOP, account, submit, account, PROBE_INTERVAL, Duration.ZERO,
                 Duration.ofSeconds(20), watches);
     }
 

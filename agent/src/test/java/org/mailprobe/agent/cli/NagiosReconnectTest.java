@@ -12,15 +12,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.agent.config.AccountConfig;
+import org.mailprobe.agent.config.Leg;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.runtime.OneShotProbe;
 import org.mailprobe.agent.runtime.ProbeFigures;
 import org.mailprobe.agent.runtime.ProbeOutcome;
-import org.mailprobe.agent.runtime.WatchKey;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.Arrival;
@@ -49,15 +49,15 @@ class NagiosReconnectTest {
                 new Account("probe@example.test", Secret.of("x")));
         WatchConfig watch = new WatchConfig(AccessPath.IMAP, imap, account, "INBOX", Duration.ofSeconds(5), true,
                 true);
-        RouteConfig route = new RouteConfig("r1", RouteKind.LOOP, account, smtp, account, Duration.ofMinutes(1),
+        RouteConfig route = new RouteConfig("r1", Leg.LOOP, account, smtp, account, Duration.ofMinutes(1),
                 Duration.ZERO, Duration.ofMinutes(2), List.of(watch));
         ProbeToken token = new ProbeToken("me", "r1", 1, T0);
         SubmissionResult accepted = new SubmissionResult(token, Reason.NONE, null, T0.minusMillis(20), T0,
                 Map.of(Stage.DATA, Duration.ofMillis(20)), "250 ok", "");
-        WatchKey key = new WatchKey(AccessPath.IMAP, "probe@example.test@mail.example.test:143/INBOX");
+        MailboxKey key = new MailboxKey(AccessPath.IMAP, "probe@example.test@mail.example.test:143/INBOX");
         Arrival arrival = new Arrival(token, AccessPath.IMAP, key.mailbox(), T0.plusSeconds(28), null, List.of())
                 .seenOnReconnect(new Arrival.Blind(T0.minusSeconds(30), T0.plusSeconds(27)));
-        Map<WatchKey, Arrival> arrivals = new LinkedHashMap<>();
+        Map<MailboxKey, Arrival> arrivals = new LinkedHashMap<>();
         arrivals.put(key, arrival);
         ProbeOutcome outcome = new ProbeOutcome("r1", "loop", accepted, arrivals, Reason.NONE);
         StringWriter out = new StringWriter();

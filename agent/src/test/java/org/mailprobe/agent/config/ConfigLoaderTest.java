@@ -109,7 +109,7 @@ class ConfigLoaderTest {
         assertEquals(Defaults.SINK_MAX_MESSAGE_BYTES, sink.maxMessageBytes());
         assertNull(sink.certificateFile());
         RouteConfig toSink = config.routes().get(0);
-        assertEquals(RouteKind.SEND, toSink.kind());
+        assertEquals(Leg.SEND, toSink.leg());
         assertTrue(toSink.toSink());
         assertEquals("probe@sink.example.net", toSink.recipient());
         assertTrue(toSink.watches().isEmpty());
@@ -118,7 +118,7 @@ class ConfigLoaderTest {
         assertTrue(external.estimate().isProviderHost("smtp-out.example.com"));
         assertFalse(external.estimate().isProviderHost("mx.elsewhere.net"));
         RouteConfig mxLookup = config.routes().get(2);
-        assertEquals(RouteKind.RECEIVE, mxLookup.kind());
+        assertEquals(Leg.RECEIVE, mxLookup.leg());
         assertNull(mxLookup.direct().via());
         assertFalse(mxLookup.direct().requireStartTls());
         assertEquals(config.agent().hostname(), mxLookup.direct().helo());
@@ -175,7 +175,7 @@ class ConfigLoaderTest {
 
         RouteConfig first = config.routes().get(0);
         assertEquals("loop-alice-bob", first.name());
-        assertEquals(RouteKind.LOOP, first.kind());
+        assertEquals(Leg.LOOP, first.leg());
         assertSame(alice, first.from());
         assertSame(smtp, first.submitVia());
         assertSame(bob, first.to());
@@ -413,6 +413,6 @@ class ConfigLoaderTest {
         WatchConfig first = config.routes().get(0).watches().get(0);
         WatchConfig second = config.routes().get(1).watches().get(0);
         assertEquals(first.mailboxKey(), second.mailboxKey());
-        assertEquals("imap:provider-imap/bob/INBOX", second.mailboxKey().toString());
+        assertEquals("imap:provider-imap/bob/INBOX", second.configName());
     }
 }

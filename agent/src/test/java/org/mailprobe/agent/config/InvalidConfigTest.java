@@ -203,6 +203,9 @@ class InvalidConfigTest {
                         + "imap:provider-imap/bob/INBOX like route 'loop-alice-bob' (routes[0].watch[0]), so they "
                         + "share one watcher, but they disagree: poll_interval 5s here, 2s there, "
                         + "delete_probes false here, true there; set them alike"),
+                arguments("aliased-shared-watcher", "routes[1].watch[0]: route 'loop-carol-bob' watches "
+                        + "imap:imap-alias/bob/INBOX like route 'loop-alice-bob' (routes[0].watch[0]), so they "
+                        + "share one watcher, but they disagree: poll_interval 5s here, 2s there; set them alike"),
                 arguments("yaml-syntax-error",
                         "line 12, column 10: YAML syntax error: mapping values are not allowed here"),
                 arguments("empty-file", "the file is empty"),

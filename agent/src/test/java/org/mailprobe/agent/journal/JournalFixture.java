@@ -38,7 +38,7 @@ public final class JournalFixture implements AutoCloseable {
     }
 
     public long event(String event) throws IOException {
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("event", event);
         return journal.append("event", r);
     }
@@ -46,7 +46,7 @@ public final class JournalFixture implements AutoCloseable {
     public long state(Instant at, String scope, String name, String state, String stage, String reason,
             String detail) throws IOException {
         now = at;
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("at", at.toString());
         r.put("scope", scope);
         r.put("name", name);
@@ -60,7 +60,7 @@ public final class JournalFixture implements AutoCloseable {
     /** A loop probe accepted at {@code accepted}; {@code delay} null: lost on the path; accepted null: failed submission. */
     public long probe(String account, Instant accepted, Instant started, Duration delay, String path)
             throws IOException {
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", "agent-1/loop-" + account + "/" + started.toEpochMilli());
         r.put("route", "loop-" + account);
         r.put("leg", "loop");

@@ -81,7 +81,7 @@ class JournalScanTest {
     @Test
     void aLineLongerThanAChunkAndATornLastLineAreHandedOverWhole() throws IOException {
         try (JournalFixture f = new JournalFixture(dir, START)) {
-            ObjectNode big = Journal.fields();
+            ObjectNode big = Journal.newRecord();
             big.put("note", "x".repeat(JournalScan.CHUNK * 2 + 17));
             f.journal.append("note", big);
             f.event("stop");

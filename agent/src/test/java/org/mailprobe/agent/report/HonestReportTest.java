@@ -33,12 +33,12 @@ class HonestReportTest {
             Duration timeout, Duration delay) throws IOException {
         String key = "agent-1/" + route + "/" + accepted.toEpochMilli();
         if (accepted != null && timeout != null) {
-            ObjectNode s = Journal.fields();
+            ObjectNode s = Journal.newRecord();
             s.put("probe", key).put("route", route).put("leg", leg).put("accepted", accepted.toString())
                     .put("deadline", accepted.plus(timeout).toString());
             f.at(accepted).journal.append("submitted", s);
         }
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", key).put("route", route).put("leg", leg).put("account", to).put("to", to + "@provider.test");
         boolean ok = delay != null;
         r.put("outcome", ok ? "success" : "failure").put("reason", ok ? "none" : "lost");
@@ -58,7 +58,7 @@ class HonestReportTest {
 
     static void failedSubmission(JournalFixture f, String route, String from, String to, Instant started)
             throws IOException {
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", "agent-1/" + route + "/" + started.toEpochMilli()).put("route", route).put("leg", "loop")
                 .put("account", to).put("to", to + "@provider.test").put("outcome", "failure").put("reason", "auth")
                 .put("started", started.toString()).putNull("accepted").put("failed_stage", "auth");
@@ -69,7 +69,7 @@ class HonestReportTest {
     }
 
     static void late(JournalFixture f, String route, String leg, Instant accepted, Duration delay) throws IOException {
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", "agent-1/" + route + "/" + accepted.toEpochMilli()).put("route", route).put("leg", leg)
                 .put("account", "p2").put("path", "imap").put("mailbox", "p2@provider.test:993/INBOX")
                 .put("accepted", accepted.toString()).put("seen_at", accepted.plus(delay).toString())

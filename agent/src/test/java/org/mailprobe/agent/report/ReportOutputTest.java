@@ -142,11 +142,11 @@ class ReportOutputTest {
     static void probe(JournalFixture f, String route, String leg, String from, String to, Instant accepted,
             Duration timeout, String[] paths, long[] delays) throws IOException {
         String key = "agent-1/" + route + "/" + accepted.toEpochMilli();
-        ObjectNode s = Journal.fields();
+        ObjectNode s = Journal.newRecord();
         s.put("probe", key).put("route", route).put("leg", leg).put("accepted", accepted.toString())
                 .put("deadline", accepted.plus(timeout).toString());
         f.at(accepted).journal.append("submitted", s);
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", key).put("route", route).put("leg", leg);
         if (to != null) {
             r.put("account", to).put("to", to + "@provider.test");
@@ -184,7 +184,7 @@ class ReportOutputTest {
 
     static void failedSubmission(JournalFixture f, String route, String from, String to, Instant started,
             String reason) throws IOException {
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", "agent-1/" + route + "/" + started.toEpochMilli()).put("route", route).put("leg", "loop")
                 .put("account", to).put("to", to + "@provider.test").put("outcome", "failure").put("reason", reason)
                 .put("started", started.toString()).putNull("accepted").put("failed_stage", reason);
@@ -196,7 +196,7 @@ class ReportOutputTest {
 
     static void late(JournalFixture f, String route, String leg, String account, Instant accepted, String path,
             Duration delay) throws IOException {
-        ObjectNode r = Journal.fields();
+        ObjectNode r = Journal.newRecord();
         r.put("probe", "agent-1/" + route + "/" + accepted.toEpochMilli()).put("route", route).put("leg", leg)
                 .put("account", account).put("path", path).put("mailbox", account + "@provider.test:993/INBOX")
                 .put("accepted", accepted.toString()).put("seen_at", accepted.plus(delay).toString())

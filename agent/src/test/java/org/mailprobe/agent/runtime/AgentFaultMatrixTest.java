@@ -26,7 +26,7 @@ import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
@@ -165,7 +165,7 @@ class AgentFaultMatrixTest {
     }
 
     private static RouteConfig route(String name, AccountConfig account, ServerConfig submit, WatchConfig watch) {
-        return new RouteConfig(name, RouteKind.LOOP, account, submit, account, Duration.ofSeconds(1), Duration.ZERO,
+        return new RouteConfig(name, Leg.LOOP, account, submit, account, Duration.ofSeconds(1), Duration.ZERO,
                 Duration.ofSeconds(10), List.of(watch));
     }
 

@@ -155,7 +155,7 @@ class AgentLoopTest {
         org.mailprobe.agent.config.ServerConfig untrusted = new org.mailprobe.agent.config.ServerConfig("smtps",
                 org.mailprobe.agent.config.Protocol.SMTP, provider.smtps(), org.mailprobe.probes.TlsPolicy.verified(),
                 TestProvider.FAST);
-        org.mailprobe.agent.config.RouteConfig route = new org.mailprobe.agent.config.RouteConfig(r.name(), r.kind(),
+        org.mailprobe.agent.config.RouteConfig route = new org.mailprobe.agent.config.RouteConfig(r.name(), r.leg(),
                 r.from(), untrusted, r.to(), r.interval(), r.jitter(), r.timeout(), r.watches());
         Agent agent = agent(new org.mailprobe.agent.config.AgentConfig(null, config.agent(), config.servers(),
                 config.accounts(), List.of(route)));

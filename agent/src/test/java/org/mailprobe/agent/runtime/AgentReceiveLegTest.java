@@ -16,10 +16,10 @@ import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
 import org.mailprobe.agent.config.DirectDeliveryConfig;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
@@ -57,7 +57,7 @@ class AgentReceiveLegTest {
                 TestProvider.FAST);
         ServerConfig pop3 = new ServerConfig("pop3", Protocol.POP3, provider.pop3(), TestProvider.trusted(),
                 TestProvider.FAST);
-        return new RouteConfig("receive-test", RouteKind.RECEIVE, null, null, mailbox, Duration.ofSeconds(1),
+        return new RouteConfig("receive-test", Leg.RECEIVE, null, null, mailbox, Duration.ofSeconds(1),
                 Duration.ZERO, Duration.ofSeconds(20),
                 List.of(new WatchConfig(AccessPath.IMAP, imap, mailbox, "INBOX", Duration.ofMillis(300), true, true),
                         new WatchConfig(AccessPath.POP3, pop3, mailbox, "INBOX", Duration.ofMillis(300), false, true)),

@@ -23,10 +23,10 @@ import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
 import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.JournalConfig;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.SendEstimateConfig;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.SinkConfig;
@@ -98,7 +98,7 @@ class AgentSendLegTest {
     }
 
     static RouteConfig toSink(int relayPort) {
-        return new RouteConfig("send-test", RouteKind.SEND, sender(), smtp(relayPort), null, Duration.ofSeconds(1),
+        return new RouteConfig("send-test", Leg.SEND, sender(), smtp(relayPort), null, Duration.ofSeconds(1),
                 Duration.ZERO, Duration.ofSeconds(20), List.of(), "agent@probe.test", "probe@sink.test", null, null);
     }
 
@@ -125,7 +125,7 @@ class AgentSendLegTest {
         SinkConfig sink = new SinkConfig(new InetSocketAddress("127.0.0.1", sinkPort), null, "sink.test",
                 List.of("sink.test"), null, null, Defaults.SINK_MAX_MESSAGE_BYTES, Defaults.SINK_MAX_CONNECTIONS,
                 Defaults.SINK_CONNECTION_TIMEOUT);
-        RouteConfig late = new RouteConfig("send-late", RouteKind.SEND, sender(), smtp(relay.port()), null,
+        RouteConfig late = new RouteConfig("send-late", Leg.SEND, sender(), smtp(relay.port()), null,
                 Duration.ofMinutes(10), Duration.ZERO, Duration.ofSeconds(2), List.of(), "agent@probe.test",
                 "probe@sink.test", null, null);
         Agent sender = agent(config("test-agent", sink, late));
@@ -207,7 +207,7 @@ class AgentSendLegTest {
         AccountConfig mailbox = new AccountConfig("probe", TestProvider.USER, provider.account());
         ServerConfig imap = new ServerConfig("imap", Protocol.IMAP, provider.imap(), TestProvider.trusted(),
                 TestProvider.FAST);
-        RouteConfig route = new RouteConfig("send-external", RouteKind.SEND, sender(), smtp(relay.port()), mailbox,
+        RouteConfig route = new RouteConfig("send-external", Leg.SEND, sender(), smtp(relay.port()), mailbox,
                 Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(20),
                 List.of(new WatchConfig(AccessPath.IMAP, imap, mailbox, "INBOX", Duration.ofMillis(300), true, true)),
                 "agent@probe.test", TestProvider.USER, null, new SendEstimateConfig(List.of("relay.test")));

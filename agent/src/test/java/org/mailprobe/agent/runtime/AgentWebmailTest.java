@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Timeout;
 import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.config.WebmailConfig;
@@ -87,7 +87,7 @@ class AgentWebmailTest {
         List<WatchConfig> watches = List.of(
                 new WatchConfig(AccessPath.IMAP, imap, account, "INBOX", Duration.ofMillis(300), true, true),
                 new WatchConfig(AccessPath.WEBMAIL, web, account, "INBOX", Duration.ofMillis(300), false, false));
-        RouteConfig route = new RouteConfig("loop-test", RouteKind.LOOP, account, smtp, account, Duration.ofSeconds(1),
+        RouteConfig route = new RouteConfig("loop-test", Leg.LOOP, account, smtp, account, Duration.ofSeconds(1),
                 Duration.ZERO, Duration.ofSeconds(20), watches);
         AgentIdentity identity = new AgentIdentity("test-agent", "test-site", new TokenSigner(TestConfigs.KEY),
                 "probe.test");

@@ -26,10 +26,10 @@ import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
 import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.JournalConfig;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.journal.Journal;
@@ -126,7 +126,7 @@ class FirstCycleTest {
             // beside the agent on a loaded machine. Nothing here depends on when a probe is seen.
             WatchConfig watch = new WatchConfig(AccessPath.IMAP, imap, account, "INBOX", INTERVAL, false, true);
             // No jitter: with it, the first and second cycles overlap by design and the order tells nothing.
-            routes.add(new RouteConfig("r" + i, RouteKind.LOOP, account, smtp, account, INTERVAL, Duration.ZERO,
+            routes.add(new RouteConfig("r" + i, Leg.LOOP, account, smtp, account, INTERVAL, Duration.ZERO,
                     Duration.ofMinutes(5), List.of(watch)));
         }
         Map<String, ServerConfig> servers = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
@@ -24,8 +25,8 @@ import org.mailprobe.probes.submit.SubmissionResult;
 
 class InFlightProbesTest {
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
-    static final WatchKey IMAP = new WatchKey(AccessPath.IMAP, "u@h:143/INBOX");
-    static final WatchKey POP3 = new WatchKey(AccessPath.POP3, "u@h:110/INBOX");
+    static final MailboxKey IMAP = new MailboxKey(AccessPath.IMAP, "u@h:143/INBOX");
+    static final MailboxKey POP3 = new MailboxKey(AccessPath.POP3, "u@h:110/INBOX");
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final List<ProbeFigures> finished = new ArrayList<>();
@@ -38,7 +39,7 @@ class InFlightProbesTest {
                 "250 ok", "");
     }
 
-    Arrival arrival(ProbeToken t, WatchKey w, Instant seen) {
+    Arrival arrival(ProbeToken t, MailboxKey w, Instant seen) {
         return new Arrival(t, w.path(), w.mailbox(), seen, null, List.of());
     }
 
@@ -87,10 +88,10 @@ class InFlightProbesTest {
 
     /** Records what a watcher is told about expected probes. */
     static final class Expecting implements org.mailprobe.probes.ArrivalWatcher {
-        final WatchKey key;
+        final MailboxKey key;
         final List<Instant> told = new ArrayList<>();
 
-        Expecting(WatchKey key) {
+        Expecting(MailboxKey key) {
             this.key = key;
         }
 

@@ -25,10 +25,10 @@ import org.mailprobe.agent.config.AgentIdentity;
 import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.DirectDeliveryConfig;
 import org.mailprobe.agent.config.JournalConfig;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.ReachabilityConfig;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.WatchConfig;
@@ -91,14 +91,14 @@ class JournalAndMetricsAgreeTest {
                 new WatchConfig(AccessPath.IMAP, imap, account, "INBOX", Duration.ofMillis(300), true, true),
                 new WatchConfig(AccessPath.POP3, pop3, account, "INBOX", Duration.ofMillis(300), false, true),
                 new WatchConfig(AccessPath.WEBMAIL, web, account, "INBOX", Duration.ofMillis(300), false, false));
-        RouteConfig loop = new RouteConfig("loop-test", RouteKind.LOOP, account, smtp, account, Duration.ofSeconds(1),
+        RouteConfig loop = new RouteConfig("loop-test", Leg.LOOP, account, smtp, account, Duration.ofSeconds(1),
                 Duration.ZERO, Duration.ofSeconds(20), watches);
-        RouteConfig receive = new RouteConfig("receive-test", RouteKind.RECEIVE, null, null, account,
+        RouteConfig receive = new RouteConfig("receive-test", Leg.RECEIVE, null, null, account,
                 Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(20), watches, "agent@probe.test",
                 TestProvider.USER, new DirectDeliveryConfig(new ServerConfig("mx", Protocol.SMTP, new ServerEndpoint(
                         "localhost", provider.smtp().port(), TlsMode.STARTTLS), TestProvider.trusted(),
                         TestProvider.FAST), false, "probe.test", TestProvider.trusted(), TestProvider.FAST), null);
-        RouteConfig send = new RouteConfig("send-test", RouteKind.SEND, account, relaySmtp, null, Duration.ofSeconds(1),
+        RouteConfig send = new RouteConfig("send-test", Leg.SEND, account, relaySmtp, null, Duration.ofSeconds(1),
                 Duration.ZERO, Duration.ofSeconds(20), List.of(), "agent@probe.test", "probe@sink.test", null, null);
         SinkConfig sink = new SinkConfig(new InetSocketAddress("127.0.0.1", sinkPort), null, "sink.test",
                 List.of("sink.test"), null, null, Defaults.SINK_MAX_MESSAGE_BYTES, Defaults.SINK_MAX_CONNECTIONS,

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.journal.JournalFixture;
@@ -71,14 +72,14 @@ class OneTruthPerProbeTest {
 
     ProbeToken send(RouteConfig route, long seq) {
         ProbeToken token = ProbeRecords.token(route, seq);
-        LinkedHashSet<WatchKey> watches = new LinkedHashSet<>();
+        LinkedHashSet<MailboxKey> watches = new LinkedHashSet<>();
         route.watches().forEach(w -> watches.add(ProbeRecords.key(w)));
-        inFlight.expect(token.key(), route.name(), route.kind().label(), watches, route.timeout());
+        inFlight.expect(token.key(), route.name(), route.leg().label(), watches, route.timeout());
         return token;
     }
 
     void see(ProbeToken token, RouteConfig route, int watch, Instant at, List<String> received) {
-        WatchKey key = ProbeRecords.key(route.watches().get(watch));
+        MailboxKey key = ProbeRecords.key(route.watches().get(watch));
         inFlight.onArrival(ProbeRecords.arrival(token, key, at, received, Map.of()));
     }
 
@@ -131,7 +132,7 @@ class OneTruthPerProbeTest {
     @Test
     void probeSeenAfterItWasLostGetsALateRecordWithItsTrueDelayAndACounter() throws IOException {
         RouteConfig route = ProbeRecords.LOOP;
-        metrics.registerRoute(route.name(), route.watchLeg(), List.of(AccessPath.IMAP, AccessPath.POP3));
+        metrics.registerRoute(route.name(), route.pathLeg().label(), List.of(AccessPath.IMAP, AccessPath.POP3));
         ProbeToken token = send(route, 1);
         inFlight.submitted(token.key(), ProbeRecords.accepted(token, T0));
         see(token, route, 0, T0.plusMillis(400), List.of());
@@ -169,7 +170,7 @@ class OneTruthPerProbeTest {
     @Test
     void probeWhoseJournalRecordFailsIsNotCountedInTheMetrics() {
         RouteConfig route = ProbeRecords.LOOP;
-        metrics.registerRoute(route.name(), route.watchLeg(), List.of(AccessPath.IMAP, AccessPath.POP3));
+        metrics.registerRoute(route.name(), route.pathLeg().label(), List.of(AccessPath.IMAP, AccessPath.POP3));
         journal.close(); // every append now fails
         ProbeToken token = send(route, 1);
         inFlight.submitted(token.key(), ProbeRecords.accepted(token, T0));

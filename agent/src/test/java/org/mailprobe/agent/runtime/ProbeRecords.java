@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.DirectDeliveryConfig;
+import org.mailprobe.agent.config.Leg;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.SendEstimateConfig;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
@@ -36,21 +37,21 @@ final class ProbeRecords {
     static final AccountConfig P2 = account("p2");
     static final AccountConfig EXTERNAL = account("external");
 
-    static final RouteConfig LOOP = new RouteConfig("loop-p1", RouteKind.LOOP, P1, SMTP, P2, Duration.ofMinutes(1),
+    static final RouteConfig LOOP = new RouteConfig("loop-p1", Leg.LOOP, P1, SMTP, P2, Duration.ofMinutes(1),
             Duration.ZERO, Duration.ofHours(1), List.of(watch(AccessPath.IMAP, IMAP, P2), watch(AccessPath.POP3, POP3, P2)));
-    static final RouteConfig SEND_EXTERNAL = new RouteConfig("send-ext", RouteKind.SEND, P1, SMTP, EXTERNAL,
+    static final RouteConfig SEND_EXTERNAL = new RouteConfig("send-ext", Leg.SEND, P1, SMTP, EXTERNAL,
             Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1), List.of(watch(AccessPath.IMAP, IMAP, EXTERNAL)),
             P1.address(), EXTERNAL.address(), null, new SendEstimateConfig(List.of(".provider.test")));
     /** As {@link #SEND_EXTERNAL}, also watched by POP3, whose copy here shows no Received headers (as webmail's). */
-    static final RouteConfig SEND_EXTERNAL_TWO_PATHS = new RouteConfig("send-ext2", RouteKind.SEND, P1, SMTP, EXTERNAL,
+    static final RouteConfig SEND_EXTERNAL_TWO_PATHS = new RouteConfig("send-ext2", Leg.SEND, P1, SMTP, EXTERNAL,
             Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1), List.of(watch(AccessPath.IMAP, IMAP, EXTERNAL),
                     watch(AccessPath.POP3, POP3, EXTERNAL)), P1.address(), EXTERNAL.address(), null,
             new SendEstimateConfig(List.of(".provider.test")));
-    static final RouteConfig RECEIVE = new RouteConfig("receive-p2", RouteKind.RECEIVE, null, null, P2,
+    static final RouteConfig RECEIVE = new RouteConfig("receive-p2", Leg.RECEIVE, null, null, P2,
             Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1), List.of(watch(AccessPath.IMAP, IMAP, P2)),
             "mailprobe@agent.test", P2.address(), new DirectDeliveryConfig(null, true, "agent.test", TlsPolicy.verified(),
                     Timeouts.DEFAULT), null);
-    static final RouteConfig SEND_SINK = new RouteConfig("send-sink", RouteKind.SEND, P1, SMTP, null,
+    static final RouteConfig SEND_SINK = new RouteConfig("send-sink", Leg.SEND, P1, SMTP, null,
             Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1), List.of(), P1.address(), "probe@sink.agent.test",
             null, null);
 
@@ -76,8 +77,8 @@ final class ProbeRecords {
         return new WatchConfig(path, server, account, "INBOX", Duration.ofSeconds(1), path == AccessPath.IMAP, true);
     }
 
-    static WatchKey key(WatchConfig w) {
-        return new WatchKey(w.path(), Watchers.mailboxName(w));
+    static MailboxKey key(WatchConfig w) {
+        return w.mailboxKey();
     }
 
     static ProbeToken token(RouteConfig route, long seq) {
@@ -98,39 +99,39 @@ final class ProbeRecords {
                 "535 5.7.8 Authentication failed", "the server refused the login");
     }
 
-    static Arrival arrival(ProbeToken token, WatchKey key, Instant seen, List<String> received,
+    static Arrival arrival(ProbeToken token, MailboxKey key, Instant seen, List<String> received,
             Map<String, String> evidence) {
         return new Arrival(token, key.path(), key.mailbox(), seen, seen.minusMillis(400), received, evidence);
     }
 
     /** Finished probes of every kind today's journal writes: success, lost, failed, estimate, receive, sink. */
     static List<Finished> all() {
-        WatchKey imap = key(LOOP.watches().get(0));
-        WatchKey pop3 = key(LOOP.watches().get(1));
-        WatchKey extImap = key(SEND_EXTERNAL.watches().get(0));
-        WatchKey recvImap = key(RECEIVE.watches().get(0));
-        WatchKey sink = new WatchKey(AccessPath.SINK, "sink:agent.test");
+        MailboxKey imap = key(LOOP.watches().get(0));
+        MailboxKey pop3 = key(LOOP.watches().get(1));
+        MailboxKey extImap = key(SEND_EXTERNAL.watches().get(0));
+        MailboxKey recvImap = key(RECEIVE.watches().get(0));
+        MailboxKey sink = new MailboxKey(AccessPath.SINK, "sink:agent.test");
 
         ProbeToken t1 = token(LOOP, 1);
-        Map<WatchKey, Arrival> both = new LinkedHashMap<>();
+        Map<MailboxKey, Arrival> both = new LinkedHashMap<>();
         both.put(imap, arrival(t1, imap, T0.plusMillis(1234), RECEIVED, ordered("uid", "17", "uidvalidity", "3")));
         both.put(pop3, arrival(t1, pop3, T0.plusMillis(2500), List.of(), Map.of()));
         ProbeToken t2 = token(LOOP, 2);
-        Map<WatchKey, Arrival> lost = new LinkedHashMap<>();
+        Map<MailboxKey, Arrival> lost = new LinkedHashMap<>();
         lost.put(imap, arrival(t2, imap, T0.plusMillis(900), List.of(), Map.of()));
         lost.put(pop3, null);
         ProbeToken t3 = token(LOOP, 3);
-        Map<WatchKey, Arrival> none = new LinkedHashMap<>();
+        Map<MailboxKey, Arrival> none = new LinkedHashMap<>();
         none.put(imap, null);
         none.put(pop3, null);
         ProbeToken t4 = token(SEND_EXTERNAL, 4);
-        Map<WatchKey, Arrival> ext = new LinkedHashMap<>();
+        Map<MailboxKey, Arrival> ext = new LinkedHashMap<>();
         ext.put(extImap, arrival(t4, extImap, T0.plusMillis(6100), RECEIVED, Map.of()));
         ProbeToken t5 = token(RECEIVE, 5);
-        Map<WatchKey, Arrival> recv = new LinkedHashMap<>();
+        Map<MailboxKey, Arrival> recv = new LinkedHashMap<>();
         recv.put(recvImap, arrival(t5, recvImap, T0.plusMillis(800), List.of(RECEIVED.get(0)), Map.of()));
         ProbeToken t6 = token(SEND_SINK, 6);
-        Map<WatchKey, Arrival> sunk = new LinkedHashMap<>();
+        Map<MailboxKey, Arrival> sunk = new LinkedHashMap<>();
         sunk.put(sink, new Arrival(t6, AccessPath.SINK, sink.mailbox(), T0.plusMillis(3000), null, RECEIVED,
                 ordered("sink_connected_at", T0.plusMillis(2990).toString(), "sink_peer", "192.0.2.2")));
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailprobe.agent.config.JournalConfig;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.Arrival;
@@ -29,7 +30,7 @@ import org.mailprobe.probes.ProbeToken;
  */
 class SeenOnReconnectTest {
     static final Instant T0 = InFlightProbesTest.T0;
-    static final WatchKey IMAP = InFlightProbesTest.IMAP;
+    static final MailboxKey IMAP = InFlightProbesTest.IMAP;
     static final Instant INTERNAL_DATE = T0.plusSeconds(10);
     static final Arrival.Blind BLIND = new Arrival.Blind(T0.plusSeconds(5), T0.plusSeconds(59));
 

@@ -9,9 +9,9 @@ import java.util.Map;
 import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
@@ -41,7 +41,7 @@ public final class TestConfigs {
             watches.add(new WatchConfig(path, server, account, "INBOX", Duration.ofMillis(300),
                     path == AccessPath.IMAP, true));
         }
-        RouteConfig route = new RouteConfig("loop-test", RouteKind.LOOP, account, submit, account, interval,
+        RouteConfig route = new RouteConfig("loop-test", Leg.LOOP, account, submit, account, interval,
                 Duration.ZERO, Duration.ofSeconds(20), watches);
         AgentIdentity identity = new AgentIdentity("test-agent", "test-site", new TokenSigner(KEY), "probe.test");
         return new AgentConfig(null, identity, servers, Map.of(account.name(), account), List.of(route));

@@ -18,9 +18,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.agent.config.AccountConfig;
+import org.mailprobe.agent.config.Leg;
 import org.mailprobe.agent.config.Protocol;
 import org.mailprobe.agent.config.RouteConfig;
-import org.mailprobe.agent.config.RouteKind;
 import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.AccessPath;
@@ -78,7 +78,7 @@ class WatchersCloseTest {
         for (int i = 0; i < WATCHERS; i++) {
             String address = "u" + i + "@example.test";
             AccountConfig account = new AccountConfig("u" + i, address, new Account(address, Secret.of("pw")));
-            routes.add(new RouteConfig("r" + i, RouteKind.LOOP, account, smtp, account, Duration.ofMinutes(1),
+            routes.add(new RouteConfig("r" + i, Leg.LOOP, account, smtp, account, Duration.ofMinutes(1),
                     Duration.ZERO, Duration.ofMinutes(5), List.of(new WatchConfig(AccessPath.IMAP, imap, account,
                             "INBOX", Duration.ofSeconds(2), true, true))));
         }

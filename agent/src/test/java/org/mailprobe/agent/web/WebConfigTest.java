@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -94,6 +95,20 @@ class WebConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> WebConfig.load(file));
         assertTrue(e.getMessage().contains("basic_auth_users.prometheus: not a bcrypt hash"), e.getMessage());
         assertTrue(!e.getMessage().contains("s3cret"), e.getMessage());
+    }
+
+    @Test
+    void aKeyThatDoesNotMatchTheCertificateIsAConfigErrorNamingTheWebConfigAndBothFiles() throws Exception {
+        writeServerPem();
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        Files.writeString(dir.resolve("other.key"), pem("PRIVATE KEY", generator.generateKeyPair().getPrivate().getEncoded()),
+                StandardCharsets.US_ASCII);
+        Path file = Files.writeString(dir.resolve("web.yml"),
+                "tls_server_config:\n  cert_file: server.crt\n  key_file: other.key\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> WebConfig.load(file));
+        assertTrue(e.getMessage().contains("web.yml: tls_server_config: the key in " + dir.resolve("other.key")
+                + " does not match the certificate in " + dir.resolve("server.crt")), e.getMessage());
     }
 
     /** The test CA's server key and chain as PEM files, as an operator would have them. */

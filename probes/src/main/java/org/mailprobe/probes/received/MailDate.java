@@ -79,30 +79,30 @@ final class MailDate {
         }
     }
 
-    /** Drops comments (nested, RFC 5322 section 3.2.2); collapses whitespace to single spaces. */
+    /**
+     * Drops comments (found by {@link CommentScanner}; one left open runs to the end); collapses
+     * whitespace to single spaces.
+     */
     static String withoutComments(String text) {
         StringBuilder out = new StringBuilder(text.length());
-        int depth = 0;
         boolean space = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\\' && depth > 0) {
-                i++;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')') {
-                depth = Math.max(0, depth - 1);
-                space = true;
-            } else if (depth == 0) {
-                if (c <= ' ') {
-                    space = true;
-                } else {
-                    if (space && out.length() > 0) {
-                        out.append(' ');
-                    }
-                    space = false;
-                    out.append(c);
+            if (c == '(') {
+                int end = CommentScanner.end(text, i);
+                if (end == CommentScanner.UNTERMINATED) {
+                    break;
                 }
+                i = end - 1;
+                space = true;
+            } else if (c == ')' || c <= ' ') {
+                space = true;
+            } else {
+                if (space && out.length() > 0) {
+                    out.append(' ');
+                }
+                space = false;
+                out.append(c);
             }
         }
         return out.toString();

@@ -67,28 +67,23 @@ final class ReceivedParser {
 
     /**
      * Where the date starts: the last {@code ;} outside comments (RFC 5322 section 3.6.7), or
-     * failing that (an unbalanced parenthesis) the last {@code ;} at all; -1 if there is none.
+     * failing that (a comment left open) the last {@code ;} at all; -1 if there is none.
      */
     static int dateSplit(String text) {
-        int depth = 0;
         int lastTopLevel = -1;
-        int lastAny = -1;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\\' && depth > 0) {
-                i++;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')') {
-                depth = Math.max(0, depth - 1);
-            } else if (c == ';') {
-                lastAny = i;
-                if (depth == 0) {
-                    lastTopLevel = i;
+            if (c == '(') {
+                int end = CommentScanner.end(text, i);
+                if (end == CommentScanner.UNTERMINATED) {
+                    return text.lastIndexOf(';');
                 }
+                i = end - 1;
+            } else if (c == ';') {
+                lastTopLevel = i;
             }
         }
-        return depth == 0 && lastTopLevel >= 0 ? lastTopLevel : lastAny;
+        return lastTopLevel;
     }
 
     /** Someone may hand us the whole field; the value is what follows {@code Received:}. */

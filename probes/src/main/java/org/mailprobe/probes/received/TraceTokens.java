@@ -8,8 +8,7 @@ import java.util.List;
  * comments, in one pass with no backtracking and no recursion, so ten thousand nested
  * parentheses cost ten thousand steps.
  *
- * <p>Comments nest and may hold quoted pairs (RFC 5322 section 3.2.2). A comment left open runs
- * to the end of the text (what a reader of the header would assume); a stray {@code )} outside
+ * <p>Comments are found by {@link CommentScanner}. A comment left open runs to the end of the text (what a reader of the header would assume); a stray {@code )} outside
  * any comment is a separator. Words end at whitespace, a parenthesis or a {@code ;} outside a
  * quoted string ({@code for <"john smith"@example.org>}, RFC 5321 section 4.1.2).
  */
@@ -26,9 +25,10 @@ final class TraceTokens {
         while (i < n) {
             char c = text.charAt(i);
             if (c == '(') {
-                int end = commentEnd(text, i);
-                tokens.add(new Token(true, end < 0 ? text.substring(i + 1) : text.substring(i + 1, end - 1)));
-                i = end < 0 ? n : end;
+                int end = CommentScanner.end(text, i);
+                boolean open = end == CommentScanner.UNTERMINATED;
+                tokens.add(new Token(true, open ? text.substring(i + 1) : text.substring(i + 1, end - 1)));
+                i = open ? n : end;
             } else if (c == ' ' || c == '\t' || c == ')' || c == ';') {
                 i++;
             } else {
@@ -40,25 +40,6 @@ final class TraceTokens {
             }
         }
         return tokens;
-    }
-
-    /** Index just after the comment opened at {@code open}, or -1 if it never closes. */
-    static int commentEnd(String text, int open) {
-        int depth = 0;
-        for (int i = open; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')') {
-                depth--;
-                if (depth == 0) {
-                    return i + 1;
-                }
-            }
-        }
-        return -1;
     }
 
     /** Index just after the quoted string opened at {@code open}, or the text's length if it never closes. */

@@ -59,9 +59,9 @@ public record ReplayWindow(Duration fallback, Duration futureSkew, Map<String, D
         return routes.getOrDefault(route, fallback);
     }
 
-    /** Whether {@code token} was sent within its window of {@code now} (and not too far ahead). */
+    /** Whether {@code token} was stamped within its window of {@code now} (and not too far ahead). */
     public boolean fresh(ProbeToken token, Instant now) {
-        Instant sent = token.sentAt();
-        return !sent.isBefore(now.minus(of(token.route()))) && !sent.isAfter(now.plus(futureSkew));
+        Instant stamped = token.stampedAt();
+        return !stamped.isBefore(now.minus(of(token.route()))) && !stamped.isAfter(now.plus(futureSkew));
     }
 }

@@ -32,7 +32,7 @@ final class SeenTokens {
         if (seen.containsKey(token.key())) {
             return Verdict.REPLAY;
         }
-        seen.put(token.key(), token.sentAt().plus(window.of(token.route())));
+        seen.put(token.key(), token.stampedAt().plus(window.of(token.route())));
         while (seen.size() > window.capacity()) {
             Iterator<String> oldest = seen.keySet().iterator();
             oldest.next();

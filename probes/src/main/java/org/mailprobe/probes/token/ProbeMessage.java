@@ -31,7 +31,7 @@ public final class ProbeMessage {
         message.setFrom(new InternetAddress(from, true));
         message.setRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
         message.setSubject(subject(token), StandardCharsets.UTF_8.name());
-        message.setSentDate(Date.from(token.sentAt()));
+        message.setSentDate(Date.from(token.stampedAt()));
         message.setHeader(TokenSigner.HEADER, signer.sign(token));
         message.setHeader("Auto-Submitted", "auto-generated"); // RFC 3834: no auto-replies to us
         message.setHeader("X-Auto-Response-Suppress", "All");
@@ -49,6 +49,6 @@ public final class ProbeMessage {
                 + "Agent: " + token.agentId() + "\r\n"
                 + "Route: " + token.route() + "\r\n"
                 + "Sequence: " + token.sequence() + "\r\n"
-                + "Sent: " + DateTimeFormatter.ISO_INSTANT.format(token.sentAt()) + "\r\n";
+                + "Sent: " + DateTimeFormatter.ISO_INSTANT.format(token.stampedAt()) + "\r\n";
     }
 }

@@ -40,7 +40,7 @@ public final class TokenSigner {
 
     /** The header value for {@code token}. */
     public String sign(ProbeToken token) {
-        String body = canonical(token.agentId(), token.route(), token.sequence(), token.sentAt().toEpochMilli());
+        String body = canonical(token.agentId(), token.route(), token.sequence(), token.stampedAt().toEpochMilli());
         return body + "; s=" + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(body));
     }
 

@@ -3,6 +3,7 @@ package org.mailprobe.probes.watch;
 import java.time.Duration;
 import java.util.Objects;
 import org.mailprobe.probes.Account;
+import org.mailprobe.probes.MailboxName;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsPolicy;
@@ -65,8 +66,8 @@ public record WatchSettings(ServerEndpoint endpoint, Account account, TlsPolicy 
                 localHost, ownAgentId, true);
     }
 
-    /** {@code user@host:port/folder}. */
+    /** {@code user@host:port/folder}: {@link MailboxName}. */
     public String mailboxName() {
-        return account.user() + "@" + endpoint.host() + ":" + endpoint.port() + "/" + folder;
+        return MailboxName.of(account.user(), endpoint, folder);
     }
 }

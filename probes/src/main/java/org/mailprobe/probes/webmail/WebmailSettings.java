@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import org.mailprobe.probes.Account;
+import org.mailprobe.probes.MailboxName;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
@@ -75,10 +76,9 @@ public record WebmailSettings(URI url, Driver driver, FormLoginSettings form, Ac
         return new ServerEndpoint(url.getHost(), port, https ? TlsMode.IMPLICIT : TlsMode.PLAIN);
     }
 
-    /** {@code user@host:port/folder}, as the IMAP and POP3 watchers name theirs. */
+    /** {@code user@host:port/folder}, as the IMAP and POP3 watchers name theirs: {@link MailboxName}. */
     public String mailboxName() {
-        ServerEndpoint endpoint = endpoint();
-        return account.user() + "@" + endpoint.host() + ":" + endpoint.port() + "/" + folder;
+        return MailboxName.of(account.user(), endpoint(), folder);
     }
 
     /** A driver for these settings, dating each answer by {@code clock}. */

@@ -19,7 +19,7 @@ import org.mailprobe.probes.testing.SmtpClient;
 /** The sink accepts each token once, and only within its window (issue 11: sink replay, tokens). */
 @Timeout(60)
 class ProbeSinkReplayTest extends RecordingSinkFixture {
-    static ProbeToken sentAt(long seq, Instant sent) {
+    static ProbeToken stampedAt(long seq, Instant sent) {
         return new ProbeToken("test-agent", "send-1", seq, sent.truncatedTo(ChronoUnit.MILLIS));
     }
 
@@ -49,7 +49,7 @@ class ProbeSinkReplayTest extends RecordingSinkFixture {
     void aTokenDated1970IsRefusedAsStale() throws Exception {
         start(ProbeSinkTest.settings());
 
-        String reply = deliver(probeText(SIGNER, sentAt(1, Instant.EPOCH)));
+        String reply = deliver(probeText(SIGNER, stampedAt(1, Instant.EPOCH)));
 
         assertTrue(reply.startsWith("550"), reply);
         assertEquals(List.of(), deliveries);
@@ -60,7 +60,7 @@ class ProbeSinkReplayTest extends RecordingSinkFixture {
     void aTokenDatedBeyondTheSkewInTheFutureIsRefusedAsStale() throws Exception {
         start(ProbeSinkTest.settings());
 
-        String reply = deliver(probeText(SIGNER, sentAt(1, Instant.now().plus(Duration.ofMinutes(10)))));
+        String reply = deliver(probeText(SIGNER, stampedAt(1, Instant.now().plus(Duration.ofMinutes(10)))));
 
         assertTrue(reply.startsWith("550"), reply);
         assertEquals(List.of(SinkRefusal.STALE), refusals);
@@ -71,7 +71,7 @@ class ProbeSinkReplayTest extends RecordingSinkFixture {
         start(ProbeSinkTest.settings().withReplay(ReplayWindow.defaults().withRoutes(Map.of("send-1",
                 Duration.ofMinutes(2)))));
 
-        String reply = deliver(probeText(SIGNER, sentAt(1, Instant.now().minus(Duration.ofMinutes(3)))));
+        String reply = deliver(probeText(SIGNER, stampedAt(1, Instant.now().minus(Duration.ofMinutes(3)))));
 
         assertTrue(reply.startsWith("550"), reply);
         assertEquals(List.of(SinkRefusal.STALE), refusals);
@@ -81,7 +81,7 @@ class ProbeSinkReplayTest extends RecordingSinkFixture {
     void aTokenWithinTheWindowIsAccepted() throws Exception {
         start(ProbeSinkTest.settings());
 
-        String reply = deliver(probeText(SIGNER, sentAt(1, Instant.now().minus(Duration.ofMinutes(50)))));
+        String reply = deliver(probeText(SIGNER, stampedAt(1, Instant.now().minus(Duration.ofMinutes(50)))));
 
         assertTrue(reply.startsWith("250"), reply);
         assertEquals(1, deliveries.size());

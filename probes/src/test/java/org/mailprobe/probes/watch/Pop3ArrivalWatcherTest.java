@@ -105,8 +105,8 @@ class Pop3ArrivalWatcherTest extends ArrivalWatcherContract {
         ProbeToken token = Watching.token(AGENT);
         String genuine = Watching.SIGNER.sign(token);
         Watching.sendWithHeader(provider, "wrong key", Watching.WRONG_SIGNER.sign(token));
-        Watching.sendWithHeader(provider, "edited time", genuine.replace("t=" + token.sentAt().toEpochMilli(),
-                "t=" + (token.sentAt().toEpochMilli() - 60_000)));
+        Watching.sendWithHeader(provider, "edited time", genuine.replace("t=" + token.stampedAt().toEpochMilli(),
+                "t=" + (token.stampedAt().toEpochMilli() - 60_000)));
         Watching.sendWithHeader(provider, "plain foreign mail", null);
 
         drain();

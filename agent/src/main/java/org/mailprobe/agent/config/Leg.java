@@ -3,7 +3,8 @@ package org.mailprobe.agent.config;
 import java.util.Locale;
 
 /**
- * What a route measures (docs/DESIGN.md section 2): the delay label {@code leg} of its figures.
+ * What a route measures (docs/DESIGN.md section 2): its leg, the {@code leg} label of its figures in
+ * the metrics and the journal. A route's YAML names it {@code kind}.
  * <ul>
  *   <li>{@code loop}: submit through the provider to a mailbox at the provider, watch it arrive;
  *   <li>{@code send}: submit through the provider to the agent's own SMTP sink (clause 4's send
@@ -12,7 +13,7 @@ import java.util.Locale;
  *       (clause 4's receive delay).
  * </ul>
  */
-public enum RouteKind {
+public enum Leg {
     LOOP,
     SEND,
     RECEIVE;
