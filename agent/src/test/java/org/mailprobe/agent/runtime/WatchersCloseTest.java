@@ -50,7 +50,7 @@ class WatchersCloseTest {
                         public boolean onArrival(Arrival arrival) {
                             return false;
                         }
-                    }, null);
+                    }, WatcherEvents.NONE);
             watchers.start();
             long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (watchers.all().stream().filter(ArrivalWatcher::healthy).count() < WATCHERS
