@@ -243,8 +243,9 @@ public final class Watchers implements AutoCloseable {
     }
 
     /**
-     * Passes arrivals on to the in-flight probes, and everything on to the events too; notes a
-     * failed watcher only after both have heard of its failure.
+     * Passes every call on to the arrivals' listener (the in-flight probes), and failures, cleanup
+     * failures and webmail skips to the events as well; notes a failed watcher only after both have
+     * heard of its failure.
      */
     private static final class Reporting implements ArrivalListener {
         private final ArrivalListener arrivals;
