@@ -26,7 +26,6 @@ import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.agent.reachability.Reachability;
 import org.mailprobe.agent.web.WebConfig;
 import org.mailprobe.agent.web.WebServer;
-import org.mailprobe.probes.ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.token.TokenSigner;
 import org.quartz.SchedulerException;
@@ -94,8 +93,7 @@ public final class Agent implements AutoCloseable {
         }, clock);
         inFlight.routes(config.routes());
         journal = openJournal(config, inFlight, clock);
-        watchers = new Watchers(config.routes(), agentId, localHost, signer, inFlight, metrics, clock);
-        inFlight.expectationsTo(watchers::get);
+        watchers = Watchers.of(config, config.routes(), inFlight, new WatcherMetrics(metrics), clock);
         sink = config.sink() == null ? null : new AgentSink(config.sink(), signer, inFlight, metrics,
                 AgentSink.replayWindows(config.routes()), clock);
         Map<String, RouteRunner> runners = new LinkedHashMap<>();
@@ -275,9 +273,7 @@ public final class Agent implements AutoCloseable {
     private void sweep() {
         try {
             inFlight.sweep(clock.now());
-            for (ArrivalWatcher w : watchers.all()) {
-                metrics.setWatcherUp(w.path(), w.mailbox(), w.healthy());
-            }
+            watchers.reportHealth();
         } catch (RuntimeException e) {
             logger.error("The in-flight sweep failed; it will run again in a second.", e);
         }

@@ -230,20 +230,6 @@ public final class InFlightProbes implements ArrivalListener {
                 && new MailboxKey(path, mailbox).equals(finished.get(token.key()));
     }
 
-    @Override
-    public void onWatchFailure(AccessPath path, String mailbox, Reason reason) {
-        if (metrics != null) {
-            metrics.recordWatcherFailure(path, mailbox, reason);
-        }
-    }
-
-    @Override
-    public void onWebmailSkipped(String mailbox, String reason) {
-        if (metrics != null) {
-            metrics.recordWebmailSkipped(reason);
-        }
-    }
-
     /** Counts as lost every path not seen by its probe's deadline. */
     public void sweep(Instant now) {
         List<ProbeOutcome> done = new ArrayList<>();

@@ -12,11 +12,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.mailprobe.agent.config.AgentConfig;
+import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.WatchConfig;
-import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.ArrivalWatcher;
 import org.mailprobe.probes.ProbeClock;
+import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.submit.SubmissionResult;
 import org.mailprobe.probes.watch.Pop3ArrivalWatcher;
@@ -72,38 +73,13 @@ public final class OneShotProbe {
     public static Report run(AgentConfig config, RouteConfig configured, UnaryOperator<ProbeSender> senderSeam,
             ProbeClock clock) throws InterruptedException {
         RouteConfig route = quickPolls(configured);
-        List<String> problems = Collections.synchronizedList(new ArrayList<>());
-        List<String> cleanup = Collections.synchronizedList(new ArrayList<>());
+        WatcherProblems problems = new WatcherProblems();
         CompletableFuture<ProbeFigures> finished = new CompletableFuture<>();
         InFlightProbes inFlight = new InFlightProbes(config.agent().id(), null, finished::complete, clock);
         inFlight.routes(List.of(route));
-        org.mailprobe.probes.ArrivalListener listener = new org.mailprobe.probes.ArrivalListener() {
-            @Override
-            public boolean onArrival(org.mailprobe.probes.Arrival arrival) {
-                return inFlight.onArrival(arrival);
-            }
-
-            @Override
-            public boolean mayDeleteNow(org.mailprobe.probes.ProbeToken token, AccessPath path, String mailbox) {
-                return inFlight.mayDeleteNow(token, path, mailbox);
-            }
-
-            @Override
-            public void onWatchFailure(AccessPath path, String mailbox, Reason reason) {
-                problems.add(path.label() + " " + mailbox + ": " + reason.label());
-            }
-
-            @Override
-            public void onCleanupFailure(AccessPath path, String mailbox, org.mailprobe.probes.ProbeToken token,
-                    String why) {
-                cleanup.add(path.label() + " " + mailbox + ": probe " + token.key() + " left in the mailbox: " + why);
-            }
-        };
-        try (Watchers watchers = new Watchers(List.of(route), config.agent().id(), config.agent().hostname(),
-                config.agent().signer(), listener, null, clock);
+        try (Watchers watchers = Watchers.of(config, List.of(route), inFlight, problems, clock);
                 AgentSink sink = route.toSink()
-                        ? new AgentSink(config.sink(), config.agent().signer(), listener, null, clock) : null) {
-            inFlight.expectationsTo(watchers::get);
+                        ? new AgentSink(config.sink(), config.agent().signer(), inFlight, null, clock) : null) {
             for (ArrivalWatcher w : watchers.all()) {
                 if (w instanceof Pop3ArrivalWatcher pop3) {
                     pop3.skipMailPresentAtStart(); // the probe is sent after its first listing: see there
@@ -125,23 +101,20 @@ public final class OneShotProbe {
                 return ready;
             });
             if (givenUp.get()) {
-                // Held before DATA until the watchers were given up: the probe was not sent.
-                for (ArrivalWatcher w : watchers.all()) {
-                    String which = w.path().label() + " " + w.mailbox() + ": ";
-                    // A server that never answers may leave no failure behind: say which watcher it was.
-                    if (!w.healthy() && problems.stream().noneMatch(p -> p.startsWith(which))) {
-                        problems.add(which + "not connected within " + readyWithin.toSeconds() + " s ("
-                                + Reason.TIMEOUT.label() + ")");
-                    }
+                // Held before DATA until the watchers were given up: the probe was not sent. A server
+                // that never answers may leave no failure behind: say which watcher it was.
+                for (MailboxKey w : watchers.unsettled()) {
+                    problems.watch.add(w + ": not connected within " + readyWithin.toSeconds() + " s ("
+                            + Reason.TIMEOUT.label() + ")");
                 }
-                return new Report(route, null, List.copyOf(problems));
+                return new Report(route, null, List.copyOf(problems.watch));
             }
             if (!submitted.succeeded()) {
                 // Refused before DATA, maybe before any watcher had its answer: a by-hand probe must
                 // still say why each watcher could not connect (the same TLS mistake, often).
-                awaitSettled(watchers, sink, problems, readyBy, clock);
+                awaitSettled(watchers, sink, readyBy, clock);
             }
-            return awaitFinished(finished, inFlight, route, submitted, watchers, problems, cleanup, clock);
+            return awaitFinished(finished, inFlight, route, submitted, watchers, problems, clock);
         } catch (ExecutionException e) {
             throw new IllegalStateException("the probe's outcome could not be read", e);
         }
@@ -149,8 +122,8 @@ public final class OneShotProbe {
 
     /** Waits until the probe is seen on every path (or lost) and its deletion is done. */
     private static Report awaitFinished(CompletableFuture<ProbeFigures> finished, InFlightProbes inFlight,
-            RouteConfig route, SubmissionResult submitted, Watchers watchers, List<String> problems,
-            List<String> cleanup, ProbeClock clock) throws InterruptedException, ExecutionException {
+            RouteConfig route, SubmissionResult submitted, Watchers watchers, WatcherProblems problems, ProbeClock clock)
+            throws InterruptedException, ExecutionException {
         Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : clock.now();
         while (!finished.isDone()) {
             inFlight.sweep(clock.now());
@@ -164,9 +137,10 @@ public final class OneShotProbe {
         }
         int left = awaitCleanup(watchers, route);
         if (left > 0) {
-            cleanup.add(left + " measured probe(s) not yet deleted when the probe ended; they stay in the mailbox");
+            problems.cleanup.add(left + " measured probe(s) not yet deleted when the probe ended; they stay in the "
+                    + "mailbox");
         }
-        return new Report(route, finished.getNow(null), List.copyOf(problems), List.copyOf(cleanup));
+        return new Report(route, finished.getNow(null), List.copyOf(problems.watch), List.copyOf(problems.cleanup));
     }
 
     /**
@@ -210,39 +184,35 @@ public final class OneShotProbe {
     }
 
     /**
-     * Waits until every watcher (and the sink) is connected or has reported a failure, at most
-     * until {@code until}; looks every {@link #READY_LOOK}.
+     * Waits until every watcher has connected or reported a failure ({@link Watchers#settled}) and
+     * the sink is up, at most until {@code until}; looks every {@link #READY_LOOK}.
      */
-    private static void awaitSettled(Watchers watchers, AgentSink sink, List<String> problems, Instant until,
-            ProbeClock clock) throws InterruptedException {
-        while (clock.now().isBefore(until) && !allSettled(watchers, sink, problems)) {
+    private static void awaitSettled(Watchers watchers, AgentSink sink, Instant until, ProbeClock clock)
+            throws InterruptedException {
+        while (clock.now().isBefore(until)
+                && (watchers.settled() < watchers.size() || (sink != null && !sink.healthy()))) {
             Thread.sleep(READY_LOOK.toMillis());
         }
     }
 
-    private static boolean allSettled(Watchers watchers, AgentSink sink, List<String> problems) {
-        if (sink != null && !sink.healthy()) {
-            return false;
-        }
-        for (ArrivalWatcher w : watchers.all()) {
-            String which = w.path().label() + " " + w.mailbox() + ": ";
-            boolean failed;
-            synchronized (problems) {
-                failed = problems.stream().anyMatch(p -> p.startsWith(which));
-            }
-            if (!w.healthy() && !failed) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean allHealthy(Watchers watchers, AgentSink sink) {
+        return (sink == null || sink.healthy()) && watchers.allHealthy();
     }
 
-    private static boolean allHealthy(Watchers watchers, AgentSink sink) {
-        boolean all = sink == null || sink.healthy();
-        for (ArrivalWatcher w : watchers.all()) {
-            all &= w.healthy();
+    /** What the watchers report, for the by-hand report; no metrics registry (see the class comment). */
+    private static final class WatcherProblems implements WatcherEvents {
+        final List<String> watch = Collections.synchronizedList(new ArrayList<>());
+        final List<String> cleanup = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void failed(MailboxKey w, Reason reason) {
+            watch.add(w + ": " + reason.label());
         }
-        return all;
+
+        @Override
+        public void cleanupFailed(MailboxKey w, ProbeToken token, String why) {
+            cleanup.add(w + ": probe " + token.key() + " left in the mailbox: " + why);
+        }
     }
 
     /** The route with every watch polling at most every {@link #QUICK_POLL}. */

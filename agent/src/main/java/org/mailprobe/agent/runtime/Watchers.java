@@ -9,12 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.config.WebmailConfig;
-import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One watcher per mailbox and path, shared by every route that ends there: a second IMAP
- * connection to the same mailbox would only double the load on the provider.
+ * connection to the same mailbox would only double the load on the provider. The one wiring of
+ * watchers for the agent and a one-shot probe alike: arrivals go to the in-flight probes, which
+ * tell the watchers what to expect; failures, cleanup and health go to a {@link WatcherEvents}
+ * (the agent's metrics, or a one-shot probe's report).
  */
 public final class Watchers implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Watchers.class);
@@ -47,24 +50,40 @@ public final class Watchers implements AutoCloseable {
 
     private final Map<MailboxKey, ArrivalWatcher> watchers = new LinkedHashMap<>();
     private final Map<MailboxKey, WatchConfig> configs = new LinkedHashMap<>();
-    /** Watchers that have reported a failure: they have tried once, so waiting for them is over. */
+    private final WatcherEvents events;
+    /**
+     * Watchers whose failure has been reported: they have tried once, so waiting for them is over.
+     * Added only once the listener and the events have heard of the failure, so that whoever waits
+     * for {@link #settled()} finds it there (a one-shot probe's report once lacked one).
+     */
     private final Set<MailboxKey> failedOnce = ConcurrentHashMap.newKeySet();
 
-    public Watchers(List<RouteConfig> routes, String agentId, String localHost, TokenSigner signer,
-            ArrivalListener arrivals, AgentMetrics metrics, ProbeClock clock) {
-        ArrivalListener listener = new FailureNoting(arrivals, failedOnce);
+    Watchers(List<RouteConfig> routes, String agentId, String localHost, TokenSigner signer,
+            ArrivalListener arrivals, WatcherEvents events, ProbeClock clock) {
+        this.events = java.util.Objects.requireNonNull(events, "events");
+        ArrivalListener listener = new Reporting(arrivals, events, failedOnce);
         for (RouteConfig route : routes) {
             for (WatchConfig w : route.watches()) {
                 MailboxKey key = w.mailboxKey();
                 if (!watchers.containsKey(key)) {
                     watchers.put(key, create(w, agentId, localHost, signer, listener, clock));
                     configs.put(key, w);
-                    if (metrics != null) {
-                        metrics.registerWatcher(w.path(), key.mailbox());
-                    }
+                    events.watching(key);
                 }
             }
         }
+    }
+
+    /**
+     * The watchers of {@code routes}, not started: their arrivals go to {@code inFlight}, which tells
+     * them while a probe is on its way; everything else they report goes to {@code events}.
+     */
+    static Watchers of(AgentConfig config, List<RouteConfig> routes, InFlightProbes inFlight, WatcherEvents events,
+            ProbeClock clock) {
+        Watchers w = new Watchers(routes, config.agent().id(), config.agent().hostname(), config.agent().signer(),
+                inFlight, events, clock);
+        inFlight.expectationsTo(w::get);
+        return w;
     }
 
     static WebmailSettings webmailSettings(WatchConfig w, String agentId, String localHost) {
@@ -106,13 +125,35 @@ public final class Watchers implements AutoCloseable {
      * cannot connect will not be ready sooner for being waited for).
      */
     public int settled() {
-        int n = 0;
+        return watchers.size() - unsettled().size();
+    }
+
+    /** The watchers neither connected nor failed yet (reported). */
+    List<MailboxKey> unsettled() {
+        List<MailboxKey> waiting = new ArrayList<>();
         for (Map.Entry<MailboxKey, ArrivalWatcher> e : watchers.entrySet()) {
-            if (e.getValue().healthy() || failedOnce.contains(e.getKey())) {
-                n++;
+            if (!e.getValue().healthy() && !failedOnce.contains(e.getKey())) {
+                waiting.add(e.getKey());
             }
         }
-        return n;
+        return waiting;
+    }
+
+    /** Whether every watcher holds a working connection now. */
+    boolean allHealthy() {
+        for (ArrivalWatcher w : watchers.values()) {
+            if (!w.healthy()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Tells the events whether each watcher is up now. */
+    void reportHealth() {
+        for (Map.Entry<MailboxKey, ArrivalWatcher> e : watchers.entrySet()) {
+            events.up(e.getKey(), e.getValue().healthy());
+        }
     }
 
     public int size() {
@@ -198,40 +239,53 @@ public final class Watchers implements AutoCloseable {
         }
     }
 
-    /** Passes everything on to the agent's listener, and notes which watchers have failed. */
-    private static final class FailureNoting implements ArrivalListener {
-        private final ArrivalListener next;
+    /**
+     * Passes every call on to the arrivals' listener (the in-flight probes), and failures, cleanup
+     * failures and webmail skips to the events as well; notes a failed watcher only after both have
+     * heard of its failure.
+     */
+    private static final class Reporting implements ArrivalListener {
+        private final ArrivalListener arrivals;
+        private final WatcherEvents events;
         private final Set<MailboxKey> failed;
 
-        FailureNoting(ArrivalListener next, Set<MailboxKey> failed) {
-            this.next = next;
+        Reporting(ArrivalListener arrivals, WatcherEvents events, Set<MailboxKey> failed) {
+            this.arrivals = arrivals;
+            this.events = events;
             this.failed = failed;
         }
 
         @Override
         public boolean onArrival(Arrival arrival) {
-            return next.onArrival(arrival);
+            return arrivals.onArrival(arrival);
         }
 
         @Override
         public boolean mayDeleteNow(ProbeToken token, AccessPath path, String mailbox) {
-            return next.mayDeleteNow(token, path, mailbox);
+            return arrivals.mayDeleteNow(token, path, mailbox);
         }
 
         @Override
         public void onCleanupFailure(AccessPath path, String mailbox, ProbeToken token, String why) {
-            next.onCleanupFailure(path, mailbox, token, why);
+            arrivals.onCleanupFailure(path, mailbox, token, why);
+            events.cleanupFailed(new MailboxKey(path, mailbox), token, why);
         }
 
         @Override
         public void onWebmailSkipped(String mailbox, String reason) {
-            next.onWebmailSkipped(mailbox, reason);
+            arrivals.onWebmailSkipped(mailbox, reason);
+            events.webmailSkipped(mailbox, reason);
         }
 
         @Override
         public void onWatchFailure(AccessPath path, String mailbox, Reason reason) {
-            failed.add(new MailboxKey(path, mailbox));
-            next.onWatchFailure(path, mailbox, reason);
+            MailboxKey key = new MailboxKey(path, mailbox);
+            try {
+                arrivals.onWatchFailure(path, mailbox, reason);
+                events.failed(key, reason);
+            } finally {
+                failed.add(key); // after: see failedOnce
+            }
         }
     }
 }

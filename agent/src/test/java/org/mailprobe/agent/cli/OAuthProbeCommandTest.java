@@ -131,6 +131,27 @@ class OAuthProbeCommandTest {
     }
 
     @Test
+    void refusedClientNamesTheImapAndPop3WatchersWithReasonTokenInTheJson() throws IOException {
+        // The watched mailbox signs in with OAuth too: the submission and both watchers fail alike.
+        server.refuse(1000);
+        Path secret = Files.writeString(dir.resolve("client.secret"), CLIENT_SECRET + "\n");
+
+        int code = cli.run(servers("--output", "json", "--oauth2-grant", "client_credentials",
+                "--oauth2-token-endpoint", server.tokenEndpoint(), "--oauth2-insecure-plain-http",
+                "--oauth2-client-id", "mailprobe", "--oauth2-client-secret-file", secret.toString(),
+                "--oauth2-scope", "mail").toArray(new String[0]));
+
+        JsonNode json = new ObjectMapper().readTree(cli.out.toString());
+        String problems = json.get("watcher_problems").toString();
+        assertEquals(ExitCodes.FAILURE, code, all());
+        assertTrue(problems.contains("imap " + TestProvider.USER + "@localhost:" + provider.imaps().port()
+                + "/INBOX: token"), problems);
+        assertTrue(problems.contains("pop3 " + TestProvider.USER + "@localhost:" + provider.pop3s().port()
+                + "/INBOX: token"), problems);
+        assertNoSecret();
+    }
+
+    @Test
     void refusedClientIsCriticalWithReasonTokenForNagios() throws IOException {
         int code = cli.run(refusedClient("--output", "nagios").toArray(new String[0]));
 

@@ -51,7 +51,7 @@ class WatchersCloseTest {
                         public boolean onArrival(Arrival arrival) {
                             return false;
                         }
-                    }, null, ProbeClock.system());
+                    }, WatcherEvents.NONE, ProbeClock.system());
             watchers.start();
             long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (watchers.all().stream().filter(ArrivalWatcher::healthy).count() < WATCHERS

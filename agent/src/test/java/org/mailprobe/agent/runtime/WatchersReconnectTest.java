@@ -74,7 +74,7 @@ class WatchersReconnectTest {
     void theImapServerPassingAgainReconnectsItsWatcherAtOnce() throws Exception {
         AgentConfig config = TestConfigs.loop(provider, provider.account(), provider.smtp(), Duration.ofMinutes(1),
                 AccessPath.IMAP);
-        watchers = new Watchers(config.routes(), "test-agent", "probe.test", config.agent().signer(), listener, null, ProbeClock.system());
+        watchers = new Watchers(config.routes(), "test-agent", "probe.test", config.agent().signer(), listener, WatcherEvents.NONE, ProbeClock.system());
         watchers.start();
         ArrivalWatcher imap = watcher(AccessPath.IMAP);
         await("the watcher to connect", Duration.ofSeconds(10), imap::healthy);
