@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.DeadlineExceededException;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
@@ -84,7 +85,7 @@ final class FormLoginDriver implements WebmailDriver {
         return took;
     }
 
-    private Element passwordField(Document doc) {
+    private @Nullable Element passwordField(Document doc) {
         return doc.selectFirst("input[name=" + cssQuoted(form.passwordField()) + "]");
     }
 

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.DeadlineExceededException;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
@@ -36,7 +37,7 @@ final class RoundcubeDriver implements WebmailDriver {
     private final WebmailSettings settings;
     private final WebmailHttp http;
     private final String base;
-    private String requestToken;
+    private @Nullable String requestToken;
 
     RoundcubeDriver(WebmailSettings settings, WebmailHttp http) {
         this.settings = settings;

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.BoundedBody;
 import org.mailprobe.probes.DeadlineExceededException;
 import org.mailprobe.probes.ProbeClock;
@@ -42,7 +43,7 @@ public final class WebmailHttp {
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ORIGINAL_SERVER);
     private final Timeouts timeouts;
     private final String userAgent;
-    private volatile CompletableFuture<?> inFlight;
+    private volatile @Nullable CompletableFuture<?> inFlight;
 
     WebmailHttp(TlsPolicy tls, Timeouts timeouts, String userAgent) {
         this.timeouts = timeouts;
