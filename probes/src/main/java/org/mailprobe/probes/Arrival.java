@@ -69,7 +69,7 @@ public record Arrival(ProbeToken token, AccessPath path, String mailbox, Instant
      * watcher was back before the 250, since such a probe cannot have arrived while it was blind (a
      * POP3 watcher's first poll after a failure lists it as new all the same).
      */
-    public Arrival forAccepted(Instant accepted) {
+    public Arrival forAccepted(@Nullable Instant accepted) {
         if (blind == null || accepted == null || accepted.isBefore(blind.reconnectedAt())) {
             return this;
         }

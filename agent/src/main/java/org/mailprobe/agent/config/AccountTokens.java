@@ -3,6 +3,7 @@ package org.mailprobe.agent.config;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.BearerTokens;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.Timeouts;
@@ -28,7 +29,7 @@ public final class AccountTokens implements BearerTokens {
     private final String account;
     private final OAuthConfig config;
     private final Opener opener;
-    private BearerTokens opened;
+    private @Nullable BearerTokens opened;
     private boolean closed;
 
     public AccountTokens(String account, OAuthConfig config) {

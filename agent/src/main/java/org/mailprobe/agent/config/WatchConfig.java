@@ -2,6 +2,7 @@ package org.mailprobe.agent.config;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.AccessPath;
 
 /**

@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.AccessPath;
@@ -35,7 +37,7 @@ public final class InFlightProbes implements ArrivalListener {
     private static final Logger logger = LoggerFactory.getLogger(InFlightProbes.class);
 
     private final String agentId;
-    private final AgentMetrics metrics;
+    private final @Nullable AgentMetrics metrics;
     private final Consumer<ProbeFigures> onFinished;
     private final Map<String, Pending> pending = new HashMap<>();
     /**
@@ -62,7 +64,7 @@ public final class InFlightProbes implements ArrivalListener {
             return size() > RECENTLY_FINISHED;
         }
     };
-    private volatile ProbeJournal journal;
+    private volatile @Nullable ProbeJournal journal;
     /** The configured routes: their accounts, legs and send estimates enter each probe's figures. */
     private final Map<String, RouteConfig> routes = new java.util.concurrent.ConcurrentHashMap<>();
     /** The watcher of a mailbox and path, told while a probe is on its way there (may return null). */
@@ -72,7 +74,7 @@ public final class InFlightProbes implements ArrivalListener {
      * @param metrics where figures are counted; null for a one-shot probe, which prints its figures
      *     and exits (no registry loaded: see OneShotProbe)
      */
-    public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeFigures> onFinished) {
+    public InFlightProbes(String agentId, @Nullable AgentMetrics metrics, Consumer<ProbeFigures> onFinished) {
         this.agentId = agentId;
         this.metrics = metrics;
         this.onFinished = onFinished;
@@ -148,7 +150,7 @@ public final class InFlightProbes implements ArrivalListener {
                 p.all.forEach(this::tellWatcher);
                 done = p.outcome(result.reason());
             } else {
-                p.deadline = result.accepted().plus(p.timeout);
+                p.deadline = Objects.requireNonNull(result.accepted(), "accepted").plus(p.timeout);
                 accepted = p;
                 if (p.waiting.isEmpty()) {
                     pending.remove(tokenKey);
@@ -292,7 +294,7 @@ public final class InFlightProbes implements ArrivalListener {
      * {@code mailprobe_probes_unjournaled_total} does): a dashboard must not show what the evidence
      * lacks, and the monthly report's comparison with Prometheus must stay exact.
      */
-    private void finish(ProbeOutcome outcome) {
+    private void finish(@Nullable ProbeOutcome outcome) {
         if (outcome == null) {
             return;
         }
@@ -351,7 +353,7 @@ public final class InFlightProbes implements ArrivalListener {
     }
 
     /** The late arrival {@code arrival} is, if its probe was lost on {@code watch}; each is reported once. */
-    private LateArrival lateArrival(String key, WatchKey watch, Arrival arrival) {
+    private @Nullable LateArrival lateArrival(String key, WatchKey watch, Arrival arrival) {
         LostProbe l = lost.get(key);
         if (l == null || !l.watches.remove(watch)) {
             return null;
@@ -360,7 +362,7 @@ public final class InFlightProbes implements ArrivalListener {
     }
 
     /** Journals a late arrival with its true delay, then counts it; as for a probe, journal first. */
-    private void late(LateArrival late) {
+    private void late(@Nullable LateArrival late) {
         if (late == null) {
             return;
         }
@@ -387,7 +389,7 @@ public final class InFlightProbes implements ArrivalListener {
      * them are kept, so a long outage must not hold every lost probe's whole figures (its submission
      * stages, replies and sightings) on the heap.
      */
-    private record LostProbe(String route, String leg, String fromAccount, String toAccount, Instant accepted,
+    private record LostProbe(String route, String leg, @Nullable String fromAccount, @Nullable String toAccount, @Nullable Instant accepted,
             Set<WatchKey> watches, Duration timeout) {}
 
     /**
@@ -428,10 +430,10 @@ public final class InFlightProbes implements ArrivalListener {
         final Duration timeout;
         final WatchKey deleter;
         final Map<WatchKey, Arrival> arrived = new LinkedHashMap<>();
-        SubmissionResult submission;
-        Instant deadline;
+        @Nullable SubmissionResult submission;
+        @Nullable Instant deadline;
         /** Until when its watchers are told to expect it; null for a probe restored after a restart. */
-        Instant expectedUntil;
+        @Nullable Instant expectedUntil;
 
         Pending(String route, String leg, Set<WatchKey> waiting, Duration timeout) {
             this.route = route;
@@ -447,7 +449,8 @@ public final class InFlightProbes implements ArrivalListener {
             for (WatchKey w : all) {
                 byWatch.put(w, arrived.get(w));
             }
-            return new ProbeOutcome(route, leg, submission, byWatch, reason);
+            // An outcome is made only once the submission is known.
+            return new ProbeOutcome(route, leg, Objects.requireNonNull(submission, "submission"), byWatch, reason);
         }
     }
 }

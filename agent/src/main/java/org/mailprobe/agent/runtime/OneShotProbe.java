@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.WatchConfig;
@@ -51,9 +53,9 @@ public final class OneShotProbe {
      * @param cleanupProblems why the measured probe (or another of ours) was left in a mailbox; empty
      *     when every deleting watcher expunged what it measured
      */
-    public record Report(RouteConfig route, ProbeFigures outcome, List<String> watcherProblems,
+    public record Report(RouteConfig route, @Nullable ProbeFigures outcome, List<String> watcherProblems,
             List<String> cleanupProblems) {
-        public Report(RouteConfig route, ProbeFigures outcome, List<String> watcherProblems) {
+        public Report(RouteConfig route, @Nullable ProbeFigures outcome, List<String> watcherProblems) {
             this(route, outcome, watcherProblems, List.of());
         }
     }
@@ -100,7 +102,9 @@ public final class OneShotProbe {
         };
         try (Watchers watchers = new Watchers(List.of(route), config.agent().id(), config.agent().hostname(),
                 config.agent().signer(), listener, null);
-                AgentSink sink = route.toSink() ? new AgentSink(config.sink(), config.agent().signer(), listener, null)
+                AgentSink sink = route.toSink()
+                        ? new AgentSink(Objects.requireNonNull(config.sink(), "a route to the sink has one"),
+                                config.agent().signer(), listener, null)
                         : null) {
             inFlight.expectationsTo(watchers::get);
             for (ArrivalWatcher w : watchers.all()) {
@@ -150,7 +154,8 @@ public final class OneShotProbe {
     private static Report awaitFinished(CompletableFuture<ProbeFigures> finished, InFlightProbes inFlight,
             RouteConfig route, SubmissionResult submitted, Watchers watchers, List<String> problems,
             List<String> cleanup) throws InterruptedException, ExecutionException {
-        Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : Instant.now();
+        Instant giveUp = submitted.succeeded()
+                ? Objects.requireNonNull(submitted.accepted(), "accepted").plus(route.timeout()) : Instant.now();
         while (!finished.isDone()) {
             inFlight.sweep(ProbeClock.system().now());
             try {
@@ -212,14 +217,14 @@ public final class OneShotProbe {
      * Waits until every watcher (and the sink) is connected or has reported a failure, at most
      * until {@code until}; looks every {@link #READY_LOOK}.
      */
-    private static void awaitSettled(Watchers watchers, AgentSink sink, List<String> problems, Instant until)
+    private static void awaitSettled(Watchers watchers, @Nullable AgentSink sink, List<String> problems, Instant until)
             throws InterruptedException {
         while (Instant.now().isBefore(until) && !allSettled(watchers, sink, problems)) {
             Thread.sleep(READY_LOOK.toMillis());
         }
     }
 
-    private static boolean allSettled(Watchers watchers, AgentSink sink, List<String> problems) {
+    private static boolean allSettled(Watchers watchers, @Nullable AgentSink sink, List<String> problems) {
         if (sink != null && !sink.healthy()) {
             return false;
         }

@@ -1,7 +1,9 @@
 package org.mailprobe.agent.runtime;
 
+import java.util.Objects;
 import org.mailprobe.agent.config.DirectDeliveryConfig;
 import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.probes.submit.MxDeliveryProbe;
 import org.mailprobe.probes.submit.MxDeliveryResult;
 import org.mailprobe.probes.submit.MxDeliverySettings;
@@ -19,8 +21,11 @@ final class ProbeSenders {
         switch (route.kind()) {
             case LOOP:
             case SEND:
-                SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(route.submitVia().endpoint(),
-                        route.from().login(), route.submitVia().tls(), route.submitVia().timeouts(), localHost), signer);
+                // The config loader gives every loop and send route a sender and a server.
+                ServerConfig via = Objects.requireNonNull(route.submitVia(), "submitVia");
+                SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(via.endpoint(),
+                        Objects.requireNonNull(route.from(), "from").login(), via.tls(), via.timeouts(), localHost),
+                        signer);
                 return submission::submit;
             case RECEIVE:
                 return direct(route, signer);
@@ -31,7 +36,7 @@ final class ProbeSenders {
 
     /** The receive leg: the agent as the source MTA, straight to the provider's MX. */
     private static ProbeSender direct(RouteConfig route, TokenSigner signer) {
-        DirectDeliveryConfig d = route.direct();
+        DirectDeliveryConfig d = Objects.requireNonNull(route.direct(), "a receive route has its direct delivery");
         String domain = route.recipient().substring(route.recipient().lastIndexOf('@') + 1);
         MxDeliverySettings settings = (d.via() == null ? MxDeliverySettings.toDomain(domain, d.helo())
                 : MxDeliverySettings.toHost(d.via().endpoint().host(), d.via().endpoint().port(), d.helo()))

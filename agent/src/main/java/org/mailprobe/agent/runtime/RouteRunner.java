@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.config.WatchConfig;
@@ -34,7 +35,7 @@ public final class RouteRunner {
     private final RouteConfig route;
     private final ProbeSender sender;
     private final InFlightProbes inFlight;
-    private final AgentMetrics metrics;
+    private final @Nullable AgentMetrics metrics;
     private final Set<WatchKey> watches;
     private final String smtpServer;
     /**
@@ -44,8 +45,8 @@ public final class RouteRunner {
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis());
 
     /** @param metrics where the SMTP stages are counted; null for a one-shot probe */
-    public RouteRunner(String agentId, RouteConfig route, ProbeSender sender, SinkConfig sink, InFlightProbes inFlight,
-            AgentMetrics metrics) {
+    public RouteRunner(String agentId, RouteConfig route, ProbeSender sender, @Nullable SinkConfig sink, InFlightProbes inFlight,
+            @Nullable AgentMetrics metrics) {
         this.agentId = agentId;
         this.route = route;
         this.sender = sender;
@@ -72,7 +73,7 @@ public final class RouteRunner {
     }
 
     /** Where the route's probes are expected: its watched mailboxes, or the sink. */
-    public static Set<WatchKey> watchKeys(RouteConfig route, SinkConfig sink) {
+    public static Set<WatchKey> watchKeys(RouteConfig route, @Nullable SinkConfig sink) {
         Set<WatchKey> keys = new LinkedHashSet<>();
         if (route.toSink()) {
             if (sink == null) {

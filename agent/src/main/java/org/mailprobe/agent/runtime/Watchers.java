@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.WatchConfig;
@@ -49,7 +51,7 @@ public final class Watchers implements AutoCloseable {
     private final Set<WatchKey> failedOnce = ConcurrentHashMap.newKeySet();
 
     public Watchers(List<RouteConfig> routes, String agentId, String localHost, TokenSigner signer,
-            ArrivalListener arrivals, AgentMetrics metrics) {
+            ArrivalListener arrivals, @Nullable AgentMetrics metrics) {
         ArrivalListener listener = new FailureNoting(arrivals, failedOnce);
         for (RouteConfig route : routes) {
             for (WatchConfig w : route.watches()) {
@@ -72,7 +74,7 @@ public final class Watchers implements AutoCloseable {
     }
 
     static WebmailSettings webmailSettings(WatchConfig w, String agentId, String localHost) {
-        WebmailConfig web = w.server().webmail();
+        WebmailConfig web = Objects.requireNonNull(w.server().webmail(), "a webmail watch's server");
         return new WebmailSettings(web.url(), web.driver(), web.form(), w.account().login(), w.server().tls(),
                 w.server().timeouts(), w.folder(), w.pollInterval(), localHost, agentId);
     }
@@ -124,7 +126,7 @@ public final class Watchers implements AutoCloseable {
     }
 
     /** The watcher of a mailbox and path, or null. */
-    public ArrivalWatcher get(WatchKey key) {
+    public @Nullable ArrivalWatcher get(WatchKey key) {
         return watchers.get(key);
     }
 
@@ -139,7 +141,7 @@ public final class Watchers implements AutoCloseable {
             if (serves(e.getValue(), kind, endpoint)) {
                 logger.info("The watched server passes its reachability check again; reconnecting now. watch=\"{}\" "
                         + "endpoint={}", e.getKey(), endpoint);
-                watchers.get(e.getKey()).reconnectNow();
+                Objects.requireNonNull(watchers.get(e.getKey())).reconnectNow();
                 told++;
             }
         }

@@ -28,12 +28,14 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.ConfigException;
 import org.springframework.security.crypto.bcrypt.BCrypt;
 
@@ -55,18 +57,18 @@ public final class WebConfig {
     // exporter-toolkit's bcrypt check for an unknown user, so that it takes as long as for a known one.
     private static final String DUMMY_HASH = BCrypt.hashpw("mailprobe", BCrypt.gensalt(10));
 
-    private final SSLContext tls;
+    private final @Nullable SSLContext tls;
     private final boolean requireClientCert;
     private final boolean wantClientCert;
     private final List<String> protocols;
     private final Map<String, String> users;
     private final boolean lifecycle;
 
-    private WebConfig(SSLContext tls, Map<String, String> users) {
+    private WebConfig(@Nullable SSLContext tls, Map<String, String> users) {
         this(tls, false, false, List.of(), users, false);
     }
 
-    private WebConfig(SSLContext tls, boolean requireClientCert, boolean wantClientCert, List<String> protocols,
+    private WebConfig(@Nullable SSLContext tls, boolean requireClientCert, boolean wantClientCert, List<String> protocols,
             Map<String, String> users, boolean lifecycle) {
         this.tls = tls;
         this.requireClientCert = requireClientCert;
@@ -131,7 +133,7 @@ public final class WebConfig {
             return new WebConfig(null, users);
         }
         unknownKeys(file, "tls_server_config.", tlsNode, TLS_KEYS, problems);
-        Path dir = file.toAbsolutePath().getParent();
+        Path dir = Objects.requireNonNull(file.toAbsolutePath().getParent(), "a file has a directory");
         String certFile = tlsNode.path("cert_file").asText("");
         String keyFile = tlsNode.path("key_file").asText("");
         if (certFile.isEmpty() || keyFile.isEmpty()) {
@@ -235,7 +237,7 @@ public final class WebConfig {
         }
     }
 
-    private static SSLContext sslContext(Path certFile, Path keyFile, Path clientCaFile)
+    private static SSLContext sslContext(Path certFile, Path keyFile, @Nullable Path clientCaFile)
             throws IOException, GeneralSecurityException {
         List<Certificate> chain = certificates(certFile);
         if (chain.isEmpty()) {
@@ -287,7 +289,8 @@ public final class WebConfig {
                 last = e;
             }
         }
-        throw new IllegalArgumentException(file + ": not an RSA, EC or Ed25519 key: " + last.getMessage());
+        throw new IllegalArgumentException(file + ": not an RSA, EC or Ed25519 key: "
+                + (last == null ? "" : last.getMessage()));
     }
 
     private static byte[] sha256(String text) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import org.jsoup.Jsoup;
@@ -36,7 +37,7 @@ final class FormLoginDriver implements WebmailDriver {
 
     FormLoginDriver(WebmailSettings settings, WebmailHttp http) {
         this.settings = settings;
-        this.form = settings.form();
+        this.form = Objects.requireNonNull(settings.form(), "the form driver has its form settings");
         this.http = http;
     }
 
