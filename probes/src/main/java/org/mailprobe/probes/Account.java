@@ -1,13 +1,14 @@
 package org.mailprobe.probes;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A login at the provider: a user name and either a password or an OAuth 2.0 sign-in
  * ({@link #oauth()} not null; then {@link #password()} is empty and unused). No secret ever
  * appears in {@link #toString()}.
  */
-public record Account(String user, Secret password, OAuthLogin oauth) {
+public record Account(String user, Secret password, @Nullable OAuthLogin oauth) {
     public Account {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");

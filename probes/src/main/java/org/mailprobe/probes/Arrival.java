@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A verified probe message seen in a mailbox.
@@ -23,7 +24,7 @@ import java.util.Objects;
  *     have arrived while the watcher could not look): the time it was blind; null otherwise
  */
 public record Arrival(ProbeToken token, AccessPath path, String mailbox, Instant seenAt,
-        Instant serverTime, List<String> received, Map<String, String> evidence, Blind blind) {
+        @Nullable Instant serverTime, List<String> received, Map<String, String> evidence, @Nullable Blind blind) {
     public Arrival {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(path, "path");
@@ -34,13 +35,13 @@ public record Arrival(ProbeToken token, AccessPath path, String mailbox, Instant
     }
 
     /** A sighting on a watching connection (not one first seen on a reconnect). */
-    public Arrival(ProbeToken token, AccessPath path, String mailbox, Instant seenAt, Instant serverTime,
+    public Arrival(ProbeToken token, AccessPath path, String mailbox, Instant seenAt, @Nullable Instant serverTime,
             List<String> received, Map<String, String> evidence) {
         this(token, path, mailbox, seenAt, serverTime, received, evidence, null);
     }
 
     /** A sighting with no further evidence. */
-    public Arrival(ProbeToken token, AccessPath path, String mailbox, Instant seenAt, Instant serverTime,
+    public Arrival(ProbeToken token, AccessPath path, String mailbox, Instant seenAt, @Nullable Instant serverTime,
             List<String> received) {
         this(token, path, mailbox, seenAt, serverTime, received, Map.of());
     }
@@ -68,7 +69,7 @@ public record Arrival(ProbeToken token, AccessPath path, String mailbox, Instant
      * watcher was back before the 250, since such a probe cannot have arrived while it was blind (a
      * POP3 watcher's first poll after a failure lists it as new all the same).
      */
-    public Arrival forAccepted(Instant accepted) {
+    public Arrival forAccepted(@Nullable Instant accepted) {
         if (blind == null || accepted == null || accepted.isBefore(blind.reconnectedAt())) {
             return this;
         }

@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP response body read into memory up to a limit: one more byte and the exchange is
@@ -21,7 +23,7 @@ public final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final LongFunction<? extends IOException> tooLarge;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private volatile Flow.Subscription subscription;
+    private volatile Flow.@Nullable Subscription subscription;
     private volatile boolean aborted;
 
     /** Refuses a longer body with {@link TooLarge}. */
@@ -49,7 +51,7 @@ public final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     public void onNext(List<ByteBuffer> items) {
         for (ByteBuffer b : items) {
             if (buffer.size() + (long) b.remaining() > limit) {
-                subscription.cancel();
+                Objects.requireNonNull(subscription).cancel(); // onNext comes after onSubscribe
                 result.completeExceptionally(tooLarge.apply(limit));
                 return;
             }
@@ -58,7 +60,7 @@ public final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
             buffer.write(chunk, 0, chunk.length);
         }
         if (!result.isDone()) {
-            subscription.request(1);
+            Objects.requireNonNull(subscription).request(1);
         }
     }
 

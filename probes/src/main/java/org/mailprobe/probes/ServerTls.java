@@ -13,6 +13,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A server's own certificate (the sink's STARTTLS, the agent's HTTPS endpoint), as an
@@ -45,7 +46,7 @@ public final class ServerTls {
      * As {@link #fromPem(Path, Path)}, also trusting the CA certificates in {@code clientCaPem}
      * for client certificates (null: the JDK's trust store).
      */
-    public static SSLContext fromPem(Path chainPem, Path keyPem, Path clientCaPem) {
+    public static SSLContext fromPem(Path chainPem, Path keyPem, @Nullable Path clientCaPem) {
         List<Certificate> chain = PemFiles.certificates(chainPem, "certificate file");
         PrivateKey key = PemFiles.privateKey(keyPem);
         PemFiles.checkMatch(key, keyPem, chain.get(0), chainPem);
@@ -73,7 +74,7 @@ public final class ServerTls {
         }
     }
 
-    private static SSLContext context(KeyStore store, char[] pass, TrustManager[] trust)
+    private static SSLContext context(KeyStore store, char[] pass, TrustManager @Nullable [] trust)
             throws GeneralSecurityException {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, pass);

@@ -16,6 +16,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +28,11 @@ import org.slf4j.LoggerFactory;
 public final class TlsPolicy {
     private static final Logger logger = LoggerFactory.getLogger(TlsPolicy.class);
 
-    private final Path caFile;
+    private final @Nullable Path caFile;
     private final boolean insecure;
     private final SSLContext context;
 
-    private TlsPolicy(Path caFile, boolean insecure, SSLContext context) {
+    private TlsPolicy(@Nullable Path caFile, boolean insecure, SSLContext context) {
         this.caFile = caFile;
         this.insecure = insecure;
         this.context = context;
@@ -78,7 +79,7 @@ public final class TlsPolicy {
     }
 
     /** The CA file trusted in addition to the JDK's, or null. */
-    public Path caFile() {
+    public @Nullable Path caFile() {
         return caFile;
     }
 

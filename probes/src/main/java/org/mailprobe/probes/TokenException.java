@@ -1,6 +1,7 @@
 package org.mailprobe.probes;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * No access token could be had from a token endpoint or token file. The message and the evidence
@@ -11,14 +12,14 @@ public final class TokenException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final int httpStatus;
-    private final String oauthError;
+    private final @Nullable String oauthError;
 
     /**
      * @param message what failed, safe to show
      * @param httpStatus the token endpoint's HTTP status; 0 where none was had (no answer, a token file)
      * @param oauthError the OAuth {@code error} code of the answer, e.g. {@code invalid_client}; null if none
      */
-    public TokenException(String message, int httpStatus, String oauthError, Throwable cause) {
+    public TokenException(String message, int httpStatus, @Nullable String oauthError, @Nullable Throwable cause) {
         super(message, cause);
         this.httpStatus = httpStatus;
         this.oauthError = oauthError;

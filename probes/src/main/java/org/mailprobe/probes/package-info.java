@@ -8,4 +8,8 @@
  * {@code token}, {@code oauth}). This package imports no other package of the library; every other
  * package may import it.
  */
+@NullMarked
 package org.mailprobe.probes;
+
+import org.jspecify.annotations.NullMarked;
+

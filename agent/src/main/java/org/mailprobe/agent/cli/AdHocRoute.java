@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.AccountConfig;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.AgentIdentity;
@@ -55,11 +57,11 @@ final class AdHocRoute {
     String legName;
 
     @Option(names = "--smtp-host", paramLabel = "HOST", description = "Submission server (loop, send).")
-    String smtpHost;
+    @Nullable String smtpHost;
 
     @Option(names = "--smtp-port", paramLabel = "PORT",
             description = "Submission port (default: 587 for starttls, 465 for implicit, 25 for plain).")
-    Integer smtpPort;
+    @Nullable Integer smtpPort;
 
     @Option(names = "--smtp-tls", paramLabel = "MODE", defaultValue = "starttls",
             description = "plain, starttls (required, not opportunistic) or implicit (default: ${DEFAULT-VALUE}).")
@@ -67,29 +69,29 @@ final class AdHocRoute {
 
     @Option(names = "--user", paramLabel = "LOGIN",
             description = "Login for submission (loop, send); for receive, the watched mailbox's login.")
-    String user;
+    @Nullable String user;
 
     @Option(names = "--to-address", paramLabel = "ADDRESS",
             description = "send: the recipient at the sink; the sink accepts its domain.")
-    String toAddress;
+    @Nullable String toAddress;
 
     @Option(names = "--sink-listen", paramLabel = "HOST:PORT",
             description = "send: run the sink here for this probe (e.g. 0.0.0.0:25).")
-    String sinkListen;
+    @Nullable String sinkListen;
 
     @Option(names = "--sink-remote", paramLabel = "URL",
             description = "send: read the deliveries of a sink run elsewhere (mailprobe sink) instead.")
-    java.net.URI sinkRemote;
+    java.net.@Nullable URI sinkRemote;
 
     @Option(names = "--sink-cert", paramLabel = "PEM", description = "send: the sink's STARTTLS certificate chain.")
-    Path sinkCert;
+    @Nullable Path sinkCert;
 
     @Option(names = "--sink-key", paramLabel = "PEM", description = "send: the key of --sink-cert (PKCS#8).")
-    Path sinkKey;
+    @Nullable Path sinkKey;
 
     @Option(names = "--mx-host", paramLabel = "HOST",
             description = "receive: deliver to this server (default: look up the MX of --to's domain).")
-    String mxHost;
+    @Nullable String mxHost;
 
     @Option(names = "--mx-port", paramLabel = "PORT", defaultValue = "25", description = "receive: its port (default: ${DEFAULT-VALUE}).")
     int mxPort;
@@ -99,35 +101,35 @@ final class AdHocRoute {
     String starttls;
 
     @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password.")
-    String passwordEnv;
+    @Nullable String passwordEnv;
 
     @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the password.")
-    Path passwordFile;
+    @Nullable Path passwordFile;
 
     @ArgGroup(exclusive = false, heading = "%nOAuth 2.0 sign-in instead of a password (secrets from files or "
             + "variables):%n")
-    OAuthOptions oauth2;
+    @Nullable OAuthOptions oauth2;
 
     @Option(names = "--from", paramLabel = "ADDRESS", description = "Sender address (default: --user).")
-    String from;
+    @Nullable String from;
 
     @Option(names = "--to", paramLabel = "ADDRESS", description = "Recipient: the watched mailbox (default: --from).")
-    String to;
+    @Nullable String to;
 
     @Option(names = "--watch-user", paramLabel = "LOGIN", description = "Login of the watched mailbox (default: --user).")
-    String watchUser;
+    @Nullable String watchUser;
 
     @Option(names = "--watch-password-env", paramLabel = "VAR", description = "Its password's variable (default: --password-env).")
-    String watchPasswordEnv;
+    @Nullable String watchPasswordEnv;
 
     @Option(names = "--watch-password-file", paramLabel = "FILE", description = "Its password's file (default: --password-file).")
-    Path watchPasswordFile;
+    @Nullable Path watchPasswordFile;
 
     @Option(names = "--imap-host", paramLabel = "HOST", description = "Watch by IMAP on this server.")
-    String imapHost;
+    @Nullable String imapHost;
 
     @Option(names = "--imap-port", paramLabel = "PORT", description = "IMAP port (default: 993 implicit, 143 starttls/plain).")
-    Integer imapPort;
+    @Nullable Integer imapPort;
 
     @Option(names = "--imap-tls", paramLabel = "MODE", defaultValue = "implicit", description = "IMAP TLS mode (default: ${DEFAULT-VALUE}).")
     String imapTls;
@@ -137,10 +139,10 @@ final class AdHocRoute {
     boolean imapIdle;
 
     @Option(names = "--pop3-host", paramLabel = "HOST", description = "Watch by POP3 on this server.")
-    String pop3Host;
+    @Nullable String pop3Host;
 
     @Option(names = "--pop3-port", paramLabel = "PORT", description = "POP3 port (default: 995 implicit, 110 starttls/plain).")
-    Integer pop3Port;
+    @Nullable Integer pop3Port;
 
     @Option(names = "--pop3-tls", paramLabel = "MODE", defaultValue = "implicit", description = "POP3 TLS mode (default: ${DEFAULT-VALUE}).")
     String pop3Tls;
@@ -148,7 +150,7 @@ final class AdHocRoute {
     @Option(names = "--webmail-url", paramLabel = "URL",
             description = "Watch through Roundcube at this URL too (the watched mailbox's login). Other webmails: a "
                     + "config file with the form driver.")
-    java.net.URI webmailUrl;
+    java.net.@Nullable URI webmailUrl;
 
     @Option(names = "--webmail-insecure-plain-http",
             description = "Allow an http:// --webmail-url: the password crosses the network in clear. Lab only.")
@@ -159,7 +161,7 @@ final class AdHocRoute {
     String pollInterval;
 
     @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust this CA too (a private CA).")
-    Path caFile;
+    @Nullable Path caFile;
 
     @Option(names = "--insecure-plain-auth",
             description = "Allow --smtp-tls, --imap-tls or --pop3-tls plain: the password crosses the network in "
@@ -177,13 +179,13 @@ final class AdHocRoute {
 
     @Option(names = "--key-file", paramLabel = "FILE",
             description = "HMAC key for the probe's token (default: a random key for this run).")
-    Path keyFile;
+    @Nullable Path keyFile;
 
     @Option(names = "--agent-id", paramLabel = "ID", defaultValue = "probe", description = "Agent id in the token (default: ${DEFAULT-VALUE}).")
     String agentId;
 
     @Option(names = "--helo", paramLabel = "NAME", description = "Name given in EHLO (default: this host's name).")
-    String helo;
+    @Nullable String helo;
 
     @Option(names = "--keep", description = "Leave the probe message in the mailbox (default: delete it once measured).")
     boolean keep;
@@ -234,7 +236,8 @@ final class AdHocRoute {
                     + "watched mailbox signs in with OAuth 2.0; give it --watch-password-env or --watch-password-file, "
                     + "or leave out --webmail-url");
         }
-        String sender = from == null ? user : from;
+        // The RouteConfig below insists on a sender, as validate() does on --from or --user.
+        String sender = Objects.requireNonNull(from == null ? user : from, "--from or --user");
         AccountConfig submitter = leg == Leg.RECEIVE ? null
                 : new AccountConfig("sender", sender, login(user, password, oauth));
         AccountConfig mailbox = toSink ? null : new AccountConfig("mailbox", to == null ? sender : to,
@@ -250,18 +253,18 @@ final class AdHocRoute {
         if (imapHost != null) {
             ServerConfig imap = server("imap", Protocol.IMAP, imapHost, imapPort, imapTls, tls, timeouts);
             servers.put(imap.name(), imap);
-            watches.add(new WatchConfig(AccessPath.IMAP, imap, mailbox, Defaults.FOLDER, poll, imapIdle, !keep));
+            watches.add(new WatchConfig(AccessPath.IMAP, imap, watched(mailbox), Defaults.FOLDER, poll, imapIdle, !keep));
         }
         if (pop3Host != null) {
             ServerConfig pop3 = server("pop3", Protocol.POP3, pop3Host, pop3Port, pop3Tls, tls, timeouts);
             servers.put(pop3.name(), pop3);
-            watches.add(new WatchConfig(AccessPath.POP3, pop3, mailbox, Defaults.FOLDER, poll, false, !keep));
+            watches.add(new WatchConfig(AccessPath.POP3, pop3, watched(mailbox), Defaults.FOLDER, poll, false, !keep));
         }
         if (webmailUrl != null) {
             ServerConfig web = webmail(tls, timeouts);
             servers.put(web.name(), web);
             // Webmail only reads; the other paths delete, or --keep keeps it.
-            watches.add(new WatchConfig(AccessPath.WEBMAIL, web, mailbox, Defaults.FOLDER, poll, false, false));
+            watches.add(new WatchConfig(AccessPath.WEBMAIL, web, watched(mailbox), Defaults.FOLDER, poll, false, false));
         }
         refusePlainAuth(smtp, "--smtp-tls");
         for (WatchConfig watch : watches) {
@@ -276,9 +279,10 @@ final class AdHocRoute {
         DirectDeliveryConfig direct = leg != Leg.RECEIVE ? null : new DirectDeliveryConfig(
                 mxHost == null ? null : server("mx", Protocol.SMTP, mxHost, mxPort, "starttls", tls, timeouts),
                 requireStartTls(), hostname, tls, timeouts);
-        String recipient = toSink ? toAddress : mailbox.address();
+        String recipient = toSink ? toAddress : watched(mailbox).address();
         RouteConfig route = new RouteConfig(ROUTE, leg, submitter, smtp, mailbox, interval, Duration.ZERO,
-                Durations.parse(DEFAULT_TIMEOUT), watches, sender, recipient, direct, null);
+                Durations.parse(DEFAULT_TIMEOUT), watches, sender,
+                Objects.requireNonNull(recipient, "--to"), direct, null);
         AgentIdentity identity = new AgentIdentity(agentId, "adhoc", new TokenSigner(key()), hostname);
         Map<String, AccountConfig> accounts = new LinkedHashMap<>();
         if (submitter != null) {
@@ -290,12 +294,19 @@ final class AdHocRoute {
         return new AgentConfig(null, identity, servers, accounts, List.of(route), ReachabilityConfig.NONE, null, sink);
     }
 
-    private static Account login(String user, Secret password, OAuthLogin oauth) {
-        return oauth != null ? Account.oauth(user, oauth) : new Account(user, password);
+    private static Account login(@Nullable String user, @Nullable Secret password, @Nullable OAuthLogin oauth) {
+        // validate() has insisted on --user and on a password or OAuth for every login made here.
+        String name = Objects.requireNonNull(user, "user");
+        return oauth != null ? Account.oauth(name, oauth) : new Account(name, Objects.requireNonNull(password, "password"));
+    }
+
+    /** The watched mailbox: there is one unless the route goes to a sink, which has no watchers. */
+    private static AccountConfig watched(@Nullable AccountConfig mailbox) {
+        return Objects.requireNonNull(mailbox, "mailbox");
     }
 
     /** The same rule as a config's insecure_plain_auth (issue 11): every server here is logged in to. */
-    private void refusePlainAuth(ServerConfig server, String flag) {
+    private void refusePlainAuth(@Nullable ServerConfig server, String flag) {
         if (server == null || server.endpoint().tlsMode() != TlsMode.PLAIN) {
             return;
         }
@@ -308,6 +319,7 @@ final class AdHocRoute {
     }
 
     private ServerConfig webmail(TlsPolicy tls, Timeouts timeouts) {
+        java.net.URI webmailUrl = Objects.requireNonNull(this.webmailUrl, "called with --webmail-url only");
         String scheme = webmailUrl.getScheme();
         if (webmailUrl.getHost() == null || !("https".equals(scheme) || "http".equals(scheme))) {
             throw new IllegalArgumentException("--webmail-url: '" + webmailUrl + "' is not an http(s) URL");
@@ -374,11 +386,12 @@ final class AdHocRoute {
                 Defaults.SINK_MAX_MESSAGE_BYTES, Defaults.SINK_MAX_CONNECTIONS, Defaults.SINK_CONNECTION_TIMEOUT);
     }
 
-    private static ServerConfig server(String name, Protocol protocol, String host, Integer port, String tlsText,
+    private static ServerConfig server(String name, Protocol protocol, @Nullable String host, @Nullable Integer port, @Nullable String tlsText,
             TlsPolicy tls, Timeouts timeouts) {
-        TlsMode mode = TlsMode.parse(tlsText);
+        TlsMode mode = TlsMode.parse(Objects.requireNonNull(tlsText, "every --*-tls has a default"));
         int p = port == null ? Defaults.port(protocol, mode) : port;
-        return new ServerConfig(name, protocol, new ServerEndpoint(host, p, mode), tls, timeouts);
+        return new ServerConfig(name, protocol, new ServerEndpoint(Objects.requireNonNull(host, name + " host"), p, mode), tls,
+                timeouts);
     }
 
     private byte[] key() throws IOException {
@@ -391,7 +404,7 @@ final class AdHocRoute {
         return text.strip().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Secret secret(String envFlag, String env, String fileFlag, Path file) throws IOException {
+    private static Secret secret(String envFlag, @Nullable String env, String fileFlag, @Nullable Path file) throws IOException {
         if ((env == null) == (file == null)) {
             throw new IllegalArgumentException("give exactly one of " + envFlag + " and " + fileFlag);
         }

@@ -2,6 +2,7 @@ package org.mailprobe.agent.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;

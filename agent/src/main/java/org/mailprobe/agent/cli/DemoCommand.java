@@ -3,6 +3,7 @@ package org.mailprobe.agent.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.Durations;
 import org.mailprobe.agent.demo.DemoProvider;
 import org.mailprobe.agent.runtime.Agent;
@@ -31,7 +32,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--duration", paramLabel = "DURATION",
             description = "Stop after this long (default: run until Ctrl-C).")
-    String duration;
+    @Nullable String duration;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -2,6 +2,7 @@ package org.mailprobe.agent.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.journal.JournalVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

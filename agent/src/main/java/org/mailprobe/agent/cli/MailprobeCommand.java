@@ -3,6 +3,7 @@ package org.mailprobe.agent.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.runtime.Version;
 import picocli.CommandLine;

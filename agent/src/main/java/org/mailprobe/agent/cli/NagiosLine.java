@@ -46,13 +46,14 @@ final class NagiosLine {
             }
             Arrival a = p.arrival();
             // Seen only when the watcher came back: dated with what is known, and said so (issue 12).
-            String mark = a.seenOnReconnect() ? String.format(Locale.ROOT, " (seen on reconnect, blind %.1fs)",
-                    a.blind().gap().toMillis() / 1e3) : "";
+            Arrival.Blind blind = a == null ? null : a.blind();
+            String mark = blind != null ? String.format(Locale.ROOT, " (seen on reconnect, blind %.1fs)",
+                    blind.gap().toMillis() / 1e3) : "";
             summary.add(String.format(Locale.ROOT, "%s %.3fs%s%s", path, d.toNanos() / 1e9, mark,
                     p.belowResolution() ? " (below resolution: seen before the 250 was read)" : ""));
             perf.add(String.format(Locale.ROOT, "%s=%.3fs;%d;%d;0", path, d.toNanos() / 1e9, warn.toSeconds(), crit.toSeconds()));
-            if (a.seenOnReconnect()) {
-                perf.add(String.format(Locale.ROOT, "%s_blind=%.3fs;;;0", path, a.blind().gap().toNanos() / 1e9));
+            if (blind != null) {
+                perf.add(String.format(Locale.ROOT, "%s_blind=%.3fs;;;0", path, blind.gap().toNanos() / 1e9));
             }
             if (d.compareTo(crit) > 0) {
                 code = ExitCodes.NAGIOS_CRITICAL;

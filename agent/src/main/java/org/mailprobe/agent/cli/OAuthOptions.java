@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.AccountTokens;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
@@ -28,14 +30,14 @@ final class OAuthOptions {
     @Option(names = "--oauth2-grant", paramLabel = "GRANT", description = "Sign in with OAuth 2.0 instead of a "
             + "password: client_credentials, refresh_token or token_file. For --user, and for the watched mailbox "
             + "unless --watch-password-* is given.")
-    String oauth2Grant;
+    @Nullable String oauth2Grant;
 
     @Option(names = "--oauth2-tenant", paramLabel = "TENANT",
             description = "Microsoft 365 tenant: its token endpoint and the default scope.")
-    String oauth2Tenant;
+    @Nullable String oauth2Tenant;
 
     @Option(names = "--oauth2-token-endpoint", paramLabel = "URL", description = "Token endpoint (https).")
-    String oauth2TokenEndpoint;
+    @Nullable String oauth2TokenEndpoint;
 
     @Option(names = "--oauth2-insecure-plain-http",
             description = "Allow an http:// --oauth2-token-endpoint: secrets and tokens cross the network in clear. "
@@ -43,49 +45,49 @@ final class OAuthOptions {
     boolean oauth2PlainHttp;
 
     @Option(names = "--oauth2-client-id", paramLabel = "ID", description = "The client (application) id.")
-    String oauth2ClientId;
+    @Nullable String oauth2ClientId;
 
     @Option(names = "--oauth2-client-secret-file", paramLabel = "FILE", description = "File holding the client secret.")
-    Path oauth2ClientSecretFile;
+    @Nullable Path oauth2ClientSecretFile;
 
     @Option(names = "--oauth2-client-secret-env", paramLabel = "VAR",
             description = "Environment variable holding the client secret.")
-    String oauth2ClientSecretEnv;
+    @Nullable String oauth2ClientSecretEnv;
 
     @Option(names = "--oauth2-client-certificate-file", paramLabel = "PEM",
             description = "client_credentials: certificate for private_key_jwt (with --oauth2-client-key-file).")
-    Path oauth2ClientCertificateFile;
+    @Nullable Path oauth2ClientCertificateFile;
 
     @Option(names = "--oauth2-client-key-file", paramLabel = "PEM", description = "Its private key (PKCS#8 PEM).")
-    Path oauth2ClientKeyFile;
+    @Nullable Path oauth2ClientKeyFile;
 
     @Option(names = "--oauth2-refresh-token-file", paramLabel = "FILE",
             description = "refresh_token: file holding the refresh token.")
-    Path oauth2RefreshTokenFile;
+    @Nullable Path oauth2RefreshTokenFile;
 
     @Option(names = "--oauth2-refresh-token-env", paramLabel = "VAR",
             description = "refresh_token: environment variable holding the refresh token.")
-    String oauth2RefreshTokenEnv;
+    @Nullable String oauth2RefreshTokenEnv;
 
     @Option(names = "--oauth2-token-file", paramLabel = "FILE",
             description = "token_file: file holding the bearer token, kept fresh by something else.")
-    Path oauth2TokenFile;
+    @Nullable Path oauth2TokenFile;
 
     @Option(names = "--oauth2-scope", paramLabel = "SCOPE", description = "A scope to ask for (repeatable).")
-    List<String> oauth2Scopes;
+    @Nullable List<String> oauth2Scopes;
 
     @Option(names = "--oauth2-ca-file", paramLabel = "PEM", description = "Trust this CA too for the token endpoint.")
-    Path oauth2CaFile;
+    @Nullable Path oauth2CaFile;
 
     @Option(names = "--oauth2-mechanism", paramLabel = "MECH",
             description = "auto (OAUTHBEARER if offered, else XOAUTH2), xoauth2 or oauthbearer (default: auto).")
-    String oauth2Mechanism;
+    @Nullable String oauth2Mechanism;
 
     /**
      * The flags as a config's {@code oauth2:} block, checked by the same rules; null if none is
      * given. One set of tokens serves both accounts of the probe.
      */
-    OAuthLogin login(TlsPolicy tls, Timeouts timeouts, InstantSource clock) throws ConfigException {
+    @Nullable OAuthLogin login(TlsPolicy tls, Timeouts timeouts, InstantSource clock) throws ConfigException {
         ObjectNode block = JsonNodeFactory.instance.objectNode();
         putText(block, "grant", oauth2Grant);
         putText(block, "tenant", oauth2Tenant);
@@ -112,6 +114,8 @@ final class OAuthOptions {
         }
         OAuthConfig config = ConfigLoader.oauthFromFlags(block, tls, timeouts, OAuthOptions::flag,
                 warning -> logger.warn("{}", warning), clock);
+        // Null only with a problem, and then oauthFromFlags has thrown saying what is wrong.
+        Objects.requireNonNull(config, "config");
         return new OAuthLogin(new AccountTokens("adhoc", config, clock), config.mechanism());
     }
 
@@ -120,13 +124,13 @@ final class OAuthOptions {
         return "--oauth2-" + key.replace('_', '-');
     }
 
-    private static void putText(ObjectNode block, String key, String value) {
+    private static void putText(ObjectNode block, String key, @Nullable String value) {
         if (value != null) {
             block.put(key, value);
         }
     }
 
-    private static void putPath(ObjectNode block, String key, Path value) {
+    private static void putPath(ObjectNode block, String key, @Nullable Path value) {
         if (value != null) {
             block.put(key, value.toString());
         }

@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
@@ -27,14 +29,14 @@ import picocli.CommandLine.Spec;
             "Exit codes: text/json 0 success, 1 failure, 2 usage; nagios 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."})
 final class ProbeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, heading = "%nFrom a config file:%n")
-    FromConfig fromConfig;
+    @Nullable FromConfig fromConfig;
 
     @ArgGroup(exclusive = false, heading = "%nWithout a config file:%n")
-    AdHocRoute adHoc;
+    @Nullable AdHocRoute adHoc;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
             description = "Give up on arrival after this long (default: the route's timeout; 5m from flags).")
-    String timeout;
+    @Nullable String timeout;
 
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
             description = "text (a timeline), json, or nagios (status line, perfdata, plugin exit codes). Default: ${DEFAULT-VALUE}.")
@@ -91,6 +93,7 @@ final class ProbeCommand implements Callable<Integer> {
         // The program's one clock: the config's OAuth token sources and the probe take it.
         ProbeClock clock = ProbeClock.system();
         if (fromConfig != null) {
+            FromConfig fromConfig = Objects.requireNonNull(this.fromConfig, "picocli gives one of the two");
             config = ConfigLoader.load(fromConfig.config, clock);
             route = config.routes().stream().filter(r -> r.name().equals(fromConfig.route)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException(fromConfig.config + ": no route named '"

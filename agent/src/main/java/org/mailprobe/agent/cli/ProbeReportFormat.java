@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.runtime.OneShotProbe;
@@ -73,7 +75,8 @@ enum ProbeReportFormat {
             Map<String, Object> sub = new LinkedHashMap<>();
             RouteConfig route = report.route();
             sub.put("server", route.submitVia() != null ? route.submitVia().endpoint().toString()
-                    : route.direct().via() != null ? route.direct().via().endpoint().toString() : null);
+                    : route.direct() != null && route.direct().via() != null ? route.direct().via().endpoint().toString()
+                    : null);
             sub.put("hand_over", route.handOver());
             sub.put("sequence", s.token().sequence());
             sub.put("started", s.started().toString());
@@ -99,7 +102,7 @@ enum ProbeReportFormat {
                 p.put("delay_seconds", d == null ? null : seconds(d));
                 if (f.belowResolution()) {
                     p.put("order", "seen before the server's 250 was read: delay below resolution");
-                    p.put("seen_before_accepted_seconds", seconds(f.seenBeforeAccepted()));
+                    p.put("seen_before_accepted_seconds", seconds(Objects.requireNonNull(f.seenBeforeAccepted())));
                 }
                 p.put("server_time", a == null || a.serverTime() == null ? null : a.serverTime().toString());
                 p.put("received", a == null ? List.of() : a.received());

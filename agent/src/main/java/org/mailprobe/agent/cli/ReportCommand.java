@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.report.MonthlyReport;
 import org.mailprobe.agent.report.PrometheusMonth;
 import org.mailprobe.agent.report.Report;
@@ -31,7 +32,7 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--prometheus", paramLabel = "URL", description = "Also compute the month from this Prometheus "
             + "(e.g. http://prometheus:9090) and compare every figure with the journal's; if it cannot be asked, the "
             + "report is still written, with the comparison marked unavailable and the error on stderr.")
-    String prometheus;
+    @Nullable String prometheus;
 
     @Option(names = "--prometheus-timeout", defaultValue = "30", paramLabel = "SECONDS",
             description = "Time allowed for each Prometheus query. Default: ${DEFAULT-VALUE}.")
@@ -57,7 +58,7 @@ final class ReportCommand implements Callable<Integer> {
         Report r = MonthlyReport.compute(journal, ym);
         if (prometheus != null) {
             r = r.withPrometheus(new PrometheusMonth(prometheus, Duration.ofSeconds(prometheusTimeout)).compare(r));
-            if (!r.prometheus().available()) {
+            if (r.prometheus() != null && !r.prometheus().available()) {
                 spec.commandLine().getErr().println("mailprobe report: the Prometheus comparison is unavailable: "
                         + r.prometheus().error() + "; the journal's report is written without it");
                 spec.commandLine().getErr().flush();

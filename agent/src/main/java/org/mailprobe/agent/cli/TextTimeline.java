@@ -3,6 +3,7 @@ package org.mailprobe.agent.cli;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.runtime.OneShotProbe;
 import org.mailprobe.agent.runtime.ProbeFigures;
 import org.mailprobe.probes.AccessPath;
@@ -123,7 +124,7 @@ final class TextTimeline {
                 + " before our client read the 250)" : seconds(f.delay());
     }
 
-    private static void estimate(StringBuilder b, SendDelayEstimate.Result r, Duration delay) {
+    private static void estimate(StringBuilder b, SendDelayEstimate.Result r, @Nullable Duration delay) {
         if (r.estimate().isEmpty()) {
             b.append("      send delay estimate: none (").append(r.reason()).append(")\n");
             return;
@@ -137,7 +138,7 @@ final class TextTimeline {
         }
     }
 
-    private static String dash(String s) {
+    private static String dash(@Nullable String s) {
         return s == null || s.isEmpty() ? "-" : s;
     }
 
@@ -145,7 +146,10 @@ final class TextTimeline {
         return String.format("%.1f ms", d.toNanos() / 1e6);
     }
 
-    private static String seconds(Duration d) {
+    private static String seconds(@Nullable Duration d) {
+        if (d == null) {
+            return "-";
+        }
         return String.format("%.3f s", d.toNanos() / 1e9);
     }
 }

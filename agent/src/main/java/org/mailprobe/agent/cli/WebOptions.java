@@ -1,6 +1,7 @@
 package org.mailprobe.agent.cli;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.web.ListenAddress;
 import org.mailprobe.agent.web.WebConfig;
@@ -22,7 +23,7 @@ final class WebOptions {
     @Option(names = "--web.config.file", paramLabel = "FILE",
             description = "TLS and basic authentication for the endpoint, in Prometheus exporter-toolkit format "
                     + "(tls_server_config, basic_auth_users with bcrypt hashes). Default: plain HTTP, no authentication.")
-    Path webConfigFile;
+    @Nullable Path webConfigFile;
 
     WebConfig webConfig() throws ConfigException {
         return (webConfigFile == null ? WebConfig.NONE : WebConfig.load(webConfigFile)).withLifecycle(enableLifecycle);

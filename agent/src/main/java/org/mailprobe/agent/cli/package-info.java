@@ -4,4 +4,8 @@
  * Nagios). A one-shot command builds only what it needs. Imports every other room of the agent but
  * {@code metrics}, and the probes library's public face.
  */
+@NullMarked
 package org.mailprobe.agent.cli;
+
+import org.jspecify.annotations.NullMarked;
+

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.BearerTokens;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.Timeouts;
@@ -29,7 +30,7 @@ public final class AccountTokens implements BearerTokens {
     private final String account;
     private final OAuthConfig config;
     private final Opener opener;
-    private BearerTokens opened;
+    private @Nullable BearerTokens opened;
     private boolean closed;
 
     /** @param clock "now" for the token cache's expiries and deadlines: the probes' clock */

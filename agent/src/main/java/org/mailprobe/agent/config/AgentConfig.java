@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A whole, validated agent configuration.
@@ -19,9 +20,9 @@ import java.util.Objects;
  * @param journal the evidence journal; null if none is configured
  * @param sink the agent's own SMTP receiver for send routes; null if none is configured
  */
-public record AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
-        Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability, JournalConfig journal,
-        SinkConfig sink) {
+public record AgentConfig(@Nullable Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
+        Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability, @Nullable JournalConfig journal,
+        @Nullable SinkConfig sink) {
     public AgentConfig {
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(reachability, "reachability");
@@ -56,7 +57,7 @@ public record AgentConfig(Path source, AgentIdentity agent, Map<String, ServerCo
     }
 
     /** A config without reachability checks. */
-    public AgentConfig(Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
+    public AgentConfig(@Nullable Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
             Map<String, AccountConfig> accounts, List<RouteConfig> routes) {
         this(source, agent, servers, accounts, routes, ReachabilityConfig.NONE, null, null);
     }

@@ -1,6 +1,7 @@
 package org.mailprobe.agent.config;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.token.TokenSigner;
 

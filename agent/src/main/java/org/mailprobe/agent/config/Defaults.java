@@ -3,6 +3,7 @@ package org.mailprobe.agent.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
@@ -207,7 +208,7 @@ public final class Defaults {
     }
 
     /** An endpoint's {@code port}; null for tcp, which has none. */
-    public static Integer endpointPort(org.mailprobe.probes.EndpointKind kind, TlsMode tls) {
+    public static @Nullable Integer endpointPort(org.mailprobe.probes.EndpointKind kind, TlsMode tls) {
         switch (kind) {
             case SMTP:
                 return port(Protocol.SMTP, tls);

@@ -1,6 +1,7 @@
 package org.mailprobe.agent.config;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsPolicy;
 
@@ -15,7 +16,7 @@ import org.mailprobe.probes.TlsPolicy;
  * @param tls certificates trusted when STARTTLS is used
  * @param timeouts connect and read timeouts
  */
-public record DirectDeliveryConfig(ServerConfig via, boolean requireStartTls, String helo, TlsPolicy tls,
+public record DirectDeliveryConfig(@Nullable ServerConfig via, boolean requireStartTls, String helo, TlsPolicy tls,
         Timeouts timeouts) {
     public DirectDeliveryConfig {
         Objects.requireNonNull(helo, "helo");

@@ -3,6 +3,7 @@ package org.mailprobe.agent.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An absolute http or https URL from the config (a webmail, a token endpoint), checked once:
@@ -18,7 +19,7 @@ final class HttpUrl {
      * @param credentialsAdvice where the credentials belong instead, said when the URL holds some
      * @param wanted what the URL must be, e.g. "an absolute https URL such as https://..."
      */
-    static URI parse(Problems problems, String path, String text, String credentialsAdvice, String wanted) {
+    static @Nullable URI parse(Problems problems, String path, String text, String credentialsAdvice, String wanted) {
         URI url;
         try {
             url = new URI(text);

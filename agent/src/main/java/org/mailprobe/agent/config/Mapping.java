@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One YAML mapping of the config, at a key path, with typed getters. Every getter reports a
@@ -31,7 +32,7 @@ final class Mapping {
      * A view of {@code node} with only {@code keys} allowed (any key if null); null (reported) if it
      * is not a mapping.
      */
-    static Mapping of(Problems problems, String path, JsonNode node, Path baseDir, List<String> keys) {
+    static @Nullable Mapping of(Problems problems, String path, JsonNode node, Path baseDir, List<String> keys) {
         if (!node.isObject()) {
             problems.add(path, "must be a mapping of keys to values, not " + describe(node));
             return null;
@@ -71,7 +72,7 @@ final class Mapping {
     }
 
     /** The value at {@code key}; null if missing or YAML null. */
-    JsonNode raw(String key) {
+    @Nullable JsonNode raw(String key) {
         JsonNode value = node.get(key);
         return value == null || value.isNull() ? null : value;
     }
@@ -82,13 +83,13 @@ final class Mapping {
     }
 
     /** A nested mapping; null if missing. */
-    Mapping mapping(String key, List<String> keys) {
+    @Nullable Mapping mapping(String key, List<String> keys) {
         JsonNode value = raw(key);
         return value == null ? null : of(problems, pathOf(key), value, baseDir, keys);
     }
 
     /** A non-empty string; never echoes a non-string value (it might be a secret). */
-    String string(String key) {
+    @Nullable String string(String key) {
         JsonNode value = raw(key);
         if (value == null) {
             return null;
@@ -104,13 +105,13 @@ final class Mapping {
         return value.asText();
     }
 
-    String requiredString(String key) {
+    @Nullable String requiredString(String key) {
         requirePresent(key);
         return string(key);
     }
 
     /** A string that must match {@code pattern}, described as {@code what} in the problem. */
-    String id(String key, Pattern pattern, boolean required) {
+    @Nullable String id(String key, Pattern pattern, boolean required) {
         String value = required ? requiredString(key) : string(key);
         if (value != null && !pattern.matcher(value).matches()) {
             problems.add(pathOf(key), "'" + value + "' " + ConfigLoader.ID_RULE);
@@ -119,7 +120,7 @@ final class Mapping {
         return value;
     }
 
-    Boolean bool(String key) {
+    @Nullable Boolean bool(String key) {
         JsonNode value = raw(key);
         if (value == null) {
             return null;
@@ -131,7 +132,7 @@ final class Mapping {
         return value.booleanValue();
     }
 
-    Duration duration(String key) {
+    @Nullable Duration duration(String key) {
         JsonNode value = raw(key);
         if (value == null) {
             return null;
@@ -148,13 +149,13 @@ final class Mapping {
         try {
             return Durations.parse(value.asText());
         } catch (IllegalArgumentException e) {
-            problems.add(pathOf(key), e.getMessage());
+            problems.add(pathOf(key), String.valueOf(e.getMessage()));
             return null;
         }
     }
 
     /** A duration of at least {@code min}. */
-    Duration duration(String key, Duration min) {
+    @Nullable Duration duration(String key, Duration min) {
         Duration value = duration(key);
         if (value != null && value.compareTo(min) < 0) {
             problems.add(pathOf(key), Durations.format(value) + " is too short; the least is " + Durations.format(min));
@@ -164,7 +165,7 @@ final class Mapping {
     }
 
     /** A duration of more than zero. */
-    Duration positiveDuration(String key) {
+    @Nullable Duration positiveDuration(String key) {
         Duration value = duration(key);
         if (value != null && (value.isZero() || value.isNegative())) {
             problems.add(pathOf(key), "must be more than 0");
@@ -173,7 +174,7 @@ final class Mapping {
         return value;
     }
 
-    Integer port(String key) {
+    @Nullable Integer port(String key) {
         JsonNode value = raw(key);
         if (value == null) {
             return null;
@@ -187,7 +188,7 @@ final class Mapping {
     }
 
     /** A whole number from {@code min} to {@code max}. */
-    Integer integer(String key, int min, int max) {
+    @Nullable Integer integer(String key, int min, int max) {
         JsonNode value = raw(key);
         if (value == null) {
             return null;
@@ -201,13 +202,13 @@ final class Mapping {
     }
 
     /** A file name resolved against the config file's directory; whether it exists is the caller's business. */
-    Path file(String key) {
+    @Nullable Path file(String key) {
         String name = string(key);
         return name == null ? null : baseDir.resolve(name).normalize();
     }
 
     /** A list; null (reported) if the value is not one. */
-    List<JsonNode> list(String key) {
+    @Nullable List<JsonNode> list(String key) {
         JsonNode value = raw(key);
         if (value == null) {
             return null;
@@ -252,7 +253,7 @@ final class Mapping {
     }
 
     /** The candidate within edit distance 2 of {@code name} (and closer than its length), if any. */
-    static String nearest(String name, Iterable<String> candidates) {
+    static @Nullable String nearest(String name, Iterable<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {

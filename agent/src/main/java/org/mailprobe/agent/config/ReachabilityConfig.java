@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Contract clause 2: the endpoints to check, how they group into services, the control targets
@@ -18,9 +19,9 @@ import java.util.Map;
  * @param maintenance from the config and from {@code maintenanceFile}
  * @param maintenanceFile the separate maintenance file, or null
  */
-public record ReachabilityConfig(Path stateDir, int threads, Map<String, EndpointConfig> endpoints,
+public record ReachabilityConfig(@Nullable Path stateDir, int threads, Map<String, EndpointConfig> endpoints,
         Map<String, ServiceConfig> services, Map<String, EndpointConfig> controls, List<MaintenanceWindow> maintenance,
-        Path maintenanceFile) {
+        @Nullable Path maintenanceFile) {
     public static final ReachabilityConfig NONE =
             new ReachabilityConfig(null, Defaults.REACHABILITY_THREADS, Map.of(), Map.of(), Map.of(), List.of(), null);
 

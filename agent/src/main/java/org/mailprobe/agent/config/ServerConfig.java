@@ -1,6 +1,7 @@
 package org.mailprobe.agent.config;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ServerEndpoint;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsPolicy;
@@ -16,7 +17,7 @@ import org.mailprobe.probes.TlsPolicy;
  * @param webmail the webmail's URL and driver; exactly for {@code protocol: webmail}, else null
  */
 public record ServerConfig(String name, Protocol protocol, ServerEndpoint endpoint, TlsPolicy tls, Timeouts timeouts,
-        WebmailConfig webmail) {
+        @Nullable WebmailConfig webmail) {
     public ServerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(protocol, "protocol");

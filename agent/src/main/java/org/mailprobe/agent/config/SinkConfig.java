@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's own SMTP receiver, where the provider delivers the probes of {@code send} routes.
@@ -23,9 +24,9 @@ import java.util.Objects;
  * @param limits the per-source limit, the connection lifetime and the replay window
  * @param feed how the sink feed is authenticated and, for a remote sink, read
  */
-public record SinkConfig(InetSocketAddress listen, java.net.URI remote, String hostname, List<String> domains,
-        Path certificateFile, Path keyFile, int maxMessageBytes, int maxConnections, Duration connectionTimeout,
-        Limits limits, Feed feed) {
+public record SinkConfig(@Nullable InetSocketAddress listen, java.net.@Nullable URI remote, String hostname, List<String> domains,
+        @Nullable Path certificateFile, @Nullable Path keyFile, int maxMessageBytes, int maxConnections,
+        Duration connectionTimeout, Limits limits, Feed feed) {
     /**
      * @param maxConnectionsPerSource connections from one IP address beyond this are refused (421)
      * @param connectionLifetime the longest a connection may stay open, however busy
@@ -51,7 +52,7 @@ public record SinkConfig(InetSocketAddress listen, java.net.URI remote, String h
      * @param timeout the longest one exchange with a remote sink may take, headers and body
      * @param maxBytes the largest answer accepted from a remote sink
      */
-    public record Feed(org.mailprobe.probes.Secret key, Path caFile, boolean insecurePlainHttp, Duration timeout, long maxBytes) {
+    public record Feed(org.mailprobe.probes.@Nullable Secret key, @Nullable Path caFile, boolean insecurePlainHttp, Duration timeout, long maxBytes) {
         public static final Feed DEFAULTS = new Feed(null, null, false, Defaults.SINK_REMOTE_TIMEOUT,
                 Defaults.SINK_REMOTE_MAX_BYTES);
 
@@ -60,7 +61,7 @@ public record SinkConfig(InetSocketAddress listen, java.net.URI remote, String h
         }
 
         /** The key bytes, or null for the derived key. */
-        public byte[] keyBytes() {
+        public byte @Nullable [] keyBytes() {
             return key == null ? null : key.reveal().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         }
 
@@ -88,8 +89,8 @@ public record SinkConfig(InetSocketAddress listen, java.net.URI remote, String h
     }
 
     /** A sink with the default limits and feed. */
-    public SinkConfig(InetSocketAddress listen, java.net.URI remote, String hostname, List<String> domains,
-            Path certificateFile, Path keyFile, int maxMessageBytes, int maxConnections, Duration connectionTimeout) {
+    public SinkConfig(@Nullable InetSocketAddress listen, java.net.@Nullable URI remote, String hostname, List<String> domains,
+            @Nullable Path certificateFile, @Nullable Path keyFile, int maxMessageBytes, int maxConnections, Duration connectionTimeout) {
         this(listen, remote, hostname, domains, certificateFile, keyFile, maxMessageBytes, maxConnections,
                 connectionTimeout, Limits.DEFAULTS, Feed.DEFAULTS);
     }
@@ -108,6 +109,10 @@ public record SinkConfig(InetSocketAddress listen, java.net.URI remote, String h
 
     /** The name a sink's arrivals are reported under: one per sink, whatever the domain. */
     public String mailboxName() {
-        return remote != null ? "sink@" + remote.getAuthority() : "sink@" + listen.getHostString() + ":" + listen.getPort();
+        if (remote != null) {
+            return "sink@" + remote.getAuthority();
+        }
+        InetSocketAddress listen = Objects.requireNonNull(this.listen, "a sink listens or reads a remote one");
+        return "sink@" + listen.getHostString() + ":" + listen.getPort();
     }
 }

@@ -2,6 +2,7 @@ package org.mailprobe.agent.config;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.MailboxName;
 import org.mailprobe.probes.ServerEndpoint;
@@ -47,7 +48,8 @@ public record WatchConfig(AccessPath path, ServerConfig server, AccountConfig ac
      * watcher at runtime. A webmail server is where its URL points.
      */
     public MailboxKey mailboxKey() {
-        ServerEndpoint at = path == AccessPath.WEBMAIL ? WebmailSettings.endpointOf(server.webmail().url())
+        ServerEndpoint at = path == AccessPath.WEBMAIL ? WebmailSettings.endpointOf(
+                Objects.requireNonNull(server.webmail(), "a webmail watch's server").url())
                 : server.endpoint();
         return new MailboxKey(path, MailboxName.of(account.login().user(), at, folder));
     }

@@ -2,6 +2,7 @@ package org.mailprobe.agent.config;
 
 import java.net.URI;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.webmail.FormLoginSettings;
 import org.mailprobe.probes.webmail.WebmailSettings;
 
@@ -12,7 +13,7 @@ import org.mailprobe.probes.webmail.WebmailSettings;
  * @param driver which driver speaks to it
  * @param form the form driver's settings; null for other drivers
  */
-public record WebmailConfig(URI url, WebmailSettings.Driver driver, FormLoginSettings form) {
+public record WebmailConfig(URI url, WebmailSettings.Driver driver, @Nullable FormLoginSettings form) {
     public WebmailConfig {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(driver, "driver");

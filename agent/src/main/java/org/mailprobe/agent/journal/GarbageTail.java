@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.journal.Segments.Segment;
 
 /**
@@ -29,7 +30,7 @@ final class GarbageTail {
     private GarbageTail() {}
 
     /** Cuts the trailing non-record lines of {@code s} (a plain segment); returns the note, or null. */
-    static ObjectNode cut(Segment s, Path dir) throws IOException {
+    static @Nullable ObjectNode cut(Segment s, Path dir) throws IOException {
         long keep = 0;
         long offset = 0;
         int badLines = 0;

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.JournalConfig;
 import org.mailprobe.agent.journal.Segments.Segment;
 import org.slf4j.Logger;
@@ -60,15 +62,15 @@ public final class Journal implements AutoCloseable {
     private final String site;
     private final Supplier<Instant> clock;
     private final ExecutorService compressor;
-    private final ScheduledExecutorService syncer;
-    private FileChannel channel;
-    private String segment;
+    private final @Nullable ScheduledExecutorService syncer;
+    private @Nullable FileChannel channel;
+    private @Nullable String segment;
     private long seq;
     private String lastHash = Segments.GENESIS;
     private boolean dirty;
     private boolean closed;
     /** The wall clock's period at the last append (or open): a new one rotates even when behind the segment. */
-    private String lastWall;
+    private @Nullable String lastWall;
     /** Whether the current episode of a clock behind the newest segment was noted already. */
     private boolean clockBehindNoted;
     /** Segments handed to the compressor, so that none is queued twice. */
@@ -186,10 +188,10 @@ public final class Journal implements AutoCloseable {
         withNewline[line.length] = '\n';
         ByteBuffer buffer = ByteBuffer.wrap(withNewline);
         while (buffer.hasRemaining()) {
-            channel.write(buffer);
+            channel().write(buffer);
         }
         if (syncer == null) {
-            channel.force(false);
+            channel().force(false);
         } else {
             dirty = true;
         }
@@ -201,7 +203,7 @@ public final class Journal implements AutoCloseable {
     private void startSegment(String name, Instant now) throws IOException {
         String previous = segment;
         if (channel != null) {
-            channel.force(false);
+            channel().force(false);
             channel.close();
         }
         Path file = config.dir().resolve(name + Segments.PLAIN);
@@ -218,7 +220,7 @@ public final class Journal implements AutoCloseable {
         applyRetention(now);
     }
 
-    private String lastSegmentBefore(String name) throws IOException {
+    private @Nullable String lastSegmentBefore(String name) throws IOException {
         String before = null;
         for (Segment s : Segments.list(config.dir())) {
             if (s.name().compareTo(name) < 0) {
@@ -281,7 +283,7 @@ public final class Journal implements AutoCloseable {
                         && newest.name().compareTo(current) > 0 ? newest.name() : current, now);
             }
             lastWall = current;
-            if (segment.compareTo(current) > 0) {
+            if (Objects.requireNonNull(segment, "segment").compareTo(current) > 0) {
                 notes.add(clockBehind(now));
                 clockBehindNoted = true;
             }
@@ -290,12 +292,12 @@ public final class Journal implements AutoCloseable {
                 logger.warn("Journal recovered. note={} detail=\"{}\"", note.path("note").asText(),
                         note.path("detail").asText());
             }
-            channel.force(false);
+            channel().force(false);
         }
     }
 
     /** Truncates a segment's bytes after its last newline; returns the note saying what was cut, or null. */
-    private static ObjectNode cutTornTail(Segment s) throws IOException {
+    private static @Nullable ObjectNode cutTornTail(Segment s) throws IOException {
         try (FileChannel ch = FileChannel.open(s.file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
             long keep = size;
@@ -330,7 +332,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /** The record a line holds, or null if it is not one (not a JSON object with seq and prev). */
-    static JsonNode record(byte[] line) {
+    static @Nullable JsonNode record(byte[] line) {
         JsonNode rec;
         try {
             rec = JSON.readTree(line);
@@ -345,7 +347,7 @@ public final class Journal implements AutoCloseable {
         return Segments.sha256(bytes, bytes.length);
     }
 
-    static byte[] lastLine(Segment s) throws IOException {
+    static byte @Nullable [] lastLine(Segment s) throws IOException {
         byte[] last = null;
         try (Segments.LineReader r = new Segments.LineReader(Segments.open(s))) {
             byte[] line;
@@ -426,7 +428,7 @@ public final class Journal implements AutoCloseable {
             r.put("last_hash", last == null ? "" : Segments.sha256(last, last.length));
             r.put("retention", config.retention().toString());
             write(now, "retention", r);
-            channel.force(false);
+            channel().force(false);
             Files.deleteIfExists(s.file());
             logger.info("Journal segment removed after its retention. segment={} retention={}", s.name(),
                     config.retention());
@@ -444,7 +446,7 @@ public final class Journal implements AutoCloseable {
     private synchronized void syncIfDirty() {
         try {
             if (dirty && channel != null && !closed) {
-                channel.force(false);
+                channel().force(false);
                 dirty = false;
             }
         } catch (IOException e) {
@@ -470,8 +472,8 @@ public final class Journal implements AutoCloseable {
             }
             closed = true;
             try {
-                channel.force(false);
-                channel.close();
+                channel().force(false);
+                channel().close();
             } catch (IOException e) {
                 logger.error("Closing the journal failed. dir={} error={}", config.dir(), e.toString());
             }
@@ -514,5 +516,10 @@ public final class Journal implements AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /** The open segment's channel: set when the journal opens, before any append. */
+    private FileChannel channel() {
+        return Objects.requireNonNull(channel, "channel");
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.journal.Segments.Segment;
 
 /**
@@ -45,11 +46,11 @@ public final class JournalScan {
         private final int offset;
         private final int length;
         private final boolean terminated;
-        private final String hash;
-        private final RecordFields fields;
+        private final @Nullable String hash;
+        private final @Nullable RecordFields fields;
 
-        Line(String segment, long number, byte[] chunk, int offset, int length, boolean terminated, String hash,
-                RecordFields fields) {
+        Line(String segment, long number, byte[] chunk, int offset, int length, boolean terminated, @Nullable String hash,
+                @Nullable RecordFields fields) {
             this.segment = segment;
             this.number = number;
             this.chunk = chunk;
@@ -84,12 +85,12 @@ public final class JournalScan {
         }
 
         /** SHA-256 of the line's bytes, hex; null if not terminated. */
-        public String hash() {
+        public @Nullable String hash() {
             return hash;
         }
 
         /** What the line holds; null if not terminated. */
-        public RecordFields fields() {
+        public @Nullable RecordFields fields() {
             return fields;
         }
     }
@@ -232,7 +233,7 @@ public final class JournalScan {
         }
     }
 
-    private static void offer(BlockingQueue<Object> q, Object failure) {
+    private static void offer(BlockingQueue<Object> q, @Nullable Object failure) {
         try {
             q.put(failure);
         } catch (InterruptedException e) {

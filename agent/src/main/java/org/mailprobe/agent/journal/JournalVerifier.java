@@ -1,12 +1,15 @@
 package org.mailprobe.agent.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.journal.Segments.Segment;
 
 /**
@@ -35,8 +38,8 @@ public final class JournalVerifier {
      * @param breakLine the line of the first break (1-based); 0 if ok
      * @param notes what is not a break but worth saying (a torn tail, segments removed by retention)
      */
-    public record Result(boolean ok, int segments, long records, long headSeq, String headHash, String problem,
-            String breakSegment, long breakLine, List<String> notes) {}
+    public record Result(boolean ok, int segments, long records, long headSeq, @Nullable String headHash, @Nullable String problem,
+            @Nullable String breakSegment, long breakLine, List<String> notes) {}
 
     public static Result verify(Path dir) throws IOException {
         Check check = new Check(dir, Segments.list(dir));
@@ -63,19 +66,19 @@ public final class JournalVerifier {
         private final List<Segment> all;
         private final List<String> notes = new ArrayList<>();
         private final Map<String, Long> anchors = new HashMap<>();
-        private String firstPrev;
+        private @Nullable String firstPrev;
         private long firstSeq;
-        private String expectedPrev;
+        private @Nullable String expectedPrev;
         private long expectedSeq = -1;
         private long records;
-        private String previousName;
-        private String previousWhere;
-        private String garbageAt;
+        private @Nullable String previousName;
+        private @Nullable String previousWhere;
+        private @Nullable String garbageAt;
         private long garbageLine;
         private int garbageLines;
         private int index = -1;
         private boolean tornSeen;
-        private Result broken;
+        private @Nullable Result broken;
 
         /** @param all the journal's segments, as {@link Segments#list} gives them */
         public Check(Path dir, List<Segment> all) {
@@ -115,7 +118,9 @@ public final class JournalVerifier {
                 return brk(i + 1, where + ": incomplete line inside the journal (only the very last line may be torn)",
                         s.name(), n);
             }
-            RecordFields rec = l.fields();
+            RecordFields rec = Objects.requireNonNull(l.fields(), "a complete line has fields");
+            // Only probe and submitted records, which are not looked into here, are read without a tree.
+            JsonNode tree = Objects.requireNonNullElse(rec.tree(), MissingNode.getInstance());
             boolean isRecord = rec.record();
             if (!isRecord && i == all.size() - 1) {
                 // Garbage at the very end is cut by the agent with a note, like a torn tail;
@@ -136,7 +141,6 @@ public final class JournalVerifier {
             String prev = rec.prev();
             String type = rec.type();
             if (n == 1) {
-                JsonNode tree = rec.tree();
                 if (!"segment".equals(type) || !s.name().equals(tree.path("segment").asText())) {
                     return brk(i + 1, where + ": the segment does not begin with its own header record: records at "
                             + "its start were removed or it was renamed", s.name(), n);
@@ -164,10 +168,9 @@ public final class JournalVerifier {
                         + previousWhere + ", hash " + expectedPrev + "): that record was edited", s.name(), n);
             }
             if ("note".equals(type)) {
-                noteRepair(where, rec.tree(), notes);
+                noteRepair(where, tree, notes);
             }
             if ("retention".equals(type)) {
-                JsonNode tree = rec.tree();
                 anchors.put(tree.path("last_hash").asText(), tree.path("last_seq").asLong());
                 notes.add(where + ": segment " + tree.path("removed_segment").asText()
                         + " was removed by retention (" + tree.path("retention").asText() + ")");
@@ -227,8 +230,8 @@ public final class JournalVerifier {
         }
     }
 
-    private static Result broken(int segments, long records, long headSeq, String headHash, String problem,
-            String segment, long line, List<String> notes) {
+    private static Result broken(int segments, long records, long headSeq, @Nullable String headHash, String problem,
+            @Nullable String segment, long line, List<String> notes) {
         return new Result(false, segments, records, headSeq, headHash, problem, segment, line, notes);
     }
 }

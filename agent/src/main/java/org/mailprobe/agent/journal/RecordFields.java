@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fields of one journal line that {@code journal verify} and the report read, taken in one
@@ -34,27 +35,27 @@ public final class RecordFields {
     private static final int PATHS = 1 << 15;
 
     /** One element of a probe record's {@code paths}. */
-    public record PathFields(String path, String leg, boolean lost, boolean hasDelay, long delayMs) {}
+    public record PathFields(@Nullable String path, @Nullable String leg, boolean lost, boolean hasDelay, long delayMs) {}
 
     private boolean record;
     private long seq;
     private String prev = "";
     private String type = "";
     private String time = "";
-    private String agent;
-    private String site;
+    private @Nullable String agent;
+    private @Nullable String site;
     private String probe = "";
     private String route = "";
     private String leg = "";
-    private String account;
-    private String fromAccount;
+    private @Nullable String account;
+    private @Nullable String fromAccount;
     private String outcome = "";
-    private String started;
-    private String accepted;
-    private String deadline;
+    private @Nullable String started;
+    private @Nullable String accepted;
+    private @Nullable String deadline;
     private List<PathFields> paths = List.of();
-    private JsonNode tree;
-    private IOException invalid;
+    private @Nullable JsonNode tree;
+    private @Nullable IOException invalid;
     /** Set by the streaming pass on a value of a type the report would convert: the tree does that. */
     private boolean unusual;
 
@@ -105,7 +106,7 @@ public final class RecordFields {
         close(p);
     }
 
-    private static void close(JsonParser p) {
+    private static void close(@Nullable JsonParser p) {
         if (p != null) {
             try {
                 p.close();
@@ -138,11 +139,11 @@ public final class RecordFields {
     }
 
     /** {@code agent}, or null when absent or null (the report keeps the last one given). */
-    public String agent() {
+    public @Nullable String agent() {
         return agent;
     }
 
-    public String site() {
+    public @Nullable String site() {
         return site;
     }
 
@@ -159,11 +160,11 @@ public final class RecordFields {
     }
 
     /** {@code account}, or null when absent or null. */
-    public String account() {
+    public @Nullable String account() {
         return account;
     }
 
-    public String fromAccount() {
+    public @Nullable String fromAccount() {
         return fromAccount;
     }
 
@@ -171,15 +172,15 @@ public final class RecordFields {
         return outcome;
     }
 
-    public String started() {
+    public @Nullable String started() {
         return started;
     }
 
-    public String accepted() {
+    public @Nullable String accepted() {
         return accepted;
     }
 
-    public String deadline() {
+    public @Nullable String deadline() {
         return deadline;
     }
 
@@ -188,12 +189,12 @@ public final class RecordFields {
     }
 
     /** The line's JSON tree when it was not read by the streaming pass; null otherwise. */
-    public JsonNode tree() {
+    public @Nullable JsonNode tree() {
         return tree;
     }
 
     /** Why the line is not JSON at all (what reading it as a tree threw); null if it is JSON. */
-    public IOException invalid() {
+    public @Nullable IOException invalid() {
         return invalid;
     }
 
@@ -227,17 +228,17 @@ public final class RecordFields {
                     }
                     seq = p.getLongValue();
                 }
-                case "time" -> time = string(p, v, false);
-                case "type" -> type = string(p, v, false);
+                case "time" -> time = required(p, v);
+                case "type" -> type = required(p, v);
                 case "agent" -> agent = string(p, v, true);
                 case "site" -> site = string(p, v, true);
-                case "prev" -> prev = string(p, v, false);
-                case "probe" -> probe = string(p, v, false);
-                case "route" -> route = string(p, v, false);
-                case "leg" -> leg = string(p, v, false);
+                case "prev" -> prev = required(p, v);
+                case "probe" -> probe = required(p, v);
+                case "route" -> route = required(p, v);
+                case "leg" -> leg = required(p, v);
                 case "account" -> account = string(p, v, true);
                 case "from_account" -> fromAccount = string(p, v, true);
-                case "outcome" -> outcome = string(p, v, false);
+                case "outcome" -> outcome = required(p, v);
                 case "started" -> started = string(p, v, true);
                 case "accepted" -> accepted = string(p, v, true);
                 case "deadline" -> deadline = string(p, v, true);
@@ -263,8 +264,14 @@ public final class RecordFields {
         return type.equals("probe") || type.equals("submitted") ? FAST : WHOLE;
     }
 
+    /** A string the record must have; anything else reads as "" and marks the record unusual. */
+    private String required(JsonParser p, JsonToken v) throws IOException {
+        String s = string(p, v, false);
+        return s == null ? "" : s;
+    }
+
     /** A string value; null for JSON null where {@code nullable}; anything else is unusual. */
-    private String string(JsonParser p, JsonToken v, boolean nullable) throws IOException {
+    private @Nullable String string(JsonParser p, JsonToken v, boolean nullable) throws IOException {
         if (v == JsonToken.VALUE_STRING) {
             return p.getText();
         }

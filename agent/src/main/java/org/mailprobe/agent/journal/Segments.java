@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.JournalConfig;
 
 /**
@@ -40,7 +41,7 @@ public final class Segments {
     private Segments() {}
 
     /** One segment file. */
-    public record Segment(String name, Path file, boolean compressed) {
+    public record Segment(String name, @Nullable Path file, boolean compressed) {
         /** When its period began. */
         public Instant start() {
             String stamp = name.substring(PREFIX.length());
@@ -117,7 +118,7 @@ public final class Segments {
         }
 
         /** The next line without its newline; null at the end. */
-        byte[] next() throws IOException {
+        byte @Nullable [] next() throws IOException {
             line.reset();
             while (true) {
                 if (pos == limit) {

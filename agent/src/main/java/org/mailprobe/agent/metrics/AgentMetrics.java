@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Stage;
@@ -212,7 +213,7 @@ public final class AgentMetrics {
         lastReloadMillis.set(wallMillis.getAsLong());
     }
 
-    public void recordCheck(String endpoint, Reason reason, Instant certificateNotAfter) {
+    public void recordCheck(String endpoint, Reason reason, @Nullable Instant certificateNotAfter) {
         checks(endpoint, reason).increment();
         if (certificateNotAfter != null) {
             certificateNotAfterMillis.computeIfAbsent(endpoint, e -> new AtomicLong())

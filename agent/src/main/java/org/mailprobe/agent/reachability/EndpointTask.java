@@ -3,6 +3,7 @@ package org.mailprobe.agent.reachability;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import org.mailprobe.agent.config.EndpointConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.ProbeClock;
@@ -70,6 +71,7 @@ final class EndpointTask implements CheckScheduler.Task {
                 break;
             }
         }
+        result = Objects.requireNonNull(result, "retries is at least 0: one attempt ran");
         ledger.checkFinished(config.name(), started, result.succeeded(), result.failedStage(), result.reason(),
                 result.detail());
         if (control) {

@@ -6,11 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.EndpointConfig;
 import org.mailprobe.agent.config.MaintenanceWindow;
 import org.mailprobe.agent.config.ReachabilityConfig;
@@ -46,10 +48,11 @@ public final class Reachability implements AutoCloseable {
 
     /** As above, with every state change and event also recorded in {@code journal} (null: none). */
     public Reachability(ReachabilityConfig config, AgentMetrics metrics, ProbeClock clock,
-            org.mailprobe.agent.journal.Journal journal) throws IOException {
+            org.mailprobe.agent.journal.@Nullable Journal journal) throws IOException {
         this.config = config;
         this.clock = clock;
-        stateFile = new StateFile(config.stateDir(), journal);
+        stateFile = new StateFile(Objects.requireNonNull(config.stateDir(), "a configured reachability has a state dir"),
+                journal);
         stateFile.event(clock.now(), "start", config.endpoints().size() + " endpoints, " + config.services().size()
                 + " services, " + config.controls().size() + " controls, " + config.maintenance().size()
                 + " maintenance windows");
@@ -61,7 +64,7 @@ public final class Reachability implements AutoCloseable {
         }
         for (ServiceConfig s : config.services().values()) {
             for (String e : s.endpoints()) {
-                memberOf.get(e).add(s.name());
+                Objects.requireNonNull(memberOf.get(e)).add(s.name());
             }
         }
         ledger = new StateLedger(clock::now, memberOf, config.services().values(), config.controls().keySet(),
@@ -69,7 +72,7 @@ public final class Reachability implements AutoCloseable {
         scheduler = new CheckScheduler(config.threads());
         metrics.registerReachability();
         for (EndpointConfig e : config.endpoints().values()) {
-            metrics.registerEndpoint(e.name(), e.check().kind().label(), stages(e.check()), ledger.endpoint(e.name()));
+            metrics.registerEndpoint(e.name(), e.check().kind().label(), stages(e.check()), Objects.requireNonNull(ledger.endpoint(e.name()), "registered above"));
             scheduler.add(new EndpointTask(e, false, ledger, metrics, this::passedAgain, clock));
         }
         for (ServiceConfig s : config.services().values()) {

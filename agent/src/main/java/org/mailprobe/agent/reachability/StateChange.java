@@ -1,6 +1,7 @@
 package org.mailprobe.agent.reachability;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One state change of an endpoint or service, as written to the state file.
@@ -14,5 +15,5 @@ import java.time.Instant;
  * @param reason the failure's reason, for down and unknown; else empty
  * @param detail for humans: the failure, which endpoint made a service change, or the window's note
  */
-public record StateChange(Instant time, String scope, String name, Availability previous, Availability state,
+public record StateChange(Instant time, String scope, String name, @Nullable Availability previous, Availability state,
         String stage, String reason, String detail) {}

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.journal.Journal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +30,14 @@ public final class StateFile implements AutoCloseable {
 
     private final Path file;
     private final OutputStream out;
-    private final Journal journal;
+    private final @Nullable Journal journal;
 
     public StateFile(Path dir) throws IOException {
         this(dir, null);
     }
 
     /** As {@link #StateFile(Path)}, writing every line to {@code journal} too, unless it is null. */
-    public StateFile(Path dir, Journal journal) throws IOException {
+    public StateFile(Path dir, @Nullable Journal journal) throws IOException {
         this.journal = journal;
         Files.createDirectories(dir);
         file = dir.resolve(NAME);

@@ -7,11 +7,13 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.MaintenanceWindow;
 import org.mailprobe.agent.config.ServiceConfig;
 import org.mailprobe.agent.metrics.StateTime;
@@ -89,12 +91,12 @@ public final class StateLedger {
     }
 
     /** The accounted time and state of an endpoint, for the metrics. */
-    public StateTime endpoint(String name) {
+    public @Nullable StateTime endpoint(String name) {
         return endpoints.get(name);
     }
 
     public StateTime service(String name) {
-        return services.get(name).track;
+        return Objects.requireNonNull(services.get(name), name).track;
     }
 
     /** A check of an endpoint or control target begins; returns its start, the moment its verdict will hold from. */
@@ -106,7 +108,7 @@ public final class StateLedger {
     }
 
     /** The check that began at {@code started} has a verdict; accounts everything it makes certain. */
-    public synchronized void checkFinished(String name, Instant started, boolean passed, Stage stage, Reason reason,
+    public synchronized void checkFinished(String name, Instant started, boolean passed, @Nullable Stage stage, Reason reason,
             String detail) {
         Track t = track(name);
         t.pendingSince = null;
@@ -170,7 +172,7 @@ public final class StateLedger {
         return t;
     }
 
-    private static Instant earlier(Instant a, Instant b) {
+    private static Instant earlier(Instant a, @Nullable Instant b) {
         return b != null && b.isBefore(a) ? b : a;
     }
 
@@ -258,9 +260,9 @@ public final class StateLedger {
         final Set<String> memberOf;
         final boolean required;
         final AtomicLongArray millis = new AtomicLongArray(Availability.values().length);
-        volatile Availability state;
-        Boolean passed;
-        Instant pendingSince;
+        volatile @Nullable Availability state;
+        @Nullable Boolean passed;
+        @Nullable Instant pendingSince;
         String stage = "";
         String reason = "";
         String detail = "";

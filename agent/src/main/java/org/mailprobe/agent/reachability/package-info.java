@@ -3,4 +3,8 @@
  * service and the ledger that survives restarts. Imports {@code config}, {@code journal},
  * {@code metrics} and the probes library's {@code reachability}.
  */
+@NullMarked
 package org.mailprobe.agent.reachability;
+
+import org.jspecify.annotations.NullMarked;
+

@@ -1,6 +1,7 @@
 package org.mailprobe.agent.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,8 +14,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.journal.JournalScan;
 import org.mailprobe.agent.journal.JournalVerifier;
@@ -68,7 +71,7 @@ public final class MonthlyReport {
     private boolean seqsRise = true;
     private long lastSeq = Long.MIN_VALUE;
     private long dayOfLast = Long.MIN_VALUE;
-    private String dayText;
+    private @Nullable String dayText;
     /** Each accepted probe's timeout (ms), from its submitted record, until its probe record is read. */
     private final Map<String, Long> timeouts = new HashMap<>();
     private long failedSubmissions;
@@ -119,8 +122,8 @@ public final class MonthlyReport {
         final List<Ref> lateRefs = new ArrayList<>();
         long sumMs;
         long maxMs = -1;
-        Ref maxRef;
-        byte[] maxLine;
+        @Nullable Ref maxRef;
+        byte @Nullable [] maxLine;
         long overHour;
         final List<Ref> overRefs = new ArrayList<>();
         long lost;
@@ -128,7 +131,7 @@ public final class MonthlyReport {
     }
 
     private void accept(JournalScan.Line l) throws IOException {
-        RecordFields f = l.fields();
+        RecordFields f = Objects.requireNonNull(l.fields(), "a complete line has fields");
         if (f.invalid() != null) {
             throw f.invalid(); // a line that is not JSON: the report never guessed what it held
         }
@@ -139,7 +142,8 @@ public final class MonthlyReport {
         long time = IsoInstants.millis(f.time());
         agent = f.agent() != null ? f.agent() : agent;
         site = f.site() != null ? f.site() : site;
-        JsonNode r = f.tree();
+        // Only probe and submitted records, which do not use it, are read without a tree.
+        JsonNode r = Objects.requireNonNullElse(f.tree(), MissingNode.getInstance());
         switch (f.type()) {
             case "state":
                 String key = r.path("scope").asText() + "\u0000" + r.path("name").asText();
@@ -226,7 +230,7 @@ public final class MonthlyReport {
     }
 
     /** The UTC day of {@code when}, as 2025-06-01; the last one is kept, as probes come in time order. */
-    private String day(long when) {
+    private @Nullable String day(long when) {
         long day = Math.floorDiv(when, 86_400_000L);
         if (day != dayOfLast) {
             dayOfLast = day;
@@ -474,7 +478,7 @@ public final class MonthlyReport {
                 int known = 0;
                 int failing = 0;
                 for (int i = 0; i < names.size(); i++) {
-                    byte b = accounts.get(names.get(i))[m];
+                    byte b = Objects.requireNonNull(accounts.get(names.get(i)))[m];
                     if (b != 0) {
                         last[i] = b;
                         age[i] = 0;

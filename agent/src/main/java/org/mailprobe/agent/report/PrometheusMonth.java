@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.report.Report.Comparison;
 import org.mailprobe.agent.report.Report.Figure;
 import org.mailprobe.agent.report.Report.Period;
@@ -55,7 +56,7 @@ public final class PrometheusMonth {
     public static final class PrometheusException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        PrometheusException(String message, Throwable cause) {
+        PrometheusException(String message, @Nullable Throwable cause) {
             super(message, cause);
         }
     }
@@ -76,7 +77,7 @@ public final class PrometheusMonth {
         }
     }
 
-    static Comparison unavailable(String url, String window, String error) {
+    static Comparison unavailable(String url, String window, @Nullable String error) {
         return new Comparison(false, url, error, window, 0, 0, 0, 0, List.of(), List.of(),
                 "the comparison with Prometheus is unavailable; the journal's figures above stand on their own");
     }
@@ -201,7 +202,7 @@ public final class PrometheusMonth {
                 gapPeriods, figures, note);
     }
 
-    private static Figure figure(String clause, String subject, String name, double journal, Double prom, String unit,
+    private static Figure figure(String clause, String subject, String name, double journal, @Nullable Double prom, String unit,
             double tolerance, String query, List<long[]> gaps, double runningGapMinutes, long resets,
             double gapInPeriodsMinutes, double intervalMs) {
         if (prom == null) {
@@ -246,17 +247,17 @@ public final class PrometheusMonth {
      * How far a figure from increase() may be from the exact one: for each end of the window and each
      * restart, one scrape interval's worth of the counter, plus the extrapolation share of the figure.
      */
-    static double tolerance(Double value, double intervalMs, double observedMs, long resets, double perInterval) {
+    static double tolerance(@Nullable Double value, double intervalMs, double observedMs, long resets, double perInterval) {
         double v = value == null ? 0 : Math.abs(value);
         double share = observedMs <= 0 ? 0 : v * 1.1 * intervalMs / observedMs;
         return perInterval * (1 + resets) + share;
     }
 
-    private static double minuteTolerance(Double v, double intervalMs, double observedMs, long resets) {
+    private static double minuteTolerance(@Nullable Double v, double intervalMs, double observedMs, long resets) {
         return tolerance(v, intervalMs, observedMs, resets, Math.max(1000, intervalMs) / 60_000.0);
     }
 
-    private static double countTolerance(Double v, double intervalMs, double observedMs, long resets) {
+    private static double countTolerance(@Nullable Double v, double intervalMs, double observedMs, long resets) {
         return Math.max(0.5, tolerance(v, intervalMs, observedMs, resets, 0) + resets);
     }
 
@@ -319,7 +320,7 @@ public final class PrometheusMonth {
     }
 
     /** Minutes of the gaps in which the journal shows the agent running (not in its no-evidence periods). */
-    private static double runningGapMinutes(List<long[]> gaps, Report.Subject s) {
+    private static double runningGapMinutes(List<long[]> gaps, Report.@Nullable Subject s) {
         double total = 0;
         for (long[] g : gaps) {
             total += (g[1] - g[0]) / 60_000.0;

@@ -1,6 +1,7 @@
 package org.mailprobe.agent.report;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The month under the contract, as computed from the journal: every figure with the journal
@@ -10,7 +11,7 @@ import java.util.List;
 public record Report(String month, String agent, String site, String periodStart, String periodEnd,
         int contractMinutes, double calendarMinutes, String generatedAt, JournalCheck journal, List<Promise> promises,
         Clause1 clause1, Clause2 clause2, Clause4 clause4, Clause8 clause8, List<Evidence> evidence,
-        Comparison prometheus) {
+        @Nullable Comparison prometheus) {
 
     /** The same report with the Prometheus comparison beside the journal's figures. */
     public Report withPrometheus(Comparison c) {
@@ -27,10 +28,10 @@ public record Report(String month, String agent, String site, String periodStart
     public record Period(String start, String end, double minutes, String state, String stage, String reason,
             String detail, List<Ref> evidence) {}
 
-    public record JournalCheck(boolean verified, String problem, long headSeq, String headHash, long records,
+    public record JournalCheck(boolean verified, @Nullable String problem, long headSeq, @Nullable String headHash, long records,
             List<String> notes) {}
 
-    public record Promise(String clause, String promise, String figure, Boolean kept) {}
+    public record Promise(String clause, String promise, String figure, @Nullable Boolean kept) {}
 
     /** Clause 1: a minute is a fault minute when more than 10% of the probed accounts fail. */
     public record Clause1(boolean assessed, List<String> accounts, double faultMinutes, double limitMinutes,
@@ -62,8 +63,8 @@ public record Report(String month, String agent, String site, String periodStart
      * @param lateMaxSeconds the longest true delay among them
      */
     public record PathDelay(String leg, String path, String promise, long messages, double averageSeconds,
-            double maxSeconds, Ref maxEvidence, long overOneHour, List<Ref> overOneHourEvidence, long lost,
-            List<Ref> lostEvidence, boolean averageKept, Boolean maxKept, long provedOverOneHour,
+            double maxSeconds, @Nullable Ref maxEvidence, long overOneHour, List<Ref> overOneHourEvidence, long lost,
+            List<Ref> lostEvidence, boolean averageKept, @Nullable Boolean maxKept, long provedOverOneHour,
             long lostWithinShortTimeout, long late, double lateMaxSeconds, List<Ref> lateEvidence) {}
 
     public record DailyDelay(String day, String leg, String path, long messages, double averageSeconds,
@@ -82,15 +83,15 @@ public record Report(String month, String agent, String site, String periodStart
      * their difference (Prometheus minus journal), whether they agree within Prometheus's resolution,
      * why they differ, and the query behind the Prometheus value.
      */
-    public record Figure(String clause, String subject, String figure, double journal, Double prometheus,
-            Double difference, String unit, boolean agrees, String explanation, String query) {}
+    public record Figure(String clause, String subject, String figure, double journal, @Nullable Double prometheus,
+            @Nullable Double difference, String unit, boolean agrees, String explanation, String query) {}
 
     /**
      * The month from Prometheus ({@code --prometheus}): unavailable (with the error) when it could not
      * be asked; else the window queried, the scrape interval seen, the scrapes, failed scrapes and
      * counter resets in it, the gaps with no sample of the agent, and the figures compared.
      */
-    public record Comparison(boolean available, String url, String error, String window, double scrapeIntervalSeconds,
+    public record Comparison(boolean available, String url, @Nullable String error, String window, double scrapeIntervalSeconds,
             long scrapes, long failedScrapes, long counterResets, List<Period> gaps, List<Figure> figures,
             String note) {}
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.report.Report.Period;
 import org.mailprobe.agent.report.Report.Ref;
 
@@ -90,7 +91,7 @@ public final class ReportFormats {
         return b.toString();
     }
 
-    private static void markdownComparison(StringBuilder b, Report.Comparison c) {
+    private static void markdownComparison(StringBuilder b, Report.@Nullable Comparison c) {
         if (c == null) {
             return;
         }
@@ -115,11 +116,11 @@ public final class ReportFormats {
         periods(b, "Prometheus scrape gaps (no successful scrape of this agent)", c.gaps());
     }
 
-    private static String opt(Double v) {
+    private static String opt(@Nullable Double v) {
         return v == null ? "no series" : f(v);
     }
 
-    private static String signed(Double v) {
+    private static String signed(@Nullable Double v) {
         return v == null ? "" : (v > 0 ? "+" : "") + f(v);
     }
 
@@ -209,13 +210,13 @@ public final class ReportFormats {
         return b.append("</table>\n</body></html>\n").toString();
     }
 
-    private static void htmlComparison(StringBuilder b, Report.Comparison c) {
+    private static void htmlComparison(StringBuilder b, Report.@Nullable Comparison c) {
         if (c == null) {
             return;
         }
         b.append("<h2 id=\"prometheus\">The same month from Prometheus</h2>\n");
         if (!c.available()) {
-            b.append("<p class=\"unavailable\"><b>Comparison unavailable</b>: ").append(e(c.error())).append(". ")
+            b.append("<p class=\"unavailable\"><b>Comparison unavailable</b>: ").append(e(String.valueOf(c.error()))).append(". ")
                     .append(e(c.note())).append(".</p>\n");
             return;
         }
@@ -330,11 +331,11 @@ public final class ReportFormats {
                 : "JOURNAL CHAIN BROKEN: " + j.problem() + ". Figures are computed from the records as they are.";
     }
 
-    private static String kept(Boolean kept) {
+    private static String kept(@Nullable Boolean kept) {
         return kept == null ? "n/a" : kept ? "kept" : "MISSED";
     }
 
-    private static String ref(Ref r) {
+    private static String ref(@Nullable Ref r) {
         return r == null ? "" : r.segment() + ":" + r.line() + " (seq " + r.seq() + ")";
     }
 

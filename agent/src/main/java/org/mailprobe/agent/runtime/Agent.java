@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
@@ -42,17 +43,17 @@ public final class Agent implements AutoCloseable {
     static final Duration HEARTBEAT = Duration.ofSeconds(60);
 
     private final AgentConfig config;
-    private final Reachability reachability;
+    private final @Nullable Reachability reachability;
     private final Object reloading = new Object();
     private final PrometheusMeterRegistry registry;
     private final AgentMetrics metrics;
     private final InFlightProbes inFlight;
     private final Watchers watchers;
-    private final AgentSink sink;
+    private final @Nullable AgentSink sink;
     private final ProbeScheduler scheduler;
     private final ScheduledExecutorService sweeper;
     private final WebServer web;
-    private final Journal journal;
+    private final @Nullable Journal journal;
     /** The program's clock: every part that dates or waits is given it here. */
     private final ProbeClock clock;
     private volatile boolean ready;
@@ -132,7 +133,7 @@ public final class Agent implements AutoCloseable {
      * Opens the evidence journal (issue 7), if configured: recovers it, records this start, and
      * expects again the probes accepted before a restart and not finished then.
      */
-    private static Journal openJournal(AgentConfig config, InFlightProbes inFlight, ProbeClock clock)
+    private static @Nullable Journal openJournal(AgentConfig config, InFlightProbes inFlight, ProbeClock clock)
             throws IOException {
         JournalConfig jc = config.journal();
         if (jc == null) {
@@ -181,7 +182,7 @@ public final class Agent implements AutoCloseable {
             } catch (ConfigException e) {
                 metrics.recordReload(false);
                 logger.error("Config reload failed; the running config stays in force. file={} problems={}",
-                        config.source(), e.getMessage().replace('\n', ' '));
+                        config.source(), String.valueOf(e.getMessage()).replace('\n', ' '));
                 throw e;
             }
             metrics.recordReload(true);
@@ -212,7 +213,7 @@ public final class Agent implements AutoCloseable {
     }
 
     /** The clause-2 checks, or null if the config has no endpoints. */
-    public Reachability reachability() {
+    public @Nullable Reachability reachability() {
         return reachability;
     }
 
@@ -288,7 +289,7 @@ public final class Agent implements AutoCloseable {
     }
 
     /** The sink, or null if none is configured. */
-    public AgentSink sink() {
+    public @Nullable AgentSink sink() {
         return sink;
     }
 

@@ -3,13 +3,16 @@ package org.mailprobe.agent.runtime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.SinkConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
@@ -34,12 +37,12 @@ public final class AgentSink implements AutoCloseable {
     static final String FEED_KEY_PURPOSE = "mailprobe sink feed v1";
 
     private final SinkConfig config;
-    private final ProbeSink local;
-    private final SinkFeed feed;
-    private final RemoteSinkFeed remote;
+    private final @Nullable ProbeSink local;
+    private final @Nullable SinkFeed feed;
+    private final @Nullable RemoteSinkFeed remote;
 
     /** A sink that knows no route: every token's replay window is {@code sink.replay_window}. */
-    public AgentSink(SinkConfig config, TokenSigner signer, ArrivalListener listener, AgentMetrics metrics,
+    public AgentSink(SinkConfig config, TokenSigner signer, ArrivalListener listener, @Nullable AgentMetrics metrics,
             ProbeClock clock) {
         this(config, signer, listener, metrics, Map.of(), clock);
     }
@@ -48,10 +51,11 @@ public final class AgentSink implements AutoCloseable {
      * {@code routeWindows}: the replay window of each route this agent sends to its sink (its timeout).
      * {@code clock} stamps the deliveries, where the send delay ends: the probes' clock.
      */
-    public AgentSink(SinkConfig config, TokenSigner signer, ArrivalListener listener, AgentMetrics metrics,
+    public AgentSink(SinkConfig config, TokenSigner signer, ArrivalListener listener, @Nullable AgentMetrics metrics,
             Map<String, Duration> routeWindows, ProbeClock clock) {
         this.config = config;
-        byte[] feedKey = config.feed().key() != null ? config.feed().keyBytes() : signer.derive(FEED_KEY_PURPOSE);
+        byte[] configured = config.feed().keyBytes();
+        byte[] feedKey = configured != null ? configured : signer.derive(FEED_KEY_PURPOSE);
         if (config.remote() != null) {
             local = null;
             feed = null;
@@ -95,23 +99,26 @@ public final class AgentSink implements AutoCloseable {
     }
 
     static SinkSettings settings(SinkConfig c, Map<String, Duration> routeWindows) {
-        InetSocketAddress listen = c.listen().isUnresolved()
-                ? new InetSocketAddress(c.listen().getHostString(), c.listen().getPort()) : c.listen();
+        InetSocketAddress configured = Objects.requireNonNull(c.listen(), "a local sink listens");
+        InetSocketAddress listen = configured.isUnresolved()
+                ? new InetSocketAddress(configured.getHostString(), configured.getPort()) : configured;
         SinkSettings s = SinkSettings.of(listen, new LinkedHashSet<>(c.domains()), c.hostname())
                 .withLimits(c.maxMessageBytes(), c.maxConnections(), c.connectionTimeout(),
                         c.limits().connectionLifetime())
                 .withMaxConnectionsPerSource(c.limits().maxConnectionsPerSource())
                 .withReplay(ReplayWindow.defaults().with(c.limits().replayWindow(), ReplayWindow.DEFAULT_CAPACITY)
                         .withRoutes(routeWindows));
-        if (c.certificateFile() != null) {
-            SSLContext tls = ServerTls.fromPem(c.certificateFile(), c.keyFile());
+        Path certificate = c.certificateFile();
+        if (certificate != null) {
+            // SinkConfig holds a key with every certificate.
+            SSLContext tls = ServerTls.fromPem(certificate, Objects.requireNonNull(c.keyFile(), "keyFile"));
             s = s.withTls(tls, false);
         }
         return s;
     }
 
     /** The feed of a local sink, to serve to agents elsewhere; null for a remote one. */
-    public SinkFeed feed() {
+    public @Nullable SinkFeed feed() {
         return feed;
     }
 
@@ -123,19 +130,21 @@ public final class AgentSink implements AutoCloseable {
                     config.domains());
             return;
         }
+        ProbeSink local = Objects.requireNonNull(this.local, "a sink without a remote is local");
+        InetSocketAddress listen = Objects.requireNonNull(config.listen(), "a local sink listens");
         try {
             local.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("the sink cannot listen on " + config.listen() + ": " + e.getMessage()
-                    + (config.listen().getPort() < 1024 ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE)" : ""),
+            throw new UncheckedIOException("the sink cannot listen on " + listen + ": " + e.getMessage()
+                    + (listen.getPort() < 1024 ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE)" : ""),
                     e);
         }
-        logger.info("Sink listening. address={}:{} domains={} starttls={}", config.listen().getHostString(),
+        logger.info("Sink listening. address={}:{} domains={} starttls={}", listen.getHostString(),
                 local.port(), config.domains(), config.certificateFile() != null);
     }
 
     /** The local sink itself, for its bounds; null for a remote one. */
-    ProbeSink local() {
+    @Nullable ProbeSink local() {
         return local;
     }
 

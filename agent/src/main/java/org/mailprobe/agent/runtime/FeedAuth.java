@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Authenticates the sink feed both ways with HMAC-SHA256 under a key the sink and its agents
@@ -75,7 +76,7 @@ final class FeedAuth {
     }
 
     /** Whether {@code signature} (may be null) is this key's MAC of {@code body}. */
-    boolean verify(byte[] body, String signature) {
+    boolean verify(byte[] body, @Nullable String signature) {
         if (signature == null || !signature.matches("[A-Za-z0-9_-]{43}")) {
             return false;
         }

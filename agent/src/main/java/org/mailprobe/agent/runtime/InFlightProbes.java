@@ -10,9 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.metrics.AgentMetrics;
@@ -36,7 +38,7 @@ public final class InFlightProbes implements ArrivalListener {
     private static final Logger logger = LoggerFactory.getLogger(InFlightProbes.class);
 
     private final String agentId;
-    private final AgentMetrics metrics;
+    private final @Nullable AgentMetrics metrics;
     private final Consumer<ProbeFigures> onFinished;
     /** Only "now", for when an expected probe is due: the arrivals carry their own instants. */
     private final InstantSource clock;
@@ -65,7 +67,7 @@ public final class InFlightProbes implements ArrivalListener {
             return size() > RECENTLY_FINISHED;
         }
     };
-    private volatile ProbeJournal journal;
+    private volatile @Nullable ProbeJournal journal;
     /** The configured routes: their accounts, legs and send estimates enter each probe's figures. */
     private final Map<String, RouteConfig> routes = new java.util.concurrent.ConcurrentHashMap<>();
     /** The watcher of a mailbox and path, told while a probe is on its way there (may return null). */
@@ -75,7 +77,7 @@ public final class InFlightProbes implements ArrivalListener {
      * @param metrics where figures are counted; null for a one-shot probe, which prints its figures
      *     and exits (no registry loaded: see OneShotProbe)
      */
-    public InFlightProbes(String agentId, AgentMetrics metrics, Consumer<ProbeFigures> onFinished,
+    public InFlightProbes(String agentId, @Nullable AgentMetrics metrics, Consumer<ProbeFigures> onFinished,
             InstantSource clock) {
         this.clock = clock;
         this.agentId = agentId;
@@ -153,7 +155,7 @@ public final class InFlightProbes implements ArrivalListener {
                 p.all.forEach(this::tellWatcher);
                 done = p.outcome(result.reason());
             } else {
-                p.deadline = result.accepted().plus(p.timeout);
+                p.deadline = Objects.requireNonNull(result.accepted(), "accepted").plus(p.timeout);
                 accepted = p;
                 if (p.waiting.isEmpty()) {
                     pending.remove(tokenKey);
@@ -283,7 +285,7 @@ public final class InFlightProbes implements ArrivalListener {
      * {@code mailprobe_probes_unjournaled_total} does): a dashboard must not show what the evidence
      * lacks, and the monthly report's comparison with Prometheus must stay exact.
      */
-    private void finish(ProbeOutcome outcome) {
+    private void finish(@Nullable ProbeOutcome outcome) {
         if (outcome == null) {
             return;
         }
@@ -342,7 +344,7 @@ public final class InFlightProbes implements ArrivalListener {
     }
 
     /** The late arrival {@code arrival} is, if its probe was lost on {@code watch}; each is reported once. */
-    private LateArrival lateArrival(String key, MailboxKey watch, Arrival arrival) {
+    private @Nullable LateArrival lateArrival(String key, MailboxKey watch, Arrival arrival) {
         LostProbe l = lost.get(key);
         if (l == null || !l.watches.remove(watch)) {
             return null;
@@ -351,7 +353,7 @@ public final class InFlightProbes implements ArrivalListener {
     }
 
     /** Journals a late arrival with its true delay, then counts it; as for a probe, journal first. */
-    private void late(LateArrival late) {
+    private void late(@Nullable LateArrival late) {
         if (late == null) {
             return;
         }
@@ -378,7 +380,7 @@ public final class InFlightProbes implements ArrivalListener {
      * them are kept, so a long outage must not hold every lost probe's whole figures (its submission
      * stages, replies and sightings) on the heap.
      */
-    private record LostProbe(String route, String leg, String fromAccount, String toAccount, Instant accepted,
+    private record LostProbe(String route, String leg, @Nullable String fromAccount, @Nullable String toAccount, @Nullable Instant accepted,
             Set<MailboxKey> watches, Duration timeout) {}
 
     /**
@@ -419,10 +421,10 @@ public final class InFlightProbes implements ArrivalListener {
         final Duration timeout;
         final MailboxKey deleter;
         final Map<MailboxKey, Arrival> arrived = new LinkedHashMap<>();
-        SubmissionResult submission;
-        Instant deadline;
+        @Nullable SubmissionResult submission;
+        @Nullable Instant deadline;
         /** Until when its watchers are told to expect it; null for a probe restored after a restart. */
-        Instant expectedUntil;
+        @Nullable Instant expectedUntil;
 
         Pending(String route, String leg, Set<MailboxKey> waiting, Duration timeout) {
             this.route = route;
@@ -438,7 +440,8 @@ public final class InFlightProbes implements ArrivalListener {
             for (MailboxKey w : all) {
                 byWatch.put(w, arrived.get(w));
             }
-            return new ProbeOutcome(route, leg, submission, byWatch, reason);
+            // An outcome is made only once the submission is known.
+            return new ProbeOutcome(route, leg, Objects.requireNonNull(submission, "submission"), byWatch, reason);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.mailprobe.agent.runtime;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.probes.Arrival;
 
@@ -13,8 +14,9 @@ import org.mailprobe.probes.Arrival;
  * @param toAccount the receiving account
  * @param timeout the route's timeout the probe was lost at
  */
-public record LateArrival(String route, String leg, String fromAccount, String toAccount, MailboxKey watch,
-        Instant accepted, Duration timeout, Arrival arrival) {
+public record LateArrival(String route, String leg, @Nullable String fromAccount, @Nullable String toAccount,
+        MailboxKey watch,
+        @Nullable Instant accepted, Duration timeout, Arrival arrival) {
     public Duration delay() {
         Duration d = Duration.between(accepted, arrival.seenAt());
         return d.isNegative() ? Duration.ZERO : d;

@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
@@ -52,9 +54,9 @@ public final class OneShotProbe {
      * @param cleanupProblems why the measured probe (or another of ours) was left in a mailbox; empty
      *     when every deleting watcher expunged what it measured
      */
-    public record Report(RouteConfig route, ProbeFigures outcome, List<String> watcherProblems,
+    public record Report(RouteConfig route, @Nullable ProbeFigures outcome, List<String> watcherProblems,
             List<String> cleanupProblems) {
-        public Report(RouteConfig route, ProbeFigures outcome, List<String> watcherProblems) {
+        public Report(RouteConfig route, @Nullable ProbeFigures outcome, List<String> watcherProblems) {
             this(route, outcome, watcherProblems, List.of());
         }
     }
@@ -79,7 +81,8 @@ public final class OneShotProbe {
         inFlight.routes(List.of(route));
         try (Watchers watchers = Watchers.of(config, List.of(route), inFlight, problems, clock);
                 AgentSink sink = route.toSink()
-                        ? new AgentSink(config.sink(), config.agent().signer(), inFlight, null, clock) : null) {
+                        ? new AgentSink(Objects.requireNonNull(config.sink(), "a route to the sink has one"),
+                                config.agent().signer(), inFlight, null, clock) : null) {
             for (ArrivalWatcher w : watchers.all()) {
                 if (w instanceof Pop3ArrivalWatcher pop3) {
                     pop3.skipMailPresentAtStart(); // the probe is sent after its first listing: see there
@@ -124,7 +127,8 @@ public final class OneShotProbe {
     private static Report awaitFinished(CompletableFuture<ProbeFigures> finished, InFlightProbes inFlight,
             RouteConfig route, SubmissionResult submitted, Watchers watchers, WatcherProblems problems, ProbeClock clock)
             throws InterruptedException, ExecutionException {
-        Instant giveUp = submitted.succeeded() ? submitted.accepted().plus(route.timeout()) : clock.now();
+        Instant giveUp = submitted.succeeded()
+                ? Objects.requireNonNull(submitted.accepted(), "accepted").plus(route.timeout()) : clock.now();
         while (!finished.isDone()) {
             inFlight.sweep(clock.now());
             try {
@@ -187,7 +191,7 @@ public final class OneShotProbe {
      * Waits until every watcher has connected or reported a failure ({@link Watchers#settled}) and
      * the sink is up, at most until {@code until}; looks every {@link #READY_LOOK}.
      */
-    private static void awaitSettled(Watchers watchers, AgentSink sink, Instant until, ProbeClock clock)
+    private static void awaitSettled(Watchers watchers, @Nullable AgentSink sink, Instant until, ProbeClock clock)
             throws InterruptedException {
         while (clock.now().isBefore(until)
                 && (watchers.settled() < watchers.size() || (sink != null && !sink.healthy()))) {

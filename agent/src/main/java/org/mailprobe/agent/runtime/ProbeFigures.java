@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.probes.Arrival;
@@ -31,8 +32,8 @@ import org.mailprobe.probes.submit.SubmissionResult;
  *     mailbox whose probe was accepted and seen; null otherwise
  * @param resumed whether the probe was sent before a restart and finished after it
  */
-public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAccount, String recipient,
-        boolean routeKnown, List<PathFigures> paths, SendDelayEstimate.Result estimate, boolean resumed) {
+public record ProbeFigures(ProbeOutcome outcome, @Nullable String fromAccount, @Nullable String toAccount, @Nullable String recipient,
+        boolean routeKnown, List<PathFigures> paths, SendDelayEstimate.@Nullable Result estimate, boolean resumed) {
     public ProbeFigures {
         paths = List.copyOf(paths);
     }
@@ -52,15 +53,16 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
      *     message, when it did (the delay is then 0, "below resolution"); null otherwise. The
      *     arrival's own evidence (e.g. a first sighting on a reconnect) travels in {@link #arrival}.
      */
-    public record PathFigures(MailboxKey watch, String leg, Arrival arrival, boolean lost, Duration delay,
-            Duration seenBeforeAccepted) {
+    public record PathFigures(MailboxKey watch, String leg, @Nullable Arrival arrival, boolean lost,
+            @Nullable Duration delay,
+            @Nullable Duration seenBeforeAccepted) {
         public boolean belowResolution() {
             return seenBeforeAccepted != null;
         }
     }
 
     /** Computes the figures of {@code outcome}; {@code route} may be null (not configured). */
-    public static ProbeFigures of(ProbeOutcome outcome, RouteConfig route, boolean resumed) {
+    public static ProbeFigures of(ProbeOutcome outcome, @Nullable RouteConfig route, boolean resumed) {
         SubmissionResult s = outcome.submission();
         Instant accepted = s.accepted();
         String pathLeg = route == null ? outcome.leg() : route.pathLeg().label();
@@ -98,7 +100,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
      * message, so the estimate does not depend on which path happened to see it first (webmail,
      * which shows no headers, used to leave the metric without an estimate the journal had).
      */
-    static Arrival estimateSource(List<PathFigures> paths) {
+    static @Nullable Arrival estimateSource(List<PathFigures> paths) {
         Arrival first = null;
         for (PathFigures p : paths) {
             Arrival a = p.arrival();
@@ -130,7 +132,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
     }
 
     /** The estimated send delay, never negative; null if there is none. */
-    public Duration estimatedDelay() {
+    public @Nullable Duration estimatedDelay() {
         if (estimate == null || estimate.estimate().isEmpty()) {
             return null;
         }
@@ -139,7 +141,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
     }
 
     /** The figures of {@code watch}, or null if the probe was not expected there. */
-    public PathFigures path(MailboxKey watch) {
+    public @Nullable PathFigures path(MailboxKey watch) {
         for (PathFigures p : paths) {
             if (p.watch().equals(watch)) {
                 return p;
@@ -149,7 +151,7 @@ public record ProbeFigures(ProbeOutcome outcome, String fromAccount, String toAc
     }
 
     /** The delay on {@code watch} (never negative), or null. */
-    public Duration delay(MailboxKey watch) {
+    public @Nullable Duration delay(MailboxKey watch) {
         PathFigures p = path(watch);
         return p == null ? null : p.delay();
     }

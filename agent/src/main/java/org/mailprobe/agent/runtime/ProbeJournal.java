@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.metrics.AgentMetrics;
@@ -38,15 +40,16 @@ public final class ProbeJournal {
         this.journal = journal;
     }
 
-    void submitted(String key, String leg, SubmissionResult s, Instant deadline, Set<MailboxKey> watches) {
+    void submitted(String key, String leg, SubmissionResult s, @Nullable Instant deadline, Set<MailboxKey> watches) {
         ObjectNode r = Journal.newRecord();
         r.put("probe", key);
         r.put("route", s.token().route());
         r.put("leg", leg);
         r.put("sent_at", s.token().stampedAt().toString());
         r.put("started", s.started().toString());
-        r.put("accepted", s.accepted().toString());
-        r.put("deadline", deadline.toString());
+        // Only an accepted submission is journaled here, with its deadline.
+        r.put("accepted", Objects.requireNonNull(s.accepted(), "accepted").toString());
+        r.put("deadline", Objects.requireNonNull(deadline, "deadline").toString());
         ArrayNode w = r.putArray("watch");
         for (MailboxKey k : watches) {
             w.addObject().put("path", k.path().label()).put("mailbox", k.mailbox());
@@ -109,7 +112,7 @@ public final class ProbeJournal {
             }
             if (pf.belowResolution()) {
                 p.put("order", ORDER_SEEN_FIRST);
-                p.put("seen_before_accepted_ms", pf.seenBeforeAccepted().toMillis());
+                p.put("seen_before_accepted_ms", Objects.requireNonNull(pf.seenBeforeAccepted()).toMillis());
             }
             arrival(p, a);
         }
@@ -157,7 +160,7 @@ public final class ProbeJournal {
         }
         r.put("path", l.watch().path().label());
         r.put("mailbox", l.watch().mailbox());
-        r.put("accepted", l.accepted().toString());
+        r.put("accepted", Objects.requireNonNull(l.accepted(), "a late probe was accepted").toString());
         r.put("timeout_ms", l.timeout().toMillis());
         r.put("seen_at", l.arrival().seenAt().toString());
         r.put("delay_ms", l.delay().toMillis());
@@ -183,7 +186,7 @@ public final class ProbeJournal {
     }
 
     /** An estimated send delay: figures from server clocks, labelled so. */
-    static void estimate(ObjectNode o, SendDelayEstimate.Result result, Duration delay) {
+    static void estimate(ObjectNode o, SendDelayEstimate.Result result, @Nullable Duration delay) {
         o.put("kind", "estimate from Received headers (server clocks, 1 s resolution)");
         if (result.estimate().isEmpty()) {
             o.put("available", false);
@@ -192,7 +195,7 @@ public final class ProbeJournal {
         }
         SendDelayEstimate e = result.estimate().get();
         o.put("available", true);
-        o.put("delay_ms", delay.toMillis());
+        o.put("delay_ms", Objects.requireNonNull(delay, "an estimate has a delay").toMillis());
         o.put("provider_first_stamp", e.providerFirstStamp().toString());
         o.put("handoff_stamp", e.handoffStamp().toString());
         o.put("handoff_by_destination", e.handoffByDestination());

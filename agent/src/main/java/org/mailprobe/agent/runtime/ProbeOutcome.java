@@ -1,6 +1,7 @@
 package org.mailprobe.agent.runtime;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.Reason;

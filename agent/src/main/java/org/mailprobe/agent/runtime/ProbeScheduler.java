@@ -5,6 +5,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,7 +69,9 @@ public final class ProbeScheduler implements AutoCloseable {
         props.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
         scheduler = new StdSchedulerFactory(props).getScheduler();
         scheduler.setJobFactory((bundle, s) -> new RouteProbeJob(
-                runners.get(bundle.getJobDetail().getJobDataMap().getString(RouteProbeJob.ROUTE)), metrics));
+                // Every job was scheduled for one of these runners.
+                Objects.requireNonNull(runners.get(bundle.getJobDetail().getJobDataMap().getString(RouteProbeJob.ROUTE))),
+                metrics));
         scheduler.getListenerManager().addJobListener(new NextProbe(), GroupMatcher.jobGroupEquals(GROUP));
     }
 

@@ -1,7 +1,9 @@
 package org.mailprobe.agent.runtime;
 
+import java.util.Objects;
 import org.mailprobe.agent.config.DirectDeliveryConfig;
 import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.config.ServerConfig;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.submit.MxDeliveryProbe;
 import org.mailprobe.probes.submit.MxDeliveryResult;
@@ -20,9 +22,11 @@ final class ProbeSenders {
         switch (route.leg()) {
             case LOOP:
             case SEND:
-                SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(route.submitVia().endpoint(),
-                        route.from().login(), route.submitVia().tls(), route.submitVia().timeouts(), localHost), signer,
-                        clock);
+                // The config loader gives every loop and send route a sender and a server.
+                ServerConfig via = Objects.requireNonNull(route.submitVia(), "submitVia");
+                SubmissionProbe submission = new SubmissionProbe(new SubmissionSettings(via.endpoint(),
+                        Objects.requireNonNull(route.from(), "from").login(), via.tls(), via.timeouts(), localHost),
+                        signer, clock);
                 return submission::submit;
             case RECEIVE:
                 return direct(route, signer, clock);
@@ -33,7 +37,7 @@ final class ProbeSenders {
 
     /** The receive leg: the agent as the source MTA, straight to the provider's MX. */
     private static ProbeSender direct(RouteConfig route, TokenSigner signer, ProbeClock clock) {
-        DirectDeliveryConfig d = route.direct();
+        DirectDeliveryConfig d = Objects.requireNonNull(route.direct(), "a receive route has its direct delivery");
         String domain = route.recipient().substring(route.recipient().lastIndexOf('@') + 1);
         MxDeliverySettings settings = (d.via() == null ? MxDeliverySettings.toDomain(domain, d.helo())
                 : MxDeliverySettings.toHost(d.via().endpoint().host(), d.via().endpoint().port(), d.helo()))

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.BoundedBody;
 import org.mailprobe.probes.ProbeClock;
@@ -62,7 +63,7 @@ final class RemoteSinkFeed implements AutoCloseable {
      * @param timeout the longest one exchange, headers and body, may take
      * @param maxBytes the largest answer accepted
      */
-    record Settings(java.nio.file.Path caFile, boolean insecurePlainHttp, Duration timeout, long maxBytes) {}
+    record Settings(java.nio.file.@Nullable Path caFile, boolean insecurePlainHttp, Duration timeout, long maxBytes) {}
 
     private final URI feed;
     private final String mailbox;
@@ -241,14 +242,14 @@ final class RemoteSinkFeed implements AutoCloseable {
         return response.body();
     }
 
-    private static void abort(CompletableFuture<?> pending, BoundedBody body) {
+    private static void abort(CompletableFuture<?> pending, @Nullable BoundedBody body) {
         pending.cancel(true);
         if (body != null) {
             body.abort();
         }
     }
 
-    private IOException refuse(Refusal reason, String why) {
+    private IOException refuse(Refusal reason, @Nullable String why) {
         refused.accept(reason);
         return new IOException("refused the remote sink's answer: " + why + " (" + reason.label() + ")");
     }

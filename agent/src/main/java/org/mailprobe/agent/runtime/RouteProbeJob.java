@@ -2,6 +2,7 @@ package org.mailprobe.agent.runtime;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;

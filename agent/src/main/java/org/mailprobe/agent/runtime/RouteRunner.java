@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.SinkConfig;
@@ -35,7 +36,7 @@ public final class RouteRunner {
     private final RouteConfig route;
     private final ProbeSender sender;
     private final InFlightProbes inFlight;
-    private final AgentMetrics metrics;
+    private final @Nullable AgentMetrics metrics;
     private final Set<MailboxKey> watches;
     private final String smtpServer;
     /** Only "now", for the token's send time and the hand-over's deadline: the probe dates the stages. */
@@ -47,8 +48,8 @@ public final class RouteRunner {
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis());
 
     /** @param metrics where the SMTP stages are counted; null for a one-shot probe */
-    public RouteRunner(String agentId, RouteConfig route, ProbeSender sender, SinkConfig sink, InFlightProbes inFlight,
-            AgentMetrics metrics, InstantSource clock) {
+    public RouteRunner(String agentId, RouteConfig route, ProbeSender sender, @Nullable SinkConfig sink, InFlightProbes inFlight,
+            @Nullable AgentMetrics metrics, InstantSource clock) {
         this.clock = clock;
         this.agentId = agentId;
         this.route = route;
@@ -76,7 +77,7 @@ public final class RouteRunner {
     }
 
     /** Where the route's probes are expected: its watched mailboxes, or the sink. */
-    public static Set<MailboxKey> watchKeys(RouteConfig route, SinkConfig sink) {
+    public static Set<MailboxKey> watchKeys(RouteConfig route, @Nullable SinkConfig sink) {
         Set<MailboxKey> keys = new LinkedHashSet<>();
         if (route.toSink()) {
             if (sink == null) {

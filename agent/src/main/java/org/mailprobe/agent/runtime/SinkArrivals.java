@@ -1,6 +1,7 @@
 package org.mailprobe.agent.runtime;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.sink.SinkDelivery;
@@ -20,10 +21,10 @@ final class SinkArrivals implements SinkListener {
 
     private final String mailbox;
     private final ArrivalListener listener;
-    private final AgentMetrics metrics;
+    private final @Nullable AgentMetrics metrics;
     private final SinkFeed feed;
 
-    SinkArrivals(String mailbox, ArrivalListener listener, AgentMetrics metrics, SinkFeed feed) {
+    SinkArrivals(String mailbox, ArrivalListener listener, @Nullable AgentMetrics metrics, SinkFeed feed) {
         this.mailbox = mailbox;
         this.listener = listener;
         this.metrics = metrics;

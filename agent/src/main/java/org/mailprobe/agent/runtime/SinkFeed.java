@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.web.FeedEndpoint;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.sink.SinkDelivery;

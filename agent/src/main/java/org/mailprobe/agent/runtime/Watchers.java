@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.MailboxKey;
@@ -87,7 +89,7 @@ public final class Watchers implements AutoCloseable {
     }
 
     static WebmailSettings webmailSettings(WatchConfig w, String agentId, String localHost) {
-        WebmailConfig web = w.server().webmail();
+        WebmailConfig web = Objects.requireNonNull(w.server().webmail(), "a webmail watch's server");
         return new WebmailSettings(web.url(), web.driver(), web.form(), w.account().login(), w.server().tls(),
                 w.server().timeouts(), w.folder(), w.pollInterval(), localHost, agentId);
     }
@@ -161,7 +163,7 @@ public final class Watchers implements AutoCloseable {
     }
 
     /** The watcher of a mailbox and path, or null. */
-    public ArrivalWatcher get(MailboxKey key) {
+    public @Nullable ArrivalWatcher get(MailboxKey key) {
         return watchers.get(key);
     }
 
@@ -176,7 +178,7 @@ public final class Watchers implements AutoCloseable {
             if (serves(e.getValue(), kind, endpoint)) {
                 logger.info("The watched server passes its reachability check again; reconnecting now. watch=\"{}\" "
                         + "endpoint={}", e.getKey(), endpoint);
-                watchers.get(e.getKey()).reconnectNow();
+                Objects.requireNonNull(watchers.get(e.getKey())).reconnectNow();
                 told++;
             }
         }

@@ -4,4 +4,8 @@
  * Imports {@code config}, {@code journal}, {@code metrics}, {@code reachability}, {@code web} and the
  * probes library's public face.
  */
+@NullMarked
 package org.mailprobe.agent.runtime;
+
+import org.jspecify.annotations.NullMarked;
+

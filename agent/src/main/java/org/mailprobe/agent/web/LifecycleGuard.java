@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a request may use a state-changing endpoint ({@code /-/reload}). Off without
@@ -26,7 +27,7 @@ final class LifecycleGuard {
     private LifecycleGuard() {}
 
     /** Null when the request may proceed (its body, if any, then read and dropped). */
-    static Refusal check(HttpExchange ex, WebConfig webConfig) throws IOException {
+    static @Nullable Refusal check(HttpExchange ex, WebConfig webConfig) throws IOException {
         if (!webConfig.lifecycle()) {
             return new Refusal(403, "Lifecycle endpoints are off: start mailprobe with --web.enable-lifecycle to "
                     + "reload by HTTP, or send it SIGHUP.");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +88,7 @@ final class MetricsHandler implements HttpHandler {
     }
 
     /** True if {@code Accept-Encoding} accepts gzip (RFC 9110 section 12.5.3; q=0 refuses it). */
-    static boolean acceptsGzip(List<String> headers) {
+    static boolean acceptsGzip(@Nullable List<String> headers) {
         if (headers == null) {
             return false;
         }
@@ -137,7 +138,7 @@ final class MetricsHandler implements HttpHandler {
     private static final class Body extends OutputStream {
         private final HttpExchange ex;
         private final boolean gzip;
-        private OutputStream out;
+        private @Nullable OutputStream out;
         boolean headersSent;
 
         Body(HttpExchange ex, boolean gzip) {

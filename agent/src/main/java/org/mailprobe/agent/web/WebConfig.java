@@ -20,10 +20,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.probes.ServerTls;
 import org.springframework.security.crypto.bcrypt.BCrypt;
@@ -46,18 +48,18 @@ public final class WebConfig {
     // exporter-toolkit's bcrypt check for an unknown user, so that it takes as long as for a known one.
     private static final String DUMMY_HASH = BCrypt.hashpw("mailprobe", BCrypt.gensalt(10));
 
-    private final SSLContext tls;
+    private final @Nullable SSLContext tls;
     private final boolean requireClientCert;
     private final boolean wantClientCert;
     private final List<String> protocols;
     private final Map<String, String> users;
     private final boolean lifecycle;
 
-    private WebConfig(SSLContext tls, Map<String, String> users) {
+    private WebConfig(@Nullable SSLContext tls, Map<String, String> users) {
         this(tls, false, false, List.of(), users, false);
     }
 
-    private WebConfig(SSLContext tls, boolean requireClientCert, boolean wantClientCert, List<String> protocols,
+    private WebConfig(@Nullable SSLContext tls, boolean requireClientCert, boolean wantClientCert, List<String> protocols,
             Map<String, String> users, boolean lifecycle) {
         this.tls = tls;
         this.requireClientCert = requireClientCert;
@@ -122,7 +124,7 @@ public final class WebConfig {
             return new WebConfig(null, users);
         }
         unknownKeys(file, "tls_server_config.", tlsNode, TLS_KEYS, problems);
-        Path dir = file.toAbsolutePath().getParent();
+        Path dir = Objects.requireNonNull(file.toAbsolutePath().getParent(), "a file has a directory");
         String certFile = tlsNode.path("cert_file").asText("");
         String keyFile = tlsNode.path("key_file").asText("");
         if (certFile.isEmpty() || keyFile.isEmpty()) {

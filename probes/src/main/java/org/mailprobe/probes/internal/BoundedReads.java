@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The read bounds ({@link ReadLimits}) of the connections one mail session opens, put under Angus
@@ -39,7 +40,7 @@ public final class BoundedReads implements AutoCloseable {
     private final ReadLimits limits;
     private final SSLSocketFactory tls;
     private final List<Guard> guards = new CopyOnWriteArrayList<>();
-    private volatile Guard latest;
+    private volatile @Nullable Guard latest;
 
     public BoundedReads(ReadLimits limits, SSLSocketFactory tls) {
         this.limits = limits;
@@ -132,7 +133,7 @@ public final class BoundedReads implements AutoCloseable {
         private boolean closed;
         private boolean tlsLayered;
         private Socket tcp;
-        private ScheduledFuture<?> ticker;
+        private @Nullable ScheduledFuture<?> ticker;
 
         private Guard(Socket tcp) {
             this.tcp = tcp;
@@ -266,8 +267,8 @@ public final class BoundedReads implements AutoCloseable {
             writtenLine.setLength(0);
         }
 
-        private IOException timedOut(IOException e) {
-            if (!expired()) {
+        private IOException timedOut(@Nullable IOException e) {
+            if (!expired() && e != null) {
                 return e;
             }
             long deadlineMillis;
@@ -290,8 +291,10 @@ public final class BoundedReads implements AutoCloseable {
                 }
                 expired = true;
                 toClose = tcp;
-                ticker.cancel(false);
-                ticker = null;
+                if (ticker != null) {
+                    ticker.cancel(false);
+                    ticker = null;
+                }
             }
             try {
                 toClose.close();
@@ -301,7 +304,7 @@ public final class BoundedReads implements AutoCloseable {
         }
     }
 
-    private static long nanos(Duration d) {
+    private static long nanos(@Nullable Duration d) {
         return d == null ? Long.MAX_VALUE : d.toNanos();
     }
 
@@ -336,6 +339,9 @@ public final class BoundedReads implements AutoCloseable {
 
     /** A plain socket with bounded streams until TLS is layered on it. */
     static class BoundedSocket extends Socket {
+        // Set by guardWith() right after construction (the guard needs this socket first); no
+        // method of this socket runs before that.
+        @SuppressWarnings("NullAway.Init")
         private Guard guard;
 
         /** Set once, right after construction: the guard needs the socket it guards. */

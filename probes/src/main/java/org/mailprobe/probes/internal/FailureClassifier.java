@@ -13,6 +13,7 @@ import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 import java.security.cert.CertificateException;
 import java.util.Locale;
+import java.util.Objects;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -21,6 +22,7 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.util.MailConnectException;
 import org.eclipse.angus.mail.util.SocketConnectException;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ClassifiedFailure;
 import org.mailprobe.probes.DeadlineExceededException;
 import org.mailprobe.probes.Reason;
@@ -99,7 +101,7 @@ public final class FailureClassifier {
         return reason;
     }
 
-    private static Reason direct(Throwable t) {
+    private static @Nullable Reason direct(Throwable t) {
         if (t instanceof DeadlineExceededException || t instanceof SocketTimeoutException
                 || t instanceof HttpTimeoutException) {
             return Reason.TIMEOUT;
@@ -155,7 +157,7 @@ public final class FailureClassifier {
      * {@link AuthenticationFailedException} carrying that message, and IMAP turns a read failure
      * into a synthetic {@code * BYE} response quoting the exception. Their text is all there is.
      */
-    private static Reason fromLostCause(Throwable failure) {
+    private static @Nullable Reason fromLostCause(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = String.valueOf(t.getMessage());
             if (t instanceof AuthenticationFailedException) {
@@ -174,7 +176,7 @@ public final class FailureClassifier {
         return null;
     }
 
-    private static TokenException tokenFailure(Throwable failure) {
+    private static @Nullable TokenException tokenFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TokenException) {
                 return (TokenException) t;
@@ -213,7 +215,7 @@ public final class FailureClassifier {
         TokenException token = tokenFailure(failure);
         if (token != null) {
             // Its message is written to be safe; its causes are the HTTP client's and add nothing.
-            return token.getMessage();
+            return Objects.requireNonNullElse(token.getMessage(), "TokenException");
         }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {

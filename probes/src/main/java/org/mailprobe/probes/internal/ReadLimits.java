@@ -2,6 +2,7 @@ package org.mailprobe.probes.internal;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How much a mail server may send us, and how long it may take, for one command. Angus Mail reads
@@ -20,7 +21,8 @@ import java.util.Objects;
  *     ends it with DONE; null where IDLE gets {@code commandDeadline} like any other command. Only
  *     IDLE: a greeting, a login or a fetch that trickles is cut at {@code commandDeadline}.
  */
-public record ReadLimits(int maxLine, int maxLiteral, long maxResponse, Duration commandDeadline, Duration idleDeadline) {
+public record ReadLimits(int maxLine, int maxLiteral, long maxResponse, @Nullable Duration commandDeadline,
+        @Nullable Duration idleDeadline) {
     /** 64 KiB: far above any reply line a mail server sends (SMTP allows 512 bytes, RFC 5321 4.5.3.1.5). */
     static final int MAX_LINE = 64 * 1024;
     /** 1 MiB: the header fields we fetch of one message, with room for a long Received chain. */
@@ -54,7 +56,7 @@ public record ReadLimits(int maxLine, int maxLiteral, long maxResponse, Duration
      * IMAP: literals up to {@link #MAX_LITERAL}, each command done within {@code deadline}, an IDLE
      * ended within {@code idleDeadline} (null: {@code deadline}).
      */
-    public static ReadLimits imap(Duration deadline, Duration idleDeadline) {
+    public static ReadLimits imap(Duration deadline, @Nullable Duration idleDeadline) {
         return new ReadLimits(MAX_LINE, MAX_LITERAL, MAX_RESPONSE, Objects.requireNonNull(deadline, "deadline"),
                 idleDeadline);
     }

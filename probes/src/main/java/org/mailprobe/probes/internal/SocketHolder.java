@@ -3,12 +3,13 @@ package org.mailprobe.probes.internal;
 import java.io.IOException;
 import java.net.Socket;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 
 /** The sockets of one dialogue, so that a watchdog on another thread can close them. */
 public final class SocketHolder {
-    private Socket socket;
+    private @Nullable Socket socket;
     private boolean closed;
-    private SSLSocket tls;
+    private @Nullable SSLSocket tls;
 
     /** Remembers the dialogue's TLS layer, to report its protocol. */
     synchronized void setTls(SSLSocket s) {

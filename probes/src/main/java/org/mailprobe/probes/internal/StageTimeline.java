@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Stage;
 import org.mailprobe.probes.submit.HoldBeforeData;
@@ -16,11 +17,11 @@ import org.mailprobe.probes.submit.HoldBeforeData;
 public final class StageTimeline {
     private final ProbeClock clock;
     private final EnumMap<Stage, Instant> starts = new EnumMap<>(Stage.class);
-    private Stage current;
-    private Instant end;
+    private @Nullable Stage current;
+    private @Nullable Instant end;
     /** Where a hold (see {@link HoldBeforeData}) ended the stage it interrupted: that stage, and when. */
-    private Stage heldIn;
-    private Instant heldAt;
+    private @Nullable Stage heldIn;
+    private @Nullable Instant heldAt;
 
     public StageTimeline(ProbeClock clock) {
         this.clock = clock;
@@ -39,7 +40,7 @@ public final class StageTimeline {
     }
 
     /** The latest stage begun: where a failure happened. */
-    public synchronized Stage current() {
+    public synchronized @Nullable Stage current() {
         return current;
     }
 
@@ -75,7 +76,7 @@ public final class StageTimeline {
         for (int i = 0; i < ran.length; i++) {
             Instant from = starts.get(ran[i]);
             Instant to = i + 1 < ran.length ? starts.get(ran[i + 1]) : finish;
-            if (ran[i] == heldIn && heldAt.isBefore(to)) {
+            if (ran[i] == heldIn && heldAt != null && heldAt.isBefore(to)) {
                 to = heldAt;
             }
             Duration d = Duration.between(from, to);

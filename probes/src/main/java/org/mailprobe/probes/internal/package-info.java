@@ -6,4 +6,8 @@
  * packages can share it; the agent must not use it (a test checks). It imports only the vocabulary at
  * {@code org.mailprobe.probes}.
  */
+@NullMarked
 package org.mailprobe.probes.internal;
+
+import org.jspecify.annotations.NullMarked;
+

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.BearerTokens;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.Timeouts;
@@ -50,7 +51,7 @@ final class CachedBearerTokens implements BearerTokens {
     }
 
     /** A fetched token and its lifetime ({@code expires_in}); lifetime null if the answer had none. */
-    record Fetched(Secret token, Duration lifetime) {
+    record Fetched(Secret token, @Nullable Duration lifetime) {
         Fetched {
             Objects.requireNonNull(token, "token");
         }
@@ -65,11 +66,11 @@ final class CachedBearerTokens implements BearerTokens {
     private final InstantSource clock;
     private final Object lock = new Object();
     // All guarded by lock.
-    private Cached cached;
-    private CompletableFuture<Cached> inflight;
-    private TokenException held;
-    private Instant heldUntil;
-    private ScheduledFuture<?> refresh;
+    private @Nullable Cached cached;
+    private @Nullable CompletableFuture<Cached> inflight;
+    private @Nullable TokenException held;
+    private @Nullable Instant heldUntil;
+    private @Nullable ScheduledFuture<?> refresh;
     private boolean closed;
 
     CachedBearerTokens(Fetcher fetcher, Timeouts timeouts, Duration refreshAhead, InstantSource clock) {
@@ -227,14 +228,14 @@ final class CachedBearerTokens implements BearerTokens {
             if (e.getCause() instanceof TokenException) {
                 throw copy((TokenException) e.getCause());
             }
-            throw new TokenException("fetching a token failed: " + e.getCause().getClass().getSimpleName(), 0, null,
+            throw new TokenException("fetching a token failed: " + Objects.requireNonNullElse(e.getCause(), e).getClass().getSimpleName(), 0, null,
                     null);
         }
     }
 
     /** The same failure for this caller (a thrown exception is not shared between threads). */
     private static TokenException copy(TokenException e) {
-        return new TokenException(e.getMessage(), e.httpStatus().orElse(0), e.oauthError().orElse(null), e.getCause());
+        return new TokenException(String.valueOf(e.getMessage()), e.httpStatus().orElse(0), e.oauthError().orElse(null), e.getCause());
     }
 
     private static Duration min(Duration a, Duration b) {

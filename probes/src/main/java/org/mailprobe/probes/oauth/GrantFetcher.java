@@ -21,6 +21,8 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.TokenException;
 import org.mailprobe.probes.internal.ReplyTooLongException;
@@ -36,7 +38,7 @@ final class GrantFetcher implements CachedBearerTokens.Fetcher {
     private final TokenGrant grant;
     private final TokenEndpointHttp http;
     /** The refresh token in use: a new one in an answer replaces it (rotation). */
-    private volatile Secret refreshToken;
+    private volatile @Nullable Secret refreshToken;
 
     GrantFetcher(TokenGrant grant, TokenEndpointHttp http) {
         if (grant instanceof TokenGrant.TokenFile) {
@@ -93,7 +95,7 @@ final class GrantFetcher implements CachedBearerTokens.Fetcher {
                     scope(cc.scopes()));
         }
         TokenGrant.RefreshToken rt = (TokenGrant.RefreshToken) grant;
-        AuthorizationGrant refresh = new RefreshTokenGrant(new RefreshToken(refreshToken.reveal()));
+        AuthorizationGrant refresh = new RefreshTokenGrant(new RefreshToken(Objects.requireNonNull(refreshToken).reveal()));
         if (rt.clientSecret() == null) {
             return new TokenRequest(rt.tokenEndpoint(), new ClientID(rt.clientId()), refresh, scope(rt.scopes()));
         }
@@ -114,7 +116,7 @@ final class GrantFetcher implements CachedBearerTokens.Fetcher {
         return new ClientSecretPost(new ClientID(clientId), new com.nimbusds.oauth2.sdk.auth.Secret(secret.reveal()));
     }
 
-    private static Scope scope(List<String> scopes) {
+    private static @Nullable Scope scope(List<String> scopes) {
         return scopes.isEmpty() ? null : new Scope(scopes.toArray(new String[0]));
     }
 
@@ -122,7 +124,7 @@ final class GrantFetcher implements CachedBearerTokens.Fetcher {
      * RFC 6749 5.2 allows printable ASCII but every real code is a word; anything else is not
      * repeated (a hostile endpoint must not get text of its choosing into our journal).
      */
-    static String safeCode(String code) {
+    static @Nullable String safeCode(@Nullable String code) {
         if (code == null || code.isEmpty() || code.length() > MAX_ERROR_CODE || !code.matches("[A-Za-z0-9_.\\-]+")) {
             return null;
         }

@@ -5,6 +5,7 @@ import jakarta.mail.Session;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.OAuthMechanism;
 
 /**
@@ -16,8 +17,8 @@ import org.mailprobe.probes.OAuthMechanism;
  */
 public final class OAuthImapStore extends IMAPStore {
     private final OAuthMechanism mechanism;
-    private volatile String user;
-    private volatile String token;
+    private volatile @Nullable String user;
+    private volatile @Nullable String token;
 
     public OAuthImapStore(Session session, boolean implicitTls, OAuthMechanism mechanism) {
         super(session, null, implicitTls ? "imaps" : "imap", implicitTls);

@@ -14,6 +14,7 @@ import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.sasl.SaslClient;
 import javax.security.sasl.SaslClientFactory;
 import javax.security.sasl.SaslException;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ClassifiedFailure;
 import org.mailprobe.probes.OAuthMechanism;
 import org.mailprobe.probes.Reason;
@@ -55,7 +56,7 @@ public final class OAuthSasl {
     }
 
     /** The mechanism to use, or null if the server offers none that {@code mechanism} allows. */
-    public static String choose(OAuthMechanism mechanism, boolean offersOAuthBearer, boolean offersXOAuth2) {
+    public static @Nullable String choose(OAuthMechanism mechanism, boolean offersOAuthBearer, boolean offersXOAuth2) {
         switch (mechanism) {
             case XOAUTH2:
                 return offersXOAuth2 ? XOAUTH2 : null;
@@ -156,7 +157,7 @@ public final class OAuthSasl {
         }
 
         @Override
-        public SaslClient createSaslClient(String[] mechanisms, String authorizationId, String protocol,
+        public @Nullable SaslClient createSaslClient(String[] mechanisms, String authorizationId, String protocol,
                 String serverName, Map<String, ?> props, CallbackHandler cbh) throws SaslException {
             for (String m : mechanisms) {
                 if (OAUTHBEARER.equals(m)) {
@@ -234,7 +235,7 @@ public final class OAuthSasl {
         }
 
         @Override
-        public Object getNegotiatedProperty(String propName) {
+        public @Nullable Object getNegotiatedProperty(String propName) {
             if (!complete) {
                 throw new IllegalStateException("OAUTHBEARER exchange not complete");
             }

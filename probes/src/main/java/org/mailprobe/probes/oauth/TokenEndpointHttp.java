@@ -110,7 +110,7 @@ final class TokenEndpointHttp {
             if (cause instanceof IOException) {
                 throw (IOException) cause;
             }
-            throw new IOException("the token request failed: " + cause.getClass().getSimpleName(), cause);
+            throw new IOException("the token request failed: " + (cause == null ? e : cause).getClass().getSimpleName(), cause);
         }
         HTTPResponse response = new HTTPResponse(answer.statusCode());
         answer.headers().firstValue("Content-Type").ifPresent(type -> response.setHeader("Content-Type", type));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.BearerTokens;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.TokenException;
@@ -25,7 +26,7 @@ final class TokenFileTokens implements BearerTokens {
     private record Read(FileTime modified, long size, Secret token) {}
 
     private final Path file;
-    private Read last; // guarded by this
+    private @Nullable Read last; // guarded by this
 
     TokenFileTokens(Path file) {
         this.file = file;

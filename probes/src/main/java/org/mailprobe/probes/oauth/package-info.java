@@ -4,4 +4,8 @@
  * {@code OAUTHBEARER} dialogues run on SMTP, IMAP and POP3, never falling back to a password mechanism.
  * Imports the vocabulary and {@code internal}.
  */
+@NullMarked
 package org.mailprobe.probes.oauth;
+
+import org.jspecify.annotations.NullMarked;
+

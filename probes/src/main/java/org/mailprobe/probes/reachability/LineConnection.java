@@ -12,6 +12,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.TlsPolicy;
 import org.mailprobe.probes.internal.SocketHolder;
@@ -31,7 +32,7 @@ final class LineConnection {
     private InputStream in;
     private OutputStream out;
     private String lastLine = "";
-    private Instant certificateNotAfter;
+    private @Nullable Instant certificateNotAfter;
 
     LineConnection(Socket connected, String host, int port, SocketHolder holder) throws IOException {
         this.host = host;
@@ -102,7 +103,7 @@ final class LineConnection {
         return lastLine;
     }
 
-    Instant certificateNotAfter() {
+    @Nullable Instant certificateNotAfter() {
         return certificateNotAfter;
     }
 

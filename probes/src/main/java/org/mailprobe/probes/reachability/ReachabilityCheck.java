@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Instant;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.BearerTokens;
 import org.mailprobe.probes.EndpointKind;
@@ -66,7 +68,7 @@ public final class ReachabilityCheck {
         if (login == null || !login.usesOAuth() || settings.kind() == EndpointKind.TCP) {
             return attempt(timeline, started, deadline, null).result();
         }
-        BearerTokens tokens = login.oauth().tokens();
+        BearerTokens tokens = Objects.requireNonNull(login.oauth(), "usesOAuth").tokens();
         Secret bearer;
         try {
             bearer = tokens.current(deadline);
@@ -99,7 +101,7 @@ public final class ReachabilityCheck {
     /** One connection's check; tokenRefused if the server refused the OAuth token it was given. */
     private record Checked(ReachabilityResult result, boolean tokenRefused) {}
 
-    private Checked attempt(StageTimeline timeline, Instant started, Instant deadline, Secret bearer) {
+    private Checked attempt(StageTimeline timeline, Instant started, Instant deadline, @Nullable Secret bearer) {
         SocketHolder sockets = new SocketHolder();
         LineConnection connection = null;
         ServerEndpoint endpoint = settings.endpoint();
@@ -151,13 +153,13 @@ public final class ReachabilityCheck {
             }
             if (reason == Reason.INTERNAL) {
                 logger.warn("A reachability check failed with an internal error. endpoint={} stage={}", endpoint,
-                        stage.label(), e);
+                        stage == null ? "none" : stage.label(), e);
             }
             sockets.close();
             return new Checked(new ReachabilityResult(reason, stage, started, failedAt, timeline.durations(),
                     connection == null ? null : connection.certificateNotAfter(),
                     connection == null ? "" : connection.lastLine(),
-                    e instanceof ReplyException ? e.getMessage() : FailureClassifier.describe(e)), refusedToken);
+                    e instanceof ReplyException ? String.valueOf(e.getMessage()) : FailureClassifier.describe(e)), refusedToken);
         }
     }
 
@@ -187,7 +189,7 @@ public final class ReachabilityCheck {
     }
 
     /** A TLS or certificate failure during STARTTLS is its own; anything else there is STARTTLS's. */
-    private static Reason refine(Reason reason, Stage stage) {
+    private static Reason refine(Reason reason, @Nullable Stage stage) {
         if (stage == Stage.STARTTLS && reason == Reason.PROTOCOL) {
             return Reason.STARTTLS;
         }

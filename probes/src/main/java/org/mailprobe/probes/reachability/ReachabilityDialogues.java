@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.OAuthMechanism;
 import org.mailprobe.probes.Reason;
@@ -30,7 +32,7 @@ final class ReachabilityDialogues {
     private ReachabilityDialogues() {}
 
     /** RFC 5321 4.2: a 220 greeting, possibly multi-line; EHLO, STARTTLS (RFC 3207), AUTH PLAIN (RFC 4954). */
-    static void smtp(LineConnection c, ReachabilitySettings s, StageTimeline timeline, Secret bearer)
+    static void smtp(LineConnection c, ReachabilitySettings s, StageTimeline timeline, @Nullable Secret bearer)
             throws IOException {
         expect(smtpReply(c), "220", Reason.GREETING, "greeting");
         String ehlo = "EHLO " + s.localHost();
@@ -64,7 +66,7 @@ final class ReachabilityDialogues {
     }
 
     /** RFC 9051 7.1: {@code * OK} or {@code * PREAUTH}; STARTTLS (6.2.1); LOGIN (6.2.3). */
-    static void imap(LineConnection c, ReachabilitySettings s, StageTimeline timeline, Secret bearer)
+    static void imap(LineConnection c, ReachabilitySettings s, StageTimeline timeline, @Nullable Secret bearer)
             throws IOException {
         String greeting = c.readLine();
         String upper = greeting.toUpperCase(Locale.ROOT);
@@ -91,7 +93,7 @@ final class ReachabilityDialogues {
     }
 
     /** RFC 1939 4: {@code +OK}; STLS (RFC 2595 4); USER and PASS. */
-    static void pop3(LineConnection c, ReachabilitySettings s, StageTimeline timeline, Secret bearer)
+    static void pop3(LineConnection c, ReachabilitySettings s, StageTimeline timeline, @Nullable Secret bearer)
             throws IOException {
         if (!c.readLine().startsWith("+OK")) {
             throw new ReplyException(Reason.GREETING, "greeting was not +OK");
@@ -232,7 +234,7 @@ final class ReachabilityDialogues {
     }
 
     private static String chosen(Account login, Set<String> offered) throws ReplyException {
-        OAuthMechanism allowed = login.oauth().mechanism();
+        OAuthMechanism allowed = Objects.requireNonNull(login.oauth(), "usesOAuth").mechanism();
         String mechanism = OAuthSasl.choose(allowed, offered.contains(OAuthSasl.OAUTHBEARER),
                 offered.contains(OAuthSasl.XOAUTH2));
         if (mechanism == null) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Stage;
 
@@ -20,8 +21,8 @@ import org.mailprobe.probes.Stage;
  * @param lastReply the server's last line, as evidence (truncated); may be empty
  * @param detail for humans on failure, without secrets; empty on success
  */
-public record ReachabilityResult(Reason reason, Stage failedStage, Instant started, Instant finished,
-        Map<Stage, Duration> stages, Instant certificateNotAfter, String lastReply, String detail) {
+public record ReachabilityResult(Reason reason, @Nullable Stage failedStage, Instant started, Instant finished,
+        Map<Stage, Duration> stages, @Nullable Instant certificateNotAfter, String lastReply, String detail) {
     public ReachabilityResult {
         stages = Collections.unmodifiableMap(stages.isEmpty() ? new EnumMap<>(Stage.class) : new EnumMap<>(stages));
         lastReply = lastReply == null ? "" : lastReply;

@@ -4,4 +4,8 @@
  * sign-in dialogue under a deadline, and says up or why not, stage by stage. Imports the vocabulary,
  * {@code internal} and {@code oauth}.
  */
+@NullMarked
 package org.mailprobe.probes.reachability;
+
+import org.jspecify.annotations.NullMarked;
+

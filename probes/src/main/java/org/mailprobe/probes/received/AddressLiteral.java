@@ -1,5 +1,7 @@
 package org.mailprobe.probes.received;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Finds a client's IP address in a Received header's {@code from} clause. RFC 5321 section 4.4
  * puts it in the TCP-info as an address literal ({@code [192.0.2.1]}, {@code [IPv6:2001:db8::1]},
@@ -16,7 +18,7 @@ final class AddressLiteral {
      * from), else a leading bare address (Exchange). Linear: once a {@code [} has no {@code ]}
      * after it, no later one can.
      */
-    static String inComment(String comment) {
+    static @Nullable String inComment(String comment) {
         int open = comment.indexOf('[');
         while (open >= 0) {
             int close = comment.indexOf(']', open);
@@ -39,7 +41,7 @@ final class AddressLiteral {
     }
 
     /** The address a {@code from} word is, if it is one ({@code [192.0.2.1]:25}, {@code 127.0.0.1}). */
-    static String of(String word) {
+    static @Nullable String of(@Nullable String word) {
         if (word == null) {
             return null;
         }
@@ -51,7 +53,7 @@ final class AddressLiteral {
     }
 
     /** The text as an address (without an {@code IPv6:} tag), or null if it is not one. */
-    static String ip(String text) {
+    static @Nullable String ip(String text) {
         String t = text.regionMatches(true, 0, "IPv6:", 0, 5) ? text.substring(5) : text;
         if (t.isEmpty() || t.length() > 45) {
             return null;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the date-time that ends a Received header, as servers really write it.
@@ -63,7 +64,7 @@ final class MailDate {
     private MailDate() {}
 
     /** The instant the text names, or null when it names none. Never throws. */
-    static Instant parse(String text) {
+    static @Nullable Instant parse(String text) {
         if (text == null) {
             return null;
         }
@@ -108,7 +109,7 @@ final class MailDate {
         return out.toString();
     }
 
-    private static Instant tolerant(String plain) {
+    private static @Nullable Instant tolerant(String plain) {
         List<String> words = words(plain);
         if (words.isEmpty() || words.size() > 12) {
             return null;
@@ -179,7 +180,7 @@ final class MailDate {
      * A named zone's offset in minutes, or null. RFC 5322 section 4.3: military one-letter zones
      * other than Z were defined wrongly in RFC 822 and are read as -0000 (UT, zone unknown).
      */
-    private static Integer zoneMinutes(String w) {
+    private static @Nullable Integer zoneMinutes(String w) {
         String upper = w.toUpperCase(Locale.ROOT);
         if (upper.length() > 4 && (upper.startsWith("GMT") || upper.startsWith("UTC"))
                 && (upper.charAt(3) == '+' || upper.charAt(3) == '-')) {
@@ -203,7 +204,7 @@ final class MailDate {
         return year;
     }
 
-    private static Instant at(int year, int month, int day, String time, int offsetMinutes) {
+    private static @Nullable Instant at(int year, int month, int day, String time, int offsetMinutes) {
         String[] parts = time.split(":", -1);
         if (parts.length < 2 || parts.length > 3) {
             return null;
@@ -234,7 +235,7 @@ final class MailDate {
     }
 
     /** {@code +hhmm} (RFC 5322) or {@code +hh:mm}; null when malformed or beyond +-18:00. */
-    private static Integer numericOffset(String w) {
+    private static @Nullable Integer numericOffset(String w) {
         String digits = w.substring(1).replace(":", "");
         if (digits.length() != 4 || !isDigits(digits)) {
             return null;

@@ -1,9 +1,11 @@
 package org.mailprobe.probes.received;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message's Received headers as hops, oldest first: the order the message travelled. Headers
@@ -65,13 +67,14 @@ public record ReceivedChain(List<ReceivedHop> hops, List<String> notes) {
      * show clock skew between two servers, which is evidence, not noise. Server stamps have one
      * second resolution, so each delay is exact only to about a second.
      */
-    public List<Duration> hopDelays() {
-        List<Duration> delays = new ArrayList<>(hops.size());
+    public List<@Nullable Duration> hopDelays() {
+        List<@Nullable Duration> delays = new ArrayList<>(hops.size());
         for (int i = 0; i < hops.size(); i++) {
             ReceivedHop previous = i == 0 ? null : hops.get(i - 1);
             ReceivedHop hop = hops.get(i);
-            boolean both = previous != null && previous.timestamp() != null && hop.timestamp() != null;
-            delays.add(both ? Duration.between(previous.timestamp(), hop.timestamp()) : null);
+            Instant before = previous == null ? null : previous.timestamp();
+            Instant after = hop.timestamp();
+            delays.add(before != null && after != null ? Duration.between(before, after) : null);
         }
         return Collections.unmodifiableList(delays);
     }

@@ -1,6 +1,7 @@
 package org.mailprobe.probes.received;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Received header: one hop of a message's trace (RFC 5321 section 4.4, RFC 5322 section
@@ -24,8 +25,8 @@ import java.time.Instant;
  * @param raw the header's text, unfolded, control characters replaced by U+FFFD, at most
  *     {@link #MAX_HEADER_CHARS} characters
  */
-public record ReceivedHop(String from, String fromAddress, String by, String via, String with, String id,
-        String forAddress, Instant timestamp, String raw) {
+public record ReceivedHop(@Nullable String from, @Nullable String fromAddress, @Nullable String by, @Nullable String via, @Nullable String with, @Nullable String id,
+        @Nullable String forAddress, @Nullable Instant timestamp, String raw) {
     /** Real Received headers are a few hundred characters; beyond this a header is cut. */
     public static final int MAX_HEADER_CHARS = 8 * 1024;
 

@@ -2,7 +2,9 @@ package org.mailprobe.probes.received;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one Received header into a {@link ReceivedHop}, tolerating what real servers write.
@@ -91,7 +93,7 @@ final class ReceivedParser {
         return text.regionMatches(true, 0, "Received:", 0, 9) ? text.substring(9) : text;
     }
 
-    private static String angleless(String address) {
+    private static @Nullable String angleless(@Nullable String address) {
         if (address == null) {
             return null;
         }
@@ -110,16 +112,16 @@ final class ReceivedParser {
 
     /** The state machine; see the class comment. */
     private static final class Clauses {
-        String from;
-        String fromAddress;
-        String by;
-        String via;
-        String with;
-        String id;
-        String forAddress;
-        private String open;
+        @Nullable String from;
+        @Nullable String fromAddress;
+        @Nullable String by;
+        @Nullable String via;
+        @Nullable String with;
+        @Nullable String id;
+        @Nullable String forAddress;
+        private @Nullable String open;
         private boolean awaitingValue;
-        private StringBuilder words;
+        private @Nullable StringBuilder words;
 
         void accept(TraceTokens.Token token) {
             if (token.comment()) {
@@ -137,11 +139,11 @@ final class ReceivedParser {
                 awaitingValue = true;
             } else if (awaitingValue) {
                 awaitingValue = false;
-                if (get(open) == null) {
+                if (get(Objects.requireNonNull(open)) == null) {
                     if ("with".equals(open) || "via".equals(open)) {
                         words = new StringBuilder(token.text());
                     } else {
-                        set(open, token.text());
+                        set(Objects.requireNonNull(open), token.text());
                     }
                 }
             } else if (words != null) {
@@ -151,12 +153,12 @@ final class ReceivedParser {
 
         void endWords() {
             if (words != null) {
-                set(open, words.toString());
+                set(Objects.requireNonNull(open), words.toString());
                 words = null;
             }
         }
 
-        private String get(String clause) {
+        private @Nullable String get(String clause) {
             return switch (clause) {
                 case "from" -> from;
                 case "by" -> by;
@@ -178,7 +180,7 @@ final class ReceivedParser {
             }
         }
 
-        private static String keyword(String word) {
+        private static @Nullable String keyword(String word) {
             if (word.length() < 2 || word.length() > 4) {
                 return null;
             }

@@ -3,8 +3,10 @@ package org.mailprobe.probes.received;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The send delay (contract clause 4) estimated from the Received headers of a probe that arrived
@@ -45,7 +47,7 @@ import java.util.function.Predicate;
  * @param note which hops were used, in plain words, for the diagnostic output and the journal
  */
 public record SendDelayEstimate(Instant providerFirstStamp, Instant handoffStamp, Duration estimatedDelay,
-        Duration providerSkew, int firstHop, int handoffHop, boolean handoffByDestination, String note) {
+        @Nullable Duration providerSkew, int firstHop, int handoffHop, boolean handoffByDestination, String note) {
 
     /**
      * The outcome of an attempt: an estimate, or the reason there is none.
@@ -53,7 +55,7 @@ public record SendDelayEstimate(Instant providerFirstStamp, Instant handoffStamp
      * @param value the estimate, or null
      * @param reason why there is no estimate, in plain words; null when there is one
      */
-    public record Result(SendDelayEstimate value, String reason) {
+    public record Result(@Nullable SendDelayEstimate value, @Nullable String reason) {
         static Result absent(String reason) {
             return new Result(null, reason);
         }
@@ -98,8 +100,9 @@ public record SendDelayEstimate(Instant providerFirstStamp, Instant handoffStamp
             return Result.absent("only one provider stamp (hop " + (stamped + 1)
                     + ") and no readable stamp from the destination: nothing to measure between");
         }
-        Instant start = hops.get(stamped).timestamp();
-        Instant handoffStamp = hops.get(handoff).timestamp();
+        // Both hops were chosen for having a readable date.
+        Instant start = Objects.requireNonNull(hops.get(stamped).timestamp());
+        Instant handoffStamp = Objects.requireNonNull(hops.get(handoff).timestamp());
         Duration skew = submissionAccepted == null ? null : Duration.between(submissionAccepted, start);
         boolean byDestination = handoff == end;
         return new Result(new SendDelayEstimate(start, handoffStamp, Duration.between(start, handoffStamp), skew,

@@ -4,4 +4,8 @@
  * estimate of when the provider handed the probe on. Pure text work on bounded input: no I/O, and it
  * imports nothing of the library.
  */
+@NullMarked
 package org.mailprobe.probes.received;
+
+import org.jspecify.annotations.NullMarked;
+

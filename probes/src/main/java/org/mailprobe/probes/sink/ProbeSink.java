@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.internal.MailSessions;
 import org.mailprobe.probes.internal.Watchdog;
@@ -48,7 +49,7 @@ public final class ProbeSink implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     /** Open connections per source address; an address leaves the map with its last connection. */
     private final Map<String, Integer> perSource = new ConcurrentHashMap<>();
-    private SMTPServer server;
+    private @Nullable SMTPServer server;
 
     /** @param clock stamps connections and MAIL FROM: where the send delay ends, so the probes' clock */
     public ProbeSink(SinkSettings settings, TokenSigner signer, SinkListener listener, ProbeClock clock) {
@@ -79,7 +80,8 @@ public final class ProbeSink implements AutoCloseable {
                 .softwareName("mailprobe sink")
                 .messageHandlerFactory(ctx -> {
                     Session session = (Session) ctx;
-                    return new SinkTransaction(context, connections.get(session), session);
+                    // Sessions.accept registered every session before its first transaction.
+                    return new SinkTransaction(context, Objects.requireNonNull(connections.get(session)), session);
                 })
                 .sessionHandler(new Sessions())
                 .executorService(sessions)
@@ -143,7 +145,8 @@ public final class ProbeSink implements AutoCloseable {
      */
     private SSLSocket startTls(Socket socket) throws IOException {
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-        SSLSocket tls = (SSLSocket) settings.tls().getSocketFactory()
+        // Only called when STARTTLS is offered, which it is only with a key.
+        SSLSocket tls = (SSLSocket) Objects.requireNonNull(settings.tls()).getSocketFactory()
                 .createSocket(socket, remote.getAddress().getHostAddress(), remote.getPort(), true);
         tls.setUseClientMode(false);
         return tls;

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where and how the {@link ProbeSink} listens.
@@ -30,7 +31,7 @@ import javax.net.ssl.SSLContext;
  *     count against the provider)
  * @param replay which tokens are accepted: each once, within its window
  */
-public record SinkSettings(InetSocketAddress listen, Set<String> domains, String hostName, SSLContext tls,
+public record SinkSettings(InetSocketAddress listen, Set<String> domains, String hostName, @Nullable SSLContext tls,
         boolean requireTls, int maxMessageBytes, int maxConnections, int maxConnectionsPerSource,
         Duration readTimeout, Duration connectionLifetime, ReplayWindow replay) {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;

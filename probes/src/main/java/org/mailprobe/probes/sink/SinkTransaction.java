@@ -8,8 +8,10 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.token.ProbeHeaders;
 import org.mailprobe.probes.token.TokenSigner;
@@ -30,8 +32,8 @@ final class SinkTransaction implements MessageHandler {
     private final ProbeSink.Connection connection;
     private final Session session;
     private final List<String> recipients = new ArrayList<>();
-    private Instant mailFromAt;
-    private String envelopeFrom;
+    private @Nullable Instant mailFromAt;
+    private @Nullable String envelopeFrom;
     private String tlsProtocol = "";
 
     SinkTransaction(ProbeSink.Context sink, ProbeSink.Connection connection, Session session) {
@@ -93,9 +95,12 @@ final class SinkTransaction implements MessageHandler {
             default:
                 break;
         }
+        // DATA comes after MAIL FROM (SubEthaSMTP enforces the order), and a message without
+        // headers was refused above.
         sink.delivered(new SinkDelivery(token.get(), connection.peer(), session.getHelo().orElse(""),
-                connection.connectedAt(), mailFromAt, completed, tlsProtocol, envelopeFrom, recipients,
-                ProbeHeaders.received(headers.getHeader(ProbeHeaders.RECEIVED))));
+                connection.connectedAt(), Objects.requireNonNull(mailFromAt), completed, tlsProtocol,
+                Objects.requireNonNull(envelopeFrom), recipients,
+                ProbeHeaders.received(Objects.requireNonNull(headers).getHeader(ProbeHeaders.RECEIVED))));
         return "2.0.0 Probe received";
     }
 
@@ -108,7 +113,7 @@ final class SinkTransaction implements MessageHandler {
     }
 
     /** The parsed header block; null if it is not a complete, parseable header block (not ours). */
-    private static InternetHeaders headers(HeaderBlock block) {
+    private static @Nullable InternetHeaders headers(HeaderBlock block) {
         if (!block.complete()) {
             return null;
         }

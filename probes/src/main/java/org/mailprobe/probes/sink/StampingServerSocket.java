@@ -34,6 +34,8 @@ final class StampingServerSocket extends ServerSocket {
 
     /** An accepted connection and when it was accepted. */
     static final class StampedSocket extends Socket {
+        // Set by accept() right after implAccept, before the socket is handed to anyone.
+        @SuppressWarnings("NullAway.Init")
         private volatile Instant acceptedAt;
 
         Instant acceptedAt() {

@@ -4,4 +4,8 @@
  * anything else, and reports every delivery and refusal to a listener. Imports the vocabulary,
  * {@code internal} and {@code token}.
  */
+@NullMarked
 package org.mailprobe.probes.sink;
+
+import org.jspecify.annotations.NullMarked;
+

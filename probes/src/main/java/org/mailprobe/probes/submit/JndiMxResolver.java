@@ -18,6 +18,7 @@ import javax.naming.directory.Attribute;
 import javax.naming.directory.Attributes;
 import javax.naming.directory.DirContext;
 import javax.naming.directory.InitialDirContext;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.DeadlineExceededException;
 import org.mailprobe.probes.internal.DnsLookup;
 
@@ -114,7 +115,7 @@ public final class JndiMxResolver implements MxResolver {
 
     /** One MX record, "10 mx.example.com." as JNDI gives it; the null MX's host is empty. */
     record Exchange(int preference, String host) {
-        static Exchange parse(String record) {
+        static @Nullable Exchange parse(String record) {
             String[] parts = record.trim().split("\\s+");
             if (parts.length != 2) {
                 return null;

@@ -4,6 +4,7 @@ import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.mailprobe.probes.DeadlineExceededException;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
@@ -74,7 +75,9 @@ public final class MxDeliveryProbe {
                 break;
             }
         }
-        return new MxDeliveryResult(attempt.result(), tried.get(tried.size() - 1), tried, attempt.tlsProtocol());
+        // exchanges() is never empty, so the loop ran at least once.
+        SmtpDialogue.Attempt last = Objects.requireNonNull(attempt);
+        return new MxDeliveryResult(last.result(), tried.get(tried.size() - 1), tried, last.tlsProtocol());
     }
 
     /** The configured host, else the MX hosts, else the domain itself (the implicit MX, RFC 5321 section 5.1). */
@@ -82,8 +85,10 @@ public final class MxDeliveryProbe {
         if (settings.host() != null && !settings.host().isBlank()) {
             return List.of(settings.host());
         }
-        List<String> mx = resolver.exchanges(settings.domain(), deadline);
-        return mx.isEmpty() ? List.of(settings.domain()) : mx;
+        // MxDeliverySettings holds a domain where it holds no host.
+        String domain = Objects.requireNonNull(settings.domain(), "domain");
+        List<String> mx = resolver.exchanges(domain, deadline);
+        return mx.isEmpty() ? List.of(domain) : mx;
     }
 
     private SmtpDialogue dialogue(String host) {

@@ -3,6 +3,7 @@ package org.mailprobe.probes.submit;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
 
@@ -34,7 +35,7 @@ public record MxDeliveryResult(SubmissionResult delivery, String exchange, List<
     }
 
     /** The MX's 250 after DATA; null unless successful. */
-    public Instant accepted() {
+    public @Nullable Instant accepted() {
         return delivery.accepted();
     }
 

@@ -1,6 +1,7 @@
 package org.mailprobe.probes.submit;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsPolicy;
 
@@ -16,7 +17,7 @@ import org.mailprobe.probes.TlsPolicy;
  * @param timeouts per-operation timeouts (per MX tried)
  * @param heloName the name given in EHLO
  */
-public record MxDeliverySettings(String domain, String host, int port, boolean requireStartTls, TlsPolicy tls,
+public record MxDeliverySettings(@Nullable String domain, @Nullable String host, int port, boolean requireStartTls, TlsPolicy tls,
         Timeouts timeouts, String heloName) {
     public static final int SMTP_PORT = 25;
 

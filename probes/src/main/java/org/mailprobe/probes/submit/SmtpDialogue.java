@@ -5,7 +5,9 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Objects;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.BearerTokens;
 import org.mailprobe.probes.ProbeToken;
@@ -53,7 +55,7 @@ final class SmtpDialogue {
     record Attempt(SubmissionResult result, String tlsProtocol) {}
 
     private final ServerEndpoint endpoint;
-    private final Account account;
+    private final @Nullable Account account;
     private final boolean opportunisticStartTls;
     private final TlsPolicy tls;
     private final Timeouts timeouts;
@@ -66,7 +68,7 @@ final class SmtpDialogue {
      *     server offers it and go on in clear when it does not (RFC 3207 between MTAs); otherwise
      *     STARTTLS is required
      */
-    SmtpDialogue(ServerEndpoint endpoint, Account account, boolean opportunisticStartTls, TlsPolicy tls,
+    SmtpDialogue(ServerEndpoint endpoint, @Nullable Account account, boolean opportunisticStartTls, TlsPolicy tls,
             Timeouts timeouts, String localHost, InstantSource clock) {
         this.endpoint = endpoint;
         this.clock = clock;
@@ -86,7 +88,7 @@ final class SmtpDialogue {
     void fetchTokenAhead(Instant deadline) {
         if (account != null && account.usesOAuth()) {
             try {
-                account.oauth().tokens().current(deadline);
+                Objects.requireNonNull(account.oauth(), "usesOAuth").tokens().current(deadline);
             } catch (TokenException e) {
                 // said by send() as reason token
             }
@@ -112,7 +114,7 @@ final class SmtpDialogue {
             return attempt(from, to, token, signer, timeline, started, deadline,
                     account == null ? null : account.password(), hold).attempt();
         }
-        BearerTokens tokens = account.oauth().tokens();
+        BearerTokens tokens = Objects.requireNonNull(account.oauth(), "usesOAuth").tokens();
         Secret bearer;
         try {
             bearer = tokens.current(deadline);
@@ -145,7 +147,7 @@ final class SmtpDialogue {
     private record Tried(Attempt attempt, boolean tokenRefused) {}
 
     private Tried attempt(String from, String to, ProbeToken token, TokenSigner signer, StageTimeline timeline,
-            Instant started, Instant deadline, Secret secret, HoldBeforeData hold) {
+            Instant started, Instant deadline, @Nullable Secret secret, HoldBeforeData hold) {
         SocketHolder sockets = new SocketHolder();
         TimedSmtpTransport transport = null;
         try (Watchdog.Armed armed = Watchdog.arm(clock.instant(), deadline, sockets::close)) {
@@ -158,7 +160,7 @@ final class SmtpDialogue {
             if (secret == null) {
                 transport.connect();
             } else {
-                transport.connect(account.user(), secret.reveal());
+                transport.connect(Objects.requireNonNull(account).user(), secret.reveal()); // a secret is an account's
             }
             MimeMessage message = ProbeMessage.build(session, from, to, token, signer);
             transport.sendMessage(message, message.getAllRecipients());
@@ -175,7 +177,7 @@ final class SmtpDialogue {
                     ? Reason.TIMEOUT : refine(FailureClassifier.classify(e), stage);
             if (reason == Reason.INTERNAL) {
                 logger.warn("SMTP dialogue failed with an internal error. route={} stage={}", token.route(),
-                        stage.label(), e);
+                        stage == null ? "none" : stage.label(), e);
             }
             String reply = transport == null ? "" : reply(transport);
             String protocol = sockets.tlsProtocol();
@@ -188,7 +190,7 @@ final class SmtpDialogue {
     }
 
     /** A failure while STARTTLS was in progress that is not about certificates is STARTTLS's. */
-    private static Reason refine(Reason reason, Stage stage) {
+    private static Reason refine(Reason reason, @Nullable Stage stage) {
         if (stage == Stage.STARTTLS && (reason == Reason.PROTOCOL || reason == Reason.REJECTED)) {
             return Reason.STARTTLS;
         }
@@ -207,7 +209,8 @@ final class SmtpDialogue {
         String p = "mail." + MailSessions.protocol("smtp", endpoint.tlsMode()) + ".";
         props.setProperty(p + "auth", Boolean.toString(account != null));
         if (account != null && account.usesOAuth()) {
-            OAuthSasl.configure(props, MailSessions.protocol("smtp", endpoint.tlsMode()), account.oauth().mechanism());
+            OAuthSasl.configure(props, MailSessions.protocol("smtp", endpoint.tlsMode()),
+                    Objects.requireNonNull(account.oauth(), "usesOAuth").mechanism());
         }
         if (opportunisticStartTls && endpoint.tlsMode() == TlsMode.STARTTLS) {
             props.setProperty(p + "starttls.required", "false");

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Stage;
@@ -22,8 +23,8 @@ import org.mailprobe.probes.Stage;
  * @param lastReply the server's last reply line, as evidence (truncated); may be empty
  * @param detail for humans on failure: what went wrong, without secrets; empty on success
  */
-public record SubmissionResult(ProbeToken token, Reason reason, Stage failedStage, Instant started,
-        Instant accepted, Map<Stage, Duration> stages, String lastReply, String detail) {
+public record SubmissionResult(ProbeToken token, Reason reason, @Nullable Stage failedStage, Instant started,
+        @Nullable Instant accepted, Map<Stage, Duration> stages, String lastReply, String detail) {
     public SubmissionResult {
         stages = Collections.unmodifiableMap(stages.isEmpty() ? new EnumMap<>(Stage.class) : new EnumMap<>(stages));
         lastReply = lastReply == null ? "" : lastReply;

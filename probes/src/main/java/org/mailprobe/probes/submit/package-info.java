@@ -5,4 +5,8 @@
  * the receive leg), each a small object with one method that takes a deadline and returns a result
  * timed stage by stage. Imports the vocabulary, {@code internal}, {@code token} and {@code oauth}.
  */
+@NullMarked
 package org.mailprobe.probes.submit;
+
+import org.jspecify.annotations.NullMarked;
+

@@ -4,4 +4,8 @@
  * {@code ProbeHeaders} finds it again in what a server hands back. Only a message whose token verifies
  * is ever ours to delete. Imports only the vocabulary.
  */
+@NullMarked
 package org.mailprobe.probes.token;
+
+import org.jspecify.annotations.NullMarked;
+

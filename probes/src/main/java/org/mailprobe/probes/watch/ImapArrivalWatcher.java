@@ -15,6 +15,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -23,6 +24,7 @@ import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
@@ -53,22 +55,22 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     private long lastUid;
     private boolean toldNoUidplus;
     /** Why measured probes are not deleted here (no UIDPLUS), for other threads; null when they are. */
-    private volatile String deletionDisabled;
+    private volatile @Nullable String deletionDisabled;
     /** Our probes reported before a read-only path saw them: deleted once finished. */
     private final DeferredDeletions<Long> deferred = new DeferredDeletions<>();
     /** {@code deferred.size()}, for other threads. */
     private volatile int kept;
     // When the running IDLE ends: its refresh or the next look (LookSchedule). Guarded by timing.
     private final Object timing = new Object();
-    private IMAPFolder idlingFolder;
+    private @Nullable IMAPFolder idlingFolder;
     private long idleSinceNanos;
     private long idleGeneration;
-    private LookSchedule expected;
-    private LookSchedule settle;
-    private ScheduledFuture<?> idleEnd;
+    private @Nullable LookSchedule expected;
+    private @Nullable LookSchedule settle;
+    private @Nullable ScheduledFuture<?> idleEnd;
     private long idleEndAt;
     // Per connection.
-    private Announcements announcements;
+    private @Nullable Announcements announcements;
 
     /** @param clock dates each arrival: the same clock as the probes whose delays they end */
     public ImapArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener, ProbeClock clock) {
@@ -206,11 +208,16 @@ public final class ImapArrivalWatcher extends WatcherLoop {
      * can come with the response to our own UID FETCH, after the data, and the IDLE that follows
      * would not repeat it.
      */
+    /** The folder's announcements; set by {@link #watch} before its first scan. */
+    private Announcements news() {
+        return Objects.requireNonNull(announcements, "announcements");
+    }
+
     private void scanUntilQuiet(IMAPFolder folder, boolean uidplus) throws MessagingException {
         int arrived = 0;
         do {
             arrived += scan(folder, uidplus);
-        } while (!isClosing() && announcements.pending());
+        } while (!isClosing() && news().pending());
         deleteDeferred(folder, uidplus);
         if (arrived > 0) {
             long now = System.nanoTime();
@@ -255,7 +262,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
                 // Seen when announced; a message that was there before we selected the folder,
                 // when this listing named it. Never later than the listing, never earlier than
                 // the announcement: the token is verified afterwards, the time is not moved.
-                Optional<Instant> firstSeen = announcements.firstSeen(m.getMessageNumber());
+                Optional<Instant> firstSeen = news().firstSeen(m.getMessageNumber());
                 if (firstSeen.isEmpty()) {
                     presentAtSelect.add(m);
                 }
@@ -263,7 +270,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
                 seenAt.put(m, announced.isAfter(listedAt) ? listedAt : announced);
             }
         }
-        announcements.scanned(through, scanStart);
+        news().scanned(through, scanStart);
         FetchProfile profile = new FetchProfile();
         profile.add(UIDFolder.FetchProfileItem.UID);
         profile.add(FetchProfile.Item.FLAGS);
@@ -274,7 +281,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
             Message[] batch = fresh.subList(from, Math.min(fresh.size(), from + FETCH_BATCH)).toArray(new Message[0]);
             folder.fetch(batch, profile); // BODY.PEEK[HEADER.FIELDS (...)]: nothing becomes \Seen
             for (Message m : batch) {
-                examine(folder, (IMAPMessage) m, seenAt.get(m), presentAtSelect.contains(m), uidplus);
+                examine(folder, (IMAPMessage) m, Objects.requireNonNull(seenAt.get(m)), presentAtSelect.contains(m), uidplus);
             }
         }
         return fresh.size() - presentAtSelect.size();
@@ -322,7 +329,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     private void delete(IMAPFolder folder, IMAPMessage m, long uid, boolean uidplus, ProbeToken token)
             throws MessagingException {
         if (!uidplus) {
-            cleanupFailed(token, deletionDisabled);
+            cleanupFailed(token, Objects.requireNonNullElse(deletionDisabled, "the server does not offer UIDPLUS"));
             return;
         }
         try {

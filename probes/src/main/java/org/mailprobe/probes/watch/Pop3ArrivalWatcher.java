@@ -143,7 +143,7 @@ public final class Pop3ArrivalWatcher extends WatcherLoop {
             deferred.due(this::mayDeleteNow).forEach(due -> toDelete.put(due.getKey(), due.getValue()));
             for (Message m : messages) {
                 String id = folder.getUID(m);
-                boolean unique = listed.get(id) == 1;
+                boolean unique = Integer.valueOf(1).equals(listed.get(id));
                 ProbeToken measured = toDelete.get(id);
                 if (measured != null) {
                     // Measured: now finished on every path, or in an earlier session whose QUIT did not go through.

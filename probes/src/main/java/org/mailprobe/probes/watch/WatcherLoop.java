@@ -5,9 +5,11 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
@@ -56,15 +58,15 @@ abstract class WatcherLoop implements ArrivalWatcher {
     private volatile long expectedUntilNanos;
     // Touched only by the watcher thread.
     /** When the connection was lost; null while it works. Kept through failed retries: the blind gap's start. */
-    private Instant lostAt;
+    private @Nullable Instant lostAt;
     /** The current connection's blind gap if it was made after a loss, else null. */
-    private Arrival.Blind blind;
+    private Arrival.@Nullable Blind blind;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final String threadName;
-    private Thread thread;
-    private volatile Store store;
+    private @Nullable Thread thread;
+    private volatile @Nullable Store store;
     /** The read bounds of the current connection; see {@link #connect}. */
-    private volatile BoundedReads reads;
+    private volatile @Nullable BoundedReads reads;
     private volatile boolean healthy;
     /**
      * Our probes handed to the listener and not yet deleted or kept: counted before the listener
@@ -177,7 +179,7 @@ abstract class WatcherLoop implements ArrivalWatcher {
         if (!account.usesOAuth()) {
             return first.run(connectOnce(base, account.password()));
         }
-        BearerTokens tokens = account.oauth().tokens();
+        BearerTokens tokens = Objects.requireNonNull(account.oauth(), "usesOAuth").tokens();
         Instant deadline = clock.now().plus(settings.timeouts().connect()).plus(settings.timeouts().read());
         Secret token = token(tokens, deadline);
         try {

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -11,6 +12,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.internal.MailSessions;
 
 /**
@@ -52,9 +54,9 @@ final class WatcherThreads {
     static final ExecutorService ENDERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), factory("mailprobe-idle-end"));
 
-    private static final MethodHandle OF_VIRTUAL = ofVirtual();
-    private static final MethodHandle NAME = builderMethod("name", String.class);
-    private static final MethodHandle UNSTARTED = builderMethod("unstarted", Runnable.class);
+    private static final @Nullable MethodHandle OF_VIRTUAL = ofVirtual();
+    private static final @Nullable MethodHandle NAME = builderMethod("name", String.class);
+    private static final @Nullable MethodHandle UNSTARTED = builderMethod("unstarted", Runnable.class);
 
     private WatcherThreads() {}
 
@@ -76,9 +78,10 @@ final class WatcherThreads {
     static Thread newThread(String name, Runnable task) {
         if (virtual()) {
             try {
-                Object builder = OF_VIRTUAL.invoke();
-                builder = NAME.invoke(builder, name);
-                return (Thread) UNSTARTED.invoke(builder, task);
+                // virtual() is true only where all three were found.
+                Object builder = Objects.requireNonNull(OF_VIRTUAL).invoke();
+                builder = Objects.requireNonNull(NAME).invoke(builder, name);
+                return (Thread) Objects.requireNonNull(UNSTARTED).invoke(builder, task);
             } catch (Throwable e) {
                 throw new IllegalStateException("a virtual thread could not be made", e);
             }
@@ -102,7 +105,7 @@ final class WatcherThreads {
         return timer;
     }
 
-    private static Class<?> builderClass() {
+    private static @Nullable Class<?> builderClass() {
         try {
             return Class.forName("java.lang.Thread$Builder$OfVirtual");
         } catch (ClassNotFoundException e) {
@@ -110,7 +113,7 @@ final class WatcherThreads {
         }
     }
 
-    private static MethodHandle ofVirtual() {
+    private static @Nullable MethodHandle ofVirtual() {
         Class<?> builder = builderClass();
         if (builder == null) {
             return null;
@@ -123,7 +126,7 @@ final class WatcherThreads {
     }
 
     /** {@code OfVirtual name(String)} or {@code Thread unstarted(Runnable)}; null before Java 21. */
-    private static MethodHandle builderMethod(String name, Class<?> parameter) {
+    private static @Nullable MethodHandle builderMethod(String name, Class<?> parameter) {
         Class<?> builder = builderClass();
         if (builder == null) {
             return null;

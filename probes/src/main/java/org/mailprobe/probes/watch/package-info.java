@@ -5,4 +5,8 @@
  * failures to an {@link org.mailprobe.probes.ArrivalListener}. Imports the vocabulary, {@code internal},
  * {@code token}, {@code oauth} and {@code webmail} (the drivers the webmail watcher drives).
  */
+@NullMarked
 package org.mailprobe.probes.watch;
+
+import org.jspecify.annotations.NullMarked;
+

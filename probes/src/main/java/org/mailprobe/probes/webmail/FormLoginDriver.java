@@ -10,11 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.DeadlineExceededException;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
@@ -38,7 +40,7 @@ final class FormLoginDriver implements WebmailDriver {
     FormLoginDriver(WebmailSettings settings, WebmailHttp http, ProbeClock clock) {
         this.clock = clock;
         this.settings = settings;
-        this.form = settings.form();
+        this.form = Objects.requireNonNull(settings.form(), "the form driver has its form settings");
         this.http = http;
     }
 
@@ -87,7 +89,7 @@ final class FormLoginDriver implements WebmailDriver {
         return took;
     }
 
-    private Element passwordField(Document doc) {
+    private @Nullable Element passwordField(Document doc) {
         return doc.selectFirst("input[name=" + cssQuoted(form.passwordField()) + "]");
     }
 

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.DeadlineExceededException;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
@@ -37,7 +38,7 @@ final class RoundcubeDriver implements WebmailDriver {
     private final WebmailHttp http;
     private final ProbeClock clock;
     private final String base;
-    private String requestToken;
+    private @Nullable String requestToken;
 
     /** @param clock dates each answer, the instant what it shows was visible (an arrival's time) */
     RoundcubeDriver(WebmailSettings settings, WebmailHttp http, ProbeClock clock) {

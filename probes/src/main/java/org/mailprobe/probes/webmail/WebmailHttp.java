@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.BoundedBody;
 import org.mailprobe.probes.DeadlineExceededException;
 import org.mailprobe.probes.Reason;
@@ -44,7 +45,7 @@ public final class WebmailHttp {
     private final String userAgent;
     /** Only "now" against a call's deadline; the drivers date the answers. */
     private final InstantSource clock;
-    private volatile CompletableFuture<?> inFlight;
+    private volatile @Nullable CompletableFuture<?> inFlight;
 
     WebmailHttp(TlsPolicy tls, Timeouts timeouts, String userAgent, InstantSource clock) {
         this.clock = clock;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.MailboxName;
 import org.mailprobe.probes.ProbeClock;
@@ -26,7 +27,7 @@ import org.mailprobe.probes.TlsPolicy;
  * @param localHost the name this agent gives itself (in the User-Agent)
  * @param ownAgentId this agent's id (a webmail watcher deletes nothing, but the loop needs it)
  */
-public record WebmailSettings(URI url, Driver driver, FormLoginSettings form, Account account, TlsPolicy tls,
+public record WebmailSettings(URI url, Driver driver, @Nullable FormLoginSettings form, Account account, TlsPolicy tls,
         Timeouts timeouts, String folder, Duration pollInterval, String localHost, String ownAgentId) {
     /** 5 s, as POP3: a mean detection delay of 2.5 s for one search request per poll. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);

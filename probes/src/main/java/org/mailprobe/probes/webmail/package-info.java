@@ -3,4 +3,8 @@
  * configurable form login), the bounded HTTP client they share, and their settings. The watching loop
  * itself is in {@code watch}. Imports the vocabulary and {@code token}.
  */
+@NullMarked
 package org.mailprobe.probes.webmail;
+
+import org.jspecify.annotations.NullMarked;
+
