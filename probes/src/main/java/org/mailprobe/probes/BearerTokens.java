@@ -1,10 +1,9 @@
 package org.mailprobe.probes;
 
 import java.time.Instant;
-import org.mailprobe.probes.oauth.TokenGrant;
 
 /**
- * One account's OAuth 2.0 access tokens: fetched from its {@link TokenGrant}, cached until shortly
+ * One account's OAuth 2.0 access tokens: fetched from its {@code oauth.TokenGrant}, cached until shortly
  * before they expire, refreshed ahead of expiry, and shared by every connection of the account.
  * Thread-safe. No token ever appears in a log, a metric, the journal or an exception message.
  */

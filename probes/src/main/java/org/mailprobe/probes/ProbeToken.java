@@ -3,14 +3,13 @@ package org.mailprobe.probes;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.mailprobe.probes.token.TokenSigner;
 
 /**
  * What a probe message says about itself: which agent sent it, on which route, its sequence number
  * and {@code stampedAt}, the instant written into the token when the message was made, before the
  * SMTP dialogue starts. It is not when the server accepted the message (the 250 after DATA, in
  * the submission result), which every delay starts from. Only meaningful once verified by
- * {@link TokenSigner}.
+ * {@code token.TokenSigner}.
  */
 public record ProbeToken(String agentId, String route, long sequence, Instant stampedAt) {
     /** Agent ids and route names: letters, digits, '_' and '-', up to 64 characters. */

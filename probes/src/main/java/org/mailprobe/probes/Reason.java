@@ -1,11 +1,10 @@
 package org.mailprobe.probes;
 
 import java.util.Locale;
-import org.mailprobe.probes.internal.FailureClassifier;
 
 /**
  * Why a probe failed: a closed set, so a metric label or an alert rule can rely on it. The label
- * is the lowercase name. Exceptions are mapped to reasons in one place, {@link FailureClassifier}.
+ * is the lowercase name. Exceptions are mapped to reasons in one place, {@code internal.FailureClassifier}.
  */
 public enum Reason {
     /** The probe succeeded. */

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Stage;
-import org.mailprobe.probes.submit.HoldBeforeData;
 
 /**
  * When each stage of one dialogue began, on the agent clock. A stage lasts until the next stage
@@ -19,7 +18,7 @@ public final class StageTimeline {
     private final EnumMap<Stage, Instant> starts = new EnumMap<>(Stage.class);
     private @Nullable Stage current;
     private @Nullable Instant end;
-    /** Where a hold (see {@link HoldBeforeData}) ended the stage it interrupted: that stage, and when. */
+    /** Where a hold (see {@code submit.HoldBeforeData}) ended the stage it interrupted: that stage, and when. */
     private @Nullable Stage heldIn;
     private @Nullable Instant heldAt;
 
@@ -53,7 +52,7 @@ public final class StageTimeline {
     }
 
     /**
-     * The dialogue waits (see {@link HoldBeforeData}) from now until the next stage begins: the
+     * The dialogue waits (see {@code submit.HoldBeforeData}) from now until the next stage begins: the
      * current stage ends here, and the wait counts in no stage.
      */
     public synchronized void hold() {

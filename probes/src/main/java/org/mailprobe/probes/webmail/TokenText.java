@@ -18,7 +18,7 @@ import org.mailprobe.probes.token.TokenSigner;
  * parsed as headers; any other page is searched for the header, HTML entities decoded first.
  * Finding is not trusting: every value found is still verified by {@link TokenSigner}.
  */
-public final class TokenText {
+final class TokenText {
     /** The header as it appears in a page; the value may be folded over lines (RFC 5322 2.2.3). */
     private static final Pattern IN_PAGE = Pattern.compile("(?i)" + Pattern.quote(TokenSigner.HEADER)
             + ":\\s*(v=1;\\s*a=[A-Za-z0-9_-]{1,64};\\s*r=[A-Za-z0-9_-]{1,64};\\s*n=\\d{1,18};\\s*t=\\d{1,15};"
@@ -42,7 +42,7 @@ public final class TokenText {
     }
 
     /** Token header values shown anywhere in a page (HTML or text), unfolded. */
-    public static List<String> inPage(String page) {
+    static List<String> inPage(String page) {
         String text = page.indexOf('&') >= 0 ? Parser.unescapeEntities(page, false) : page;
         List<String> found = new ArrayList<>();
         Matcher m = IN_PAGE.matcher(text);

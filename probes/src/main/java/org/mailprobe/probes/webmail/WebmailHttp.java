@@ -34,9 +34,9 @@ import org.mailprobe.probes.TlsPolicy;
  * the body too, not only the headers as {@link HttpRequest#timeout} does. Bodies are capped, so a
  * hostile server costs one poll, not the agent's memory. Nothing here logs.
  */
-public final class WebmailHttp {
+final class WebmailHttp {
     /** The largest answer read; a Roundcube page is about 20 KiB, a list answer a few KiB. */
-    public static final int MAX_BODY = 4 * 1024 * 1024;
+    static final int MAX_BODY = 4 * 1024 * 1024;
     private static final Pattern CHARSET = Pattern.compile("(?i)charset=\"?([A-Za-z0-9._:-]+)");
 
     private final HttpClient client;

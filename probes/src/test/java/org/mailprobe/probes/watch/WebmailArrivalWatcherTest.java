@@ -37,11 +37,12 @@ import org.mailprobe.probes.testing.Watching.Recorder;
 import org.mailprobe.probes.token.ProbeMessage;
 import org.mailprobe.probes.token.TokenSigner;
 import org.mailprobe.probes.webmail.FormLoginSettings;
-import org.mailprobe.probes.webmail.TokenText;
-import org.mailprobe.probes.webmail.WebmailHttp;
 import org.mailprobe.probes.webmail.WebmailSettings;
 
 class WebmailArrivalWatcherTest {
+    /** The webmail client's cap on one answer (WebmailHttp.MAX_BODY): a body beyond it is refused. */
+    static final int WEBMAIL_MAX_BODY = 4 * 1024 * 1024;
+
     private static final String USER = "probe@example.test";
     private static final String PASSWORD = "webmail-secret-1";
     private static final Duration POLL = Duration.ofMillis(100);
@@ -133,7 +134,7 @@ class WebmailArrivalWatcherTest {
         Watching.Recorder counting = recorder;
         ProbeToken before = deliverProbe();
         ProbeToken poison = Watching.token(AGENT);
-        roundcube.deliver(raw(poison, Watching.SIGNER) + "x".repeat(WebmailHttp.MAX_BODY + 1));
+        roundcube.deliver(raw(poison, Watching.SIGNER) + "x".repeat(WEBMAIL_MAX_BODY + 1));
         ProbeToken after = deliverProbe();
         watcher = new WebmailArrivalWatcher(roundcubeSettings(PASSWORD, TlsPolicy.verified()), Watching.SIGNER,
                 counting, ProbeClock.system());
@@ -388,15 +389,5 @@ class WebmailArrivalWatcherTest {
             watcher.close();
             hostile.stop(0);
         }
-    }
-
-    @Test
-    void tokenFoundInAnHtmlPageIsUnfoldedAndUnescaped() {
-        String value = Watching.SIGNER.sign(Watching.token(AGENT));
-        String folded = value.replace("; s=", ";\r\n s=");
-        List<String> found = TokenText.inPage("<pre>X-Mailprobe-Token: " + folded.replace("=", "&#61;")
-                + "\nSubject: x</pre>");
-        assertEquals(List.of(value), found);
-        assertTrue(Watching.SIGNER.verify(found.get(0)).isPresent());
     }
 }
