@@ -33,7 +33,8 @@ import org.mailprobe.probes.ProbeToken;
  * @param direct receive only: how the agent delivers to the provider's MX
  * @param estimate send to an external mailbox only: how its Received headers are read
  */
-public record RouteConfig(String name, RouteKind kind, @Nullable AccountConfig from, @Nullable ServerConfig submitVia, @Nullable AccountConfig to,
+public record RouteConfig(String name, RouteKind kind, @Nullable AccountConfig from, @Nullable ServerConfig submitVia,
+        @Nullable AccountConfig to,
         Duration interval, Duration jitter, Duration timeout, List<WatchConfig> watches, String sender,
         String recipient, @Nullable DirectDeliveryConfig direct, @Nullable SendEstimateConfig estimate) {
     public RouteConfig {
