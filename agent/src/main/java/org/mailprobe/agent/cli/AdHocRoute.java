@@ -386,7 +386,8 @@ final class AdHocRoute {
                 Defaults.SINK_MAX_MESSAGE_BYTES, Defaults.SINK_MAX_CONNECTIONS, Defaults.SINK_CONNECTION_TIMEOUT);
     }
 
-    private static ServerConfig server(String name, Protocol protocol, @Nullable String host, @Nullable Integer port, @Nullable String tlsText,
+    private static ServerConfig server(String name, Protocol protocol, @Nullable String host, @Nullable Integer port,
+            @Nullable String tlsText,
             TlsPolicy tls, Timeouts timeouts) {
         TlsMode mode = TlsMode.parse(Objects.requireNonNull(tlsText, "every --*-tls has a default"));
         int p = port == null ? Defaults.port(protocol, mode) : port;

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param sink the agent's own SMTP receiver for send routes; null if none is configured
  */
 public record AgentConfig(@Nullable Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
-        Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability, @Nullable JournalConfig journal,
+        Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability,
+        @Nullable JournalConfig journal,
         @Nullable SinkConfig sink) {
     public AgentConfig {
         Objects.requireNonNull(agent, "agent");

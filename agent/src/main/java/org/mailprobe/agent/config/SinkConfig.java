@@ -52,7 +52,8 @@ public record SinkConfig(@Nullable InetSocketAddress listen, java.net.@Nullable 
      * @param timeout the longest one exchange with a remote sink may take, headers and body
      * @param maxBytes the largest answer accepted from a remote sink
      */
-    public record Feed(org.mailprobe.probes.@Nullable Secret key, @Nullable Path caFile, boolean insecurePlainHttp, Duration timeout, long maxBytes) {
+    public record Feed(org.mailprobe.probes.@Nullable Secret key, @Nullable Path caFile, boolean insecurePlainHttp,
+            Duration timeout, long maxBytes) {
         public static final Feed DEFAULTS = new Feed(null, null, false, Defaults.SINK_REMOTE_TIMEOUT,
                 Defaults.SINK_REMOTE_MAX_BYTES);
 
@@ -90,7 +91,8 @@ public record SinkConfig(@Nullable InetSocketAddress listen, java.net.@Nullable 
 
     /** A sink with the default limits and feed. */
     public SinkConfig(@Nullable InetSocketAddress listen, java.net.@Nullable URI remote, String hostname, List<String> domains,
-            @Nullable Path certificateFile, @Nullable Path keyFile, int maxMessageBytes, int maxConnections, Duration connectionTimeout) {
+            @Nullable Path certificateFile, @Nullable Path keyFile, int maxMessageBytes, int maxConnections,
+            Duration connectionTimeout) {
         this(listen, remote, hostname, domains, certificateFile, keyFile, maxMessageBytes, maxConnections,
                 connectionTimeout, Limits.DEFAULTS, Feed.DEFAULTS);
     }

@@ -72,7 +72,8 @@ public final class Reachability implements AutoCloseable {
         scheduler = new CheckScheduler(config.threads());
         metrics.registerReachability();
         for (EndpointConfig e : config.endpoints().values()) {
-            metrics.registerEndpoint(e.name(), e.check().kind().label(), stages(e.check()), Objects.requireNonNull(ledger.endpoint(e.name()), "registered above"));
+            metrics.registerEndpoint(e.name(), e.check().kind().label(), stages(e.check()),
+                    Objects.requireNonNull(ledger.endpoint(e.name()), "registered above"));
             scheduler.add(new EndpointTask(e, false, ledger, metrics, this::passedAgain, clock));
         }
         for (ServiceConfig s : config.services().values()) {

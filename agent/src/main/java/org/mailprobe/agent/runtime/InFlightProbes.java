@@ -380,8 +380,8 @@ public final class InFlightProbes implements ArrivalListener {
      * them are kept, so a long outage must not hold every lost probe's whole figures (its submission
      * stages, replies and sightings) on the heap.
      */
-    private record LostProbe(String route, String leg, @Nullable String fromAccount, @Nullable String toAccount, @Nullable Instant accepted,
-            Set<MailboxKey> watches, Duration timeout) {}
+    private record LostProbe(String route, String leg, @Nullable String fromAccount, @Nullable String toAccount,
+            @Nullable Instant accepted, Set<MailboxKey> watches, Duration timeout) {}
 
     /**
      * The one path that deletes a probe: its IMAP watch (one UID EXPUNGE, at once), else its POP3

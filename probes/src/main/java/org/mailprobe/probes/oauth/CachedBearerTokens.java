@@ -228,8 +228,8 @@ final class CachedBearerTokens implements BearerTokens {
             if (e.getCause() instanceof TokenException) {
                 throw copy((TokenException) e.getCause());
             }
-            throw new TokenException("fetching a token failed: " + Objects.requireNonNullElse(e.getCause(), e).getClass().getSimpleName(), 0, null,
-                    null);
+            throw new TokenException("fetching a token failed: "
+                    + Objects.requireNonNullElse(e.getCause(), e).getClass().getSimpleName(), 0, null, null);
         }
     }
 

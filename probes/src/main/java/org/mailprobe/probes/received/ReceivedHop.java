@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param raw the header's text, unfolded, control characters replaced by U+FFFD, at most
  *     {@link #MAX_HEADER_CHARS} characters
  */
-public record ReceivedHop(@Nullable String from, @Nullable String fromAddress, @Nullable String by, @Nullable String via, @Nullable String with, @Nullable String id,
+public record ReceivedHop(@Nullable String from, @Nullable String fromAddress, @Nullable String by, @Nullable String via,
+        @Nullable String with, @Nullable String id,
         @Nullable String forAddress, @Nullable Instant timestamp, String raw) {
     /** Real Received headers are a few hundred characters; beyond this a header is cut. */
     public static final int MAX_HEADER_CHARS = 8 * 1024;
