@@ -37,7 +37,6 @@ import org.mailprobe.probes.FaultMatrix.Target;
 import org.mailprobe.probes.reachability.ReachabilityCheck;
 import org.mailprobe.probes.reachability.ReachabilitySettings;
 import org.mailprobe.probes.sink.ProbeSink;
-import org.mailprobe.probes.sink.ProbeSinkTest;
 import org.mailprobe.probes.sink.SinkDelivery;
 import org.mailprobe.probes.sink.SinkListener;
 import org.mailprobe.probes.sink.SinkRefusal;
@@ -47,6 +46,7 @@ import org.mailprobe.probes.submit.SubmissionProbe;
 import org.mailprobe.probes.submit.SubmissionResult;
 import org.mailprobe.probes.submit.SubmissionSettings;
 import org.mailprobe.probes.testing.HostileServer;
+import org.mailprobe.probes.testing.SinkProbes;
 import org.mailprobe.probes.testing.TestCa;
 import org.mailprobe.probes.testing.TestProvider;
 import org.mailprobe.probes.testing.Watching;
@@ -102,8 +102,8 @@ public class FaultMatrixTest {
                 healthySeen, ProbeClock.system());
         healthyWatcher.start();
         SSLContext tls = ServerTls.fromPkcs12(TestCa.get().serverKeyStore(), Secret.of(TestCa.PASSWORD));
-        sink = new ProbeSink(ProbeSinkTest.settings().withTls(tls, false)
-                .withLimits(64 * 1024, 20, SINK_READ_TIMEOUT, SINK_LIFETIME), ProbeSinkTest.SIGNER,
+        sink = new ProbeSink(SinkProbes.settings().withTls(tls, false)
+                .withLimits(64 * 1024, 20, SINK_READ_TIMEOUT, SINK_LIFETIME), SinkProbes.SIGNER,
                 new SinkListener() {
                     @Override
                     public void delivered(SinkDelivery delivery) {
@@ -307,11 +307,11 @@ public class FaultMatrixTest {
                     break;
                 case HUGE_ANSWER:
                     writer = writeInBackground(out, "EHLO hostile.test\r\nMAIL FROM:<a@hostile.test>\r\n"
-                            + "RCPT TO:<" + ProbeSinkTest.RCPT + ">\r\nDATA\r\n" + "X-Hostile: xxxxxxxx\r\n".repeat(
+                            + "RCPT TO:<" + SinkProbes.RCPT + ">\r\nDATA\r\n" + "X-Hostile: xxxxxxxx\r\n".repeat(
                                     100_000) + ".\r\n", FLOOD_RATE);
                     break;
                 case DROP_MID_DATA:
-                    out.write(("EHLO hostile.test\r\nMAIL FROM:<a@hostile.test>\r\nRCPT TO:<" + ProbeSinkTest.RCPT
+                    out.write(("EHLO hostile.test\r\nMAIL FROM:<a@hostile.test>\r\nRCPT TO:<" + SinkProbes.RCPT
                             + ">\r\nDATA\r\nSubject: half\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     s.setSoLinger(true, 0);
@@ -398,10 +398,10 @@ public class FaultMatrixTest {
     private void healthyRouteStillWorks(Target t) throws Exception {
         if (t == Target.SINK) {
             int before = sinkDeliveries.size();
-            ProbeToken token = ProbeSinkTest.token(sinkSequence.incrementAndGet());
+            ProbeToken token = SinkProbes.token(sinkSequence.incrementAndGet());
             SubmissionResult r = new SubmissionProbe(new SubmissionSettings(new ServerEndpoint("localhost",
                     sink.port(), TlsMode.PLAIN), null, TestProvider.trusted(), TestProvider.FAST, "agent.test"),
-                    ProbeSinkTest.SIGNER, ProbeClock.system()).submit("agent@example.test", ProbeSinkTest.RCPT, token,
+                    SinkProbes.SIGNER, ProbeClock.system()).submit("agent@example.test", SinkProbes.RCPT, token,
                     ProbeClock.system().now().plusSeconds(10));
             assertTrue(r.succeeded(), "a genuine delivery to the sink after the hostile client: " + r);
             assertEquals(before + 1, sinkDeliveries.size(), "the sink told its listener of one delivery");

@@ -33,6 +33,7 @@ import org.mailprobe.probes.TlsPolicy;
 import org.mailprobe.probes.submit.SubmissionProbe;
 import org.mailprobe.probes.submit.SubmissionResult;
 import org.mailprobe.probes.submit.SubmissionSettings;
+import org.mailprobe.probes.testing.SinkProbes;
 import org.mailprobe.probes.testing.SmtpClient;
 import org.mailprobe.probes.testing.TestCa;
 import org.mailprobe.probes.testing.TestProvider;
@@ -41,10 +42,10 @@ import org.mailprobe.probes.token.ProbeMessage;
 import org.mailprobe.probes.token.TokenSigner;
 
 @Timeout(60)
-public class ProbeSinkTest {
-    public static final TokenSigner SIGNER = new TokenSigner("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
-    static final String DOMAIN = "sink.test";
-    public static final String RCPT = "probe@" + DOMAIN;
+class ProbeSinkTest {
+    static final TokenSigner SIGNER = SinkProbes.SIGNER;
+    static final String DOMAIN = SinkProbes.DOMAIN;
+    static final String RCPT = SinkProbes.RCPT;
 
     final List<SinkDelivery> deliveries = new CopyOnWriteArrayList<>();
     final List<SinkRefusal> refusals = new CopyOnWriteArrayList<>();
@@ -68,8 +69,8 @@ public class ProbeSinkTest {
         }
     }
 
-    public static SinkSettings settings() {
-        return SinkSettings.of(new InetSocketAddress("127.0.0.1", 0), Set.of(DOMAIN), "sink.test.invalid");
+    static SinkSettings settings() {
+        return SinkProbes.settings();
     }
 
     ProbeSink start(SinkSettings settings) throws IOException {
@@ -78,10 +79,8 @@ public class ProbeSinkTest {
         return sink;
     }
 
-    public static ProbeToken token(long seq) {
-        // The header carries milliseconds.
-        return new ProbeToken("test-agent", "send-1", seq,
-                ProbeClock.system().now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    static ProbeToken token(long seq) {
+        return SinkProbes.token(seq);
     }
 
     /** A probe message as {@link SubmissionProbe} sends it, as text. */
