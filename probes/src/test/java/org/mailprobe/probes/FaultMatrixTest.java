@@ -66,7 +66,7 @@ import org.mailprobe.probes.webmail.WebmailSettings;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(240)
-public class FaultMatrixTest {
+class FaultMatrixTest {
     /** Short timeouts so the whole matrix runs in about a minute; the deadline of a probe or check. */
     static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(1500));
     static final Duration DEADLINE = Duration.ofSeconds(2);

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mailprobe.probes.Account;
-import org.mailprobe.probes.FaultMatrixTest;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Secret;
