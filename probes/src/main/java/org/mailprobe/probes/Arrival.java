@@ -22,16 +22,28 @@ import org.jspecify.annotations.Nullable;
  *     cookie or page content
  * @param blind for a probe first seen when the watcher came back after a lost connection (it may
  *     have arrived while the watcher could not look): the time it was blind; null otherwise
+ * @param folder the folder it was seen in, as the server names it: the watched folder, or another
+ *     of an IMAP watch of several folders (issue 14)
+ * @param junk whether that folder is a Junk folder: marked SPECIAL-USE {@code \Junk} (RFC 6154) or
+ *     named so by the watch's config; whether that counts as delivered is the agent's decision
  */
 public record Arrival(ProbeToken token, AccessPath path, String mailbox, Instant seenAt,
-        @Nullable Instant serverTime, List<String> received, Map<String, String> evidence, @Nullable Blind blind) {
+        @Nullable Instant serverTime, List<String> received, Map<String, String> evidence, @Nullable Blind blind,
+        String folder, boolean junk) {
     public Arrival {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(mailbox, "mailbox");
         Objects.requireNonNull(seenAt, "seenAt");
+        Objects.requireNonNull(folder, "folder");
         received = List.copyOf(received);
         evidence = Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
+    }
+
+    /** A sighting in the watched folder, the one {@code mailbox} names. */
+    public Arrival(ProbeToken token, AccessPath path, String mailbox, Instant seenAt,
+            @Nullable Instant serverTime, List<String> received, Map<String, String> evidence, @Nullable Blind blind) {
+        this(token, path, mailbox, seenAt, serverTime, received, evidence, blind, folderOf(mailbox), false);
     }
 
     /** A sighting on a watching connection (not one first seen on a reconnect). */
@@ -45,6 +57,23 @@ public record Arrival(ProbeToken token, AccessPath path, String mailbox, Instant
             List<String> received) {
         this(token, path, mailbox, seenAt, serverTime, received, Map.of());
     }
+
+    /** This sighting, made in {@code folder} (a Junk folder if {@code junk}). */
+    public Arrival inFolder(String folder, boolean junk) {
+        return new Arrival(token, path, mailbox, seenAt, serverTime, received, evidence, blind, folder, junk);
+    }
+
+    /**
+     * The folder of a {@link MailboxName} ({@code user@host:port/folder}): what follows the port. A
+     * user name may hold an {@code @} and a folder name a {@code /}, a host neither. INBOX if the
+     * name is not of that form (the sink's).
+     */
+    static String folderOf(String mailbox) {
+        java.util.regex.Matcher m = MAILBOX.matcher(mailbox);
+        return m.matches() ? m.group(1) : "INBOX";
+    }
+
+    private static final java.util.regex.Pattern MAILBOX = java.util.regex.Pattern.compile("(?s).*?@[^@/]*:\\d+/(.*)");
 
     /** True if the watcher first saw this probe when it came back after a lost connection. */
     public boolean seenOnReconnect() {
@@ -61,7 +90,7 @@ public record Arrival(ProbeToken token, AccessPath path, String mailbox, Instant
         marked.put("blind_from", gap.lostAt().toString());
         marked.put("blind_until", gap.reconnectedAt().toString());
         marked.put("blind_gap_ms", String.valueOf(gap.gap().toMillis()));
-        return new Arrival(token, path, mailbox, seenAt, serverTime, received, marked, gap);
+        return new Arrival(token, path, mailbox, seenAt, serverTime, received, marked, gap, folder, junk);
     }
 
     /**
@@ -75,7 +104,7 @@ public record Arrival(ProbeToken token, AccessPath path, String mailbox, Instant
         }
         Map<String, String> unmarked = new LinkedHashMap<>(evidence);
         unmarked.keySet().removeAll(List.of("seen_on_reconnect", "blind_from", "blind_until", "blind_gap_ms"));
-        return new Arrival(token, path, mailbox, seenAt, serverTime, received, unmarked, null);
+        return new Arrival(token, path, mailbox, seenAt, serverTime, received, unmarked, null, folder, junk);
     }
 
     /**

@@ -34,6 +34,12 @@ public enum Reason {
     PROTOCOL,
     /** The message did not arrive before the route's timeout. */
     LOST,
+    /**
+     * The message arrived only in a Junk folder (SPECIAL-USE {@code \Junk}, or one the watch names
+     * so), where the watch does not count that as delivered: for the user it is not delivered, so
+     * it is accounted like {@link #LOST} (issue 14); its delay is kept as evidence.
+     */
+    JUNK,
     /** A fault of our own (a bug or a local resource problem); logged with its stack trace. */
     INTERNAL,
     /**

@@ -4,6 +4,7 @@ import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.FolderClosedException;
+import jakarta.mail.FolderNotFoundException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.StoreClosedException;
@@ -30,6 +31,7 @@ import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.ArrivalListener;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
+import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.internal.FailureClassifier;
 import org.mailprobe.probes.token.ProbeHeaders;
 import org.mailprobe.probes.token.TokenSigner;
@@ -51,14 +53,12 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     private static final int FETCH_BATCH = 100;
 
     // Kept across connections; touched only by the watcher thread.
-    private long uidValidity = -1;
-    private long lastUid;
+    /** The folders watched, the one IDLE waits on first; each keeps its UIDs and deferred deletions. */
+    private final List<WatchedFolder> folders = new ArrayList<>();
     private boolean toldNoUidplus;
     /** Why measured probes are not deleted here (no UIDPLUS), for other threads; null when they are. */
     private volatile @Nullable String deletionDisabled;
-    /** Our probes reported before a read-only path saw them: deleted once finished. */
-    private final DeferredDeletions<Long> deferred = new DeferredDeletions<>();
-    /** {@code deferred.size()}, for other threads. */
+    /** The probes kept for deletion in every folder, for other threads. */
     private volatile int kept;
     // When the running IDLE ends: its refresh or the next look (LookSchedule). Guarded by timing.
     private final Object timing = new Object();
@@ -69,12 +69,15 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     private @Nullable LookSchedule settle;
     private @Nullable ScheduledFuture<?> idleEnd;
     private long idleEndAt;
-    // Per connection.
-    private @Nullable Announcements announcements;
 
     /** @param clock dates each arrival: the same clock as the probes whose delays they end */
     public ImapArrivalWatcher(WatchSettings settings, TokenSigner signer, ArrivalListener listener, ProbeClock clock) {
         super(settings, signer, listener, clock, logger);
+        for (String f : settings.folders()) {
+            if (folders.stream().noneMatch(w -> w.configured.equals(f))) {
+                folders.add(new WatchedFolder(f));
+            }
+        }
     }
 
     @Override
@@ -128,32 +131,50 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         }
     }
 
+    /**
+     * Every folder but the first is opened on a connection of its own (Angus opens each open folder
+     * on its own pooled connection): an IMAP connection has one selected folder (RFC 3501 6.3.1), and
+     * selecting the others in turn on the IDLE's connection would cost a SELECT back and forth at
+     * every look and leave the first folder unwatched meanwhile. The second connection sends one UID
+     * FETCH per IDLE refresh and per look, nothing else, which also keeps it from the server's
+     * 30-minute autologout (the refresh is at most 29 minutes).
+     */
     @Override
     void watch() throws MessagingException {
         IMAPStore store = (IMAPStore) connect("imap");
-        IMAPFolder folder = (IMAPFolder) store.getFolder(settings.folder());
-        folder.open(Folder.READ_WRITE);
-        Announcements news = new Announcements(clock, folder.getMessageCount(), this::announced);
-        folder.doCommand(p -> {
-            p.addResponseHandler(news); // after the folder's own handler: it sees Angus's numbering
-            return null;
-        });
-        announcements = news;
-        resync(folder);
+        resolve(store);
+        List<WatchedFolder> open = new ArrayList<>();
+        for (WatchedFolder w : folders) {
+            if (w.name == null || (!open.isEmpty() && !opened(store, w))) {
+                continue;
+            }
+            if (open.isEmpty()) {
+                openFolder(store, w, this::announced); // the first: a failure is the watch's failure
+            }
+            open.add(w);
+        }
+        if (open.isEmpty()) {
+            // Only a missing \Junk can leave nothing: the first named folder always opens or fails.
+            throw new MessagingException("no folder to watch: the server marks no folder \\Junk");
+        }
+        IMAPFolder first = open.get(0).folder();
         boolean idle = settings.useIdle() && store.hasCapability("IDLE");
         boolean uidplus = store.hasCapability("UIDPLUS");
         noteUidplus(uidplus);
         connectedWell();
-        logger.info("IMAP watcher connected. mailbox={} uidvalidity={} lastUid={} waitBy={} uidplus={}",
-                mailbox(), uidValidity, lastUid, idle ? "idle" : "poll", uidplus);
-        scanUntilQuiet(folder, uidplus);
+        for (WatchedFolder w : open) {
+            logger.info("IMAP watcher connected. mailbox={} folder={} junk={} uidvalidity={} lastUid={} waitBy={} "
+                    + "uidplus={}", mailbox(), w.name(), w.junk, w.uidValidity, w.lastUid,
+                    w == open.get(0) ? (idle ? "idle" : "poll") : "look", uidplus);
+        }
+        scanAll(open, uidplus);
         while (!isClosing()) {
             if (idle) {
-                idle(folder);
+                idle(first);
             } else if (!pause(settings.pollInterval())) {
                 break;
             }
-            scanUntilQuiet(folder, uidplus);
+            scanAll(open, uidplus);
         }
         // The base class closes the store; Angus closes the folder with close(false) (UNSELECT, or
         // EXAMINE then CLOSE), which never expunges. close(true) would expunge the user's mail too.
@@ -184,22 +205,105 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         return Optional.ofNullable(deletionDisabled);
     }
 
+    /**
+     * Names every folder as the server does on this connection. {@code \\Junk} is looked up by its
+     * SPECIAL-USE attribute (RFC 6154): {@code LIST (SPECIAL-USE)} where the server announces the
+     * extension, else a plain LIST, whose answer some servers mark all the same. A server with no
+     * such folder is said once (a log line and a watch failure, reason protocol) and the other
+     * folders are watched.
+     */
+    private void resolve(IMAPStore store) throws MessagingException {
+        for (WatchedFolder w : folders) {
+            w.open = null; // the last connection's
+            w.announcements = null;
+        }
+        String junk = null;
+        boolean wanted = folders.stream().anyMatch(w -> w.configured.equals(WatchSettings.SPECIAL_USE_JUNK));
+        if (wanted) {
+            junk = SpecialUse.junkFolder(store);
+        }
+        for (WatchedFolder w : folders) {
+            String name = w.configured.equals(WatchSettings.SPECIAL_USE_JUNK) ? junk : w.configured;
+            if (name == null) {
+                missing(w, "the server marks no folder \\Junk (RFC 6154 SPECIAL-USE)");
+                w.name = null;
+                continue;
+            }
+            w.renamed(name);
+            w.junk = w.configured.equals(WatchSettings.SPECIAL_USE_JUNK) || settings.junkFolders().contains(name)
+                    || settings.junkFolders().contains(w.configured);
+        }
+    }
+
+    /** Opens a folder after the first; false (said once) if it does not exist. */
+    private boolean opened(IMAPStore store, WatchedFolder w) throws MessagingException {
+        if (folders.stream().anyMatch(o -> o != w && o.open != null && w.name().equals(o.name))) {
+            return false; // the \Junk folder is also named in the list: watched once
+        }
+        try {
+            openFolder(store, w, () -> { }); // never idling: an EXISTS here answers our own command
+            w.toldMissing = false;
+            return true;
+        } catch (FolderNotFoundException e) {
+            missing(w, "the folder does not exist");
+            return false;
+        }
+    }
+
+    private void openFolder(IMAPStore store, WatchedFolder w, Runnable onNews) throws MessagingException {
+        w.open = null;
+        IMAPFolder folder = (IMAPFolder) store.getFolder(w.name());
+        folder.open(Folder.READ_WRITE);
+        Announcements news = new Announcements(clock, folder.getMessageCount(), onNews);
+        folder.doCommand(p -> {
+            p.addResponseHandler(news); // after the folder's own handler: it sees Angus's numbering
+            return null;
+        });
+        w.open = folder;
+        w.announcements = news;
+        resync(w);
+    }
+
+    private void missing(WatchedFolder w, String why) {
+        if (w.toldMissing) {
+            return;
+        }
+        w.toldMissing = true;
+        logger.warn("A folder of the watch cannot be watched; the others are. mailbox={} folder={} why=\"{}\"",
+                mailbox(), w.configured, why);
+        watchProblem(Reason.PROTOCOL);
+    }
+
     /** Starts over when the server renumbered the folder's UIDs. */
-    private void resync(IMAPFolder folder) throws MessagingException {
+    private void resync(WatchedFolder w) throws MessagingException {
+        IMAPFolder folder = w.folder();
         long validity = folder.getUIDValidity();
         long next = folder.getUIDNext();
         // UIDNEXT at or below a UID we saw means renumbering without a new UIDVALIDITY: a server
         // bug (GreenMail derives UIDVALIDITY from the second the folder was made), but cheap to catch.
-        if (validity != uidValidity || (next > 0 && next <= lastUid)) {
-            if (uidValidity != -1) {
+        if (validity != w.uidValidity || (next > 0 && next <= w.lastUid)) {
+            if (w.uidValidity != -1) {
                 logger.warn("The folder's UIDs were renumbered; every message is looked at again. "
-                        + "mailbox={} uidvalidity={} was={} uidnext={} lastUid={}",
-                        mailbox(), validity, uidValidity, next, lastUid);
+                        + "mailbox={} folder={} uidvalidity={} was={} uidnext={} lastUid={}",
+                        mailbox(), w.name(), validity, w.uidValidity, next, w.lastUid);
             }
-            uidValidity = validity;
-            lastUid = 0;
-            deferred.clear();
-            kept = 0;
+            w.uidValidity = validity;
+            w.lastUid = 0;
+            w.deferred.clear();
+            keptChanged();
+        }
+    }
+
+    private void keptChanged() {
+        kept = folders.stream().mapToInt(w -> w.deferred.size()).sum();
+    }
+
+    /** One look: the first folder, then each other in turn. */
+    private void scanAll(List<WatchedFolder> open, boolean uidplus) throws MessagingException {
+        for (WatchedFolder w : open) {
+            if (!isClosing()) {
+                scanUntilQuiet(w, uidplus);
+            }
         }
     }
 
@@ -208,17 +312,12 @@ public final class ImapArrivalWatcher extends WatcherLoop {
      * can come with the response to our own UID FETCH, after the data, and the IDLE that follows
      * would not repeat it.
      */
-    /** The folder's announcements; set by {@link #watch} before its first scan. */
-    private Announcements news() {
-        return Objects.requireNonNull(announcements, "announcements");
-    }
-
-    private void scanUntilQuiet(IMAPFolder folder, boolean uidplus) throws MessagingException {
+    private void scanUntilQuiet(WatchedFolder w, boolean uidplus) throws MessagingException {
         int arrived = 0;
         do {
-            arrived += scan(folder, uidplus);
-        } while (!isClosing() && news().pending());
-        deleteDeferred(folder, uidplus);
+            arrived += scan(w, uidplus);
+        } while (!isClosing() && w.news().pending());
+        deleteDeferred(w, uidplus);
         if (arrived > 0) {
             long now = System.nanoTime();
             synchronized (timing) {
@@ -228,23 +327,26 @@ public final class ImapArrivalWatcher extends WatcherLoop {
     }
 
     /** Deletes the kept probes that the listener now says are finished. */
-    private void deleteDeferred(IMAPFolder folder, boolean uidplus) throws MessagingException {
-        if (deferred.isEmpty()) {
+    private void deleteDeferred(WatchedFolder w, boolean uidplus) throws MessagingException {
+        if (w.deferred.isEmpty()) {
             return;
         }
-        for (Map.Entry<Long, ProbeToken> due : deferred.due(this::mayDeleteNow)) {
+        IMAPFolder folder = w.folder();
+        for (Map.Entry<Long, ProbeToken> due : w.deferred.due(this::mayDeleteNow)) {
             Message m = folder.getMessageByUID(due.getKey());
             if (m != null && !m.isExpunged()) {
                 delete(folder, (IMAPMessage) m, due.getKey(), uidplus, due.getValue());
             }
         }
-        kept = deferred.size();
+        keptChanged();
     }
 
     /** Looks at every message above the last UID seen; returns how many of them were announced. */
-    private int scan(IMAPFolder folder, boolean uidplus) throws MessagingException {
+    private int scan(WatchedFolder w, boolean uidplus) throws MessagingException {
+        IMAPFolder folder = w.folder();
+        Announcements news = w.news();
         Instant scanStart = clock.now();
-        Message[] listed = folder.getMessagesByUID(lastUid + 1, UIDFolder.LASTUID);
+        Message[] listed = folder.getMessagesByUID(w.lastUid + 1, UIDFolder.LASTUID);
         Instant listedAt = clock.now();
         // "n:*" always includes the highest UID, even below n (RFC 3501 6.4.8): hence the filter.
         List<Message> fresh = new ArrayList<>();
@@ -257,12 +359,12 @@ public final class ImapArrivalWatcher extends WatcherLoop {
                 continue;
             }
             through = Math.max(through, m.getMessageNumber());
-            if (folder.getUID(m) > lastUid) {
+            if (folder.getUID(m) > w.lastUid) {
                 fresh.add(m);
                 // Seen when announced; a message that was there before we selected the folder,
                 // when this listing named it. Never later than the listing, never earlier than
                 // the announcement: the token is verified afterwards, the time is not moved.
-                Optional<Instant> firstSeen = news().firstSeen(m.getMessageNumber());
+                Optional<Instant> firstSeen = news.firstSeen(m.getMessageNumber());
                 if (firstSeen.isEmpty()) {
                     presentAtSelect.add(m);
                 }
@@ -270,7 +372,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
                 seenAt.put(m, announced.isAfter(listedAt) ? listedAt : announced);
             }
         }
-        news().scanned(through, scanStart);
+        news.scanned(through, scanStart);
         FetchProfile profile = new FetchProfile();
         profile.add(UIDFolder.FetchProfileItem.UID);
         profile.add(FetchProfile.Item.FLAGS);
@@ -281,17 +383,18 @@ public final class ImapArrivalWatcher extends WatcherLoop {
             Message[] batch = fresh.subList(from, Math.min(fresh.size(), from + FETCH_BATCH)).toArray(new Message[0]);
             folder.fetch(batch, profile); // BODY.PEEK[HEADER.FIELDS (...)]: nothing becomes \Seen
             for (Message m : batch) {
-                examine(folder, (IMAPMessage) m, Objects.requireNonNull(seenAt.get(m)), presentAtSelect.contains(m), uidplus);
+                examine(w, (IMAPMessage) m, Objects.requireNonNull(seenAt.get(m)), presentAtSelect.contains(m), uidplus);
             }
         }
         return fresh.size() - presentAtSelect.size();
     }
 
-    private void examine(IMAPFolder folder, IMAPMessage m, Instant seenAt, boolean presentAtSelect,
+    private void examine(WatchedFolder w, IMAPMessage m, Instant seenAt, boolean presentAtSelect,
             boolean uidplus) throws MessagingException {
+        IMAPFolder folder = w.folder();
         long uid = folder.getUID(m);
         // Advanced before the listener runs: a probe is reported once, whatever happens next.
-        lastUid = Math.max(lastUid, uid);
+        w.lastUid = Math.max(w.lastUid, uid);
         if (m.isExpunged()) {
             return;
         }
@@ -302,20 +405,20 @@ public final class ImapArrivalWatcher extends WatcherLoop {
         if (m.isSet(Flags.Flag.DELETED)) {
             // Measured before (a server without UIDPLUS keeps it, see delete()) or deleted by the
             // user; either way not a new arrival.
-            logger.debug("A probe already flagged deleted is skipped. mailbox={} uid={} probe={}",
-                    mailbox(), uid, token.get().key());
+            logger.debug("A probe already flagged deleted is skipped. mailbox={} folder={} uid={} probe={}",
+                    mailbox(), w.name(), uid, token.get().key());
             return;
         }
         Date internalDate = m.getReceivedDate();
         Arrival arrival = new Arrival(token.get(), AccessPath.IMAP, mailbox(), seenAt,
                 internalDate == null ? null : internalDate.toInstant(),
-                ProbeHeaders.received(m.getHeader(ProbeHeaders.RECEIVED)));
+                ProbeHeaders.received(m.getHeader(ProbeHeaders.RECEIVED))).inFolder(w.name(), w.junk);
         try {
             if (report(arrival, presentAtSelect)) {
                 delete(folder, m, uid, uidplus, token.get());
             } else if (deferrable(token.get())) {
-                deferred.keep(uid, token.get());
-                kept = deferred.size();
+                w.deferred.keep(uid, token.get());
+                keptChanged();
             }
         } finally {
             settled(token.get());

@@ -1,6 +1,7 @@
 package org.mailprobe.probes.watch;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.MailboxName;
@@ -28,10 +29,17 @@ import org.mailprobe.probes.TlsPolicy;
  * @param useIdle IMAP: use IDLE where the server offers it; false forces polling at
  *     {@code pollInterval}; default true. While a probe is expected the IMAP watcher also looks
  *     for itself on a fixed schedule ({@link LookSchedule}); there is no setting for it.
+ * @param otherFolders IMAP: further folders of the same mailbox looked in at each look and each
+ *     IDLE refresh (issue 14); {@link #SPECIAL_USE_JUNK} stands for the folder the server marks
+ *     {@code \Junk}; default none
+ * @param junkFolders IMAP: the folders, besides the one marked {@code \Junk}, whose probes are
+ *     reported as seen in Junk ({@link org.mailprobe.probes.Arrival#junk()}); default none
  */
 public record WatchSettings(ServerEndpoint endpoint, Account account, TlsPolicy tls, Timeouts timeouts,
         String folder, Duration pollInterval, Duration idleRefresh, boolean deleteAfterMeasure,
-        String localHost, String ownAgentId, boolean useIdle) {
+        String localHost, String ownAgentId, boolean useIdle, List<String> otherFolders, List<String> junkFolders) {
+    /** In a folder list: the folder with the SPECIAL-USE attribute {@code \Junk} (RFC 6154), whatever its name. */
+    public static final String SPECIAL_USE_JUNK = "\\Junk";
     /** 60 s: one command a minute per mailbox, and a dead connection noticed within about a minute. */
     public static final Duration DEFAULT_IDLE_REFRESH = Duration.ofSeconds(60);
     /**
@@ -50,6 +58,8 @@ public record WatchSettings(ServerEndpoint endpoint, Account account, TlsPolicy 
         Objects.requireNonNull(idleRefresh, "idleRefresh");
         Objects.requireNonNull(localHost, "localHost");
         Objects.requireNonNull(ownAgentId, "ownAgentId");
+        otherFolders = List.copyOf(otherFolders);
+        junkFolders = List.copyOf(junkFolders);
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("pollInterval must be positive");
         }
@@ -58,12 +68,28 @@ public record WatchSettings(ServerEndpoint endpoint, Account account, TlsPolicy 
         }
     }
 
+    /** One folder. */
+    public WatchSettings(ServerEndpoint endpoint, Account account, TlsPolicy tls, Timeouts timeouts,
+            String folder, Duration pollInterval, Duration idleRefresh, boolean deleteAfterMeasure,
+            String localHost, String ownAgentId, boolean useIdle) {
+        this(endpoint, account, tls, timeouts, folder, pollInterval, idleRefresh, deleteAfterMeasure,
+                localHost, ownAgentId, useIdle, List.of(), List.of());
+    }
+
     /** IDLE where offered. */
     public WatchSettings(ServerEndpoint endpoint, Account account, TlsPolicy tls, Timeouts timeouts,
             String folder, Duration pollInterval, Duration idleRefresh, boolean deleteAfterMeasure,
             String localHost, String ownAgentId) {
         this(endpoint, account, tls, timeouts, folder, pollInterval, idleRefresh, deleteAfterMeasure,
                 localHost, ownAgentId, true);
+    }
+
+    /** Every folder watched: the one IDLE waits on first, then {@link #otherFolders}. */
+    public List<String> folders() {
+        List<String> all = new java.util.ArrayList<>();
+        all.add(folder);
+        all.addAll(otherFolders);
+        return List.copyOf(all);
     }
 
     /** {@code user@host:port/folder}: {@link MailboxName}. */

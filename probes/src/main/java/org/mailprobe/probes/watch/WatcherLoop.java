@@ -464,6 +464,20 @@ abstract class WatcherLoop implements ArrivalWatcher {
         awaitRetry(wait);
     }
 
+    /**
+     * Tells the listener of a problem of the watch that does not end it (a folder it cannot watch),
+     * as a watch failure with {@code reason}: counted where failures are, the connection kept.
+     */
+    final void watchProblem(Reason reason) {
+        try {
+            listener.onWatchFailure(path(), mailbox(), reason);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable listenerFault) {
+            logger.warn("The arrival listener threw on a watch problem; ignored. mailbox={}", mailbox(), listenerFault);
+        }
+    }
+
     private void closeStore() {
         Store s = store;
         store = null;

@@ -38,6 +38,8 @@ public final class CommandCountingProxy implements AutoCloseable {
     private final List<Line> server = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile Hook hook = line -> { };
+    /** Rewrites a server line (without its line end); null passes every byte on as it comes. */
+    private volatile java.util.function.@org.jspecify.annotations.Nullable UnaryOperator<String> serverRewrite;
 
     public CommandCountingProxy(ServerEndpoint target) throws IOException {
         this.target = target;
@@ -66,6 +68,14 @@ public final class CommandCountingProxy implements AutoCloseable {
         this.hook = hook;
     }
 
+    /**
+     * Passes the server's lines on whole, each through {@code rewrite} (e.g. a LIST answer given an
+     * attribute the server does not send); a line it returns unchanged goes on byte for byte.
+     */
+    public void rewriteServerLines(java.util.function.UnaryOperator<String> rewrite) {
+        this.serverRewrite = rewrite;
+    }
+
     private void accept() {
         while (!listener.isClosed()) {
             try {
@@ -87,19 +97,27 @@ public final class CommandCountingProxy implements AutoCloseable {
         Thread t = new Thread(() -> {
             ByteArrayOutputStream line = new ByteArrayOutputStream(); // recorded at each line end
             ByteArrayOutputStream unsent = new ByteArrayOutputStream();
+            String text = "";
             try {
                 for (int b; (b = in.read()) >= 0; ) {
                     line.write(b);
                     unsent.write(b);
                     if (b == '\n') {
-                        String text = line.toString(StandardCharsets.ISO_8859_1).strip();
+                        text = line.toString(StandardCharsets.ISO_8859_1).strip();
                         line.reset();
                         lines.add(new Line(text, System.nanoTime()));
                         if (fromClient) {
                             hook.beforeForwarding(text); // a client line goes on whole, after the hook
                         }
                     }
-                    if (b == '\n' || (!fromClient && in.available() == 0)) {
+                    var rewrite = fromClient ? null : serverRewrite;
+                    if (rewrite != null && b == '\n') {
+                        String changed = rewrite.apply(text);
+                        out.write(changed.equals(text) ? unsent.toByteArray()
+                                : (changed + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                        unsent.reset();
+                    } else if (rewrite == null && (b == '\n' || (!fromClient && in.available() == 0))) {
                         out.write(unsent.toByteArray());
                         out.flush();
                         unsent.reset();

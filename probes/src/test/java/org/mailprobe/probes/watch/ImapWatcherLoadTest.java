@@ -51,9 +51,14 @@ class ImapWatcherLoadTest {
     }
 
     private void startWatcher(Duration refresh) throws Exception {
+        startWatcher(refresh, List.of());
+    }
+
+    private void startWatcher(Duration refresh, List<String> otherFolders) throws Exception {
         watcher = new ImapArrivalWatcher(new WatchSettings(proxy.endpoint(), provider.account(),
                 TestProvider.trusted(), TestProvider.FAST, "INBOX", Duration.ofMillis(200), refresh, true,
-                "agent.test", Watching.AGENT), Watching.SIGNER, recorder, ProbeClock.system());
+                "agent.test", Watching.AGENT, true, otherFolders, List.of()), Watching.SIGNER, recorder,
+                ProbeClock.system());
         watcher.start();
         awaitIdles(1);
     }
@@ -85,15 +90,36 @@ class ImapWatcherLoadTest {
      * them the watcher sent only one refresh, and only once the refresh was due.
      */
     private void assertNextCycleIsOneRefresh(int n) throws Exception {
+        assertNextCycleIsOneRefresh(n, 1);
+    }
+
+    /**
+     * Issue 14: a watch of INBOX and Junk between probes sends, per refresh, one UID FETCH per
+     * folder (the second on its own connection) and nothing else.
+     */
+    @Test
+    @Timeout(30)
+    void idleWatcherOfTwoFoldersSendsOneFetchPerFolderAtEachRefreshAndNothingBetween() throws Exception {
+        var user = provider.greenMail().getUserManager().getUser(org.mailprobe.probes.testing.TestProvider.USER);
+        provider.greenMail().getManagers().getImapHostManager().createMailbox(user, "Junk");
+        startWatcher(REFRESH, List.of("Junk"));
+
+        assertNextCycleIsOneRefresh(idles().size(), 2);
+        assertTrue(watcher.healthy());
+    }
+
+    private void assertNextCycleIsOneRefresh(int n, int folders) throws Exception {
         Line last = idles().get(n - 1);
         awaitIdles(n + 1);
         Line next = idles().get(n);
         List<Line> lines = proxy.clientLines();
         List<Line> between = lines.subList(lines.indexOf(last) + 1, lines.indexOf(next) + 1);
         List<String> commands = between.stream().map(Line::text).toList();
-        assertEquals(3, commands.size(), "one refresh between two IDLEs: " + commands);
+        assertEquals(2 + folders, commands.size(), "one refresh between two IDLEs: " + commands);
         assertEquals("DONE", commands.get(0));
-        assertTrue(commands.get(1).contains("UID FETCH"), commands.toString());
+        for (int i = 1; i <= folders; i++) {
+            assertTrue(commands.get(i).contains("UID FETCH"), commands.toString());
+        }
         long idleMillis = TimeUnit.NANOSECONDS.toMillis(between.get(0).nanos() - last.nanos());
         assertTrue(idleMillis >= REFRESH.toMillis(), "the IDLE was ended after " + idleMillis
                 + " ms, before its refresh");
