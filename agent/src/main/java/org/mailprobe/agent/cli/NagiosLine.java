@@ -39,6 +39,11 @@ final class NagiosLine {
         for (ProbeFigures.PathFigures p : outcome.paths()) {
             String path = p.watch().path().label();
             Duration d = p.delay();
+            if (p.junk()) {
+                summary.add(path + " only in Junk");
+                code = ExitCodes.NAGIOS_CRITICAL;
+                continue;
+            }
             if (d == null) {
                 summary.add(path + " lost");
                 code = ExitCodes.NAGIOS_CRITICAL;

@@ -107,7 +107,12 @@ enum ProbeReportFormat {
                 p.put("server_time", a == null || a.serverTime() == null ? null : a.serverTime().toString());
                 p.put("received", a == null ? List.of() : a.received());
                 p.put("evidence", a == null ? Map.of() : a.evidence());
-                p.put("result", a != null ? "seen" : s.succeeded() ? "lost" : "not_sent");
+                // A probe only in Junk is not delivered to its user (issue 14): "junk", like lost.
+                p.put("result", f.junk() ? "junk" : a != null ? "seen" : s.succeeded() ? "lost" : "not_sent");
+                if (a != null) {
+                    p.put("folder", a.folder());
+                    p.put("junk_folder", a.junk());
+                }
                 paths.add(p);
             }
             root.put("paths", paths);

@@ -59,6 +59,11 @@ final class TextTimeline {
             } else if (a != null) {
                 b.append(String.format("  %s  seen by %s in %s: delay %s (agent clock)%n", a.seenAt(),
                         f.watch().path().label(), f.watch().mailbox(), delay(f)));
+                if (f.folder() != null || a.junk()) {
+                    b.append(String.format("      folder: %s%s%n", a.folder(), !a.junk() ? ""
+                            : f.junk() ? " (Junk: NOT delivered to the user's view, counted like lost)"
+                            : " (Junk: counted as delivered, junk_counts_as_delivered)"));
+                }
                 if (a.serverTime() != null) {
                     b.append(String.format("      server's own stamp (INTERNALDATE, server clock): %s%n", a.serverTime()));
                 }

@@ -62,6 +62,13 @@ public final class Defaults {
 
     /** A watch's {@code folder}. */
     public static final String FOLDER = "INBOX";
+    /** An IMAP watch's {@code junk_folders}: none, the folder marked \\Junk is Junk anyway. */
+    public static final java.util.List<String> JUNK_FOLDERS = java.util.List.of();
+    /**
+     * An IMAP watch's {@code junk_counts_as_delivered}: a probe the provider put only in Junk is not
+     * delivered to its user (issue 14), so its path's outcome is {@code junk}, accounted like lost.
+     */
+    public static final boolean JUNK_COUNTS_AS_DELIVERED = false;
     /** A watch's {@code poll_interval} on IMAP, used only when the server has no IDLE. */
     public static final Duration IMAP_POLL_INTERVAL = Duration.ofSeconds(2);
     /** A watch's {@code poll_interval} on POP3. */

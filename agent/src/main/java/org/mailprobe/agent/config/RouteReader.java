@@ -25,7 +25,8 @@ final class RouteReader {
             "timeout", "watch", "to_address", "estimate", "from_address", "deliver_via", "starttls", "helo");
     static final List<String> ESTIMATE_KEYS = List.of("provider_hosts");
     static final List<String> WATCH_KEYS =
-            List.of("path", "server", "account", "folder", "poll_interval", "idle", "delete_probes");
+            List.of("path", "server", "account", "folder", "folders", "junk_folders", "junk_counts_as_delivered",
+                    "poll_interval", "idle", "delete_probes");
     private static final Set<String> PLANNED_PATHS = Set.of();
     /** The paths a route can watch a mailbox on; the sink is not a mailbox. */
     private static final List<AccessPath> WATCH_PATHS = List.of(AccessPath.IMAP, AccessPath.POP3, AccessPath.WEBMAIL);
@@ -353,6 +354,13 @@ final class RouteReader {
             problems.add(w.pathOf("folder"), "'" + folder + "' cannot be watched on POP3, which has only INBOX; "
                     + "remove folder or set it to INBOX");
         }
+        List<String> folders = folders(w, path, folder);
+        List<String> junkFolders = junkFolders(w, path, folders);
+        Boolean junkDelivered = w.bool("junk_counts_as_delivered");
+        if (junkDelivered != null && path != null && path != AccessPath.IMAP) {
+            problems.add(w.pathOf("junk_counts_as_delivered"), "only an IMAP watch sees a Junk folder; a "
+                    + path.label() + " watch sees only INBOX, where a probe put in Junk is lost");
+        }
         Duration poll = w.duration("poll_interval", Defaults.MIN_POLL_INTERVAL);
         Boolean idle = w.bool("idle");
         if (Boolean.TRUE.equals(idle) && (path == AccessPath.POP3 || path == AccessPath.WEBMAIL)) {
@@ -378,10 +386,93 @@ final class RouteReader {
         if (problems.count() > before || path == null || server == null || account == null) {
             return null;
         }
-        return new WatchConfig(path, server, account, folder,
+        return new WatchConfig(path, server, account, folders.get(0),
                 poll != null ? poll : Defaults.pollInterval(path),
                 path == AccessPath.IMAP && (idle != null ? idle : Defaults.IDLE),
-                path != AccessPath.WEBMAIL && (delete != null ? delete : Defaults.DELETE_PROBES));
+                path != AccessPath.WEBMAIL && (delete != null ? delete : Defaults.DELETE_PROBES),
+                folders, junkFolders, junkDelivered != null ? junkDelivered : Defaults.JUNK_COUNTS_AS_DELIVERED);
+    }
+
+    /**
+     * An IMAP watch's {@code folders:} (issue 14), the first waited on with IDLE; else just
+     * {@code folder}. Problems are reported; what is returned is never empty.
+     */
+    private List<String> folders(Mapping w, @Nullable AccessPath path, String folder) {
+        if (!w.has("folders")) {
+            return List.of(folder);
+        }
+        if (w.has("folder")) {
+            problems.add(w.pathOf("folders"), "give either folder (one folder) or folders (a list), not both");
+            return List.of(folder);
+        }
+        if (path != null && path != AccessPath.IMAP) {
+            problems.add(w.pathOf("folders"), "only an IMAP watch looks in several folders; a " + path.label()
+                    + " watch sees " + (path == AccessPath.POP3 ? "only INBOX" : "one folder") + ": use folder");
+            return List.of(folder);
+        }
+        List<String> names = names(w, "folders");
+        if (names == null) {
+            return List.of(folder);
+        }
+        if (names.isEmpty()) {
+            problems.add(w.pathOf("folders"), "needs at least one folder");
+            return List.of(folder);
+        }
+        return names;
+    }
+
+    /** An IMAP watch's {@code junk_folders:}: each one of its folders. */
+    private List<String> junkFolders(Mapping w, @Nullable AccessPath path, List<String> folders) {
+        if (!w.has("junk_folders")) {
+            return Defaults.JUNK_FOLDERS;
+        }
+        if (path != null && path != AccessPath.IMAP) {
+            problems.add(w.pathOf("junk_folders"), "only an IMAP watch sees a Junk folder; a " + path.label()
+                    + " watch sees only " + (path == AccessPath.POP3 ? "INBOX" : "its folder"));
+            return Defaults.JUNK_FOLDERS;
+        }
+        List<String> names = names(w, "junk_folders");
+        if (names == null) {
+            return Defaults.JUNK_FOLDERS;
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (!folders.contains(names.get(i))) {
+                problems.add(w.pathOf("junk_folders") + "[" + i + "]", "'" + names.get(i) + "' is not watched; "
+                        + "name it in folders too (watched: " + String.join(", ", folders) + ")");
+            }
+        }
+        return names;
+    }
+
+    /**
+     * A list of folder names, INBOX in any spelling as INBOX (RFC 3501 section 5.1), each once;
+     * null (reported) if it is not a list of non-empty strings.
+     */
+    private @Nullable List<String> names(Mapping w, String key) {
+        List<JsonNode> items = w.list(key);
+        if (items == null) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String at = w.pathOf(key) + "[" + i + "]";
+            if (!item.isTextual() || item.asText().isBlank()) {
+                problems.add(at, "must be a folder name, not " + (item.isTextual() ? "an empty string"
+                        : Mapping.describe(item)));
+                ok = false;
+                continue;
+            }
+            String name = item.asText().equalsIgnoreCase(Defaults.FOLDER) ? Defaults.FOLDER : item.asText();
+            if (names.contains(name)) {
+                problems.add(at, "'" + name + "' is listed twice");
+                ok = false;
+                continue;
+            }
+            names.add(name);
+        }
+        return ok ? names : null;
     }
 
     private @Nullable AccessPath accessPath(Mapping w) {
@@ -419,6 +510,12 @@ final class RouteReader {
         }
         if (first.watch.idle() != watch.idle()) {
             differences.add("idle " + watch.idle() + " here, " + first.watch.idle() + " there");
+        }
+        if (!first.watch.folders().equals(watch.folders())) {
+            differences.add("folders " + watch.folders() + " here, " + first.watch.folders() + " there");
+        }
+        if (!first.watch.junkFolders().equals(watch.junkFolders())) {
+            differences.add("junk_folders " + watch.junkFolders() + " here, " + first.watch.junkFolders() + " there");
         }
         if (first.watch.deleteProbes() != watch.deleteProbes()) {
             differences.add("delete_probes " + watch.deleteProbes() + " here, " + first.watch.deleteProbes() + " there");

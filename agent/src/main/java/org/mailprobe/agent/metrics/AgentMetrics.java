@@ -126,7 +126,7 @@ public final class AgentMetrics {
                 .description("1 while the arrival watcher of a mailbox has a working connection")
                 .tags("path", path.label(), "mailbox", mailbox).register(registry);
         for (Reason reason : Reason.values()) {
-            if (reason != Reason.NONE && reason != Reason.LOST) {
+            if (reason != Reason.NONE && reason != Reason.LOST && reason != Reason.JUNK) {
                 watcherFailure(path, reason);
             }
         }
@@ -319,6 +319,22 @@ public final class AgentMetrics {
         }
     }
 
+    /**
+     * Creates the series of a watch of several folders at zero, one per folder label from the
+     * config ({@code WatchConfig.folderLabels()}): closed values, and none for a watch of one folder,
+     * whose mailbox label names it already (issue 14; the exposition budget of issue 13).
+     */
+    public void registerFolders(String route, AccessPath path, Collection<String> folders) {
+        for (String folder : folders) {
+            arrivals(route, path, folder);
+        }
+    }
+
+    /** A probe seen by a watch of several folders in {@code folder}, as registered. */
+    public void recordArrival(String route, AccessPath path, String folder) {
+        arrivals(route, path, folder).increment();
+    }
+
     public void recordLost(String route, AccessPath path) {
         lost(route, path).increment();
     }
@@ -440,6 +456,14 @@ public final class AgentMetrics {
         return Counter.builder("mailprobe.lost.messages")
                 .description("Probe messages not seen on a path within the route's timeout")
                 .tags("route", route, "path", path.label())
+                .register(registry);
+    }
+
+    private Counter arrivals(String route, AccessPath path, String folder) {
+        return Counter.builder("mailprobe.arrivals")
+                .description("Probe messages seen by a watch of several folders, by the folder they were in "
+                        + "(Junk: counted lost unless the watch says junk_counts_as_delivered)")
+                .tags("route", route, "path", path.label(), "folder", folder)
                 .register(registry);
     }
 

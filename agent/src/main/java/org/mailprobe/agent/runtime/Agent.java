@@ -22,6 +22,7 @@ import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.JournalConfig;
 import org.mailprobe.agent.config.MailboxKey;
 import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.metrics.AgentMetrics;
 import org.mailprobe.agent.reachability.Reachability;
@@ -102,6 +103,11 @@ public final class Agent implements AutoCloseable {
             metrics.registerRoute(route.name(), route.pathLeg().label(),
                     RouteRunner.watchKeys(route, config.sink()).stream().map(MailboxKey::path).distinct().toList());
             metrics.registerSmtpServer(RouteRunner.smtpServer(route));
+            for (WatchConfig w : route.watches()) {
+                if (w.severalFolders()) {
+                    metrics.registerFolders(route.name(), w.path(), w.folderLabels());
+                }
+            }
             if (route.estimate() != null) {
                 metrics.registerEstimate(route.name(), route.leg().label());
             }

@@ -9,10 +9,14 @@ final class FigureMetrics {
 
     static void record(AgentMetrics metrics, ProbeFigures f) {
         for (ProbeFigures.PathFigures p : f.paths()) {
-            if (p.delay() != null) {
-                metrics.recordDelay(f.route(), p.watch().path(), p.leg(), p.delay());
-            } else if (p.lost()) {
+            // A probe only in Junk is lost to its user: its delay is evidence in the journal, not a figure.
+            if (p.lost()) {
                 metrics.recordLost(f.route(), p.watch().path());
+            } else if (p.delay() != null) {
+                metrics.recordDelay(f.route(), p.watch().path(), p.leg(), p.delay());
+            }
+            if (p.folder() != null) {
+                metrics.recordArrival(f.route(), p.watch().path(), p.folder());
             }
         }
         if (f.estimatedDelay() != null) {

@@ -224,7 +224,7 @@ public final class OneShotProbe {
         List<WatchConfig> quick = new ArrayList<>();
         for (WatchConfig w : route.watches()) {
             quick.add(new WatchConfig(w.path(), w.server(), w.account(), w.folder(), min(w.pollInterval(), QUICK_POLL),
-                    w.idle(), w.deleteProbes()));
+                    w.idle(), w.deleteProbes(), w.folders(), w.junkFolders(), w.junkCountsAsDelivered()));
         }
         return route.withWatches(quick);
     }

@@ -17,7 +17,8 @@ final class OutcomeLog {
         for (ProbeFigures.PathFigures p : outcome.paths()) {
             Duration d = p.delay();
             paths.add(p.watch().path().label() + "=" + (d == null ? "-" : d.toMillis() + "ms")
-                    + (p.belowResolution() ? "(below_resolution)" : ""));
+                    + (p.belowResolution() ? "(below_resolution)" : "")
+                    + (p.junk() ? "(junk)" : p.folder() != null ? "(folder=" + p.folder() + ")" : ""));
         }
         if (outcome.reason() == Reason.NONE) {
             logger.info("Probe done. route={} result=success {}", outcome.route(), paths);

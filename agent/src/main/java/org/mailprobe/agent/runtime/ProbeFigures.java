@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.config.MailboxKey;
+import org.mailprobe.agent.config.Defaults;
 import org.mailprobe.agent.config.RouteConfig;
+import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.probes.Arrival;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.received.ReceivedChain;
@@ -52,12 +54,27 @@ public record ProbeFigures(ProbeOutcome outcome, @Nullable String fromAccount, @
      * @param seenBeforeAccepted how long before our client read the server's 250 the watcher saw the
      *     message, when it did (the delay is then 0, "below resolution"); null otherwise. The
      *     arrival's own evidence (e.g. a first sighting on a reconnect) travels in {@link #arrival}.
+     * @param folder the folder it was seen in as a metric label ({@link WatchConfig#folderLabel}), for
+     *     a watch of several folders or a sighting in Junk; null otherwise (the mailbox names it)
+     * @param junk seen only in a Junk folder where the watch does not count that as delivered: then
+     *     also {@code lost} (issue 14: for its user it did not arrive), its delay kept as evidence
      */
     public record PathFigures(MailboxKey watch, String leg, @Nullable Arrival arrival, boolean lost,
             @Nullable Duration delay,
-            @Nullable Duration seenBeforeAccepted) {
+            @Nullable Duration seenBeforeAccepted, @Nullable String folder, boolean junk) {
+        /** A path with no folder to tell. */
+        public PathFigures(MailboxKey watch, String leg, @Nullable Arrival arrival, boolean lost,
+                @Nullable Duration delay, @Nullable Duration seenBeforeAccepted) {
+            this(watch, leg, arrival, lost, delay, seenBeforeAccepted, null, false);
+        }
+
         public boolean belowResolution() {
             return seenBeforeAccepted != null;
+        }
+
+        /** Seen, and counted as delivered: its delay is a clause-4 figure. */
+        public boolean delivered() {
+            return arrival != null && !junk;
         }
     }
 
@@ -79,7 +96,18 @@ public record ProbeFigures(ProbeOutcome outcome, @Nullable String fromAccount, @
                 delay = raw.isNegative() ? Duration.ZERO : Duration.ofMillis(raw.toMillis());
                 early = raw.isNegative() ? Duration.ofMillis(raw.negated().toMillis()) : null;
             }
-            paths.add(new PathFigures(e.getKey(), pathLeg, a, a == null && accepted != null, delay, early));
+            WatchConfig watch = route == null ? null : watchOf(route, e.getKey());
+            String folder = null;
+            boolean junk = false;
+            if (a != null && watch != null && (watch.severalFolders() || a.junk())) {
+                folder = watch.folderLabel(a.folder(), a.junk());
+            }
+            if (a != null && accepted != null && a.junk()
+                    && (watch == null ? !Defaults.JUNK_COUNTS_AS_DELIVERED : !watch.junkCountsAsDelivered())) {
+                junk = true;
+            }
+            paths.add(new PathFigures(e.getKey(), pathLeg, a, (a == null || junk) && accepted != null, delay, early,
+                    folder, junk));
         }
         SendDelayEstimate.Result estimate = null;
         if (route != null && route.estimate() != null && accepted != null) {
@@ -92,6 +120,15 @@ public record ProbeFigures(ProbeOutcome outcome, @Nullable String fromAccount, @
         return new ProbeFigures(outcome, route == null || route.from() == null ? null : route.from().name(),
                 route == null || route.to() == null ? null : route.to().name(), route == null ? null : route.recipient(),
                 route != null, paths, estimate, resumed);
+    }
+
+    private static @Nullable WatchConfig watchOf(RouteConfig route, MailboxKey key) {
+        for (WatchConfig w : route.watches()) {
+            if (w.mailboxKey().equals(key)) {
+                return w;
+            }
+        }
+        return null;
     }
 
     /**
@@ -123,7 +160,14 @@ public record ProbeFigures(ProbeOutcome outcome, @Nullable String fromAccount, @
         return outcome.leg();
     }
 
+    /**
+     * The probe's reason: the outcome's, except that a probe seen everywhere but only in Junk on some
+     * path (not counted as delivered there) is {@link Reason#JUNK}, accounted like lost (issue 14).
+     */
     public Reason reason() {
+        if (outcome.reason() == Reason.NONE && paths.stream().anyMatch(PathFigures::junk)) {
+            return Reason.JUNK;
+        }
         return outcome.reason();
     }
 

@@ -115,6 +115,17 @@ public final class ProbeJournal {
                 p.put("seen_before_accepted_ms", Objects.requireNonNull(pf.seenBeforeAccepted()).toMillis());
             }
             arrival(p, a);
+            // Issue 14, after the fields above (the chain hashes the bytes): only for a watch of
+            // several folders or a sighting in Junk, so every other record stays as it was.
+            if (pf.folder() != null) {
+                p.put("folder", a.folder());
+                if (a.junk()) {
+                    p.put("junk_folder", true);
+                }
+            }
+            if (pf.junk()) {
+                p.put("lost", true); // not delivered to the user's view: accounted like lost (clauses 1, 4)
+            }
         }
         if (f.estimate() != null) {
             estimate(r.putObject("send_estimate"), f.estimate(), f.estimatedDelay());

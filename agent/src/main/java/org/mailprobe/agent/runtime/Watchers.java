@@ -96,7 +96,8 @@ public final class Watchers implements AutoCloseable {
 
     static WatchSettings settings(WatchConfig w, String agentId, String localHost) {
         return new WatchSettings(w.server().endpoint(), w.account().login(), w.server().tls(), w.server().timeouts(),
-                w.folder(), w.pollInterval(), IDLE_REFRESH, w.deleteProbes(), localHost, agentId, w.idle());
+                w.folder(), w.pollInterval(), IDLE_REFRESH, w.deleteProbes(), localHost, agentId, w.idle(),
+                w.folders().subList(1, w.folders().size()), w.junkFolders());
     }
 
     private static ArrivalWatcher create(WatchConfig w, String agentId, String localHost, TokenSigner signer,
