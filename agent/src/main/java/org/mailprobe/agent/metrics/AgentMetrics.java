@@ -166,7 +166,7 @@ public final class AgentMetrics {
             reachabilityStage(endpoint, stage);
         }
         for (Reason reason : Reason.values()) {
-            if (reason != Reason.LOST && reason != Reason.REJECTED) {
+            if (reason != Reason.LOST && reason != Reason.REJECTED && reason != Reason.JUNK) {
                 checks(endpoint, reason);
             }
         }
