@@ -176,6 +176,14 @@ public final class ProbeJournal {
         r.put("seen_at", l.arrival().seenAt().toString());
         r.put("delay_ms", l.delay().toMillis());
         arrival(r, l.arrival());
+        Arrival a = l.arrival();
+        if (a.junk() || !l.watch().mailbox().endsWith("/" + a.folder())) {
+            // Seen in another folder than the watch's first (issue 14), e.g. in Junk after its timeout.
+            r.put("folder", a.folder());
+            if (a.junk()) {
+                r.put("junk_folder", true);
+            }
+        }
         journal.append("late", r);
     }
 

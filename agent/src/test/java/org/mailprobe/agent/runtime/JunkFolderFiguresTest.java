@@ -81,9 +81,13 @@ class JunkFolderFiguresTest {
     }
 
     JsonNode probeRecord() throws IOException {
+        return record("probe");
+    }
+
+    JsonNode record(String type) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         Journal.read(dir, l -> {
-            if (l.record().path("type").asText().equals("probe")) {
+            if (l.record().path("type").asText().equals(type)) {
                 out.add(l.record());
             }
         });
@@ -126,6 +130,26 @@ class JunkFolderFiguresTest {
         assertEquals(1, registry.get("mailprobe.delivery.delay").tag("route", "receive-p2").timer().count());
         assertEquals(1.0, count("mailprobe.arrivals", "route", "receive-p2", "path", "imap", "folder", "Junk"));
         assertEquals(0.0, count("mailprobe.lost.messages", "route", "receive-p2", "path", "imap"));
+    }
+
+    @Test
+    void probeFoundInJunkAfterItsTimeoutHasALateRecordSayingJunk() throws IOException {
+        RouteConfig route = route(false);
+        journal = new JournalFixture(dir, T0);
+        inFlight.journalTo(new ProbeJournal(journal.journal));
+        inFlight.routes(List.of(route));
+        ProbeToken token = ProbeRecords.token(route, 1);
+        MailboxKey key = route.watches().get(0).mailboxKey();
+        inFlight.expect(token.key(), route.name(), "receive", new LinkedHashSet<>(List.of(key)), route.timeout());
+        inFlight.submitted(token.key(), ProbeRecords.accepted(token, T0));
+        inFlight.sweep(T0.plus(route.timeout()));
+
+        inFlight.onArrival(ProbeRecords.arrival(token, key, T0.plus(route.timeout()).plusSeconds(5), List.of(),
+                Map.of()).inFolder("Junk", true));
+
+        JsonNode late = record("late");
+        assertEquals("Junk", late.path("folder").asText(), late.toString());
+        assertTrue(late.path("junk_folder").asBoolean());
     }
 
     @Test
