@@ -137,6 +137,17 @@ class ImapFoldersTest {
     }
 
     @Test
+    void namedFolderThatDoesNotExistIsSaidOnceAndTheInboxIsStillWatched() throws Exception {
+        start(provider.imap(), List.of("Nowhere"), List.of());
+
+        ProbeToken token = Watching.sendProbe(provider, Watching.AGENT).token();
+        recorder.awaitArrival(token);
+
+        assertEquals(List.of(Reason.PROTOCOL), recorder.failures);
+        assertTrue(watcher.healthy());
+    }
+
+    @Test
     void ourVerifiedProbeInJunkIsDeletedThere() throws Exception {
         folder("Junk");
         start(provider.imap(), List.of("Junk"), List.of("Junk"));
