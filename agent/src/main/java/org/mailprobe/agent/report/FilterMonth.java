@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.mailprobe.agent.report.Report.Ref;
 
@@ -45,6 +47,8 @@ final class FilterMonth {
     /** The records that count against some rate, by direction, kind and outcome (the first MAX_REFS each). */
     private final Map<String, List<Ref>> refs = new HashMap<>();
     private final Map<Ref, byte[]> cited = new HashMap<>();
+    /** Counts by direction, kind and outcome, then by variant: which wrapper a filter misses. */
+    private final Map<String, Map<String, Long>> variants = new HashMap<>();
     private long unrecognised;
     private boolean any;
 
@@ -70,6 +74,7 @@ final class FilterMonth {
         }
         String key = key(direction, kind, outcome);
         counts.merge(key, 1L, Long::sum);
+        variants.computeIfAbsent(key, k -> new TreeMap<>()).merge(r.path("variant").asText(), 1L, Long::sum);
         if (againstSomeRate(kind, outcome)) {
             List<Ref> list = refs.computeIfAbsent(key, k -> new ArrayList<>());
             if (list.size() < MonthlyReport.MAX_REFS) {
@@ -128,6 +133,7 @@ final class FilterMonth {
         long n = total(direction, d.kind(), false);
         long counted = 0;
         List<Ref> evidence = new ArrayList<>();
+        Map<String, Long> byVariant = new TreeMap<>();
         for (String o : OUTCOMES) {
             long c = count(direction, d.kind(), o);
             if (d.counts().test(o)) {
@@ -135,6 +141,8 @@ final class FilterMonth {
             }
             if (d.counts().test(o) == d.countedIsAgainst()) {
                 evidence.addAll(refs.getOrDefault(key(direction, d.kind(), o), List.of()));
+                variants.getOrDefault(key(direction, d.kind(), o), Map.of())
+                        .forEach((variant, k) -> byVariant.merge(variant, k, Long::sum));
             }
         }
         evidence.sort(Comparator.comparingLong(Ref::seq));
@@ -146,19 +154,23 @@ final class FilterMonth {
         Double target = d.target();
         String head = d.name() + " (" + direction + "): ";
         if (n == 0) {
-            return new Report.FilterRate(direction, d.name(), d.definition(), target, 0, 0, 0, null, lower, upper,
-                    "no samples", target == null ? null : Confidence.samplesNeeded(target), null,
-                    head + "no " + d.kind() + " sample with an outcome this month"
-                            + (target == null ? "." : "; a month needs at least " + thousands(
-                                    Confidence.samplesNeeded(target)) + " with no miss to show " + target(target) + "."),
-                    evidence);
+            String none = head + "no " + d.kind() + " sample with an outcome this month.";
+            Long needed = null;
+            if (target != null) {
+                needed = Confidence.samplesNeeded(target);
+                none = head + "no " + d.kind() + " sample with an outcome this month; a month needs at least "
+                        + thousands(needed) + " with no miss to show " + target(target) + ".";
+            }
+            return new Report.FilterRate(direction, d.name(), d.definition(), target, 0, 0, 0, byVariant, null,
+                    lower, upper, "no samples", needed, null, none, evidence);
         }
         String figures = head + counted + " of " + n + " " + d.kind() + " samples (" + pct(counted / (double) n)
-                + "); with 95% confidence the rate is at least " + pct(lower) + " and at most " + pct(upper);
+                + ")" + variants(against, byVariant) + "; with 95% confidence the rate is at least "
+                + pct(lower) + " and at most " + pct(upper);
         if (target == null) {
-            return new Report.FilterRate(direction, d.name(), d.definition(), null, n, counted, against, rate, lower,
-                    upper, "no contract target", null, null, figures + ". The contract sets no target for false "
-                            + "positives; each one is mail a user did not get as sent.", evidence);
+            return new Report.FilterRate(direction, d.name(), d.definition(), null, n, counted, against, byVariant,
+                    rate, lower, upper, "no contract target", null, null, figures + ". The contract sets no target "
+                            + "for false positives; each one is mail a user did not get as sent.", evidence);
         }
         long needed = Confidence.samplesNeeded(target);
         String verdict;
@@ -179,8 +191,17 @@ final class FilterMonth {
                                     Confidence.MAX_SAMPLES_SEARCHED) : thousands(neededNow)) + " in all, the rest "
                             + "without a miss") + ".";
         }
-        return new Report.FilterRate(direction, d.name(), d.definition(), target, n, counted, against, rate, lower,
-                upper, verdict, needed, neededNow, figures + says, evidence);
+        return new Report.FilterRate(direction, d.name(), d.definition(), target, n, counted, against, byVariant,
+                rate, lower, upper, verdict, needed, neededNow, figures + says, evidence);
+    }
+
+    /** How many count against the provider and of which variants: "; 1 against the provider (eicar-zip 1)". */
+    private static String variants(long against, Map<String, Long> byVariant) {
+        if (against == 0) {
+            return "";
+        }
+        return "; " + against + " against the provider (" + byVariant.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")";
     }
 
     private long total(String direction, String kind, boolean withFailed) {

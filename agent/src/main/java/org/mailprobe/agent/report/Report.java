@@ -97,6 +97,7 @@ public record Report(String month, String agent, String site, String periodStart
      * @param target the contract's, or null (false positives have none)
      * @param counted the samples in the rate's numerator
      * @param against the samples that count against the provider: misses, or false positives
+     * @param againstByVariant those samples by variant (eicar-nested-zip, gtube, corpus:FILE...)
      * @param rate counted / samples; null with no sample
      * @param lower the rate is at least this, with 95% confidence (exact, Clopper-Pearson)
      * @param upper the rate is at most this, with 95% confidence
@@ -107,7 +108,7 @@ public record Report(String month, String agent, String site, String periodStart
      * @param evidence the records that count against the provider (the first 200)
      */
     public record FilterRate(String direction, String name, String definition, @Nullable Double target, long samples,
-            long counted, long against, @Nullable Double rate, double lower, double upper, String verdict,
+            long counted, long against, Map<String, Long> againstByVariant, @Nullable Double rate, double lower, double upper, String verdict,
             @Nullable Long samplesNeeded, @Nullable Long samplesNeededWithMisses, String statement,
             List<Ref> evidence) {}
 

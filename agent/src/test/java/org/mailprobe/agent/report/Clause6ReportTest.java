@@ -159,6 +159,9 @@ class Clause6ReportTest {
         assertEquals(1, detection.against());
         assertTrue(detection.statement().contains("not met, even the upper bound is below 99.9%"),
                 detection.statement());
+        assertTrue(detection.statement().startsWith("virus detection (inbound): 49 of 50 virus samples (98.000%); "
+                + "1 against the provider (eicar-nested-zip 1);"), detection.statement());
+        assertEquals(Map.of("eicar-nested-zip", 1L), detection.againstByVariant());
         assertTrue(r.promises().stream().anyMatch(p -> p.clause().equals("6")
                 && p.promise().equals("virus detection (inbound): at least 99.9%") && Boolean.FALSE.equals(p.kept())),
                 r.promises().toString());
