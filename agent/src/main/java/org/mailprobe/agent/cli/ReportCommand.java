@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** The monthly SLA report from the journal alone. */
 @Command(name = "report", mixinStandardHelpOptions = true, description = "The contract month from the journal: "
-        + "clauses 1, 2, 4 and the clause-8 compensation, with the records behind every figure. Exit 0, or 1 if the "
+        + "clauses 1, 2, 4, 6 and the clause-8 compensation, with the records behind every figure. Exit 0, or 1 if the "
         + "journal's chain is broken (the report is still written, and says so).")
 final class ReportCommand implements Callable<Integer> {
     @Option(names = "--journal", required = true, paramLabel = "DIR", description = "The journal directory.")

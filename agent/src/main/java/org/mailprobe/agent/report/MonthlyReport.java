@@ -37,7 +37,8 @@ import org.mailprobe.agent.report.Report.Ref;
  * Services are assessed where configured, else endpoints. Clause 4: each probe counts in the month
  * its submission was accepted; a path not seen by the timeout is lost and breaks the one-hour
  * promise. Clause 1: each account's last probe result holds until its next probe; a minute is a
- * fault minute when failing accounts exceed 10% of those with a result.
+ * fault minute when failing accounts exceed 10% of those with a result. Clause 6: each filter sample
+ * counts in the month it was sent ({@link FilterMonth}).
  */
 public final class MonthlyReport {
     public static final int CONTRACT_MINUTES = 43_200;
@@ -78,11 +79,13 @@ public final class MonthlyReport {
     private long lastRecordTime = Long.MIN_VALUE;
     private String agent = "";
     private String site = "";
+    private final FilterMonth filters;
 
     private MonthlyReport(YearMonth month) {
         this.month = month;
         this.from = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         this.to = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        this.filters = new FilterMonth(from, to);
     }
 
     public static Report compute(Path journal, YearMonth month) throws IOException {
@@ -172,6 +175,9 @@ public final class MonthlyReport {
                 break;
             case "late":
                 late(r, ref, l);
+                break;
+            case "filter_sample":
+                filters.accept(r, time, ref, l.bytes());
                 break;
             default:
                 break;
@@ -290,6 +296,7 @@ public final class MonthlyReport {
         Report.Clause2 c2 = clause2(end);
         Report.Clause4 c4 = clause4();
         Report.Clause1 c1 = clause1(end);
+        Report.Clause6 c6 = filters.build();
         Report.Clause8 c8 = clause8(c1, c2);
         List<Report.Promise> promises = new ArrayList<>();
         promises.add(new Report.Promise("1", "fault minutes at most " + fmt(CLAUSE1_LIMIT_MINUTES) + " (99.9%)",
@@ -305,13 +312,35 @@ public final class MonthlyReport {
             promises.add(new Report.Promise("4", p.leg() + " " + p.path() + ": no message over 1 h",
                     overHourFigure(p), p.maxKept()));
         }
+        clause6Promises(promises, c6);
         promises.add(new Report.Promise("8", "compensation: twice the outage time of a missed clause 1 or 2",
                 fmt(c8.compensationMinutes()) + " min", c8.missedClauses().isEmpty()));
         Report.JournalCheck jc = new Report.JournalCheck(check.ok(), check.problem(), check.headSeq(),
                 check.headHash(), check.records(), check.notes());
         return new Report(month.toString(), agent, site, Instant.ofEpochMilli(from).toString(),
                 Instant.ofEpochMilli(end).toString(), CONTRACT_MINUTES, (end - from) / 60_000.0,
-                Instant.now().toString(), jc, promises, c1, c2, c4, c8, evidence(journal, c2, c4), null);
+                Instant.now().toString(), jc, promises, c1, c2, c4, c6, c8, evidence(journal, c2, c4, c6), null);
+    }
+
+    /** One line per rate and direction; a month without filter samples says clause 6 is not measured. */
+    private static void clause6Promises(List<Report.Promise> promises, Report.Clause6 c6) {
+        if (!c6.measured()) {
+            promises.add(new Report.Promise("6", "virus detection at least 99.9%, virus removal at least 99.5%, "
+                    + "spam filtering at least 96%", "not measured (no filter sample this month)", null));
+            return;
+        }
+        for (Report.FilterRate r : c6.rates()) {
+            Double target = r.target();
+            String promise = r.name() + " (" + r.direction() + "): "
+                    + (target == null ? "no contract target" : "at least " + FilterMonth.target(target));
+            Double rate = r.rate();
+            String figure = rate == null ? "no samples" : FilterMonth.pct(rate) + " over " + r.samples()
+                    + " samples (95% bounds " + FilterMonth.pct(r.lower()) + " to " + FilterMonth.pct(r.upper())
+                    + (target == null ? ")" : "; " + r.verdict() + ")");
+            Boolean kept = r.verdict().equals("met") ? Boolean.TRUE : r.verdict().equals("not met") ? Boolean.FALSE
+                    : null;
+            promises.add(new Report.Promise("6", promise, figure, kept));
+        }
     }
 
     private Report.Clause2 clause2(long end) {
@@ -557,7 +586,8 @@ public final class MonthlyReport {
      * rise (a broken chain), from a second pass that quotes each seq's last line, as the report
      * always did.
      */
-    private List<Report.Evidence> evidence(Path journal, Report.Clause2 c2, Report.Clause4 c4) throws IOException {
+    private List<Report.Evidence> evidence(Path journal, Report.Clause2 c2, Report.Clause4 c4, Report.Clause6 c6)
+            throws IOException {
         Set<Long> wanted = new HashSet<>();
         c2.subjects().forEach(s -> {
             s.outages().forEach(p -> p.evidence().forEach(r -> wanted.add(r.seq())));
@@ -572,6 +602,7 @@ public final class MonthlyReport {
             p.lateEvidence().forEach(r -> wanted.add(r.seq()));
         }
         c4.failedEvidence().forEach(r -> wanted.add(r.seq()));
+        c6.rates().forEach(rate -> rate.evidence().forEach(r -> wanted.add(r.seq())));
         Map<Long, Report.Evidence> found = new TreeMap<>();
         if (wanted.isEmpty()) {
             return new ArrayList<>();
@@ -586,6 +617,7 @@ public final class MonthlyReport {
             return new ArrayList<>(found.values());
         }
         Map<Ref, byte[]> lines = new HashMap<>(cited);
+        lines.putAll(filters.cited());
         states.values().forEach(list -> list.forEach(s -> lines.put(s.ref(), s.line())));
         delays.values().stream().filter(a -> a.maxRef != null).forEach(a -> lines.put(a.maxRef, a.maxLine));
         for (Map.Entry<Ref, byte[]> e : lines.entrySet()) {

@@ -30,7 +30,8 @@ import org.mailprobe.agent.report.Report.Period;
  * the current month. Figures come from the raw series of this agent and site (the recording rules
  * are rolling 30-day windows and fit a calendar month only when it has 30 days):
  * {@code increase()} of the state-seconds counters, of the delay histogram's count, sum and
- * 3600-second bucket, and of the lost-messages counter. Where a figure differs from the journal by
+ * 3600-second bucket, of the lost-messages counter, and (clause 6) of the filter-samples counter by
+ * direction, kind and outcome. Where a figure differs from the journal by
  * more than Prometheus's own resolution (see {@link #tolerance}), the comparison says by how much
  * and why: the times Prometheus has no sample of the agent ({@code up} missing or 0) while the
  * journal shows it running, the counter resets (agent restarts), and {@code increase()}'s
@@ -178,6 +179,9 @@ public final class PrometheusMonth {
                     "sum by (path) (increase(mailprobe_lost_messages_total" + delay + "))", gapSpans, running,
                     maxResets, -1, intervalMs));
         }
+        if (r.clause6().measured()) {
+            clause6(r.clause6(), sel, window, figures, gapSpans, running, maxResets, intervalMs, observedMs);
+        }
 
         List<Period> gapPeriods = new ArrayList<>();
         double gapMinutes = 0;
@@ -200,6 +204,43 @@ public final class PrometheusMonth {
                         + "interval per restart and at each end of the window)";
         return new Comparison(true, base, "", window, intervalMs / 1000.0, samples.size(), failed, maxResets,
                 gapPeriods, figures, note);
+    }
+
+    /**
+     * Clause 6 per direction and kind: the samples with an outcome from the provider, and those
+     * delivered untouched (a miss for virus and spam, the right outcome for clean), from the
+     * agent's {@code mailprobe_filter_samples_total}.
+     */
+    private void clause6(Report.Clause6 c6, String sel, String window, List<Figure> figures, List<long[]> gaps,
+            double running, long resets, double intervalMs, double observedMs)
+            throws PrometheusException, InterruptedException {
+        String query = "sum by (direction, kind, outcome) (increase(mailprobe_filter_samples_total{" + sel + "}"
+                + window + "))";
+        Map<String, Double> byOutcome = values(query(query), "direction", "kind", "outcome");
+        for (Report.FilterSamples s : c6.samples()) {
+            String prefix = s.direction() + "\u0000" + s.kind() + "\u0000";
+            Double samples = null;
+            Double untouched = null;
+            for (Map.Entry<String, Double> e : byOutcome.entrySet()) {
+                if (!e.getKey().startsWith(prefix) || e.getKey().endsWith("\u0000" + FilterMonth.FAILED)) {
+                    continue;
+                }
+                samples = (samples == null ? 0 : samples) + e.getValue();
+                if (e.getKey().endsWith("\u0000untouched")) {
+                    untouched = e.getValue();
+                }
+            }
+            if (samples != null && untouched == null) {
+                untouched = 0.0;
+            }
+            String subject = s.direction() + " " + s.kind();
+            figures.add(figure("6", subject, "samples with an outcome", (double) s.samples(), samples, "",
+                    countTolerance(samples, intervalMs, observedMs, resets), query, gaps, running, resets, -1,
+                    intervalMs));
+            figures.add(figure("6", subject, "samples delivered untouched", (double) s.outcomes()
+                    .getOrDefault("untouched", 0L), untouched, "", countTolerance(untouched, intervalMs, observedMs,
+                            resets), query, gaps, running, resets, -1, intervalMs));
+        }
     }
 
     private static Figure figure(String clause, String subject, String name, double journal, @Nullable Double prom, String unit,
@@ -236,6 +277,10 @@ public final class PrometheusMonth {
                     + "intervals (%s s)", MonthlyReport.fmt(intervalMs / 1000.0)));
             if (clause.equals("4")) {
                 causes.add("the journal counts a probe in the month it was accepted, Prometheus when it was seen");
+            }
+            if (clause.equals("6")) {
+                causes.add("the journal counts a sample in the month it was sent, Prometheus when its outcome was "
+                        + "known");
             }
             why = String.format(Locale.ROOT, "Prometheus %s by %s %s: ", diff > 0 ? "higher" : "lower",
                     MonthlyReport.fmt(Math.abs(diff)), unit.isEmpty() ? "messages" : unit) + String.join("; ", causes);

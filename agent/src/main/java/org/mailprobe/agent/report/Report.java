@@ -1,6 +1,7 @@
 package org.mailprobe.agent.report;
 
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,13 +11,13 @@ import org.jspecify.annotations.Nullable;
  */
 public record Report(String month, String agent, String site, String periodStart, String periodEnd,
         int contractMinutes, double calendarMinutes, String generatedAt, JournalCheck journal, List<Promise> promises,
-        Clause1 clause1, Clause2 clause2, Clause4 clause4, Clause8 clause8, List<Evidence> evidence,
+        Clause1 clause1, Clause2 clause2, Clause4 clause4, Clause6 clause6, Clause8 clause8, List<Evidence> evidence,
         @Nullable Comparison prometheus) {
 
     /** The same report with the Prometheus comparison beside the journal's figures. */
     public Report withPrometheus(Comparison c) {
         return new Report(month, agent, site, periodStart, periodEnd, contractMinutes, calendarMinutes, generatedAt,
-                journal, promises, clause1, clause2, clause4, clause8, evidence, c);
+                journal, promises, clause1, clause2, clause4, clause6, clause8, evidence, c);
     }
 
     /** Where a record is: segment, line (1-based) and seq. */
@@ -73,6 +74,43 @@ public record Report(String month, String agent, String site, String periodStart
     /** Clause 4: average send and receive delay at most a minute, no message over an hour. */
     public record Clause4(boolean assessed, boolean kept, List<PathDelay> paths, long failedSubmissions,
             List<Ref> failedEvidence, List<DailyDelay> daily, String note) {}
+
+    /**
+     * Clause 6 (issue 14): virus detection at least 99.9%, virus removal at least 99.5%, spam
+     * filtering at least 96%, over the filter samples sent in the month (counted in the month they
+     * were sent); false positives beside them. Not measured when the month has no filter sample.
+     *
+     * @param unrecognised records whose outcome is none the report knows: in no count, no rate
+     */
+    public record Clause6(boolean measured, List<FilterSamples> samples, List<FilterRate> rates, long unrecognised,
+            String note) {}
+
+    /**
+     * One direction (inbound, outbound) and kind (virus, spam, clean): the samples with an outcome
+     * from the provider, by outcome; those our own side failed to send are apart, in no rate.
+     */
+    public record FilterSamples(String direction, String kind, long samples, long failed, Map<String, Long> outcomes) {}
+
+    /**
+     * One clause-6 rate in one direction.
+     *
+     * @param target the contract's, or null (false positives have none)
+     * @param counted the samples in the rate's numerator
+     * @param against the samples that count against the provider: misses, or false positives
+     * @param againstByVariant those samples by variant (eicar-nested-zip, gtube, corpus:FILE...)
+     * @param rate counted / samples; null with no sample
+     * @param lower the rate is at least this, with 95% confidence (exact, Clopper-Pearson)
+     * @param upper the rate is at most this, with 95% confidence
+     * @param verdict met, not met, not enough samples to say, no samples, or no contract target
+     * @param samplesNeeded samples with no miss a month needs for the lower bound to reach the target
+     * @param samplesNeededWithMisses samples in all, with the misses seen, for the same; -1 beyond reach
+     * @param statement the figures and the verdict in one plain sentence
+     * @param evidence the records that count against the provider (the first 200)
+     */
+    public record FilterRate(String direction, String name, String definition, @Nullable Double target, long samples,
+            long counted, long against, Map<String, Long> againstByVariant, @Nullable Double rate, double lower, double upper, String verdict,
+            @Nullable Long samplesNeeded, @Nullable Long samplesNeededWithMisses, String statement,
+            List<Ref> evidence) {}
 
     /** Clause 8: a month that misses clause 1, 2 or 3 earns twice the outage time. */
     public record Clause8(List<String> missedClauses, double outageMinutes, double compensationMinutes,

@@ -79,6 +79,7 @@ public final class ReportFormats {
             }
             b.append('\n');
         }
+        markdownClause6(b, r.clause6());
         b.append("## Clause 8: compensation\n\n").append(f(r.clause8().compensationMinutes()))
                 .append(" minutes (outage ").append(f(r.clause8().outageMinutes())).append(" min; missed clauses: ")
                 .append(r.clause8().missedClauses().isEmpty() ? "none" : String.join(", ", r.clause8().missedClauses()))
@@ -89,6 +90,56 @@ public final class ReportFormats {
             b.append("- ").append(ref(e.ref())).append(": `").append(e.record().replace("`", "'")).append("`\n");
         }
         return b.toString();
+    }
+
+    private static void markdownClause6(StringBuilder b, Report.Clause6 c) {
+        b.append("## Clause 6: virus and spam filtering\n\n");
+        if (!c.measured()) {
+            b.append(capital(c.note())).append(".\n\n");
+            return;
+        }
+        b.append(capital(c.note())).append(".\n\n| direction | kind | samples | ");
+        b.append(String.join(" | ", FilterMonth.OUTCOMES)).append(" | failed (in no rate) |\n|---|---|---|");
+        b.append("---|".repeat(FilterMonth.OUTCOMES.size() + 1)).append('\n');
+        for (Report.FilterSamples s : c.samples()) {
+            b.append("| ").append(s.direction()).append(" | ").append(s.kind()).append(" | ").append(s.samples());
+            s.outcomes().values().forEach(n -> b.append(" | ").append(n));
+            b.append(" | ").append(s.failed()).append(" |\n");
+        }
+        b.append("\n| direction | rate | target | samples | against | rate | at least (95%) | at most (95%) | verdict "
+                + "| samples needed, no miss |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Report.FilterRate x : c.rates()) {
+            b.append("| ").append(x.direction()).append(" | ").append(x.name()).append(" | ")
+                    .append(target(x.target())).append(" | ").append(x.samples()).append(" | ").append(x.against())
+                    .append(" | ").append(rate(x.rate())).append(" | ").append(FilterMonth.pct(x.lower()))
+                    .append(" | ").append(FilterMonth.pct(x.upper())).append(" | ").append(x.verdict()).append(" | ")
+                    .append(needed(x.samplesNeeded())).append(" |\n");
+        }
+        b.append('\n');
+        for (Report.FilterRate x : c.rates()) {
+            b.append("- ").append(x.statement());
+            if (!x.evidence().isEmpty()) {
+                b.append(" Records: ").append(refs(x.evidence())).append('.');
+            }
+            b.append('\n');
+        }
+        b.append('\n');
+    }
+
+    private static String capital(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static String target(@Nullable Double t) {
+        return t == null ? "none" : FilterMonth.target(t);
+    }
+
+    private static String rate(@Nullable Double r) {
+        return r == null ? "" : FilterMonth.pct(r);
+    }
+
+    private static String needed(@Nullable Long n) {
+        return n == null ? "" : FilterMonth.thousands(n);
     }
 
     private static void markdownComparison(StringBuilder b, Report.@Nullable Comparison c) {
@@ -198,6 +249,7 @@ public final class ReportFormats {
             }
             b.append("</table>\n");
         }
+        htmlClause6(b, r.clause6());
         b.append("<h2>Clause 8: compensation</h2>\n<p><b>").append(f(r.clause8().compensationMinutes()))
                 .append(" minutes</b> (outage ").append(f(r.clause8().outageMinutes())).append(" min). ")
                 .append(e(r.clause8().note())).append("</p>\n");
@@ -208,6 +260,45 @@ public final class ReportFormats {
                     .append("</code></td></tr>\n");
         }
         return b.append("</table>\n</body></html>\n").toString();
+    }
+
+    private static void htmlClause6(StringBuilder b, Report.Clause6 c) {
+        b.append("<h2 id=\"clause6\">Clause 6: virus and spam filtering</h2>\n<p>").append(e(capital(c.note())))
+                .append(".</p>\n");
+        if (!c.measured()) {
+            return;
+        }
+        b.append("<table><tr><th>direction</th><th>kind</th><th>samples</th>");
+        FilterMonth.OUTCOMES.forEach(o -> b.append("<th>").append(e(o)).append("</th>"));
+        b.append("<th>failed (in no rate)</th></tr>\n");
+        for (Report.FilterSamples s : c.samples()) {
+            b.append("<tr><td>").append(e(s.direction())).append("</td><td>").append(e(s.kind())).append("</td><td>")
+                    .append(s.samples()).append("</td>");
+            s.outcomes().values().forEach(n -> b.append("<td>").append(n).append("</td>"));
+            b.append("<td>").append(s.failed()).append("</td></tr>\n");
+        }
+        b.append("</table>\n<table class=\"filter-rates\"><tr><th>direction</th><th>rate</th><th>target</th>"
+                + "<th>samples</th><th>against</th><th>rate</th><th>at least (95%)</th><th>at most (95%)</th>"
+                + "<th>verdict</th><th>samples needed, no miss</th></tr>\n");
+        for (Report.FilterRate x : c.rates()) {
+            String cls = x.verdict().equals("met") ? "kept" : x.verdict().equals("not met") ? "missed" : "na";
+            b.append("<tr class=\"").append(cls).append("\"><td>").append(e(x.direction())).append("</td><td>")
+                    .append(e(x.name())).append("</td><td>").append(e(target(x.target()))).append("</td><td>")
+                    .append(x.samples()).append("</td><td>").append(x.against()).append("</td><td>")
+                    .append(e(rate(x.rate()))).append("</td><td>").append(e(FilterMonth.pct(x.lower())))
+                    .append("</td><td>").append(e(FilterMonth.pct(x.upper()))).append("</td><td class=\"verdict\">")
+                    .append(e(x.verdict())).append("</td><td>").append(e(needed(x.samplesNeeded())))
+                    .append("</td></tr>\n");
+        }
+        b.append("</table>\n<ul>\n");
+        for (Report.FilterRate x : c.rates()) {
+            b.append("<li>").append(e(x.statement()));
+            if (!x.evidence().isEmpty()) {
+                b.append(" Records: ").append(e(refs(x.evidence()))).append('.');
+            }
+            b.append("</li>\n");
+        }
+        b.append("</ul>\n");
     }
 
     private static void htmlComparison(StringBuilder b, Report.@Nullable Comparison c) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped rules, checked and unit-tested by promtool (deploy/prometheus/tests: an outage of
  * known length, a maintenance window, a customer-side outage, a scrape gap, a counter reset, the
- * clause-1 threshold, clause-4 averages and the alerts), and the shipped Prometheus configs.
+ * clause-1 threshold, clause-4 averages, the clause-6 rates over a known mix of samples and the
+ * alerts), and the shipped Prometheus configs.
  */
 @Timeout(120)
 class PrometheusRulesTest {

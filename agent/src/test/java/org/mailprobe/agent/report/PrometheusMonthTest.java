@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailprobe.agent.journal.JournalFixture;
 
 /**
  * The Prometheus comparison against a canned Prometheus HTTP API (a JDK HttpServer answering in
@@ -51,6 +52,8 @@ class PrometheusMonthTest {
     private Instant gapFrom;
     private Instant gapTo;
     private int status = 200;
+    /** The filter samples Prometheus counted, by direction, kind and outcome; none unless a test sets them. */
+    private final Map<List<String>, Double> filterSamples = new java.util.LinkedHashMap<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -143,6 +146,65 @@ class PrometheusMonthTest {
         assertNull(journal.prometheus());
     }
 
+    /** The known mix of {@link Clause6ReportTest}, as the agent counted it. */
+    private Report clause6Month() throws IOException {
+        Path filters = dir.resolve("filters");
+        try (JournalFixture f = new JournalFixture(filters, Instant.parse("2025-06-01T00:00:00Z"))) {
+            new Clause6ReportTest().knownMix(f);
+        }
+        Map<String, Integer> virus = Clause6ReportTest.ordered("rejected", 20, "withheld", 10, "cleaned", 9, "junk", 5,
+                "tagged", 5, "untouched", 1, "failed", 3);
+        virus.forEach((o, n) -> filterSamples.put(List.of("inbound", "virus", o), (double) n));
+        Map<String, Integer> spam = Clause6ReportTest.ordered("junk", 30, "tagged", 10, "rejected", 8, "untouched", 2);
+        spam.forEach((o, n) -> filterSamples.put(List.of("inbound", "spam", o), (double) n));
+        filterSamples.put(List.of("inbound", "clean", "untouched"), 19.0);
+        filterSamples.put(List.of("inbound", "clean", "junk"), 1.0);
+        return MonthlyReport.compute(filters, MonthlyReportTest.JUNE);
+    }
+
+    @Test
+    void clause6SamplesThatMatchTheJournalAgree() throws IOException {
+        Report month = clause6Month();
+
+        Report.Comparison c = new PrometheusMonth(url(), Duration.ofSeconds(5)).compare(month);
+
+        assertTrue(c.available(), c.error());
+        List<Report.Figure> six = c.figures().stream().filter(f -> f.clause().equals("6")).toList();
+        assertEquals(6, six.size(), six.toString());
+        six.forEach(f -> assertTrue(f.agrees(), f.toString()));
+        Report.Figure virus = six.stream().filter(f -> f.subject().equals("inbound virus")
+                && f.figure().equals("samples with an outcome")).findFirst().orElseThrow();
+        assertEquals(50.0, virus.prometheus(), 1e-9, "failed sends are in no count");
+        assertTrue(queries.stream().anyMatch(q -> q.equals("sum by (direction, kind, outcome) (increase("
+                + "mailprobe_filter_samples_total{agent=\"agent-1\",site=\"site-1\"}" + c.window() + "))")),
+                String.join("\n", queries));
+    }
+
+    @Test
+    void aClause6MissPrometheusNeverSawIsADifference() throws IOException {
+        Report month = clause6Month();
+        // No restart: a count may differ by half a sample at most.
+        resets = 0;
+        filterSamples.put(List.of("inbound", "virus", "untouched"), 0.0);
+
+        Report.Comparison c = new PrometheusMonth(url(), Duration.ofSeconds(5)).compare(month);
+
+        Report.Figure untouched = c.figures().stream().filter(f -> f.subject().equals("inbound virus")
+                && f.figure().equals("samples delivered untouched")).findFirst().orElseThrow();
+        assertFalse(untouched.agrees(), untouched.toString());
+        assertEquals(-1.0, untouched.difference(), 1e-9);
+        assertTrue(untouched.explanation().contains("the journal counts a sample in the month it was sent, "
+                + "Prometheus when its outcome was known"), untouched.explanation());
+    }
+
+    @Test
+    void aMonthWithoutFilterSamplesAsksPrometheusNothingOfClause6() {
+        new PrometheusMonth(url(), Duration.ofSeconds(5)).compare(journal);
+
+        assertTrue(queries.stream().noneMatch(q -> q.contains("mailprobe_filter_samples_total")),
+                String.join("\n", queries));
+    }
+
     private static Report.Figure figure(Report.Comparison c, String name) {
         return c.figures().stream().filter(f -> f.figure().equals(name)).findFirst().orElseThrow();
     }
@@ -163,7 +225,10 @@ class PrometheusMonthTest {
                 up(result.addObject());
             } else {
                 data.put("resultType", "vector");
-                if (q.contains("resets(")) {
+                if (q.contains("mailprobe_filter_samples_total")) {
+                    filterSamples.forEach((k, v) -> sample(result, Map.of("direction", k.get(0), "kind", k.get(1),
+                            "outcome", k.get(2)), v));
+                } else if (q.contains("resets(")) {
                     sample(result, Map.of("service", "mail"), resets);
                 } else if (q.contains("mailprobe_service_state_seconds_total")) {
                     sample(result, Map.of("service", "mail", "state", "up"), 42969.25 * 60);
