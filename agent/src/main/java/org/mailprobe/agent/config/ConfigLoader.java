@@ -151,16 +151,18 @@ public final class ConfigLoader {
         String hostname = identity.hostname != null ? identity.hostname : Defaults.hostname();
         SinkConfig sink = new SinkReader(top.mapping("sink", SinkReader.KEYS), hostname, secrets).read();
         // An agent that only checks reachability (clause 2), or only runs a sink, needs no route.
+        RouteReader routeReader = new RouteReader(top, serverNames, servers, accountNames, accounts, sink, hostname,
+                defaultTls, defaultTimeouts);
         List<RouteConfig> routes = (top.has("endpoints") || top.has("sink")) && !top.has("routes") ? List.of()
-                : new RouteReader(top, serverNames, servers, accountNames, accounts, sink, hostname, defaultTls,
-                        defaultTimeouts).routes();
-        PlainAuthRule.check(routes, plainAuthAllowed, problems, warnings);
+                : routeReader.routes();
+        List<FilterRouteConfig> filterRoutes = routeReader.filterRoutes();
+        PlainAuthRule.check(routes, filterRoutes, plainAuthAllowed, problems, warnings);
         ReachabilityConfig reachability = new ReachabilityReader(this, top, hostname).read();
         JournalConfig journal = journal(top.mapping("journal", JOURNAL_KEYS));
 
         problems.throwIfAny();
         AgentIdentity agent = new AgentIdentity(identity.id, identity.site, identity.signer, hostname);
-        return new AgentConfig(file, agent, servers, accounts, routes, reachability, journal, sink);
+        return new AgentConfig(file, agent, servers, accounts, routes, reachability, journal, sink, filterRoutes);
     }
 
     /**
