@@ -83,8 +83,7 @@ public final class Defaults {
     /** A filter route's {@code interval}: one batch of samples an hour. */
     public static final Duration FILTER_INTERVAL = Duration.ofHours(1);
     /** {@code filter.samples}: every built-in sample. */
-    public static final java.util.List<String> FILTER_SAMPLES = java.util.List.of("eicar", "eicar-zip",
-            "eicar-nested-zip", "eicar-inline-base64", "eicar-multipart-alternative", "gtube", "clean");
+    public static final java.util.List<String> FILTER_SAMPLES = org.mailprobe.probes.filter.SampleCorpus.BUILT_IN_VARIANTS;
     /** A filter route's {@code timeout}: a sample not seen 10 minutes after it was accepted is withheld. */
     public static final Duration FILTER_TIMEOUT = Duration.ofMinutes(10);
     /** How a filter watch names the folder with SPECIAL-USE {@code \Junk} (RFC 6154), whatever it is called. */
@@ -110,6 +109,8 @@ public final class Defaults {
     public static final Duration FILTER_MAX_LOOK_INTERVAL = Duration.ofMinutes(1);
     /** Samples sent at once by all filter routes together: a batch is a handful of connections, not a burst. */
     public static final int FILTER_SEND_THREADS = 4;
+    /** How long one look into the mailbox may take, at most (its IMAP timeouts apply within it). */
+    public static final Duration FILTER_LOOK_DEADLINE = Duration.ofMinutes(2);
     /** How long one sample's send may take, at most (its dialogue's own timeouts apply within it). */
     public static final Duration FILTER_SEND_DEADLINE = Duration.ofMinutes(2);
 

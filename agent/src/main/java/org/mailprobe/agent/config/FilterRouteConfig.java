@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.ProbeToken;
+import org.mailprobe.probes.filter.FilterSample;
 import org.mailprobe.probes.filter.TagRule;
 
 /**
@@ -27,13 +28,14 @@ import org.mailprobe.probes.filter.TagRule;
  * @param variants the built-in samples sent, in order (SampleCorpus's names)
  * @param corpus the customer's own samples ({@code virus/}, {@code spam/}, {@code clean/} of .eml
  *     files); null if none
+ * @param samples every sample of a batch: the built-ins named, then the corpus's, read at load
  * @param spamTags headers that say a delivered message was taken for spam
  * @param virusTags headers that say a delivered message was taken for a virus
  */
 public record FilterRouteConfig(String name, Duration interval, Duration timeout, String sender, AccountConfig to,
         DirectDeliveryConfig direct, @Nullable ServerConfig submitVia, @Nullable AccountConfig from,
-        FilterWatchConfig watch, List<String> variants, @Nullable Path corpus, List<TagRule> spamTags,
-        List<TagRule> virusTags) {
+        FilterWatchConfig watch, List<String> variants, @Nullable Path corpus, List<FilterSample> samples,
+        List<TagRule> spamTags, List<TagRule> virusTags) {
     public FilterRouteConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(interval, "interval");
@@ -43,6 +45,7 @@ public record FilterRouteConfig(String name, Duration interval, Duration timeout
         Objects.requireNonNull(direct, "direct");
         Objects.requireNonNull(watch, "watch");
         variants = List.copyOf(variants);
+        samples = List.copyOf(samples);
         spamTags = List.copyOf(spamTags);
         virusTags = List.copyOf(virusTags);
         if (!ProbeToken.ID.matcher(name).matches()) {
@@ -59,7 +62,7 @@ public record FilterRouteConfig(String name, Duration interval, Duration timeout
             throw new IllegalArgumentException("the watch reads account " + watch.account().name()
                     + ", but samples go to " + to.name());
         }
-        if (variants.isEmpty() && corpus == null) {
+        if (samples.isEmpty()) {
             throw new IllegalArgumentException("a filter route needs at least one sample");
         }
         if (interval.isNegative() || interval.isZero() || timeout.isNegative() || timeout.isZero()) {

@@ -12,6 +12,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
+import org.mailprobe.probes.filter.FilterSample;
+import org.mailprobe.probes.filter.SampleCorpus;
+import org.mailprobe.probes.filter.SampleCorpusException;
 import org.mailprobe.probes.filter.TagRule;
 
 /** Reads one {@code kind: filter} route (docs/CONFIG.md, "Filter routes"), its name already checked. */
@@ -32,6 +35,8 @@ final class FilterRouteReader {
     private final RouteReader routes;
     private final Mapping r;
     private final Problems problems;
+    /** The corpus's samples, read once at load (each file parsed here: a bad one is a config problem). */
+    private List<FilterSample> corpusSamples = List.of();
 
     FilterRouteReader(RouteReader routes, Mapping r) {
         this.routes = routes;
@@ -82,9 +87,16 @@ final class FilterRouteReader {
                 || ((r.has("submit_via") || r.has("from")) && (submitVia == null || from == null))) {
             return null;
         }
+        List<FilterSample> samples = new ArrayList<>(SampleCorpus.builtIns(variants));
+        samples.addAll(corpusSamples);
+        if (samples.isEmpty()) {
+            problems.add(f.pathOf("corpus"), "has no .eml file under virus/, spam/ or clean/, and samples is "
+                    + "empty: the route would send nothing");
+            return null;
+        }
         return new FilterRouteConfig(name, interval != null ? interval : Defaults.FILTER_INTERVAL,
                 timeout != null ? timeout : Defaults.FILTER_TIMEOUT, sender, to, direct, submitVia, from, watch,
-                variants, corpus, spamTags, virusTags);
+                variants, corpus, samples, spamTags, virusTags);
     }
 
     /** {@code direct:}, as a receive route's keys; absent: the MX of {@code to}'s domain, STARTTLS if offered. */
@@ -195,6 +207,12 @@ final class FilterRouteReader {
         if (!Files.isDirectory(dir)) {
             problems.add(f.pathOf("corpus"), Files.exists(dir) ? dir + " is not a directory"
                     : "directory " + dir + " does not exist");
+            return null;
+        }
+        try {
+            corpusSamples = SampleCorpus.load(dir);
+        } catch (SampleCorpusException e) {
+            problems.add(f.pathOf("corpus"), String.valueOf(e.getMessage()));
             return null;
         }
         return dir;
