@@ -4,7 +4,9 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +16,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.mailprobe.probes.internal.MailSessions;
 
 /**
  * A sample's payload, and whether a delivered message still carries it. The message is taken
@@ -45,9 +49,18 @@ final class Payloads {
 
     private Payloads() {}
 
-    static Expected of(Part template) throws MessagingException, IOException {
+    /**
+     * The payload of a sample's template, as it goes on the wire: a message just built has no
+     * Content-Type headers yet (they are written by saveChanges) and its parts are still objects.
+     */
+    static Expected of(MimeMessage template) throws MessagingException, IOException {
+        template.saveChanges();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        template.writeTo(out);
+        MimeMessage sent = new MimeMessage(MailSessions.session(new Properties()),
+                new ByteArrayInputStream(out.toByteArray()));
         Leaves leaves = new Leaves();
-        leaves.walk(template, 0);
+        leaves.walk(sent, 0);
         return new Expected(Set.copyOf(leaves.binaryDigests), List.copyOf(leaves.expectedTexts));
     }
 

@@ -253,10 +253,6 @@ public final class SampleCollector {
 
         private void lookIn(IMAPFolder folder, boolean junkFolder, boolean uidplus)
                 throws MessagingException, IOException {
-            if (index.isEmpty() && !settings.deleteVerified()) {
-                // Still searched: what looks like ours is counted unmatched.
-                logger.debug("No sample is outstanding; looking only to count strays. folder={}", folder.getFullName());
-            }
             int[] numbers = search(folder);
             Instant seenAt = clock.now();
             if (numbers.length > MAX_CANDIDATES) {

@@ -127,7 +127,11 @@ public final class SampleCorpus {
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         int fields = 0;
         int lineNumber = 0;
-        for (String line : text.split("\r?\n", -1)) {
+        for (int start = 0; start < text.length(); ) {
+            int end = text.indexOf('\n', start);
+            end = end < 0 ? text.length() : end;
+            String line = text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
+            start = end + 1;
             lineNumber++;
             if (line.isEmpty()) {
                 break;
@@ -137,8 +141,8 @@ public final class SampleCorpus {
                 continue;
             }
             if (continuation || !FIELD.matcher(line).matches()) {
-                throw new SampleCorpusException(file.toString(),
-                        "is not a message: line " + lineNumber + " is not a header field");
+                throw new SampleCorpusException(file.toString(), "is not a message: line " + lineNumber
+                        + " is not a header field" + (line.startsWith("From ") ? " (an mbox \"From \" line?)" : ""));
             }
             fields++;
         }

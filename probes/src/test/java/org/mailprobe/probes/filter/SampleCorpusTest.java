@@ -43,6 +43,7 @@ class SampleCorpusTest {
             + "Date: Mon, 2 Nov 2026 10:00:00 +0000\r\n"
             + "Message-ID: <original@spammer.example>\r\n"
             + "X-Spam-Flag: YES\r\n"
+            + "X-Mailprobe-Token: v=1; a=someone; r=else; n=1; t=1; s=forged\r\n"
             + "X-Spam-Status: Yes, score=12.3\r\n"
             + "MIME-Version: 1.0\r\n"
             + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n"
@@ -54,6 +55,7 @@ class SampleCorpusTest {
             + "\r\n"
             + "Buy now.   \r\n"
             + "  Indented line.\r\n"
+            + ".A line that starts with a dot.\r\n"
             + "--b1\r\n"
             + "Content-Type: application/octet-stream; name=\"price list.bin\"\r\n"
             + "Content-Disposition: attachment; filename=\"price list.bin\"\r\n"
@@ -223,6 +225,33 @@ class SampleCorpusTest {
     }
 
     @Test
+    void aCorpusFileWithBareLineFeedsIsSentWithCrlfAndOtherwiseUnchanged() throws Exception {
+        write("clean", "unix.eml", (HEADER + BODY).replace("\r\n", "\n"));
+        FilterSample sample = SampleCorpus.load(dir).get(0);
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        try (RawScriptedServer mx = recordingMx(data)) {
+            SampleSender sender = new SampleSender(SampleSenderTest.toPort(mx.port()), null, SIGNER, ProbeClock.system());
+
+            SubmissionResult result = sender.send(sample, token(), SampleDirection.INBOUND, SampleSenderTest.FROM,
+                    TestProvider.USER, Instant.now().plusSeconds(20));
+
+            assertTrue(result.succeeded(), result.toString());
+        }
+        String sent = data.toString(StandardCharsets.ISO_8859_1);
+        assertEquals(BODY, sent.substring(sent.indexOf("\r\n\r\n") + 4));
+    }
+
+    @Test
+    void anMboxFromLineIsRefusedSayingSo() throws Exception {
+        Path bad = write("spam", "mbox.eml", "From bulk@spammer.example Mon Nov  2 10:00:00 2026\r\n" + HEADER + BODY);
+
+        SampleCorpusException e = assertThrows(SampleCorpusException.class, () -> SampleCorpus.load(dir));
+
+        assertEquals(bad.toString(), e.file());
+        assertTrue(e.getMessage().contains("mbox"), e.getMessage());
+    }
+
+    @Test
     void aCorpusSampleArrivesAsAVerifiedSample() throws Exception {
         write("spam", "watches.eml", HEADER + BODY);
         FilterSample sample = SampleCorpus.load(dir).get(0);
@@ -259,6 +288,8 @@ class SampleCorpusTest {
         assertNull(m.getHeader("Return-Path"));
         assertEquals(1, m.getHeader("Received").length, "the sample's own history is kept");
         assertEquals(1, m.getRecipients(Message.RecipientType.TO).length);
+        assertEquals(1, m.getHeader(TokenSigner.HEADER).length, "the corpus message's own token header is gone");
+        assertEquals(token, SIGNER.verify(m.getHeader(TokenSigner.HEADER, null)).orElseThrow());
         m.saveChanges();
         assertEquals("<test-agent/filter-in/42@mailprobe>", m.getMessageID(), "kept when changes are saved");
     }

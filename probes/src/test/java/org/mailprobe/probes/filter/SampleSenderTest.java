@@ -102,7 +102,7 @@ class SampleSenderTest {
     void eachBuiltInVariantSaysInItsBodyWhatItIs(String variant) throws Exception {
         MimeMessage m = sendToGreenMail(SampleCorpus.builtIns(List.of(variant)).get(0), token(1));
 
-        String firstText = new String(Payloads.of(m).get(0).bytes(), StandardCharsets.UTF_8);
+        String firstText = new String(ReceivedLeaves.of(m).get(0).bytes(), StandardCharsets.UTF_8);
         assertTrue(firstText.contains("filter test sample sent by mailprobe"), firstText);
     }
 
@@ -135,11 +135,11 @@ class SampleSenderTest {
     void eachEicarVariantCarriesTheTestFileWhereItsNameSays(String variant) throws Exception {
         MimeMessage m = sendToGreenMail(SampleCorpus.builtIns(List.of(variant)).get(0), token(2));
 
-        List<Payloads.Leaf> eicar = Payloads.of(m).stream()
+        List<ReceivedLeaves.Leaf> eicar = ReceivedLeaves.of(m).stream()
                 .filter(l -> Arrays.equals(l.bytes(), TestPatterns.eicar())).toList();
         assertEquals(1, eicar.size(), "one EICAR file in " + variant);
         Where where = expected(variant);
-        Payloads.Leaf leaf = eicar.get(0);
+        ReceivedLeaves.Leaf leaf = eicar.get(0);
         assertEquals(where.zipDepth(), leaf.zipDepth());
         assertTrue(leaf.partDepth() >= where.minPartDepth(), "part depth " + leaf.partDepth());
         assertEquals(where.disposition(), leaf.disposition().toLowerCase(Locale.ROOT));
@@ -167,7 +167,7 @@ class SampleSenderTest {
     void theCleanSampleCarriesItsTextAttachmentAndNoTestPattern() throws Exception {
         MimeMessage m = sendToGreenMail(SampleCorpus.builtIns(List.of("clean")).get(0), token(5));
 
-        List<Payloads.Leaf> leaves = Payloads.of(m);
+        List<ReceivedLeaves.Leaf> leaves = ReceivedLeaves.of(m);
         assertEquals(2, leaves.size());
         assertEquals(BuiltInSamples.CLEAN_FILE, leaves.get(1).name());
         assertArrayEquals(BuiltInSamples.cleanAttachment().getBytes(StandardCharsets.UTF_8), leaves.get(1).bytes());

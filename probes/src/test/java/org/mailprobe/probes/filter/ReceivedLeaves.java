@@ -12,7 +12,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /** What a received sample carries, leaf by leaf: each part decoded, each zip opened (and zips in zips). */
-final class Payloads {
+final class ReceivedLeaves {
     /**
      * One leaf.
      *
@@ -23,7 +23,7 @@ final class Payloads {
      */
     record Leaf(int partDepth, int zipDepth, String disposition, String name, byte[] bytes) {}
 
-    private Payloads() {}
+    private ReceivedLeaves() {}
 
     static List<Leaf> of(Part message) throws MessagingException, IOException {
         List<Leaf> leaves = new ArrayList<>();
