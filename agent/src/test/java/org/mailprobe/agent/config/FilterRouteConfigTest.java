@@ -112,6 +112,28 @@ class FilterRouteConfigTest {
     }
 
     @Test
+    void theCorpusIsReadAtLoadAfterTheBuiltIns() throws Exception {
+        Files.createDirectories(dir.resolve("samples/spam"));
+        Files.writeString(dir.resolve("samples/spam/offer.eml"), "Subject: cheap\r\nFrom: a@b.example\r\n\r\nbuy\r\n");
+
+        FilterRouteConfig f = load(minimal("    watches: [{imap: imap}]",
+                "    filter: {samples: [gtube], corpus: samples}"));
+
+        assertEquals(List.of("gtube", "corpus:offer.eml"), f.samples().stream().map(s -> s.variant()).toList());
+    }
+
+    @Test
+    void aCorpusFileThatIsNoMessageIsAProblemNamingTheFile() throws IOException {
+        Files.createDirectories(dir.resolve("samples/virus"));
+        Files.writeString(dir.resolve("samples/virus/bad.eml"), "this is not a header\r\n");
+
+        String problem = problem(minimal("    watches: [{imap: imap}]", "    filter: {corpus: samples}"));
+
+        assertTrue(problem.startsWith("routes[0].filter.corpus: " + dir.resolve("samples/virus/bad.eml") + ": "),
+                problem);
+    }
+
+    @Test
     void aFilterRouteSharesTheNamesOfOtherRoutes() throws IOException {
         String loop = String.join("\n", "  - name: filter-in", "    kind: loop", "    from: alice", "    submit_via: smtp",
                 "    to: bob", "    watch:", "      - path: imap", "        server: imap", "");
