@@ -134,6 +134,23 @@ class FilterRouteConfigTest {
     }
 
     @Test
+    void theExampleOfTheDocsLoads() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "CONFIG.md"));
+        int start = doc.indexOf("```yaml\nroutes:\n  - name: filter-in");
+        String example = doc.substring(start + "```yaml\nroutes:\n".length(), doc.indexOf("```", start + 7));
+        Files.createDirectories(dir.resolve("corpus/clean"));
+
+        FilterRouteConfig f = load(example.replace("/etc/mailprobe/samples", dir.resolve("corpus").toString())
+                .replace("provider-", ""));
+
+        assertEquals("mx", f.direct().via().name());
+        assertEquals("alice", f.from().name());
+        assertEquals(Defaults.FILTER_SAMPLES, f.variants());
+        assertEquals(List.of("INBOX", "\\Junk"), f.watch().folders());
+        assertEquals(Defaults.SPAM_TAGS.get(0).pattern().pattern(), f.spamTags().get(0).pattern().pattern());
+    }
+
+    @Test
     void aFilterRouteSharesTheNamesOfOtherRoutes() throws IOException {
         String loop = String.join("\n", "  - name: filter-in", "    kind: loop", "    from: alice", "    submit_via: smtp",
                 "    to: bob", "    watch:", "      - path: imap", "        server: imap", "");
