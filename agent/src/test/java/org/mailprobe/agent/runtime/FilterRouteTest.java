@@ -89,11 +89,15 @@ class FilterRouteTest {
                 null, SampleCorpus.builtIns(variants), Defaults.SPAM_TAGS, Defaults.VIRUS_TAGS);
     }
 
-    Agent agent(FilterRouteConfig route, FilterRouteRunner.Looks looks) throws Exception {
+    AgentConfig config(List<FilterRouteConfig> routes) {
         AgentIdentity identity = new AgentIdentity("test-agent", "test-site", new TokenSigner(TestConfigs.KEY),
                 "probe.test");
-        AgentConfig config = new AgentConfig(null, identity, Map.of(), Map.of(), List.of(), ReachabilityConfig.NONE,
-                JournalConfig.defaults(dir.resolve("journal")), null, List.of(route));
+        return new AgentConfig(dir.resolve("agent.yml"), identity, Map.of(), Map.of(), List.of(),
+                ReachabilityConfig.NONE, JournalConfig.defaults(dir.resolve("journal")), null, routes);
+    }
+
+    Agent agent(FilterRouteConfig route, FilterRouteRunner.Looks looks) throws Exception {
+        AgentConfig config = config(List.of(route));
         agent = new Agent(config, new InetSocketAddress("127.0.0.1", 0), WebConfig.NONE, figures -> { },
                 ProbeClock.system(), looks);
         agent.start();
@@ -243,6 +247,17 @@ class FilterRouteTest {
     static double count(String page, String kind, String outcome) {
         return Scrapes.value(page, "mailprobe_filter_samples_total", "route=\"" + ROUTE + "\"",
                 "direction=\"inbound\"", "kind=\"" + kind + "\"", "outcome=\"" + outcome + "\"");
+    }
+
+    @Test
+    void aReloadThatDropsAFilterRouteSaysToRestartAndTheRouteRunsOn() throws Exception {
+        agent(route(List.of("clean"), Duration.ofSeconds(30)), FilterRouteRunner.Looks.DEFAULT);
+        agent.reloadFrom(file -> config(List.of()));
+
+        String applied = agent.reload();
+
+        assertTrue(applied.contains("restart the agent to apply them"), applied);
+        assertEquals(1, agent.filterRoutes().runners().size());
     }
 
     @Test
