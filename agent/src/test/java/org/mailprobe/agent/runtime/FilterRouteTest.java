@@ -43,6 +43,9 @@ import org.mailprobe.agent.journal.JournalFixture;
 import org.mailprobe.agent.web.WebConfig;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.filter.SampleCorpus;
+import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.TlsMode;
+import org.mailprobe.probes.testing.ScriptedServer;
 import org.mailprobe.probes.testing.TestProvider;
 import org.mailprobe.probes.token.TokenSigner;
 
@@ -247,6 +250,54 @@ class FilterRouteTest {
     static double count(String page, String kind, String outcome) {
         return Scrapes.value(page, "mailprobe_filter_samples_total", "route=\"" + ROUTE + "\"",
                 "direction=\"inbound\"", "kind=\"" + kind + "\"", "outcome=\"" + outcome + "\"");
+    }
+
+    @Test
+    void aRejectionAndAFailedSendAreRecordedWithTheirEvidenceWithoutALook() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (ScriptedServer mx = new ScriptedServer("220 mx.test ESMTP", ScriptedServer.smtp(line ->
+                line.toUpperCase(java.util.Locale.ROOT).startsWith("RCPT") ? "550 5.7.1 Refused as spam" : null))) {
+            FilterRouteConfig base = route(List.of("clean"), Duration.ofSeconds(30));
+            ServerConfig refusing = new ServerConfig("mx", Protocol.SMTP,
+                    new ServerEndpoint("127.0.0.1", mx.port(), TlsMode.PLAIN), TestProvider.trusted(), TestProvider.FAST);
+            ServerConfig nowhere = new ServerConfig("smtp", Protocol.SMTP,
+                    new ServerEndpoint("127.0.0.1", closed, TlsMode.PLAIN), TestProvider.trusted(), TestProvider.FAST);
+            agent(new FilterRouteConfig(ROUTE, base.interval(), base.timeout(), base.sender(), base.to(),
+                    new DirectDeliveryConfig(refusing, false, "probe.test", TestProvider.trusted(), TestProvider.FAST),
+                    nowhere, base.to(), base.watch(), base.variants(), null, base.samples(), base.spamTags(),
+                    base.virusTags()), FilterRouteRunner.Looks.DEFAULT);
+
+            String page = Scrapes.until("http://" + agent.web().hostPort() + "/metrics", Duration.ofSeconds(60),
+                    p -> Scrapes.value(p, "mailprobe_filter_batch_last_timestamp_seconds") > 0);
+
+            assertEquals(1, Scrapes.value(page, "mailprobe_filter_samples_total", "direction=\"inbound\"",
+                    "kind=\"clean\"", "outcome=\"rejected\""), page);
+            assertEquals(1, Scrapes.value(page, "mailprobe_filter_samples_total", "direction=\"outbound\"",
+                    "kind=\"clean\"", "outcome=\"failed\""), page);
+            List<JsonNode> records = new ArrayList<>();
+            for (Path file : JournalFixture.files(dir.resolve("journal"))) {
+                for (String line : JournalFixture.lines(file)) {
+                    JsonNode r = JSON.readTree(line);
+                    if (r.path("type").asText().equals("filter_sample")) {
+                        records.add(r);
+                    }
+                }
+            }
+            JsonNode rejected = records.stream().filter(r -> r.path("direction").asText().equals("inbound"))
+                    .findFirst().orElseThrow();
+            assertEquals("rejected", rejected.path("outcome").asText(), rejected.toString());
+            assertTrue(rejected.path("smtp_reply").asText().startsWith("550 5.7.1 Refused as spam"), rejected.toString());
+            assertTrue(rejected.path("decided_by").asText().startsWith("550 5.7.1"), rejected.toString());
+            assertFalse(rejected.has("reason") || rejected.has("accepted") || rejected.has("folder"), rejected.toString());
+            JsonNode failed = records.stream().filter(r -> r.path("direction").asText().equals("outbound"))
+                    .findFirst().orElseThrow();
+            assertEquals("failed", failed.path("outcome").asText(), failed.toString());
+            assertEquals("connect", failed.path("reason").asText(), failed.toString());
+            assertFalse(failed.has("decided_by"), failed.toString());
+        }
     }
 
     @Test
