@@ -37,13 +37,16 @@ final class CheckConfigCommand implements Callable<Integer> {
         ProbeClock clock = ProbeClock.system();
         AgentConfig loaded = ConfigLoader.load(config, clock);
         java.util.List<RouteConfig> routes = loaded.routes();
+        java.util.Map<String, Integer> indexes = loaded.filterRoutes().isEmpty() ? java.util.Map.of()
+                : ConfigLoader.routeIndexes(config);
         for (int i = 0; i < routes.size(); i++) {
             RouteConfig r = routes.get(i);
             if (r.timeout().compareTo(CONTRACT_MAXIMUM) < 0) {
                 // Valid, but a probe lost at a shorter timeout proves nothing about clause 4's hour.
                 spec.commandLine().getOut().printf("WARNING: %s: routes[%d].timeout: %s (route %s) is under the "
                         + "contract's one hour: a probe lost at it is reported as lost within a timeout shorter than "
-                        + "1 h, not as a message over 1 h, unless it arrives late%n", config, i,
+                        + "1 h, not as a message over 1 h, unless it arrives late%n", config,
+                        indexes.getOrDefault(r.name(), i),
                         Durations.format(r.timeout()), r.name());
             }
         }

@@ -205,6 +205,27 @@ public final class ConfigLoader {
         return parse(file, problems);
     }
 
+    /**
+     * Each route's index under {@code routes:} in {@code file}, by name, for messages about a config
+     * already loaded from it: {@link AgentConfig#routes()} and {@link AgentConfig#filterRoutes()}
+     * are two lists, so a route's place in either is not its place in the file. Empty if the file
+     * cannot be read again.
+     */
+    public static Map<String, Integer> routeIndexes(Path file) {
+        Map<String, Integer> indexes = new LinkedHashMap<>();
+        JsonNode root = parse(file, new Problems(file.toString()));
+        JsonNode routes = root == null ? null : root.get("routes");
+        if (routes != null && routes.isArray()) {
+            for (int i = 0; i < routes.size(); i++) {
+                JsonNode name = routes.get(i).get("name");
+                if (name != null && name.isTextual()) {
+                    indexes.putIfAbsent(name.asText(), i);
+                }
+            }
+        }
+        return indexes;
+    }
+
     /** Reads a YAML file into a tree; null (reported) if it cannot be read or parsed. */
     static @Nullable JsonNode parse(Path file, Problems problems) {
         byte[] bytes;
