@@ -151,6 +151,27 @@ class FilterRouteConfigTest {
     }
 
     @Test
+    void theCommentedFilterRouteOfTheDeployedExampleLoadsOnceUncommented() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(
+                Path.of("..", "deploy", "config", "mailprobe.example.yml")));
+        int first = lines.indexOf("  # - name: filter-bob");
+        assertTrue(first > 0);
+        for (int i = first; i < lines.size() && lines.get(i).startsWith("  #"); i++) {
+            lines.set(i, "  " + lines.get(i).substring(4));
+        }
+        Path file = dir.resolve("mailprobe.yml");
+        Files.write(file, lines);
+
+        AgentConfig config = new ConfigFixture(dir).load(file);
+
+        FilterRouteConfig f = config.filterRoutes().get(0);
+        assertEquals("filter-bob", f.name());
+        assertEquals("bob", f.to().name());
+        assertNull(f.direct().via());
+        assertEquals("provider-imap", f.watch().server().name());
+    }
+
+    @Test
     void aFilterRouteSharesTheNamesOfOtherRoutes() throws IOException {
         String loop = String.join("\n", "  - name: filter-in", "    kind: loop", "    from: alice", "    submit_via: smtp",
                 "    to: bob", "    watch:", "      - path: imap", "        server: imap", "");
