@@ -301,6 +301,42 @@ class FilterRouteTest {
     }
 
     @Test
+    void aMessageThatLooksLikeASampleButMatchesNoneIsCountedOnceHoweverOftenItIsSeenAndLeftAlone() throws Exception {
+        try (Store store = imap()) {
+            Folder inbox = store.getFolder("INBOX");
+            MimeMessage foreign = new MimeMessage(Session.getInstance(new Properties()));
+            foreign.setSubject("[mailprobe] filter sample " + ROUTE + " #1 clean");
+            foreign.setText("left over from an earlier run");
+            foreign.saveChanges();
+            inbox.appendMessages(new Message[] {foreign});
+        }
+        agent(route(List.of("clean"), Duration.ofMinutes(5)), new FilterRouteRunner.Looks(Duration.ofHours(1),
+                Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        FilterRouteRunner runner = agent.filterRoutes().runners().get(0);
+        await(() -> provider.inbox().size() == 2 && runner.outstanding() == 1, Duration.ofSeconds(60),
+                "the sample delivered and accepted");
+        try (Store store = imap()) {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_WRITE);
+            for (Message m : inbox.getMessages()) {
+                if (!m.getSubject().contains(" #1 ")) {
+                    m.setFlag(Flags.Flag.DELETED, true); // quarantined: our sample stays outstanding
+                }
+            }
+            inbox.close(true);
+        }
+
+        for (int i = 0; i < 3; i++) {
+            runner.lookOnce();
+        }
+
+        assertEquals(1, runner.outstanding());
+        String page = Scrapes.get("http://" + agent.web().hostPort() + "/metrics").body();
+        assertEquals(1, Scrapes.value(page, "mailprobe_filter_unmatched_total", "route=\"" + ROUTE + "\""), page);
+        assertEquals(List.of("clean"), left("INBOX"));
+    }
+
+    @Test
     void aReloadThatDropsAFilterRouteSaysToRestartAndTheRouteRunsOn() throws Exception {
         agent(route(List.of("clean"), Duration.ofSeconds(30)), FilterRouteRunner.Looks.DEFAULT);
         agent.reloadFrom(file -> config(List.of()));
