@@ -69,10 +69,17 @@ public final class SampleCollector {
     static final int MAX_CANDIDATES = 200;
     /** A delivered sample larger than this is not fetched: it is judged intact, and the look says so. */
     static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+    /** Messages remembered as accounted for; the oldest are forgotten first. */
+    static final int KNOWN_MESSAGES = 10_000;
 
     private final CollectorSettings settings;
     private final TokenSigner signer;
     private final ProbeClock clock;
+    /**
+     * Messages already accounted for (seen as a sample and left, or counted unmatched), by folder,
+     * UIDVALIDITY and UID: a message left in the mailbox is counted unmatched once, not at every look.
+     */
+    private final KnownMessages known = new KnownMessages(KNOWN_MESSAGES);
     /** Each sample's payload, from its template, built once. */
     private final Map<FilterSample, Payloads.Expected> expected = new ConcurrentHashMap<>();
 
@@ -93,15 +100,20 @@ public final class SampleCollector {
         BoundedReads reads = new BoundedReads(ReadLimits.imap(settings.timeouts().read().multipliedBy(2)),
                 settings.tls().socketFactory());
         Holder holder = new Holder();
+        // The watchdog only closes the sockets (the shared timer must never wait on a store's lock);
+        // the look's own thread then fails at once and closes the store.
         try (Watchdog.Armed dog = Watchdog.arm(now, deadline, () -> {
             expired.set(true);
-            holder.abort(reads);
+            reads.close();
         })) {
             IMAPStore store = connect(reads, now, deadline, holder);
             look.run(store);
             return look.result(Reason.NONE, "");
         } catch (MessagingException | IOException | RuntimeException e) {
-            Reason reason = expired.get() || reads.expired() ? Reason.TIMEOUT : FailureClassifier.classify(e);
+            Reason reason = expired.get() || reads.expired() ? Reason.TIMEOUT
+                    : settings.endpoint().tlsMode() == TlsMode.STARTTLS && reads.startTlsNotLayered()
+                            ? FailureClassifier.classifyWithoutTlsAfterStartTls(e)
+                            : FailureClassifier.classify(e);
             String detail = (expired.get() ? "the look's deadline passed: " : "") + FailureClassifier.describe(e);
             logger.info("A look for filter samples failed. mailbox={} reason={} found={} detail={}",
                     settings.account().user(), reason.label(), look.found.size(), detail);
@@ -160,11 +172,6 @@ public final class SampleCollector {
     /** The store of the running look, for the watchdog. */
     private static final class Holder {
         volatile @Nullable Store store;
-
-        void abort(BoundedReads reads) {
-            reads.close(); // unblocks a read the store's close would wait behind
-            close(reads);
-        }
 
         void close(BoundedReads reads) {
             Store s = store;
@@ -308,8 +315,9 @@ public final class SampleCollector {
             String[] ids = m.getHeader("Message-ID");
             Optional<SampleIndex.Match> match = index.match(m.getHeader(TokenSigner.HEADER),
                     ids == null || ids.length == 0 ? null : ids[0], subject);
+            String where = folder.getFullName() + "/" + folder.getUIDValidity() + "/" + folder.getUID(m);
             if (match.isEmpty()) {
-                if (SampleIndex.looksLikeOurs(subject)) {
+                if (SampleIndex.looksLikeOurs(subject) && known.remember(where)) {
                     unmatched++;
                     logger.info("A message that looks like a filter sample matches none outstanding; it is left "
                             + "alone. folder={} uid={}", folder.getFullName(), folder.getUID(m));
@@ -327,6 +335,9 @@ public final class SampleCollector {
                     && settings.ownAgentId().equals(match.get().verified().agentId())
                     && settings.deleteVerified()
                     && delete(folder, m, uidplus, sent.key());
+            if (!deleted) {
+                known.remember(where); // left in the mailbox: never a stray at a later look
+            }
             found.put(sent.key(), new SampleSighting(sent.key(), folder.getFullName(), junkFolder, seenAt,
                     match.get().matchedBy(), tag, intact, deleted));
         }

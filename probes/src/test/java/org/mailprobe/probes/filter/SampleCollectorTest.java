@@ -259,6 +259,27 @@ class SampleCollectorTest {
 
     @Test
     @Timeout(30)
+    void messageLeftInTheMailboxIsCountedUnmatchedOnceNotAtEveryLook() throws Exception {
+        SentSample matched = accepted(sample(SampleKind.SPAM, "gtube"), Delivered.token(AGENT));
+        SentSample stray = accepted(sample(SampleKind.SPAM, "gtube"), Delivered.token(AGENT));
+        put(provider, "INBOX", filtered(stamped(matched), m -> Delivered.remove(m, TokenSigner.HEADER)));
+        put(provider, "Junk", stamped(stray));
+        SampleCollector collector = new SampleCollector(settings(provider.imap(), true), Watching.SIGNER,
+                ProbeClock.system());
+
+        CollectorLook first = collector.look(List.of(matched), ProbeClock.system().now().plusSeconds(15));
+        CollectorLook second = collector.look(List.of(), ProbeClock.system().now().plusSeconds(15));
+
+        assertEquals(1, first.found().size(), first.detail());
+        assertEquals(1, first.unmatched(), "the stray, at the first look");
+        assertEquals(Reason.NONE, second.failure(), second.detail());
+        assertEquals(0, second.unmatched(), "the stray is counted once, and the sample seen before is no stray");
+        assertEquals(1, contents(provider, "INBOX").size());
+        assertEquals(1, contents(provider, "Junk").size());
+    }
+
+    @Test
+    @Timeout(30)
     void lookingWithoutDeletionLeavesSamplesUnread() throws Exception {
         SentSample sent = accepted(sample(SampleKind.CLEAN, "clean"), Delivered.token(AGENT));
         put(provider, "INBOX", stamped(sent));
