@@ -51,6 +51,7 @@ import org.mailprobe.probes.internal.MailSessions;
 import org.mailprobe.probes.internal.ReadLimits;
 import org.mailprobe.probes.internal.Watchdog;
 import org.mailprobe.probes.oauth.OAuthImapStore;
+import org.mailprobe.probes.oauth.OAuthSasl;
 import org.mailprobe.probes.token.TokenSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,7 +143,14 @@ public final class SampleCollector {
                 : (IMAPStore) session.getStore(protocol);
         holder.store = store;
         Secret secret = oauth == null ? account.password() : bearer(oauth, deadline);
-        store.connect(settings.endpoint().host(), settings.endpoint().port(), account.user(), secret.reveal());
+        try {
+            store.connect(settings.endpoint().host(), settings.endpoint().port(), account.user(), secret.reveal());
+        } catch (MessagingException e) {
+            if (oauth != null && OAuthSasl.tokenRefused(e)) {
+                oauth.tokens().refused(secret); // the next look signs in with a fresh one
+            }
+            throw e;
+        }
         return store;
     }
 
