@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -113,8 +114,7 @@ final class Payloads {
                 bytes = read(in);
             }
             if (part.isMimeType("text/*")) {
-                Object content = part.getContent();
-                String text = content instanceof String ? (String) content : new String(bytes, StandardCharsets.UTF_8);
+                String text = text(part, bytes);
                 leaf(bytes, normalize(text), true, 0);
             } else {
                 leaf(bytes, null, false, 0);
@@ -157,6 +157,16 @@ final class Payloads {
                     }
                 }
             }
+        }
+    }
+
+    /** A text part's text in its charset; one the JVM does not know is read as UTF-8. */
+    private static String text(Part part, byte[] bytes) throws MessagingException, IOException {
+        try {
+            Object content = part.getContent();
+            return content instanceof String ? (String) content : new String(bytes, StandardCharsets.UTF_8);
+        } catch (UnsupportedEncodingException unknownCharset) {
+            return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 

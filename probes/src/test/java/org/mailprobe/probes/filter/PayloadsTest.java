@@ -112,6 +112,19 @@ class PayloadsTest {
     }
 
     @Test
+    @Timeout(10)
+    void textInACharsetTheJvmDoesNotKnowIsReadAsUtf8() throws Exception {
+        FilterSample sample = Delivered.sample(SampleKind.CLEAN, "clean");
+        Payloads.Expected expected = Payloads.of(sample.template().build(SESSION));
+        MimeMessage delivered = roundTrip(sample.template().build(SESSION));
+        MimeMultipart parts = (MimeMultipart) delivered.getContent();
+        parts.getBodyPart(0).setHeader("Content-Type", "text/plain; charset=x-unknown-to-java");
+        delivered.setContent(parts);
+
+        assertTrue(Payloads.intact(expected, roundTrip(delivered)));
+    }
+
+    @Test
     @Timeout(20)
     void zipBombIsRefusedWithinItsBounds() throws Exception {
         // 40 MiB of zeros compresses to about 40 KiB: more than all leaves of a message may hold.

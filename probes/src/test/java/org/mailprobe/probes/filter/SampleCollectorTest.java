@@ -14,9 +14,9 @@ import static org.mailprobe.probes.testing.Watching.AGENT;
 import static org.mailprobe.probes.testing.Watching.OTHER_AGENT;
 
 import jakarta.mail.internet.MimeMessage;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
