@@ -290,6 +290,24 @@ class SampleCollectorTest {
     }
 
     @Test
+    @Timeout(60)
+    void mailboxFullOfOldSamplesIsLookedAtNewestFirstWithinItsBound() throws Exception {
+        int old = SampleCollector.MAX_CANDIDATES + 5;
+        for (int i = 0; i < old; i++) {
+            put(provider, "INBOX", stamped(accepted(sample(SampleKind.SPAM, "gtube"), Delivered.token(AGENT))));
+        }
+        SentSample newest = accepted(sample(SampleKind.SPAM, "gtube"), Delivered.token(AGENT));
+        put(provider, "INBOX", stamped(newest));
+
+        CollectorLook look = look(settings(provider.imap(), false), List.of(newest));
+
+        assertEquals(List.of(newest.key()), look.found().stream().map(SampleSighting::sampleKey).toList());
+        assertEquals(SampleCollector.MAX_CANDIDATES - 1, look.unmatched(), "only the newest candidates are read");
+        assertTrue(look.detail().contains(old + 1 + " candidates, only the newest " + SampleCollector.MAX_CANDIDATES),
+                look.detail());
+    }
+
+    @Test
     @Timeout(30)
     void lookingWithoutDeletionLeavesSamplesUnread() throws Exception {
         SentSample sent = accepted(sample(SampleKind.CLEAN, "clean"), Delivered.token(AGENT));
