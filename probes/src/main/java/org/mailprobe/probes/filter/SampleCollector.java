@@ -19,6 +19,7 @@ import jakarta.mail.search.SubjectTerm;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.UnsupportedEncodingException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.OAuthLogin;
 import org.mailprobe.probes.ProbeClock;
+import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.TlsMode;
@@ -49,6 +51,7 @@ import org.mailprobe.probes.internal.BoundedReads;
 import org.mailprobe.probes.internal.FailureClassifier;
 import org.mailprobe.probes.internal.MailSessions;
 import org.mailprobe.probes.internal.ReadLimits;
+import org.mailprobe.probes.internal.ReplyTooLongException;
 import org.mailprobe.probes.internal.Watchdog;
 import org.mailprobe.probes.oauth.OAuthImapStore;
 import org.mailprobe.probes.oauth.OAuthSasl;
@@ -343,15 +346,17 @@ public final class SampleCollector {
             MimeMessage copy = copy(folder, m);
             boolean intact = copy == null || intact(sent, copy, folder.getFullName());
             String tag = tag(sent.sample().kind(), copy != null ? copy : m);
-            boolean deleted = match.get().verified() != null
-                    && settings.ownAgentId().equals(match.get().verified().agentId())
-                    && settings.deleteVerified()
-                    && delete(folder, m, uidplus, sent.key());
-            if (!deleted) {
-                known.remember(where); // left in the mailbox: never a stray at a later look
+            // Kept before the deletion: a connection lost during it still reports the sample seen.
+            SampleSighting seen = new SampleSighting(sent.key(), folder.getFullName(), junkFolder, seenAt,
+                    match.get().matchedBy(), tag, intact, false);
+            found.put(sent.key(), seen);
+            known.remember(where); // left in the mailbox: never a stray at a later look
+            ProbeToken verified = match.get().verified();
+            if (verified != null && settings.ownAgentId().equals(verified.agentId()) && settings.deleteVerified()
+                    && delete(folder, m, uidplus, sent.key())) {
+                found.put(sent.key(), new SampleSighting(seen.sampleKey(), seen.folder(), seen.junkFolder(),
+                        seen.seenAt(), seen.matchedBy(), seen.tag(), seen.intact(), true));
             }
-            found.put(sent.key(), new SampleSighting(sent.key(), folder.getFullName(), junkFolder, seenAt,
-                    match.get().matchedBy(), tag, intact, deleted));
         }
 
         /** The whole message, read once; null (and noted) if it is too large to take apart. */
@@ -362,10 +367,26 @@ public final class SampleCollector {
                         + " bytes, not taken apart: judged intact");
                 return null;
             }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, size));
-            m.writeTo(bytes); // BODY.PEEK[] in partial fetches, each bounded by the read limits
-            if (bytes.size() > MAX_MESSAGE_BYTES) {
-                throw new IOException("the server sent more than " + MAX_MESSAGE_BYTES + " bytes for one message");
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, size)) {
+                // A server may send more than the size it announced: the copy stops at the bound.
+                @Override
+                public synchronized void write(byte[] b, int off, int len) {
+                    if (count + len > MAX_MESSAGE_BYTES) {
+                        throw new UncheckedIOException(new ReplyTooLongException(
+                                "the server sent more than " + MAX_MESSAGE_BYTES + " bytes for one message"));
+                    }
+                    super.write(b, off, len);
+                }
+
+                @Override
+                public synchronized void write(int b) {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+            };
+            try {
+                m.writeTo(bytes); // BODY.PEEK[] in partial fetches, each bounded by the read limits
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
             return new MimeMessage(MailSessions.session(new Properties()), new ByteArrayInputStream(bytes.toByteArray()));
         }
