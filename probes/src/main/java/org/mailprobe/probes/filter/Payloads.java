@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -54,18 +55,27 @@ final class Payloads {
      * Content-Type headers yet (they are written by saveChanges) and its parts are still objects.
      */
     static Expected of(MimeMessage template) throws MessagingException, IOException {
+        return of(template, true);
+    }
+
+    /**
+     * As {@link #of(MimeMessage)}; without {@code bodyTexts}, only attachments count (a text part
+     * with a file name or attachment disposition, any binary part): a customer's corpus message
+     * may have an HTML body that a provider rewrites (links, banners) without removing anything.
+     */
+    static Expected of(MimeMessage template, boolean bodyTexts) throws MessagingException, IOException {
         template.saveChanges();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         template.writeTo(out);
         MimeMessage sent = new MimeMessage(MailSessions.session(new Properties()),
                 new ByteArrayInputStream(out.toByteArray()));
-        Leaves leaves = new Leaves();
+        Leaves leaves = new Leaves(bodyTexts);
         leaves.walk(sent, 0);
         return new Expected(Set.copyOf(leaves.binaryDigests), List.copyOf(leaves.expectedTexts));
     }
 
     static boolean intact(Expected expected, Part delivered) throws MessagingException, IOException {
-        Leaves leaves = new Leaves();
+        Leaves leaves = new Leaves(true);
         leaves.walk(delivered, 0);
         if (!leaves.allDigests.containsAll(expected.digests())) {
             return false;
@@ -78,13 +88,28 @@ final class Payloads {
         return true;
     }
 
+    /** What a template's leaf must be found as in the delivered message. */
+    private enum Expect {
+        /** Its bytes, exactly. */
+        DIGEST,
+        /** Its text, whitespace aside, within a delivered text. */
+        TEXT,
+        /** Nothing: a corpus message's body text. */
+        NOTHING
+    }
+
     private static final class Leaves {
         final Set<String> binaryDigests = new HashSet<>();
         final List<String> expectedTexts = new ArrayList<>();
         final Set<String> allDigests = new HashSet<>();
         final List<String> allTexts = new ArrayList<>();
+        final boolean bodyTexts;
         int count;
         long total;
+
+        Leaves(boolean bodyTexts) {
+            this.bodyTexts = bodyTexts;
+        }
 
         void walk(Part part, int depth) throws MessagingException, IOException {
             if (depth > MAX_MIME_DEPTH) {
@@ -113,15 +138,14 @@ final class Payloads {
                 bytes = read(in);
             }
             if (part.isMimeType("text/*")) {
-                Object content = part.getContent();
-                String text = content instanceof String ? (String) content : new String(bytes, StandardCharsets.UTF_8);
-                leaf(bytes, normalize(text), true, 0);
+                String text = text(part, bytes);
+                leaf(bytes, normalize(text), bodyTexts || attachment(part) ? Expect.TEXT : Expect.NOTHING, 0);
             } else {
-                leaf(bytes, null, false, 0);
+                leaf(bytes, null, Expect.DIGEST, 0);
             }
         }
 
-        private void leaf(byte[] bytes, @org.jspecify.annotations.Nullable String text, boolean isText, int zipDepth)
+        private void leaf(byte[] bytes, @org.jspecify.annotations.Nullable String text, Expect expect, int zipDepth)
                 throws IOException {
             if (++count > MAX_LEAVES) {
                 throw new IOException("more than " + MAX_LEAVES + " parts and zip entries");
@@ -140,11 +164,9 @@ final class Payloads {
             // found in a text the filter left (and a text sent as such, in a part relabelled binary).
             String asText = text != null ? text : normalize(new String(bytes, StandardCharsets.ISO_8859_1));
             allTexts.add(asText);
-            if (isText) {
-                if (!asText.isEmpty()) {
-                    expectedTexts.add(asText);
-                }
-            } else {
+            if (expect == Expect.TEXT && !asText.isEmpty()) {
+                expectedTexts.add(asText);
+            } else if (expect == Expect.DIGEST) {
                 binaryDigests.add(digest);
             }
         }
@@ -153,10 +175,24 @@ final class Payloads {
             try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
                 for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                     if (!e.isDirectory()) {
-                        leaf(read(in), null, false, zipDepth);
+                        leaf(read(in), null, Expect.DIGEST, zipDepth);
                     }
                 }
             }
+        }
+    }
+
+    private static boolean attachment(Part part) throws MessagingException {
+        return part.getFileName() != null || Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition());
+    }
+
+    /** A text part's text in its charset; one the JVM does not know is read as UTF-8. */
+    private static String text(Part part, byte[] bytes) throws MessagingException, IOException {
+        try {
+            Object content = part.getContent();
+            return content instanceof String ? (String) content : new String(bytes, StandardCharsets.UTF_8);
+        } catch (UnsupportedEncodingException unknownCharset) {
+            return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 

@@ -19,6 +19,7 @@ import jakarta.mail.search.SubjectTerm;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.UnsupportedEncodingException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ import org.jspecify.annotations.Nullable;
 import org.mailprobe.probes.Account;
 import org.mailprobe.probes.OAuthLogin;
 import org.mailprobe.probes.ProbeClock;
+import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Secret;
 import org.mailprobe.probes.TlsMode;
@@ -49,8 +51,10 @@ import org.mailprobe.probes.internal.BoundedReads;
 import org.mailprobe.probes.internal.FailureClassifier;
 import org.mailprobe.probes.internal.MailSessions;
 import org.mailprobe.probes.internal.ReadLimits;
+import org.mailprobe.probes.internal.ReplyTooLongException;
 import org.mailprobe.probes.internal.Watchdog;
 import org.mailprobe.probes.oauth.OAuthImapStore;
+import org.mailprobe.probes.oauth.OAuthSasl;
 import org.mailprobe.probes.token.TokenSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,10 +73,19 @@ public final class SampleCollector {
     static final int MAX_CANDIDATES = 200;
     /** A delivered sample larger than this is not fetched: it is judged intact, and the look says so. */
     static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+    /** Lane i14-sample's {@code SampleCorpus.CORPUS_PREFIX}: the variant of a customer's sample. */
+    static final String CORPUS_PREFIX = "corpus:";
+    /** Messages remembered as accounted for; the oldest are forgotten first. */
+    static final int KNOWN_MESSAGES = 10_000;
 
     private final CollectorSettings settings;
     private final TokenSigner signer;
     private final ProbeClock clock;
+    /**
+     * Messages already accounted for (seen as a sample and left, or counted unmatched), by folder,
+     * UIDVALIDITY and UID: a message left in the mailbox is counted unmatched once, not at every look.
+     */
+    private final KnownMessages known = new KnownMessages(KNOWN_MESSAGES);
     /** Each sample's payload, from its template, built once. */
     private final Map<FilterSample, Payloads.Expected> expected = new ConcurrentHashMap<>();
 
@@ -93,15 +106,20 @@ public final class SampleCollector {
         BoundedReads reads = new BoundedReads(ReadLimits.imap(settings.timeouts().read().multipliedBy(2)),
                 settings.tls().socketFactory());
         Holder holder = new Holder();
+        // The watchdog only closes the sockets (the shared timer must never wait on a store's lock);
+        // the look's own thread then fails at once and closes the store.
         try (Watchdog.Armed dog = Watchdog.arm(now, deadline, () -> {
             expired.set(true);
-            holder.abort(reads);
+            reads.close();
         })) {
             IMAPStore store = connect(reads, now, deadline, holder);
             look.run(store);
             return look.result(Reason.NONE, "");
         } catch (MessagingException | IOException | RuntimeException e) {
-            Reason reason = expired.get() || reads.expired() ? Reason.TIMEOUT : FailureClassifier.classify(e);
+            Reason reason = expired.get() || reads.expired() ? Reason.TIMEOUT
+                    : settings.endpoint().tlsMode() == TlsMode.STARTTLS && reads.startTlsNotLayered()
+                            ? FailureClassifier.classifyWithoutTlsAfterStartTls(e)
+                            : FailureClassifier.classify(e);
             String detail = (expired.get() ? "the look's deadline passed: " : "") + FailureClassifier.describe(e);
             logger.info("A look for filter samples failed. mailbox={} reason={} found={} detail={}",
                     settings.account().user(), reason.label(), look.found.size(), detail);
@@ -130,7 +148,14 @@ public final class SampleCollector {
                 : (IMAPStore) session.getStore(protocol);
         holder.store = store;
         Secret secret = oauth == null ? account.password() : bearer(oauth, deadline);
-        store.connect(settings.endpoint().host(), settings.endpoint().port(), account.user(), secret.reveal());
+        try {
+            store.connect(settings.endpoint().host(), settings.endpoint().port(), account.user(), secret.reveal());
+        } catch (MessagingException e) {
+            if (oauth != null && OAuthSasl.tokenRefused(e)) {
+                oauth.tokens().refused(secret); // the next look signs in with a fresh one
+            }
+            throw e;
+        }
         return store;
     }
 
@@ -146,7 +171,9 @@ public final class SampleCollector {
     private Payloads.Expected expected(FilterSample sample) {
         return expected.computeIfAbsent(sample, s -> {
             try {
-                return Payloads.of(s.template().build(MailSessions.session(new Properties())));
+                // A corpus message is judged by its attachments only (see Payloads.of).
+                return Payloads.of(s.template().build(MailSessions.session(new Properties())),
+                        !s.variant().startsWith(CORPUS_PREFIX));
             } catch (MessagingException | IOException | RuntimeException e) {
                 // Our own template: a bug, not the provider's doing. Nothing is expected, so the
                 // sample is judged intact, and the log says why.
@@ -160,11 +187,6 @@ public final class SampleCollector {
     /** The store of the running look, for the watchdog. */
     private static final class Holder {
         volatile @Nullable Store store;
-
-        void abort(BoundedReads reads) {
-            reads.close(); // unblocks a read the store's close would wait behind
-            close(reads);
-        }
 
         void close(BoundedReads reads) {
             Store s = store;
@@ -308,8 +330,9 @@ public final class SampleCollector {
             String[] ids = m.getHeader("Message-ID");
             Optional<SampleIndex.Match> match = index.match(m.getHeader(TokenSigner.HEADER),
                     ids == null || ids.length == 0 ? null : ids[0], subject);
+            String where = folder.getFullName() + "/" + folder.getUIDValidity() + "/" + folder.getUID(m);
             if (match.isEmpty()) {
-                if (SampleIndex.looksLikeOurs(subject)) {
+                if (SampleIndex.looksLikeOurs(subject) && known.remember(where)) {
                     unmatched++;
                     logger.info("A message that looks like a filter sample matches none outstanding; it is left "
                             + "alone. folder={} uid={}", folder.getFullName(), folder.getUID(m));
@@ -323,12 +346,17 @@ public final class SampleCollector {
             MimeMessage copy = copy(folder, m);
             boolean intact = copy == null || intact(sent, copy, folder.getFullName());
             String tag = tag(sent.sample().kind(), copy != null ? copy : m);
-            boolean deleted = match.get().verified() != null
-                    && settings.ownAgentId().equals(match.get().verified().agentId())
-                    && settings.deleteVerified()
-                    && delete(folder, m, uidplus, sent.key());
-            found.put(sent.key(), new SampleSighting(sent.key(), folder.getFullName(), junkFolder, seenAt,
-                    match.get().matchedBy(), tag, intact, deleted));
+            // Kept before the deletion: a connection lost during it still reports the sample seen.
+            SampleSighting seen = new SampleSighting(sent.key(), folder.getFullName(), junkFolder, seenAt,
+                    match.get().matchedBy(), tag, intact, false);
+            found.put(sent.key(), seen);
+            known.remember(where); // left in the mailbox: never a stray at a later look
+            ProbeToken verified = match.get().verified();
+            if (verified != null && settings.ownAgentId().equals(verified.agentId()) && settings.deleteVerified()
+                    && delete(folder, m, uidplus, sent.key())) {
+                found.put(sent.key(), new SampleSighting(seen.sampleKey(), seen.folder(), seen.junkFolder(),
+                        seen.seenAt(), seen.matchedBy(), seen.tag(), seen.intact(), true));
+            }
         }
 
         /** The whole message, read once; null (and noted) if it is too large to take apart. */
@@ -339,10 +367,26 @@ public final class SampleCollector {
                         + " bytes, not taken apart: judged intact");
                 return null;
             }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, size));
-            m.writeTo(bytes); // BODY.PEEK[] in partial fetches, each bounded by the read limits
-            if (bytes.size() > MAX_MESSAGE_BYTES) {
-                throw new IOException("the server sent more than " + MAX_MESSAGE_BYTES + " bytes for one message");
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, size)) {
+                // A server may send more than the size it announced: the copy stops at the bound.
+                @Override
+                public synchronized void write(byte[] b, int off, int len) {
+                    if (count + len > MAX_MESSAGE_BYTES) {
+                        throw new UncheckedIOException(new ReplyTooLongException(
+                                "the server sent more than " + MAX_MESSAGE_BYTES + " bytes for one message"));
+                    }
+                    super.write(b, off, len);
+                }
+
+                @Override
+                public synchronized void write(int b) {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+            };
+            try {
+                m.writeTo(bytes); // BODY.PEEK[] in partial fetches, each bounded by the read limits
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
             return new MimeMessage(MailSessions.session(new Properties()), new ByteArrayInputStream(bytes.toByteArray()));
         }

@@ -44,10 +44,6 @@ final class SampleIndex {
         }
     }
 
-    boolean isEmpty() {
-        return byKey.isEmpty();
-    }
-
     /**
      * The outstanding sample this message is, if any.
      *

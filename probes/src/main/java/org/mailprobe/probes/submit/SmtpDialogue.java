@@ -36,9 +36,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One timed SMTP dialogue that sends one probe message: resolve, connect, (STARTTLS), (AUTH),
- * MAIL, RCPT, DATA, until the server's 250 after the final dot. Shared by submission (587/465,
- * with AUTH) and direct MX delivery (25, no AUTH). Never throws for a network fault.
+ * One timed SMTP dialogue that sends one message (a probe, or a filter sample): resolve, connect,
+ * (STARTTLS), (AUTH), MAIL, RCPT, DATA, until the server's 250 after the final dot. Shared by
+ * submission (587/465, with AUTH) and direct MX delivery (25, no AUTH). Never throws for a network
+ * fault.
  */
 final class SmtpDialogue {
     private static final Logger logger = LoggerFactory.getLogger(SmtpDialogue.class);

@@ -112,6 +112,52 @@ class PayloadsTest {
     }
 
     @Test
+    @Timeout(10)
+    void textInACharsetTheJvmDoesNotKnowIsReadAsUtf8() throws Exception {
+        FilterSample sample = Delivered.sample(SampleKind.CLEAN, "clean");
+        Payloads.Expected expected = Payloads.of(sample.template().build(SESSION));
+        MimeMessage delivered = roundTrip(sample.template().build(SESSION));
+        MimeMultipart parts = (MimeMultipart) delivered.getContent();
+        parts.getBodyPart(0).setHeader("Content-Type", "text/plain; charset=x-unknown-to-java");
+        delivered.setContent(parts);
+
+        assertTrue(Payloads.intact(expected, roundTrip(delivered)));
+    }
+
+    /** A customer's message: an HTML body with a link, and a PDF-like attachment. */
+    private static MimeMessage corpusMessage(String html, byte[] attachment) throws Exception {
+        MimeMessage m = new MimeMessage(SESSION);
+        MimeBodyPart body = new MimeBodyPart();
+        body.setContent(html, "text/html; charset=UTF-8");
+        MimeBodyPart file = new MimeBodyPart();
+        file.setContent(attachment, "application/pdf");
+        file.setFileName("invoice.pdf");
+        m.setContent(new MimeMultipart(body, file));
+        return m;
+    }
+
+    @Test
+    @Timeout(10)
+    void corpusMessageWithItsLinksRewrittenIsIntact() throws Exception {
+        Payloads.Expected expected = Payloads.of(corpusMessage("<a href=\"http://x.example/pay\">pay</a>", PAYLOAD),
+                false);
+        MimeMessage delivered = roundTrip(corpusMessage(
+                "<a href=\"https://safelinks.provider.example/?u=http%3A%2F%2Fx.example%2Fpay\">pay</a>", PAYLOAD));
+
+        assertTrue(Payloads.intact(expected, delivered));
+    }
+
+    @Test
+    @Timeout(10)
+    void corpusMessageWithoutItsAttachmentIsNotIntact() throws Exception {
+        Payloads.Expected expected = Payloads.of(corpusMessage("<p>see attached</p>", PAYLOAD), false);
+        MimeMessage delivered = roundTrip(corpusMessage("<p>see attached</p>",
+                "attachment removed".getBytes(StandardCharsets.US_ASCII)));
+
+        assertFalse(Payloads.intact(expected, delivered));
+    }
+
+    @Test
     @Timeout(20)
     void zipBombIsRefusedWithinItsBounds() throws Exception {
         // 40 MiB of zeros compresses to about 40 KiB: more than all leaves of a message may hold.

@@ -14,6 +14,8 @@ import static org.mailprobe.probes.testing.Watching.AGENT;
 import static org.mailprobe.probes.testing.Watching.OTHER_AGENT;
 
 import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -22,10 +24,19 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailprobe.probes.Account;
+import org.mailprobe.probes.BearerTokens;
+import org.mailprobe.probes.OAuthLogin;
+import org.mailprobe.probes.OAuthMechanism;
 import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.Timeouts;
 import org.mailprobe.probes.TlsMode;
+import org.mailprobe.probes.TlsPolicy;
+import org.mailprobe.probes.oauth.BearerTokenSources;
+import org.mailprobe.probes.oauth.TokenGrant;
 import org.mailprobe.probes.testing.HostileServer;
 import org.mailprobe.probes.testing.TestProvider;
 import org.mailprobe.probes.testing.Watching;
@@ -259,6 +270,45 @@ class SampleCollectorTest {
 
     @Test
     @Timeout(30)
+    void messageLeftInTheMailboxIsCountedUnmatchedOnceNotAtEveryLook() throws Exception {
+        SentSample matched = accepted(sample(SampleKind.SPAM, "gtube"), Delivered.token(AGENT));
+        SentSample stray = accepted(sample(SampleKind.SPAM, "gtube"), Delivered.token(AGENT));
+        put(provider, "INBOX", filtered(stamped(matched), m -> Delivered.remove(m, TokenSigner.HEADER)));
+        put(provider, "Junk", stamped(stray));
+        SampleCollector collector = new SampleCollector(settings(provider.imap(), true), Watching.SIGNER,
+                ProbeClock.system());
+
+        CollectorLook first = collector.look(List.of(matched), ProbeClock.system().now().plusSeconds(15));
+        CollectorLook second = collector.look(List.of(), ProbeClock.system().now().plusSeconds(15));
+
+        assertEquals(1, first.found().size(), first.detail());
+        assertEquals(1, first.unmatched(), "the stray, at the first look");
+        assertEquals(Reason.NONE, second.failure(), second.detail());
+        assertEquals(0, second.unmatched(), "the stray is counted once, and the sample seen before is no stray");
+        assertEquals(1, contents(provider, "INBOX").size());
+        assertEquals(1, contents(provider, "Junk").size());
+    }
+
+    @Test
+    @Timeout(60)
+    void mailboxFullOfOldSamplesIsLookedAtNewestFirstWithinItsBound() throws Exception {
+        int old = SampleCollector.MAX_CANDIDATES + 5;
+        for (int i = 0; i < old; i++) {
+            put(provider, "INBOX", stamped(accepted(sample(SampleKind.SPAM, "gtube"), Delivered.token(AGENT))));
+        }
+        SentSample newest = accepted(sample(SampleKind.SPAM, "gtube"), Delivered.token(AGENT));
+        put(provider, "INBOX", stamped(newest));
+
+        CollectorLook look = look(settings(provider.imap(), false), List.of(newest));
+
+        assertEquals(List.of(newest.key()), look.found().stream().map(SampleSighting::sampleKey).toList());
+        assertEquals(SampleCollector.MAX_CANDIDATES - 1, look.unmatched(), "only the newest candidates are read");
+        assertTrue(look.detail().contains(old + 1 + " candidates, only the newest " + SampleCollector.MAX_CANDIDATES),
+                look.detail());
+    }
+
+    @Test
+    @Timeout(30)
     void lookingWithoutDeletionLeavesSamplesUnread() throws Exception {
         SentSample sent = accepted(sample(SampleKind.CLEAN, "clean"), Delivered.token(AGENT));
         put(provider, "INBOX", stamped(sent));
@@ -286,6 +336,39 @@ class SampleCollectorTest {
         assertEquals(1, look.found().size());
         assertTrue(look.detail().contains("folder Spam does not exist"), look.detail());
         assertTrue(look.detail().contains("no folder has the SPECIAL-USE attribute \\Junk"), look.detail());
+    }
+
+    @Test
+    @Timeout(30)
+    void accountWithOAuthSignsInWithItsBearerToken(@TempDir Path dir) throws Exception {
+        // GreenMail takes the bearer token as the user's password.
+        SentSample sent = accepted(sample(SampleKind.CLEAN, "clean"), Delivered.token(AGENT));
+        put(provider, "INBOX", stamped(sent));
+        Path file = Files.writeString(dir.resolve("token"), TestProvider.PASSWORD + "\n");
+        BearerTokens tokens = BearerTokenSources.open(new TokenGrant.TokenFile(file), TlsPolicy.verified(),
+                Timeouts.DEFAULT, Duration.ofMinutes(5), ProbeClock.system());
+        CollectorSettings s = new CollectorSettings(provider.imap(),
+                Account.oauth(TestProvider.USER, new OAuthLogin(tokens, OAuthMechanism.AUTO)), TestProvider.trusted(),
+                TestProvider.FAST, List.of("INBOX"), List.of(), List.of(), List.of(), "agent.test", AGENT, true);
+
+        SampleSighting seen = only(look(s, List.of(sent)));
+
+        assertEquals(SampleSighting.BY_TOKEN, seen.matchedBy());
+        assertTrue(seen.deleted());
+    }
+
+    @Test
+    @Timeout(30)
+    void wrongPasswordIsAnAuthFailureNotAnException() throws Exception {
+        SentSample sent = accepted(sample(SampleKind.CLEAN, "clean"), Delivered.token(AGENT));
+        CollectorSettings s = new CollectorSettings(provider.imap(), provider.accountWithPassword("wrong"),
+                TestProvider.trusted(), TestProvider.FAST, List.of("INBOX"), List.of(), List.of(), List.of(),
+                "agent.test", AGENT, true);
+
+        CollectorLook look = look(s, List.of(sent));
+
+        assertEquals(Reason.AUTH, look.failure(), look.detail());
+        assertFalse(look.detail().contains("wrong"), "no secret in the detail: " + look.detail());
     }
 
     @Test
