@@ -3,7 +3,6 @@ package org.mailprobe.agent.runtime;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -240,7 +239,7 @@ final class FilterRouteRunner {
             look = collector.look(pending.stream().map(Pending::sent).toList(), started.plus(looks.lookDeadline()));
         } catch (RuntimeException e) {
             logger.error("A look for filter samples failed with an internal error. route={}", route.name(), e);
-            look = new CollectorLook(List.of(), 0, org.mailprobe.probes.Reason.PROTOCOL, "internal error");
+            look = new CollectorLook(List.of(), 0, org.mailprobe.probes.Reason.INTERNAL, "internal error");
         }
         if (look.worked()) {
             // A look only counts them, and a message left in the mailbox (its token stripped, or an
@@ -330,10 +329,5 @@ final class FilterRouteRunner {
             metrics.recordBatchEnd(route.name(), now);
             logger.info("Filter batch finished. route={} batch={}", route.name(), batch);
         }
-    }
-
-    /** For tests: the keys of the samples outstanding. */
-    List<String> outstandingKeys() {
-        return new ArrayList<>(outstanding.keySet());
     }
 }
