@@ -84,8 +84,6 @@ final class FilterRouteRunner {
     private @Nullable ScheduledFuture<?> nextLook;
     private @Nullable Instant nextLookAt;
     private Duration backoff;
-    /** Unmatched messages the last look that worked saw; looks run one at a time (lookLock). */
-    private int lastUnmatched;
 
     FilterRouteRunner(String agentId, FilterRouteConfig route, SampleSender sender, SampleCollector collector,
             FilterMetrics metrics, AgentMetrics agentMetrics, @Nullable Journal journal, ProbeClock clock,
@@ -241,13 +239,9 @@ final class FilterRouteRunner {
             logger.error("A look for filter samples failed with an internal error. route={}", route.name(), e);
             look = new CollectorLook(List.of(), 0, org.mailprobe.probes.Reason.INTERNAL, "internal error");
         }
-        if (look.worked()) {
-            // A look only counts them, and a message left in the mailbox (its token stripped, or an
-            // earlier run's) is there at every look: what is counted is the increase since the last
-            // look that worked, so that each is counted once while it stays.
-            metrics.recordUnmatched(route.name(), look.unmatched() - lastUnmatched);
-            lastUnmatched = look.unmatched();
-        }
+        // The collector counts each such message once (it remembers folder, UIDVALIDITY and UID), also
+        // in a look that failed part way.
+        metrics.recordUnmatched(route.name(), look.unmatched());
         for (SampleSighting s : look.found()) {
             Pending p = outstanding.remove(s.sampleKey());
             if (p != null) {
