@@ -7,6 +7,7 @@ import org.mailprobe.agent.config.AgentConfig;
 import org.mailprobe.agent.config.ConfigException;
 import org.mailprobe.agent.config.ConfigLoader;
 import org.mailprobe.agent.config.Durations;
+import org.mailprobe.agent.config.FilterRouteConfig;
 import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.probes.ProbeClock;
 import picocli.CommandLine.Command;
@@ -36,19 +37,25 @@ final class CheckConfigCommand implements Callable<Integer> {
         ProbeClock clock = ProbeClock.system();
         AgentConfig loaded = ConfigLoader.load(config, clock);
         java.util.List<RouteConfig> routes = loaded.routes();
+        java.util.Map<String, Integer> indexes = loaded.filterRoutes().isEmpty() ? java.util.Map.of()
+                : ConfigLoader.routeIndexes(config);
         for (int i = 0; i < routes.size(); i++) {
             RouteConfig r = routes.get(i);
             if (r.timeout().compareTo(CONTRACT_MAXIMUM) < 0) {
                 // Valid, but a probe lost at a shorter timeout proves nothing about clause 4's hour.
                 spec.commandLine().getOut().printf("WARNING: %s: routes[%d].timeout: %s (route %s) is under the "
                         + "contract's one hour: a probe lost at it is reported as lost within a timeout shorter than "
-                        + "1 h, not as a message over 1 h, unless it arrives late%n", config, i,
+                        + "1 h, not as a message over 1 h, unless it arrives late%n", config,
+                        indexes.getOrDefault(r.name(), i),
                         Durations.format(r.timeout()), r.name());
             }
         }
         spec.commandLine().getOut().printf("%s: valid: agent %s at site %s, %d servers, %d accounts, %d routes%n",
                 config, loaded.agent().id(), loaded.agent().site(), loaded.servers().size(), loaded.accounts().size(),
-                loaded.routes().size());
+                loaded.routes().size() + loaded.filterRoutes().size());
+        for (FilterRouteConfig f : loaded.filterRoutes()) {
+            spec.commandLine().getOut().printf("filter route %s: %s%n", f.name(), describe(f));
+        }
         if (fetchToken) {
             boolean fetched = TokenCheck.fetchAll(loaded, spec.commandLine().getOut(), clock);
             spec.commandLine().getOut().flush();
@@ -56,5 +63,18 @@ final class CheckConfigCommand implements Callable<Integer> {
         }
         loaded.closeTokens();
         return ExitCodes.OK;
+    }
+
+    /** What a filter route sends, where, and where it looks, in one line. */
+    static String describe(FilterRouteConfig f) {
+        String samples = String.join(", ", f.variants()) + (f.corpus() != null ? (f.variants().isEmpty() ? "" : ", ")
+                + "corpus " + f.corpus() : "");
+        String inbound = f.direct().via() != null ? "inbound to " + f.direct().via().name()
+                : "inbound to the MX of " + f.to().address().substring(f.to().address().lastIndexOf('@') + 1);
+        String outbound = f.submitVia() != null && f.from() != null
+                ? ", outbound via " + f.submitVia().name() + " from " + f.from().name() : "";
+        return "samples " + samples + " every " + Durations.format(f.interval()) + " to " + f.to().address() + ", "
+                + inbound + outbound + "; watching imap " + f.watch().server().name() + " folders "
+                + String.join(", ", f.watch().folders()) + ", withheld after " + Durations.format(f.timeout());
     }
 }

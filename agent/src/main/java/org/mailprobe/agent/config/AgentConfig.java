@@ -19,17 +19,27 @@ import org.jspecify.annotations.Nullable;
  * @param reachability endpoints, services, control targets and maintenance (clause 2)
  * @param journal the evidence journal; null if none is configured
  * @param sink the agent's own SMTP receiver for send routes; null if none is configured
+ * @param filterRoutes the {@code kind: filter} routes (clause 6), in the file's order; their names
+ *     differ from every route's
  */
 public record AgentConfig(@Nullable Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
         Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability,
         @Nullable JournalConfig journal,
-        @Nullable SinkConfig sink) {
+        @Nullable SinkConfig sink, List<FilterRouteConfig> filterRoutes) {
     public AgentConfig {
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(reachability, "reachability");
         servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
         accounts = Collections.unmodifiableMap(new LinkedHashMap<>(accounts));
         routes = List.copyOf(routes);
+        filterRoutes = List.copyOf(filterRoutes);
+    }
+
+    /** A config without filter routes. */
+    public AgentConfig(@Nullable Path source, AgentIdentity agent, Map<String, ServerConfig> servers,
+            Map<String, AccountConfig> accounts, List<RouteConfig> routes, ReachabilityConfig reachability,
+            @Nullable JournalConfig journal, @Nullable SinkConfig sink) {
+        this(source, agent, servers, accounts, routes, reachability, journal, sink, List.of());
     }
 
     /**

@@ -151,16 +151,18 @@ public final class ConfigLoader {
         String hostname = identity.hostname != null ? identity.hostname : Defaults.hostname();
         SinkConfig sink = new SinkReader(top.mapping("sink", SinkReader.KEYS), hostname, secrets).read();
         // An agent that only checks reachability (clause 2), or only runs a sink, needs no route.
+        RouteReader routeReader = new RouteReader(top, serverNames, servers, accountNames, accounts, sink, hostname,
+                defaultTls, defaultTimeouts);
         List<RouteConfig> routes = (top.has("endpoints") || top.has("sink")) && !top.has("routes") ? List.of()
-                : new RouteReader(top, serverNames, servers, accountNames, accounts, sink, hostname, defaultTls,
-                        defaultTimeouts).routes();
-        PlainAuthRule.check(routes, plainAuthAllowed, problems, warnings);
+                : routeReader.routes();
+        List<FilterRouteConfig> filterRoutes = routeReader.filterRoutes();
+        PlainAuthRule.check(routes, filterRoutes, plainAuthAllowed, problems, warnings);
         ReachabilityConfig reachability = new ReachabilityReader(this, top, hostname).read();
         JournalConfig journal = journal(top.mapping("journal", JOURNAL_KEYS));
 
         problems.throwIfAny();
         AgentIdentity agent = new AgentIdentity(identity.id, identity.site, identity.signer, hostname);
-        return new AgentConfig(file, agent, servers, accounts, routes, reachability, journal, sink);
+        return new AgentConfig(file, agent, servers, accounts, routes, reachability, journal, sink, filterRoutes);
     }
 
     /**
@@ -201,6 +203,27 @@ public final class ConfigLoader {
 
     private @Nullable JsonNode parse() {
         return parse(file, problems);
+    }
+
+    /**
+     * Each route's index under {@code routes:} in {@code file}, by name, for messages about a config
+     * already loaded from it: {@link AgentConfig#routes()} and {@link AgentConfig#filterRoutes()}
+     * are two lists, so a route's place in either is not its place in the file. Empty if the file
+     * cannot be read again.
+     */
+    public static Map<String, Integer> routeIndexes(Path file) {
+        Map<String, Integer> indexes = new LinkedHashMap<>();
+        JsonNode root = parse(file, new Problems(file.toString()));
+        JsonNode routes = root == null ? null : root.get("routes");
+        if (routes != null && routes.isArray()) {
+            for (int i = 0; i < routes.size(); i++) {
+                JsonNode name = routes.get(i).get("name");
+                if (name != null && name.isTextual()) {
+                    indexes.putIfAbsent(name.asText(), i);
+                }
+            }
+        }
+        return indexes;
     }
 
     /** Reads a YAML file into a tree; null (reported) if it cannot be read or parsed. */

@@ -87,6 +87,40 @@ public final class Defaults {
     /** A watch's {@code delete_probes}: delete our verified probes once measured. */
     public static final boolean DELETE_PROBES = true;
 
+    /** A filter route's {@code interval}: one batch of samples an hour. */
+    public static final Duration FILTER_INTERVAL = Duration.ofHours(1);
+    /** {@code filter.samples}: every built-in sample. */
+    public static final java.util.List<String> FILTER_SAMPLES = org.mailprobe.probes.filter.SampleCorpus.BUILT_IN_VARIANTS;
+    /** A filter route's {@code timeout}: a sample not seen 10 minutes after it was accepted is withheld. */
+    public static final Duration FILTER_TIMEOUT = Duration.ofMinutes(10);
+    /** How a filter watch names the folder with SPECIAL-USE {@code \Junk} (RFC 6154), whatever it is called. */
+    public static final String JUNK_SPECIAL_USE = "\\Junk";
+    /** A filter watch's {@code folders}: INBOX and the server's Junk folder. */
+    public static final java.util.List<String> FILTER_FOLDERS = java.util.List.of(FOLDER, JUNK_SPECIAL_USE);
+    /** A filter watch's {@code delete_probes}: delete samples matched by their verified token once classified. */
+    public static final boolean FILTER_DELETE_SAMPLES = true;
+    /** {@code filter.spam_tags}: SpamAssassin's flag, as Debian's spamass-milter adds it. */
+    public static final java.util.List<org.mailprobe.probes.filter.TagRule> SPAM_TAGS = java.util.List.of(
+            new org.mailprobe.probes.filter.TagRule("X-Spam-Flag", java.util.regex.Pattern.compile("(?i)^\\s*yes")));
+    /** {@code filter.virus_tags}: clamav-milter's status header. */
+    public static final java.util.List<org.mailprobe.probes.filter.TagRule> VIRUS_TAGS = java.util.List.of(
+            new org.mailprobe.probes.filter.TagRule("X-Virus-Status",
+                    java.util.regex.Pattern.compile("(?i)^\\s*infected")));
+    /**
+     * The first look for a batch's samples, after the last was sent; each later look waits twice as
+     * long, up to {@link #FILTER_MAX_LOOK_INTERVAL}: most samples arrive within seconds, a few
+     * (a slow scanner) after minutes, and one IMAP session a look costs the provider little.
+     */
+    public static final Duration FILTER_FIRST_LOOK = Duration.ofSeconds(5);
+    /** The longest wait between two looks for outstanding samples. */
+    public static final Duration FILTER_MAX_LOOK_INTERVAL = Duration.ofMinutes(1);
+    /** Samples sent at once by all filter routes together: a batch is a handful of connections, not a burst. */
+    public static final int FILTER_SEND_THREADS = 4;
+    /** How long one look into the mailbox may take, at most (its IMAP timeouts apply within it). */
+    public static final Duration FILTER_LOOK_DEADLINE = Duration.ofMinutes(2);
+    /** How long one sample's send may take, at most (its dialogue's own timeouts apply within it). */
+    public static final Duration FILTER_SEND_DEADLINE = Duration.ofMinutes(2);
+
     /** The least number of bytes in the agent's key (after a trailing newline is trimmed). */
     public static final int MIN_KEY_BYTES = 16;
 

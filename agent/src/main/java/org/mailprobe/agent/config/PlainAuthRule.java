@@ -21,7 +21,19 @@ final class PlainAuthRule {
     private PlainAuthRule() {}
 
     static void check(List<RouteConfig> routes, Set<String> allowed, Problems problems, Consumer<String> warnings) {
+        check(routes, List.of(), allowed, problems, warnings);
+    }
+
+    /** As above, with the filter routes' submission and IMAP logins too. */
+    static void check(List<RouteConfig> routes, List<FilterRouteConfig> filterRoutes, Set<String> allowed,
+            Problems problems, Consumer<String> warnings) {
         Map<String, Map<String, AccountConfig>> accountsByServer = new LinkedHashMap<>();
+        for (FilterRouteConfig route : filterRoutes) {
+            if (route.submitVia() != null && route.from() != null) {
+                note(accountsByServer, route.submitVia(), route.from());
+            }
+            note(accountsByServer, route.watch().server(), route.watch().account());
+        }
         for (RouteConfig route : routes) {
             if (route.submitVia() != null && route.from() != null) {
                 note(accountsByServer, route.submitVia(), route.from());

@@ -43,6 +43,7 @@ final class RouteReader {
     private final org.mailprobe.probes.Timeouts defaultTimeouts;
 
     private final Map<String, String> routePaths = new HashMap<>();
+    private final List<FilterRouteConfig> filterRoutes = new ArrayList<>();
     private final Map<MailboxKey, Seen> watchers = new HashMap<>();
 
     /** The first watch of a mailbox, which every later one must agree with. */
@@ -86,6 +87,15 @@ final class RouteReader {
             problems.add("routes", "needs at least one route");
         }
         for (int i = 0; i < items.size(); i++) {
+            if (FilterRouteReader.isFilter(items.get(i))) {
+                Mapping r = Mapping.of(problems, "routes[" + i + "]", items.get(i), top.baseDir(),
+                        FilterRouteReader.KEYS);
+                FilterRouteConfig filter = r == null || !uniqueName(r) ? null : new FilterRouteReader(this, r).read();
+                if (filter != null) {
+                    filterRoutes.add(filter);
+                }
+                continue;
+            }
             Mapping r = Mapping.of(problems, "routes[" + i + "]", items.get(i), top.baseDir(), ROUTE_KEYS);
             RouteConfig route = r == null ? null : route(r);
             if (route != null) {
@@ -93,6 +103,41 @@ final class RouteReader {
             }
         }
         return routes;
+    }
+
+    /** The {@code kind: filter} routes read by {@link #routes()}, in the file's order. */
+    List<FilterRouteConfig> filterRoutes() {
+        return filterRoutes;
+    }
+
+    /** Reads the route's name; false (reported) if it is missing, invalid or taken by another route. */
+    private boolean uniqueName(Mapping r) {
+        String name = r.id("name", ProbeToken.ID, true);
+        if (name == null) {
+            return false;
+        }
+        String earlier = routePaths.putIfAbsent(name, r.path());
+        if (earlier != null) {
+            problems.add(r.pathOf("name"), "duplicate route name '" + name + "'; " + earlier + " has it too");
+            return false;
+        }
+        return true;
+    }
+
+    String hostname() {
+        return hostname;
+    }
+
+    org.mailprobe.probes.TlsPolicy defaultTls() {
+        return defaultTls;
+    }
+
+    org.mailprobe.probes.Timeouts defaultTimeouts() {
+        return defaultTimeouts;
+    }
+
+    Problems problems() {
+        return problems;
     }
 
     private @Nullable RouteConfig route(Mapping r) {
@@ -207,7 +252,7 @@ final class RouteReader {
         return address;
     }
 
-    private @Nullable String address(Mapping r, String key) {
+    @Nullable String address(Mapping r, String key) {
         String text = r.requiredString(key);
         if (text == null) {
             return null;
@@ -220,7 +265,7 @@ final class RouteReader {
         return text;
     }
 
-    private @Nullable DirectDeliveryConfig direct(Mapping r) {
+    @Nullable DirectDeliveryConfig direct(Mapping r) {
         ServerConfig via = null;
         if (r.has("deliver_via")) {
             via = server(r, "deliver_via", Protocol.SMTP, "deliver_via");
@@ -304,7 +349,8 @@ final class RouteReader {
                 return leg;
             }
         }
-        problems.add(r.pathOf("kind"), "unknown route kind '" + text + "'; supported: " + labels(Leg.values()));
+        problems.add(r.pathOf("kind"), "unknown route kind '" + text + "'; supported: " + labels(Leg.values()) + ", "
+                + FilterRouteReader.KIND);
         return null;
     }
 
@@ -527,7 +573,7 @@ final class RouteReader {
         }
     }
 
-    private @Nullable AccountConfig account(Mapping m, String key, boolean required) {
+    @Nullable AccountConfig account(Mapping m, String key, boolean required) {
         String name = required ? m.requiredString(key) : m.string(key);
         if (name == null) {
             return null;
@@ -539,7 +585,7 @@ final class RouteReader {
     }
 
     /** The server named at {@code key}; reported if unknown or not speaking {@code protocol} (if given). */
-    private @Nullable ServerConfig server(Mapping m, String key, Protocol protocol, String use) {
+    @Nullable ServerConfig server(Mapping m, String key, Protocol protocol, String use) {
         String name = m.requiredString(key);
         if (name == null) {
             return null;

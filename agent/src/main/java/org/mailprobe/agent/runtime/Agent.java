@@ -25,6 +25,7 @@ import org.mailprobe.agent.config.RouteConfig;
 import org.mailprobe.agent.config.WatchConfig;
 import org.mailprobe.agent.journal.Journal;
 import org.mailprobe.agent.metrics.AgentMetrics;
+import org.mailprobe.agent.metrics.FilterMetrics;
 import org.mailprobe.agent.reachability.Reachability;
 import org.mailprobe.agent.web.WebConfig;
 import org.mailprobe.agent.web.WebServer;
@@ -52,6 +53,7 @@ public final class Agent implements AutoCloseable {
     private final Watchers watchers;
     private final @Nullable AgentSink sink;
     private final ProbeScheduler scheduler;
+    private final FilterRoutes filterRoutes;
     private final ScheduledExecutorService sweeper;
     private final WebServer web;
     private final @Nullable Journal journal;
@@ -80,6 +82,12 @@ public final class Agent implements AutoCloseable {
      */
     public Agent(AgentConfig config, InetSocketAddress listen, WebConfig webConfig, Consumer<ProbeFigures> onOutcome,
             ProbeClock clock) throws IOException, SchedulerException {
+        this(config, listen, webConfig, onOutcome, clock, FilterRouteRunner.Looks.DEFAULT);
+    }
+
+    /** With the filter routes looking for their samples as {@code looks} say (tests). */
+    Agent(AgentConfig config, InetSocketAddress listen, WebConfig webConfig, Consumer<ProbeFigures> onOutcome,
+            ProbeClock clock, FilterRouteRunner.Looks looks) throws IOException, SchedulerException {
         this.clock = clock;
         this.configSource = file -> ConfigLoader.load(file, clock);
         this.config = config;
@@ -118,6 +126,7 @@ public final class Agent implements AutoCloseable {
             metrics.registerProbeSchedule();
         }
         scheduler = new ProbeScheduler(runners, metrics);
+        filterRoutes = new FilterRoutes(config, new FilterMetrics(registry), metrics, journal, clock, looks);
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailprobe-sweeper");
             t.setDaemon(true);
@@ -208,7 +217,8 @@ public final class Agent implements AutoCloseable {
             if (!fresh.reachability().endpoints().keySet().equals(config.reachability().endpoints().keySet())
                     || !fresh.reachability().services().keySet().equals(config.reachability().services().keySet())
                     || !fresh.reachability().controls().keySet().equals(config.reachability().controls().keySet())
-                    || fresh.routes().size() != config.routes().size()) {
+                    || fresh.routes().size() != config.routes().size()
+                    || !filterNames(fresh).equals(filterNames(config))) {
                 applied += "; endpoints, services, controls or routes changed: restart the agent to apply them";
                 logger.warn("Config reloaded, but only maintenance windows apply without a restart. file={}",
                         config.source());
@@ -216,6 +226,10 @@ public final class Agent implements AutoCloseable {
             logger.info("Config reloaded. file={} {}", config.source(), applied);
             return "Config reloaded: " + applied + ".";
         }
+    }
+
+    private static List<String> filterNames(AgentConfig c) {
+        return c.filterRoutes().stream().map(org.mailprobe.agent.config.FilterRouteConfig::name).toList();
     }
 
     /** The clause-2 checks, or null if the config has no endpoints. */
@@ -239,6 +253,8 @@ public final class Agent implements AutoCloseable {
             }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         }
         scheduler.start();
+        // The filter routes look with their own sessions, so they need not wait for the watchers.
+        filterRoutes.start();
         startRoutesOnceWatchersSettle(System.nanoTime());
         if (reachability != null) {
             reachability.start();
@@ -304,6 +320,11 @@ public final class Agent implements AutoCloseable {
         configSource = source;
     }
 
+    /** The filter routes, for tests of this package. */
+    FilterRoutes filterRoutes() {
+        return filterRoutes;
+    }
+
     /** The arrival watchers, for tests of this package. */
     Watchers watchers() {
         return watchers;
@@ -323,6 +344,7 @@ public final class Agent implements AutoCloseable {
         ready = false;
         logger.info("mailprobe agent stopping. inFlight={}", inFlight.size());
         scheduler.close();
+        filterRoutes.close();
         if (reachability != null) {
             reachability.close();
         }

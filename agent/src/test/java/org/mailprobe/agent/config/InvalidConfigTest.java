@@ -107,7 +107,7 @@ class InvalidConfigTest {
                 arguments("duplicate-route-names",
                         "routes[1].name: duplicate route name 'loop-alice-bob'; routes[0] has it too"),
                 arguments("unknown-route-kind",
-                        "routes[0].kind: unknown route kind 'bounce'; supported: loop, send, receive"),
+                        "routes[0].kind: unknown route kind 'bounce'; supported: loop, send, receive, filter"),
                 arguments("loop-with-deliver-via",
                         "routes[0].deliver_via: applies only to receive routes; this route is loop"),
                 arguments("send-to-address-without-sink", "routes[0].to_address: a send route to_address needs the "

@@ -87,6 +87,11 @@ public final class MailSessions {
         return Session.getInstance(props);
     }
 
+    /** A session that connects nowhere: for building and parsing messages only. */
+    public static Session offline() {
+        return Session.getInstance(new Properties());
+    }
+
     public static java.util.concurrent.ThreadFactory daemonThreads(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {

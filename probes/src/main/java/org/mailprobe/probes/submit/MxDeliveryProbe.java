@@ -14,6 +14,7 @@ import org.mailprobe.probes.Stage;
 import org.mailprobe.probes.TlsMode;
 import org.mailprobe.probes.internal.FailureClassifier;
 import org.mailprobe.probes.internal.StageTimeline;
+import org.mailprobe.probes.token.ProbeMessage;
 import org.mailprobe.probes.token.TokenSigner;
 
 /**
@@ -52,6 +53,20 @@ public final class MxDeliveryProbe {
 
     /** As {@link #deliver(String, String, ProbeToken, Instant)}, held before DATA by {@code hold} (see {@link SubmissionProbe}). */
     public MxDeliveryResult deliver(String from, String to, ProbeToken token, Instant deadline, HoldBeforeData hold) {
+        return deliver(to, token, session -> ProbeMessage.build(session, from, to, token, signer), deadline, hold);
+    }
+
+    /**
+     * Delivers {@code message} instead of the probe message, to {@code to} only (its envelope
+     * sender is the message's From), with the same exchanges, timing and classification as a
+     * probe; {@code token} names it in the result and the logs.
+     */
+    public MxDeliveryResult deliverMessage(String to, ProbeToken token, OutgoingMessage message, Instant deadline) {
+        return deliver(to, token, message, deadline, HoldBeforeData.NONE);
+    }
+
+    private MxDeliveryResult deliver(String to, ProbeToken token, OutgoingMessage message, Instant deadline,
+            HoldBeforeData hold) {
         StageTimeline timeline = new StageTimeline(clock);
         Instant started = timeline.begin(Stage.DNS);
         List<String> hosts;
@@ -68,7 +83,7 @@ public final class MxDeliveryProbe {
         for (String host : hosts) {
             timeline.reopen();
             tried.add(host);
-            attempt = dialogue(host).send(from, to, token, signer, timeline, started, deadline, hold);
+            attempt = dialogue(host).send(to, token, message, timeline, started, deadline, hold);
             Reason reason = attempt.result().reason();
             boolean nextMayHelp = reason == Reason.CONNECT || reason == Reason.DNS;
             if (!nextMayHelp || !clock.now().isBefore(deadline)) {

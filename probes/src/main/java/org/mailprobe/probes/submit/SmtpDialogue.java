@@ -1,7 +1,9 @@
 package org.mailprobe.probes.submit;
 
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -30,15 +32,14 @@ import org.mailprobe.probes.internal.TimingSocketFactory;
 import org.mailprobe.probes.internal.TimingSslSocketFactory;
 import org.mailprobe.probes.internal.Watchdog;
 import org.mailprobe.probes.oauth.OAuthSasl;
-import org.mailprobe.probes.token.ProbeMessage;
-import org.mailprobe.probes.token.TokenSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One timed SMTP dialogue that sends one probe message: resolve, connect, (STARTTLS), (AUTH),
- * MAIL, RCPT, DATA, until the server's 250 after the final dot. Shared by submission (587/465,
- * with AUTH) and direct MX delivery (25, no AUTH). Never throws for a network fault.
+ * One timed SMTP dialogue that sends one message (a probe, or a filter sample): resolve, connect,
+ * (STARTTLS), (AUTH), MAIL, RCPT, DATA, until the server's 250 after the final dot. Shared by
+ * submission (587/465, with AUTH) and direct MX delivery (25, no AUTH). Never throws for a network
+ * fault.
  */
 final class SmtpDialogue {
     private static final Logger logger = LoggerFactory.getLogger(SmtpDialogue.class);
@@ -96,22 +97,16 @@ final class SmtpDialogue {
     }
 
     /**
-     * Sends the probe on {@code timeline} (whose DNS stage the caller began at {@code started}),
-     * giving up at {@code deadline}. An OAuth account's token is had first (a failure is
-     * {@link Reason#TOKEN} at the AUTH stage, the mail server not asked); a token the server
-     * refuses is dropped and the whole dialogue tried once more, on a new connection, with a fresh
-     * one, within the same deadline.
+     * Sends {@code message} to {@code to} on {@code timeline} (whose DNS stage the caller began at
+     * {@code started}), held before DATA by {@code hold}, giving up at {@code deadline}. An OAuth
+     * account's token is had first (a failure is {@link Reason#TOKEN} at the AUTH stage, the mail
+     * server not asked); a token the server refuses is dropped and the whole dialogue tried once
+     * more, on a new connection, with a fresh one, within the same deadline.
      */
-    Attempt send(String from, String to, ProbeToken token, TokenSigner signer, StageTimeline timeline,
-            Instant started, Instant deadline) {
-        return send(from, to, token, signer, timeline, started, deadline, HoldBeforeData.NONE);
-    }
-
-    /** As {@link #send(String, String, ProbeToken, TokenSigner, StageTimeline, Instant, Instant)}, held before DATA by {@code hold}. */
-    Attempt send(String from, String to, ProbeToken token, TokenSigner signer, StageTimeline timeline,
+    Attempt send(String to, ProbeToken token, OutgoingMessage message, StageTimeline timeline,
             Instant started, Instant deadline, HoldBeforeData hold) {
         if (account == null || !account.usesOAuth()) {
-            return attempt(from, to, token, signer, timeline, started, deadline,
+            return attempt(to, token, message, timeline, started, deadline,
                     account == null ? null : account.password(), hold).attempt();
         }
         BearerTokens tokens = Objects.requireNonNull(account.oauth(), "usesOAuth").tokens();
@@ -121,7 +116,7 @@ final class SmtpDialogue {
         } catch (TokenException e) {
             return noToken(token, timeline, started, e);
         }
-        Tried first = attempt(from, to, token, signer, timeline, started, deadline, bearer, hold);
+        Tried first = attempt(to, token, message, timeline, started, deadline, bearer, hold);
         if (!first.tokenRefused()) {
             return first.attempt();
         }
@@ -133,7 +128,7 @@ final class SmtpDialogue {
             return noToken(token, timeline, started, e);
         }
         timeline.reopen();
-        return attempt(from, to, token, signer, timeline, started, deadline, bearer, hold).attempt();
+        return attempt(to, token, message, timeline, started, deadline, bearer, hold).attempt();
     }
 
     private static Attempt noToken(ProbeToken token, StageTimeline timeline, Instant started, TokenException e) {
@@ -146,7 +141,7 @@ final class SmtpDialogue {
     /** One dialogue; tokenRefused if it failed because the server refused the OAuth token it was given. */
     private record Tried(Attempt attempt, boolean tokenRefused) {}
 
-    private Tried attempt(String from, String to, ProbeToken token, TokenSigner signer, StageTimeline timeline,
+    private Tried attempt(String to, ProbeToken token, OutgoingMessage outgoing, StageTimeline timeline,
             Instant started, Instant deadline, @Nullable Secret secret, HoldBeforeData hold) {
         SocketHolder sockets = new SocketHolder();
         TimedSmtpTransport transport = null;
@@ -162,8 +157,9 @@ final class SmtpDialogue {
             } else {
                 transport.connect(Objects.requireNonNull(account).user(), secret.reveal()); // a secret is an account's
             }
-            MimeMessage message = ProbeMessage.build(session, from, to, token, signer);
-            transport.sendMessage(message, message.getAllRecipients());
+            MimeMessage message = outgoing.build(session);
+            // The envelope names the one recipient we were given, whatever the headers say.
+            transport.sendMessage(message, new Address[] {new InternetAddress(to, true)});
             Instant accepted = timeline.end();
             String reply = reply(transport);
             String protocol = sockets.tlsProtocol();

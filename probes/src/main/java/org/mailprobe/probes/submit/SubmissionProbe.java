@@ -6,6 +6,7 @@ import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.Stage;
 import org.mailprobe.probes.internal.StageTimeline;
+import org.mailprobe.probes.token.ProbeMessage;
 import org.mailprobe.probes.token.TokenSigner;
 
 /**
@@ -41,9 +42,23 @@ public final class SubmissionProbe {
      * without DATA, reason {@link Reason#TIMEOUT}, the message not sent.
      */
     public SubmissionResult submit(String from, String to, ProbeToken token, Instant deadline, HoldBeforeData hold) {
+        return send(to, token, session -> ProbeMessage.build(session, from, to, token, signer), deadline, hold);
+    }
+
+    /**
+     * Submits {@code message} instead of the probe message, to {@code to} only (its envelope
+     * sender is the message's From), timed and classified as a probe's submission; {@code token}
+     * names it in the result and the logs.
+     */
+    public SubmissionResult submitMessage(String to, ProbeToken token, OutgoingMessage message, Instant deadline) {
+        return send(to, token, message, deadline, HoldBeforeData.NONE);
+    }
+
+    private SubmissionResult send(String to, ProbeToken token, OutgoingMessage message, Instant deadline,
+            HoldBeforeData hold) {
         dialogue.fetchTokenAhead(deadline); // before the clock starts: see there
         StageTimeline timeline = new StageTimeline(clock);
         Instant started = timeline.begin(Stage.DNS);
-        return dialogue.send(from, to, token, signer, timeline, started, deadline, hold).result();
+        return dialogue.send(to, token, message, timeline, started, deadline, hold).result();
     }
 }

@@ -1,0 +1,260 @@
+package org.mailprobe.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mailprobe.probes.filter.TagRule;
+
+/** The {@code kind: filter} route's keys: defaults, and each mistake with its exact message. */
+@Timeout(30)
+class FilterRouteConfigTest {
+    @TempDir
+    Path dir;
+
+    static final String HEAD = String.join("\n",
+            "agent:", "  id: hq-probe-1", "  site: hq", "  key_file: key.secret",
+            "servers:",
+            "  smtp:", "    protocol: smtp", "    host: smtp.example.com",
+            "  mx:", "    protocol: smtp", "    host: mx.example.com", "    port: 25",
+            "  imap:", "    protocol: imap", "    host: imap.example.com",
+            "  pop3:", "    protocol: pop3", "    host: pop.example.com",
+            "accounts:",
+            "  alice:", "    address: alice@example.com", "    password_file: alice.pw",
+            "  bob:", "    address: bob@example.com", "    password_env: MAILPROBE_BOB_PASSWORD",
+            "routes:", "");
+
+    /** A filter route with only its required keys, then {@code extra} lines (indented 4). */
+    static String minimal(String... extra) {
+        return String.join("\n", "  - name: filter-in", "    kind: filter", "    sender: samples@agent.example.net",
+                "    to: bob") + "\n" + (extra.length == 0 ? "    watches:\n      - imap: imap\n"
+                : String.join("\n", extra) + "\n");
+    }
+
+    FilterRouteConfig load(String routes) throws ConfigException, IOException {
+        ConfigFixture fixture = new ConfigFixture(dir);
+        AgentConfig config = fixture.load(Files.writeString(dir.resolve("agent.yml"), HEAD + routes));
+        assertEquals(1, config.filterRoutes().size());
+        return config.filterRoutes().get(0);
+    }
+
+    String problem(String routes) throws IOException {
+        ConfigFixture fixture = new ConfigFixture(dir);
+        Path file = Files.writeString(dir.resolve("agent.yml"), HEAD + routes);
+        ConfigException e = assertThrows(ConfigException.class, () -> fixture.load(file));
+        assertEquals(1, e.problems().size(), e.getMessage());
+        String line = e.problems().get(0);
+        assertTrue(line.startsWith(file + ": "), line);
+        return line.substring(file.toString().length() + 2);
+    }
+
+    @Test
+    void aMinimalFilterRouteTakesEveryDefault() throws Exception {
+        FilterRouteConfig f = load(minimal());
+
+        assertEquals(Defaults.FILTER_INTERVAL, f.interval());
+        assertEquals(Defaults.FILTER_TIMEOUT, f.timeout());
+        assertEquals("samples@agent.example.net", f.sender());
+        assertEquals("bob", f.to().name());
+        assertNull(f.direct().via());
+        assertNull(f.submitVia());
+        assertEquals("imap", f.watch().server().name());
+        assertEquals("bob", f.watch().account().name());
+        assertEquals(List.of("INBOX", "\\Junk"), f.watch().folders());
+        assertTrue(f.watch().deleteSamples());
+        assertEquals(Defaults.FILTER_SAMPLES, f.variants());
+        assertNull(f.corpus());
+        assertEquals(List.of("X-Spam-Flag"), f.spamTags().stream().map(TagRule::header).toList());
+        assertTrue(f.spamTags().get(0).matches(" YES"));
+        assertTrue(f.virusTags().get(0).matches("Infected (Eicar-Signature)"));
+    }
+
+    @Test
+    void everyKeyIsRead() throws Exception {
+        Files.createDirectories(dir.resolve("samples/virus"));
+        FilterRouteConfig f = load(minimal("    interval: 30m", "    timeout: 5m",
+                "    direct: {deliver_via: mx, starttls: required, helo: agent.example.net}",
+                "    submit_via: smtp", "    from: alice",
+                "    watches:", "      - imap: imap", "        account: bob", "        folders: [inbox, Spam]",
+                "        junk_folders: [Spam]", "        delete_probes: false",
+                "    filter:", "      samples: [eicar-zip, gtube]", "      corpus: samples",
+                "      spam_tags: [{header: X-Spam-Status, pattern: '^Yes'}]",
+                "      virus_tags: [{header: X-Virus, pattern: 'found'}, {header: X-Av, pattern: 'bad'}]"));
+
+        assertEquals(Duration.ofMinutes(30), f.interval());
+        assertEquals(Duration.ofMinutes(5), f.timeout());
+        assertEquals("mx", f.direct().via().name());
+        assertTrue(f.direct().requireStartTls());
+        assertEquals("agent.example.net", f.direct().helo());
+        assertEquals("smtp", f.submitVia().name());
+        assertEquals("alice", f.from().name());
+        assertEquals(List.of("INBOX", "Spam"), f.watch().folders());
+        assertEquals(List.of("Spam"), f.watch().junkFolders());
+        assertEquals(false, f.watch().deleteSamples());
+        assertEquals(List.of("eicar-zip", "gtube"), f.variants());
+        assertEquals(dir.resolve("samples"), f.corpus());
+        assertEquals("X-Spam-Status", f.spamTags().get(0).header());
+        assertEquals(2, f.virusTags().size());
+    }
+
+    @Test
+    void theCorpusIsReadAtLoadAfterTheBuiltIns() throws Exception {
+        Files.createDirectories(dir.resolve("samples/spam"));
+        Files.writeString(dir.resolve("samples/spam/offer.eml"), "Subject: cheap\r\nFrom: a@b.example\r\n\r\nbuy\r\n");
+
+        FilterRouteConfig f = load(minimal("    watches: [{imap: imap}]",
+                "    filter: {samples: [gtube], corpus: samples}"));
+
+        assertEquals(List.of("gtube", "corpus:offer.eml"), f.samples().stream().map(s -> s.variant()).toList());
+    }
+
+    @Test
+    void aCorpusFileThatIsNoMessageIsAProblemNamingTheFile() throws IOException {
+        Files.createDirectories(dir.resolve("samples/virus"));
+        Files.writeString(dir.resolve("samples/virus/bad.eml"), "this is not a header\r\n");
+
+        String problem = problem(minimal("    watches: [{imap: imap}]", "    filter: {corpus: samples}"));
+
+        assertTrue(problem.startsWith("routes[0].filter.corpus: " + dir.resolve("samples/virus/bad.eml") + ": "),
+                problem);
+    }
+
+    @Test
+    void theExampleOfTheDocsLoads() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "CONFIG.md"));
+        int start = doc.indexOf("```yaml\nroutes:\n  - name: filter-in");
+        String example = doc.substring(start + "```yaml\nroutes:\n".length(), doc.indexOf("```", start + 7));
+        Files.createDirectories(dir.resolve("corpus/clean"));
+
+        FilterRouteConfig f = load(example.replace("/etc/mailprobe/samples", dir.resolve("corpus").toString())
+                .replace("provider-", ""));
+
+        assertEquals("mx", f.direct().via().name());
+        assertEquals("alice", f.from().name());
+        assertEquals(Defaults.FILTER_SAMPLES, f.variants());
+        assertEquals(List.of("INBOX", "\\Junk"), f.watch().folders());
+        assertEquals(Defaults.SPAM_TAGS.get(0).pattern().pattern(), f.spamTags().get(0).pattern().pattern());
+    }
+
+    @Test
+    void theCommentedFilterRouteOfTheDeployedExampleLoadsOnceUncommented() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(
+                Path.of("..", "deploy", "config", "mailprobe.example.yml")));
+        int first = lines.indexOf("  # - name: filter-bob");
+        assertTrue(first > 0);
+        for (int i = first; i < lines.size() && lines.get(i).startsWith("  #"); i++) {
+            lines.set(i, "  " + lines.get(i).substring(4));
+        }
+        Path file = dir.resolve("mailprobe.yml");
+        Files.write(file, lines);
+
+        AgentConfig config = new ConfigFixture(dir).load(file);
+
+        FilterRouteConfig f = config.filterRoutes().get(0);
+        assertEquals("filter-bob", f.name());
+        assertEquals("bob", f.to().name());
+        assertNull(f.direct().via());
+        assertEquals("provider-imap", f.watch().server().name());
+    }
+
+    @Test
+    void aFilterRouteSharesTheNamesOfOtherRoutes() throws IOException {
+        String loop = String.join("\n", "  - name: filter-in", "    kind: loop", "    from: alice", "    submit_via: smtp",
+                "    to: bob", "    watch:", "      - path: imap", "        server: imap", "");
+
+        assertEquals("routes[1].name: duplicate route name 'filter-in'; routes[0] has it too",
+                problem(loop + minimal()));
+    }
+
+    static Stream<Arguments> mistakes() {
+        return Stream.of(
+                arguments("unknown key", minimal("    watches: [{imap: imap}]", "    intervl: 1h"),
+                        "routes[0].intervl: unknown key; did you mean 'interval'?"),
+                arguments("sender missing", String.join("\n", "  - name: f", "    kind: filter", "    to: bob",
+                        "    watches: [{imap: imap}]", ""), "routes[0].sender: is required"),
+                arguments("sender not an address", minimal("    watches: [{imap: imap}]").replace(
+                        "samples@agent.example.net", "samples"),
+                        "routes[0].sender: 'samples' is not a mail address (local@domain)"),
+                arguments("unknown to", minimal("    watches: [{imap: imap}]").replace("to: bob", "to: carol"),
+                        "routes[0].to: unknown account 'carol'; known accounts: alice, bob"),
+                arguments("submit_via without from", minimal("    submit_via: smtp", "    watches: [{imap: imap}]"),
+                        "routes[0].from: is required with submit_via: the account that submits the outbound "
+                                + "samples"),
+                arguments("from without submit_via", minimal("    from: alice", "    watches: [{imap: imap}]"),
+                        "routes[0].submit_via: is required with from: the submission server outbound samples go "
+                                + "through"),
+                arguments("submit_via not smtp", minimal("    submit_via: imap", "    from: alice",
+                        "    watches: [{imap: imap}]"), "routes[0].submit_via: server 'imap' speaks imap, but "
+                                + "submit_via needs smtp (known smtp servers: smtp, mx)"),
+                arguments("direct unknown key", minimal("    direct: {via: mx}", "    watches: [{imap: imap}]"),
+                        "routes[0].direct.via: unknown key; expected one of: deliver_via, starttls, helo"),
+                arguments("direct bad starttls", minimal("    direct: {starttls: always}",
+                        "    watches: [{imap: imap}]"), "routes[0].direct.starttls: 'always' is not a STARTTLS "
+                                + "mode; use opportunistic (the default) or required"),
+                arguments("watches missing", minimal("    interval: 1h"), "routes[0].watches: is required"),
+                arguments("two watches", minimal("    watches: [{imap: imap}, {imap: imap}]"),
+                        "routes[0].watches: needs exactly one watch (an imap mailbox with its folders), not 2"),
+                arguments("pop3 watch", minimal("    watches: [{imap: imap, pop3: pop3}]"),
+                        "routes[0].watches[0].pop3: unknown key; expected one of: imap, account, folders, "
+                                + "junk_folders, delete_probes"),
+                arguments("watch without imap", minimal("    watches: [{account: bob}]"),
+                        "routes[0].watches[0].imap: is required: the imap server whose folders are searched (POP3 "
+                                + "sees only INBOX, so it cannot tell Junk from the inbox)"),
+                arguments("imap names a pop3 server", minimal("    watches: [{imap: pop3}]"),
+                        "routes[0].watches[0].imap: server 'pop3' speaks pop3, but imap needs imap (known imap "
+                                + "servers: imap)"),
+                arguments("watch of another mailbox", minimal("    watches: [{imap: imap, account: alice}]"),
+                        "routes[0].watches[0].account: 'alice' is not the route's to ('bob'): samples are sent to "
+                                + "bob only, so another mailbox would never see them"),
+                arguments("no folders", minimal("    watches: [{imap: imap, folders: []}]"),
+                        "routes[0].watches[0].folders: needs at least one folder"),
+                arguments("folder twice", minimal("    watches: [{imap: imap, folders: [INBOX, Junk, inbox]}]"),
+                        "routes[0].watches[0].folders[2]: 'INBOX' is listed twice"),
+                arguments("folder not a string", minimal("    watches: [{imap: imap, folders: [INBOX, 3]}]"),
+                        "routes[0].watches[0].folders[1]: must be a non-empty string, not a number"),
+                arguments("unknown sample", minimal("    watches: [{imap: imap}]", "    filter: {samples: [eicar-zipp]}"),
+                        "routes[0].filter.samples[0]: unknown sample 'eicar-zipp'; did you mean 'eicar-zip'? "
+                                + "built-in samples: eicar, eicar-zip, eicar-nested-zip, eicar-inline-base64, "
+                                + "eicar-multipart-alternative, gtube, clean (a customer's own go in corpus)"),
+                arguments("sample twice", minimal("    watches: [{imap: imap}]", "    filter: {samples: [gtube, gtube]}"),
+                        "routes[0].filter.samples[1]: 'gtube' is listed twice"),
+                arguments("no samples at all", minimal("    watches: [{imap: imap}]", "    filter: {samples: []}"),
+                        "routes[0].filter.samples: is empty and there is no corpus: the route would send nothing"),
+                arguments("corpus missing", minimal("    watches: [{imap: imap}]", "    filter: {corpus: nowhere}"),
+                        "routes[0].filter.corpus: directory {dir}/nowhere does not exist"),
+                arguments("tag without pattern", minimal("    watches: [{imap: imap}]",
+                        "    filter: {spam_tags: [{header: X-Spam-Flag}]}"),
+                        "routes[0].filter.spam_tags[0].pattern: is required"),
+                arguments("tag header with a colon", minimal("    watches: [{imap: imap}]",
+                        "    filter: {virus_tags: [{header: 'X-Virus:', pattern: x}]}"),
+                        "routes[0].filter.virus_tags[0].header: 'X-Virus:' is not a header name (printable "
+                                + "characters, no spaces or colon)"),
+                arguments("tag pattern not a regex", minimal("    watches: [{imap: imap}]",
+                        "    filter: {spam_tags: [{header: X-Spam-Flag, pattern: '(yes'}]}"),
+                        "routes[0].filter.spam_tags[0].pattern: '(yes' is not a regular expression: Unclosed group"),
+                arguments("interval too short", minimal("    interval: 500ms", "    watches: [{imap: imap}]"),
+                        "routes[0].interval: 500ms is too short; the least is 1s"),
+                arguments("zero timeout", minimal("    timeout: 0s", "    watches: [{imap: imap}]"),
+                        "routes[0].timeout: must be more than 0"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mistakes")
+    void aMistakeNamesTheFileTheKeyAndWhatIsWrong(String name, String routes, String expected) throws IOException {
+        assertEquals(expected.replace("{dir}", dir.toString()), problem(routes));
+    }
+}
