@@ -73,8 +73,6 @@ public final class SampleCollector {
     static final int MAX_CANDIDATES = 200;
     /** A delivered sample larger than this is not fetched: it is judged intact, and the look says so. */
     static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
-    /** Lane i14-sample's {@code SampleCorpus.CORPUS_PREFIX}: the variant of a customer's sample. */
-    static final String CORPUS_PREFIX = "corpus:";
     /** Messages remembered as accounted for; the oldest are forgotten first. */
     static final int KNOWN_MESSAGES = 10_000;
 
@@ -173,7 +171,7 @@ public final class SampleCollector {
             try {
                 // A corpus message is judged by its attachments only (see Payloads.of).
                 return Payloads.of(s.template().build(MailSessions.session(new Properties())),
-                        !s.variant().startsWith(CORPUS_PREFIX));
+                        !s.variant().startsWith(SampleCorpus.CORPUS_PREFIX));
             } catch (MessagingException | IOException | RuntimeException e) {
                 // Our own template: a bug, not the provider's doing. Nothing is expected, so the
                 // sample is judged intact, and the log says why.

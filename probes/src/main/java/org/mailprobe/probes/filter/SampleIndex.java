@@ -20,8 +20,8 @@ import org.mailprobe.probes.token.TokenSigner;
  * for what survives, and says which it was.
  */
 final class SampleIndex {
-    /** The subject every sample carries; lane i14-sample's {@code SampleMessages.SUBJECT_PREFIX}. */
-    static final String SUBJECT_PREFIX = "[mailprobe] filter sample";
+    /** The subject every sample carries. */
+    static final String SUBJECT_PREFIX = SampleMessages.SUBJECT_PREFIX;
     static final String MESSAGE_ID_DOMAIN = "@mailprobe";
 
     private static final Pattern SUBJECT = Pattern.compile(Pattern.quote(SUBJECT_PREFIX)
