@@ -17,6 +17,15 @@ USERS=(probe1 probe2 probe3)
 # postmulti and a queue of its own; a testbed machine does not run another Postfix).
 POSTFIX_DIR=/etc/postfix
 
+# The content filters (see README.md, "Virus and spam filtering"): ClamAV, SpamAssassin and MIMEDefang
+# behind Postfix's milter interface, switched by deploy/testbed/filter-mode.
+FILTER_MODES=(off reject tag quarantine junk clean)
+FILTER_RUN="$STATE/run/filter"   # sockets and pid files of clamd, spamd and the milters
+FILTER_DIR="$STATE/filter"       # their configs, ClamAV's local database, the current mode
+# MIMEDefang's milter listens on TCP: its UNIX socket would be group-only (defang), and Postfix is
+# not in that group.
+MIMEDEFANG_PORT="${MAILPROBE_TESTBED_MIMEDEFANG_PORT:-10026}"
+
 as_root=()
 if [ "$(id -u)" -ne 0 ]; then
   as_root=(sudo)
