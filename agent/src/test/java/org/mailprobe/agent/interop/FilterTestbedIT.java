@@ -57,12 +57,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mailprobe.probes.ServerEndpoint;
+import org.mailprobe.probes.Timeouts;
+import org.mailprobe.probes.internal.MailSessions;
 import org.mailprobe.probes.testing.Testbed;
 
 /**
  * The testbed's real content filters (deploy/testbed/filter-mode: ClamAV with a local EICAR
  * signature, SpamAssassin, MIMEDefang, Dovecot Sieve) in each mode: EICAR as an attachment, in a
- * zip and in a zip in a zip, GTUBE and a clean message go by raw SMTP to Postfix's port 25, and
+ * zip, in a zip in a zip, as an inline base64 part and inside a nested multipart/alternative,
+ * GTUBE and a clean message go by raw SMTP to Postfix's port 25, and
  * IMAP (or Postfix's queue) shows what the provider did with each. The mode is put back to
  * {@code off} after the class, also when a test fails. User 3 receives (it is no one's watcher).
  */
@@ -77,7 +81,8 @@ class FilterTestbedIT {
     static final String GTUBE = String.join("", "XJS*C4JDBQADN1.NSBN3*2IDNEN*", "GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL",
             "*C.34X");
     static final String CLEAN_ATTACHMENT = "Minutes of the meeting: nothing to report.\n";
-    static final List<String> VIRUSES = List.of("eicar", "eicar-zip", "eicar-nested-zip");
+    static final List<String> VIRUSES = List.of("eicar", "eicar-zip", "eicar-nested-zip", "eicar-inline-base64",
+            "eicar-multipart-alternative");
     static final ObjectMapper JSON = new ObjectMapper();
     static Testbed bed;
 
@@ -169,7 +174,9 @@ class FilterTestbedIT {
             assertNotNull(clean, "the clean message never arrived");
             assertEquals("INBOX", clean.folder());
             List<String> heldIds = new ArrayList<>();
-            for (String variant : List.of("eicar", "eicar-zip", "eicar-nested-zip", "gtube")) {
+            List<String> held = new ArrayList<>(VIRUSES);
+            held.add("gtube");
+            for (String variant : held) {
                 String queueId = awaitHeld(batch.sender(variant));
                 assertNotNull(queueId, variant + " is not in Postfix's hold queue");
                 heldIds.add(queueId);
@@ -194,6 +201,7 @@ class FilterTestbedIT {
             Seen gtube = look.awaitAccepted(batch, "gtube");
             assertEquals("Junk", gtube.folder());
             assertTrue(startsWith(gtube.header("X-Spam-Flag"), "YES"), String.valueOf(gtube.header("X-Spam-Flag")));
+            assertFalse(seenByPop3(batch.messageId("gtube")), "POP3 sees the message in Junk");
             for (String variant : VIRUSES) {
                 Seen seen = look.awaitAccepted(batch, variant);
                 assertEquals("INBOX", seen.folder(), variant);
@@ -244,7 +252,8 @@ class FilterTestbedIT {
 
     /** One message of each variant, sent by raw SMTP to port 25; the last reply to each kept. */
     record Batch(String run, Map<String, String> replies) {
-        static final List<String> VARIANTS = List.of("eicar", "eicar-zip", "eicar-nested-zip", "gtube", "clean");
+        static final List<String> VARIANTS = List.of("eicar", "eicar-zip", "eicar-nested-zip", "eicar-inline-base64",
+                "eicar-multipart-alternative", "gtube", "clean");
 
         static Batch send() throws Exception {
             String run = UUID.randomUUID().toString().substring(0, 8);
@@ -290,6 +299,19 @@ class FilterTestbedIT {
                         attachment(zip("eicar.com", EICAR), "application/zip", "eicar.zip")));
                 case "eicar-nested-zip" -> m.setContent(mixed("Some words before the attachment.",
                         attachment(zip("inner.zip", zip("eicar.com", EICAR)), "application/zip", "nested.zip")));
+                case "eicar-inline-base64" -> {
+                    MimeBodyPart inline = attachment(EICAR, "application/octet-stream", "eicar.com");
+                    inline.setDisposition(Part.INLINE);
+                    m.setContent(mixed("Some words before the attachment.", inline));
+                }
+                case "eicar-multipart-alternative" -> {
+                    MimeBodyPart plain = new MimeBodyPart();
+                    plain.setText("An alternative.\n", "us-ascii");
+                    MimeBodyPart nested = new MimeBodyPart();
+                    nested.setContent(new MimeMultipart("alternative", plain,
+                            attachment(EICAR, "application/octet-stream", "eicar.com")));
+                    m.setContent(mixed("Some words before the attachment.", nested));
+                }
                 default -> throw new IllegalArgumentException(variant);
             }
             m.saveChanges();
@@ -478,6 +500,30 @@ class FilterTestbedIT {
                 }
             }
             store.close();
+        }
+    }
+
+    /** Whether a POP3 session (which sees the INBOX only) lists the message. */
+    static boolean seenByPop3(String messageId) throws MessagingException {
+        ServerEndpoint pop3s = bed.pop3s();
+        Session session = MailSessions.session(MailSessions.properties("pop3", pop3s, bed.tls(),
+                new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(20)), "interop.test", Instant.now(),
+                Instant.now().plusSeconds(60)));
+        try (Store store = session.getStore("pop3s")) {
+            store.connect(pop3s.host(), pop3s.port(), bed.account(USER).user(), bed.account(USER).password().reveal());
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            try {
+                for (Message m : inbox.getMessages()) {
+                    String[] ids = m.getHeader("Message-ID");
+                    if (ids != null && Arrays.asList(ids).contains(messageId)) {
+                        return true;
+                    }
+                }
+                return false;
+            } finally {
+                inbox.close(false);
+            }
         }
     }
 
