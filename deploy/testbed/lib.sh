@@ -17,6 +17,15 @@ USERS=(probe1 probe2 probe3)
 # postmulti and a queue of its own; a testbed machine does not run another Postfix).
 POSTFIX_DIR=/etc/postfix
 
+# The content filters (see README.md, "Virus and spam filtering"): ClamAV, SpamAssassin and MIMEDefang
+# behind Postfix's milter interface, switched by deploy/testbed/filter-mode.
+FILTER_MODES=(off reject tag quarantine junk clean)
+FILTER_RUN="$STATE/run/filter"   # sockets and pid files of clamd, spamd and the milters
+FILTER_DIR="$STATE/filter"       # their configs, ClamAV's local database, the current mode
+# MIMEDefang's milter listens on TCP: its UNIX socket would be group-only (defang), and Postfix is
+# not in that group.
+MIMEDEFANG_PORT="${MAILPROBE_TESTBED_MIMEDEFANG_PORT:-10026}"
+
 as_root=()
 if [ "$(id -u)" -ne 0 ]; then
   as_root=(sudo)
@@ -124,3 +133,31 @@ roundcube_session() (
   request_token="$(printf '%s' "$mail" | grep -o '"request_token":"[^"]*"' | head -1 | sed 's/.*:"//; s/"$//')"
   rc --output /dev/null "${url}?_task=logout&_token=$request_token" || exit 1
 )
+
+# ---- the filters' readiness (deploy/testbed/filter-mode) -------------------------------------
+# Ready means detecting: clamd finds EICAR in a stream, spamd calls GTUBE spam, every milter
+# listens. The EICAR test file is assembled from parts (see up).
+eicar_detected() {
+  local out
+  out="$(printf '%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$' 'EICAR-STANDARD-ANTIVIRUS-' 'TEST-FILE!$H+H*' |
+    clamdscan --config-file="$FILTER_DIR/clamav/clamd.conf" --no-summary - 2>&1)" && true
+  case "$out" in *"Mailprobe.Testbed.EICAR"*FOUND*) return 0 ;; *) echo "clamdscan: $out" >&2; return 1 ;; esac
+}
+gtube_is_spam() {
+  local out
+  out="$(printf 'Subject: readiness\n\nXJS*C4JDBQADN1.NSBN3*2IDNEN*%s*C.34X\n' 'GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL' |
+    spamc -U "$FILTER_RUN/spamd/spamd.sock" -c 2>&1)" && { echo "spamc: not spam ($out)" >&2; return 1; }
+  case "$out" in [0-9]*/*) return 0 ;; *) echo "spamc: $out" >&2; return 1 ;; esac
+}
+sockets_there() {
+  local s
+  for s in clamav/milter-reject.sock clamav/milter-accept.sock spamass/tag.sock spamass/reject.sock; do
+    [ -S "$FILTER_RUN/$s" ] || { echo "no socket $FILTER_RUN/$s" >&2; return 1; }
+  done
+  port_open "$MIMEDEFANG_PORT" || { echo "mimedefang does not listen on $HOST:$MIMEDEFANG_PORT" >&2; return 1; }
+}
+filters_ready() {
+  await "clamd on $FILTER_RUN/clamav/clamd.ctl (finds EICAR)" eicar_detected
+  await "spamd on $FILTER_RUN/spamd/spamd.sock (GTUBE is spam)" gtube_is_spam
+  await "the milters' sockets under $FILTER_RUN and on $HOST:$MIMEDEFANG_PORT" sockets_there
+}
