@@ -573,8 +573,11 @@ class FilterTestbedIT {
         }
     }
 
-    static void filterMode(String mode) throws Exception {
-        run(List.of(script("filter-mode").toString(), mode));
+    /** Switches the testbed's filters to {@code mode}; {@code flags} such as {@code --strip-token} after it. */
+    static void filterMode(String mode, String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(script("filter-mode").toString(), mode));
+        command.addAll(List.of(flags));
+        run(command);
     }
 
     static String filterMode() throws Exception {
