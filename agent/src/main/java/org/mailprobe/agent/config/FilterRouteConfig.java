@@ -19,9 +19,10 @@ import org.mailprobe.probes.filter.TagRule;
  * @param name unique among all routes, in every sample's token and a metric label
  * @param interval time between batches
  * @param timeout a sample not seen by then is {@code withheld}
- * @param sender the envelope and header sender of inbound samples
+ * @param sender the envelope and header sender of inbound samples ({@code from_address})
  * @param to the account whose mailbox receives every sample; the watch reads this mailbox
- * @param direct how inbound samples reach the provider's MX (as a receive route's)
+ * @param direct how inbound samples reach the provider's MX ({@code deliver_via}, {@code starttls},
+ *     {@code helo}, read as a receive route's)
  * @param submitVia with {@code from}: outbound samples are also submitted here; null for inbound only
  * @param from the account that submits outbound samples; null exactly when {@code submitVia} is
  * @param watch where the samples are looked for

@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
+import org.mailprobe.probes.AccessPath;
 import org.mailprobe.probes.filter.FilterSample;
 import org.mailprobe.probes.filter.SampleCorpus;
 import org.mailprobe.probes.filter.SampleCorpusException;
@@ -23,10 +25,28 @@ import org.mailprobe.probes.filter.TagRule;
 @SuppressWarnings("NullAway")
 final class FilterRouteReader {
     static final String KIND = "filter";
-    static final List<String> KEYS = List.of("name", "kind", "interval", "timeout", "sender", "to", "direct",
-            "submit_via", "from", "watches", "filter");
-    static final List<String> DIRECT_KEYS = List.of("deliver_via", "starttls", "helo");
-    static final List<String> WATCH_KEYS = List.of("imap", "account", "folders", "junk_folders", "delete_probes");
+    /** The keys of loop and receive routes that mean the same here (docs/CONFIG.md's route table), and filter. */
+    static final List<String> KEYS = List.of("name", "kind", "interval", "timeout", "from_address", "to",
+            "deliver_via", "starttls", "helo", "submit_via", "from", "watch", "filter");
+    /** The keys of the first draft of this route, each with what to write instead. */
+    static final Map<String, String> RENAMED = Map.of(
+            "sender", "unknown key; a filter route names its sender with from_address, as a receive route does",
+            "direct", "unknown key; a filter route gives deliver_via, starttls and helo at the route's level, as a "
+                    + "receive route does",
+            "watches", "unknown key; a filter route watches with watch: [{path: imap, server: ...}]");
+    /** A loop route's watch keys, less those {@link #REFUSED_WATCH_KEYS} names. */
+    static final List<String> WATCH_KEYS = List.of("path", "server", "account", "folders", "junk_folders",
+            "delete_probes");
+    /** A loop route's watch keys that a filter watch does not take, each with why. */
+    static final Map<String, String> REFUSED_WATCH_KEYS = Map.of(
+            "idle", "a filter watch does not take idle: it searches its folders at each look of a batch and never "
+                    + "waits in IDLE",
+            "poll_interval", "a filter watch does not take poll_interval: it looks on the batch's own schedule "
+                    + "(docs/CONFIG.md, \"Filter routes\")",
+            "junk_counts_as_delivered", "a filter watch does not take junk_counts_as_delivered: a sample found in "
+                    + "Junk is the outcome junk",
+            "folder", "a filter watch does not take folder: it searches several, give folders (default [INBOX, "
+                    + "\"\\\\Junk\"])");
     static final List<String> FILTER_KEYS = List.of("samples", "corpus", "spam_tags", "virus_tags");
     static final List<String> TAG_KEYS = List.of("header", "pattern");
     /** A header field name: printable US-ASCII but the colon (RFC 5322 section 2.2). */
@@ -56,9 +76,10 @@ final class FilterRouteReader {
         String name = r.string("name");
         Duration interval = r.duration("interval", Defaults.MIN_INTERVAL);
         Duration timeout = r.positiveDuration("timeout");
-        String sender = routes.address(r, "sender");
+        // An old key already says what to write instead; "is required" of the new one would say it twice.
+        String sender = r.has("sender") && !r.has("from_address") ? null : routes.address(r, "from_address");
         AccountConfig to = routes.account(r, "to", true);
-        DirectDeliveryConfig direct = direct();
+        DirectDeliveryConfig direct = routes.direct(r);
         ServerConfig submitVia = null;
         AccountConfig from = null;
         if (r.has("submit_via") || r.has("from")) {
@@ -99,77 +120,78 @@ final class FilterRouteReader {
                 variants, corpus, samples, spamTags, virusTags);
     }
 
-    /** {@code direct:}, as a receive route's keys; absent: the MX of {@code to}'s domain, STARTTLS if offered. */
-    private @Nullable DirectDeliveryConfig direct() {
-        if (!r.has("direct")) {
-            return new DirectDeliveryConfig(null, false, routes.hostname(), routes.defaultTls(),
-                    routes.defaultTimeouts());
-        }
-        Mapping d = r.mapping("direct", DIRECT_KEYS);
-        return d == null ? null : routes.direct(d);
-    }
-
-    /** {@code watches:}: one IMAP watch of {@code to}'s mailbox. */
+    /** {@code watch:}: one IMAP watch of {@code to}'s mailbox, with a loop route's watch keys. */
     private @Nullable FilterWatchConfig watch(@Nullable AccountConfig to) {
-        if (!r.requirePresent("watches")) {
+        if (r.has("watches") && !r.has("watch")) {
             return null;
         }
-        List<JsonNode> items = r.list("watches");
+        if (!r.requirePresent("watch")) {
+            return null;
+        }
+        List<JsonNode> items = r.list("watch");
         if (items == null) {
             return null;
         }
         if (items.size() != 1) {
-            problems.add(r.pathOf("watches"), "needs exactly one watch (an imap mailbox with its folders), not "
+            problems.add(r.pathOf("watch"), "needs exactly one watch (an imap mailbox with its folders), not "
                     + items.size());
             return null;
         }
-        Mapping w = Mapping.of(problems, r.pathOf("watches") + "[0]", items.get(0), r.baseDir(), WATCH_KEYS);
+        Mapping w = Mapping.of(problems, r.pathOf("watch") + "[0]", items.get(0), r.baseDir(), WATCH_KEYS,
+                REFUSED_WATCH_KEYS);
         if (w == null) {
             return null;
         }
         int before = problems.count();
-        if (!w.has("imap")) {
-            problems.add(w.pathOf("imap"), "is required: the imap server whose folders are searched (POP3 sees "
-                    + "only INBOX, so it cannot tell Junk from the inbox)");
-        }
-        ServerConfig server = w.has("imap") ? routes.server(w, "imap", Protocol.IMAP, "imap") : null;
+        boolean imap = imapPath(w);
+        ServerConfig server = imap ? routes.server(w, "server", Protocol.IMAP, "path " + AccessPath.IMAP.label())
+                : routes.server(w, "server", null, null);
         AccountConfig account = w.has("account") ? routes.account(w, "account", false) : to;
         if (account != null && to != null && !account.name().equals(to.name())) {
             problems.add(w.pathOf("account"), "'" + account.name() + "' is not the route's to ('" + to.name()
                     + "'): samples are sent to " + to.name() + " only, so another mailbox would never see them");
         }
-        List<String> folders = names(w, "folders", Defaults.FILTER_FOLDERS);
-        List<String> junk = names(w, "junk_folders", List.of());
+        List<String> folders = folders(w);
+        List<String> junk = folders == null ? null : routes.junkFolders(w, AccessPath.IMAP, folders);
         Boolean delete = w.bool("delete_probes");
-        if (problems.count() > before || server == null || account == null || folders == null || junk == null) {
+        if (problems.count() > before || !imap || server == null || account == null || folders == null
+                || junk == null) {
             return null;
         }
         return new FilterWatchConfig(server, account, folders, junk,
                 delete != null ? delete : Defaults.FILTER_DELETE_SAMPLES);
     }
 
-    /** A list of folder names, each once; INBOX in any spelling is INBOX (RFC 3501 section 5.1). */
-    private @Nullable List<String> names(Mapping w, String key, List<String> defaults) {
-        if (!w.has(key)) {
-            return defaults;
+    /** True if the watch's {@code path} is imap; else false, reported. */
+    private boolean imapPath(Mapping w) {
+        String text = w.requiredString("path");
+        if (text == null) {
+            return false;
         }
-        List<String> names = strings(w, key);
-        if (names == null) {
+        String path = text.toLowerCase(Locale.ROOT);
+        if (path.equals(AccessPath.IMAP.label())) {
+            return true;
+        }
+        problems.add(w.pathOf("path"), path.equals(AccessPath.POP3.label())
+                ? "a filter route watches by imap only: POP3 sees only INBOX, so it cannot tell Junk from the inbox"
+                : path.equals(AccessPath.WEBMAIL.label())
+                ? "a filter route watches by imap only: a webmail watch sees one folder's message list, not the "
+                        + "headers and attachments a sample is classified by"
+                : "'" + text + "' is not an access path; a filter route watches by imap");
+        return false;
+    }
+
+    /** {@code folders:} as a loop route's IMAP watch reads it, with the filter route's default. */
+    private @Nullable List<String> folders(Mapping w) {
+        if (!w.has("folders")) {
+            return Defaults.FILTER_FOLDERS;
+        }
+        List<String> names = routes.names(w, "folders");
+        if (names != null && names.isEmpty()) {
+            problems.add(w.pathOf("folders"), "needs at least one folder");
             return null;
         }
-        if (names.isEmpty() && key.equals("folders")) {
-            problems.add(w.pathOf(key), "needs at least one folder");
-            return null;
-        }
-        Set<String> seen = new LinkedHashSet<>();
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i).equalsIgnoreCase(Defaults.FOLDER) ? Defaults.FOLDER : names.get(i);
-            if (!seen.add(name)) {
-                problems.add(w.pathOf(key) + "[" + i + "]", "'" + name + "' is listed twice");
-                return null;
-            }
-        }
-        return List.copyOf(seen);
+        return names;
     }
 
     /** {@code filter.samples}: built-in variant names, each known and once. */

@@ -33,6 +33,16 @@ final class Mapping {
      * is not a mapping.
      */
     static @Nullable Mapping of(Problems problems, String path, JsonNode node, Path baseDir, List<String> keys) {
+        return of(problems, path, node, baseDir, keys, Map.of());
+    }
+
+    /**
+     * As {@link #of(Problems, String, JsonNode, Path, List)}, but a key in {@code refused} is
+     * reported with its own message: a key this mapping does not take though a similar one does
+     * (a route's other kinds), or an old name, each saying what to write instead.
+     */
+    static @Nullable Mapping of(Problems problems, String path, JsonNode node, Path baseDir, List<String> keys,
+            Map<String, String> refused) {
         if (!node.isObject()) {
             problems.add(path, "must be a mapping of keys to values, not " + describe(node));
             return null;
@@ -40,7 +50,10 @@ final class Mapping {
         Mapping m = new Mapping(problems, path, node, baseDir);
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
             String name = entry.getKey();
-            if (keys != null && !keys.contains(name)) {
+            String why = refused.get(name);
+            if (why != null) {
+                problems.add(m.pathOf(name), why);
+            } else if (keys != null && !keys.contains(name)) {
                 String near = nearest(name, keys);
                 problems.add(m.pathOf(name), near != null
                         ? "unknown key; did you mean '" + near + "'?"

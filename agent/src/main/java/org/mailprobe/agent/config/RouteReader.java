@@ -89,7 +89,7 @@ final class RouteReader {
         for (int i = 0; i < items.size(); i++) {
             if (FilterRouteReader.isFilter(items.get(i))) {
                 Mapping r = Mapping.of(problems, "routes[" + i + "]", items.get(i), top.baseDir(),
-                        FilterRouteReader.KEYS);
+                        FilterRouteReader.KEYS, FilterRouteReader.RENAMED);
                 FilterRouteConfig filter = r == null || !uniqueName(r) ? null : new FilterRouteReader(this, r).read();
                 if (filter != null) {
                     filterRoutes.add(filter);
@@ -122,18 +122,6 @@ final class RouteReader {
             return false;
         }
         return true;
-    }
-
-    String hostname() {
-        return hostname;
-    }
-
-    org.mailprobe.probes.TlsPolicy defaultTls() {
-        return defaultTls;
-    }
-
-    org.mailprobe.probes.Timeouts defaultTimeouts() {
-        return defaultTimeouts;
     }
 
     Problems problems() {
@@ -468,7 +456,7 @@ final class RouteReader {
     }
 
     /** An IMAP watch's {@code junk_folders:}: each one of its folders. */
-    private List<String> junkFolders(Mapping w, @Nullable AccessPath path, List<String> folders) {
+    List<String> junkFolders(Mapping w, @Nullable AccessPath path, List<String> folders) {
         if (!w.has("junk_folders")) {
             return Defaults.JUNK_FOLDERS;
         }
@@ -494,7 +482,7 @@ final class RouteReader {
      * A list of folder names, INBOX in any spelling as INBOX (RFC 3501 section 5.1), each once;
      * null (reported) if it is not a list of non-empty strings.
      */
-    private @Nullable List<String> names(Mapping w, String key) {
+    @Nullable List<String> names(Mapping w, String key) {
         List<JsonNode> items = w.list(key);
         if (items == null) {
             return null;

@@ -26,8 +26,8 @@ class CheckConfigFilterRouteTest {
                 "servers:", "  smtp:", "    protocol: smtp", "    host: smtp.example.com",
                 "  imap:", "    protocol: imap", "    host: imap.example.com",
                 "accounts:", "  alice:", "    address: alice@example.com", "    password_file: a.pw",
-                "routes:", "  - name: filter-in", "    kind: filter", "    sender: samples@agent.example.net",
-                "    to: alice", "    watches: [{imap: imap}]",
+                "routes:", "  - name: filter-in", "    kind: filter", "    from_address: samples@agent.example.net",
+                "    to: alice", "    watch: [{path: imap, server: imap}]",
                 "  - name: loop-alice", "    kind: loop", "    from: alice", "    submit_via: smtp", "    to: alice",
                 "    timeout: 2m", "    watch:", "      - path: imap", "        server: imap", ""));
 
@@ -48,9 +48,9 @@ class CheckConfigFilterRouteTest {
                 "  mx:", "    protocol: smtp", "    host: mx.example.com", "    port: 25",
                 "  imap:", "    protocol: imap", "    host: imap.example.com",
                 "accounts:", "  alice:", "    address: alice@example.com", "    password_file: a.pw",
-                "routes:", "  - name: filter-in", "    kind: filter", "    sender: samples@agent.example.net",
-                "    to: alice", "    direct: {deliver_via: mx}", "    submit_via: smtp", "    from: alice",
-                "    watches: [{imap: imap}]", "    filter: {samples: [eicar-zip, gtube, clean]}", ""));
+                "routes:", "  - name: filter-in", "    kind: filter", "    from_address: samples@agent.example.net",
+                "    to: alice", "    deliver_via: mx", "    submit_via: smtp", "    from: alice",
+                "    watch: [{path: imap, server: imap}]", "    filter: {samples: [eicar-zip, gtube, clean]}", ""));
 
         int code = cli.run("check-config", "--config", config.toString());
 
