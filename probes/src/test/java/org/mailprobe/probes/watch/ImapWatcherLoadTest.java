@@ -121,8 +121,11 @@ class ImapWatcherLoadTest {
             assertTrue(commands.get(i).contains("UID FETCH"), commands.toString());
         }
         long idleMillis = TimeUnit.NANOSECONDS.toMillis(between.get(0).nanos() - last.nanos());
-        assertTrue(idleMillis >= REFRESH.toMillis(), "the IDLE was ended after " + idleMillis
-                + " ms, before its refresh");
+        // The watcher's refresh runs from when it wrote IDLE; the proxy stamps the line when it has
+        // read it, a little later on a loaded machine (one run saw 1,998 ms of 2,000). An IDLE ended
+        // by anything but its refresh (the old 250 ms recheck: after 90 ms) is far below this bound.
+        assertTrue(idleMillis >= REFRESH.toMillis() * 9 / 10, "the IDLE was ended after " + idleMillis
+                + " ms, before its refresh of " + REFRESH.toMillis() + " ms");
     }
 
     /**
