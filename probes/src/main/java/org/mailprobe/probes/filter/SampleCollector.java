@@ -34,7 +34,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.eclipse.angus.mail.imap.IMAPStore;
@@ -52,6 +51,7 @@ import org.mailprobe.probes.internal.FailureClassifier;
 import org.mailprobe.probes.internal.MailSessions;
 import org.mailprobe.probes.internal.ReadLimits;
 import org.mailprobe.probes.internal.ReplyTooLongException;
+import org.mailprobe.probes.internal.UidDeletion;
 import org.mailprobe.probes.internal.Watchdog;
 import org.mailprobe.probes.oauth.OAuthImapStore;
 import org.mailprobe.probes.oauth.OAuthSasl;
@@ -435,13 +435,7 @@ public final class SampleCollector {
                 throws MessagingException {
             long uid = folder.getUID(m);
             try {
-                // UID STORE, not a STORE by sequence number: the UID names the very message whose token we verified.
-                folder.doCommand(p -> {
-                    Response[] r = p.command("UID STORE " + uid + " +FLAGS.SILENT (\\Deleted)", null);
-                    p.notifyResponseHandlers(r);
-                    p.handleResult(r[r.length - 1]);
-                    return null;
-                });
+                UidDeletion.flag(folder, uid);
                 if (!uidplus) {
                     notes.add("sample " + key + " flagged \\Deleted, not expunged: the server does not offer UIDPLUS");
                     return false;

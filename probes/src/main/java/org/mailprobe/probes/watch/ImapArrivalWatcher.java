@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.eclipse.angus.mail.imap.IMAPStore;
@@ -33,6 +32,7 @@ import org.mailprobe.probes.ProbeClock;
 import org.mailprobe.probes.ProbeToken;
 import org.mailprobe.probes.Reason;
 import org.mailprobe.probes.internal.FailureClassifier;
+import org.mailprobe.probes.internal.UidDeletion;
 import org.mailprobe.probes.token.ProbeHeaders;
 import org.mailprobe.probes.token.TokenSigner;
 import org.slf4j.Logger;
@@ -436,14 +436,7 @@ public final class ImapArrivalWatcher extends WatcherLoop {
             return;
         }
         try {
-            // UID STORE, not Angus's setFlag (STORE by sequence number): the UID names the very
-            // message whose token we verified.
-            folder.doCommand(p -> {
-                Response[] r = p.command("UID STORE " + uid + " +FLAGS.SILENT (\\Deleted)", null);
-                p.notifyResponseHandlers(r);
-                p.handleResult(r[r.length - 1]);
-                return null;
-            });
+            UidDeletion.flag(folder, uid);
             folder.expunge(new Message[] {m}); // UID EXPUNGE <uid>
             logger.debug("A measured probe was deleted. mailbox={} uid={} probe={}", mailbox(), uid, token.key());
         } catch (FolderClosedException | StoreClosedException e) {
